@@ -1,0 +1,1 @@
+//! App Platform model: pure types and state machines. No IO, no clock, no sqlx/axum/tokio here.

@@ -1,0 +1,1 @@
+//! App Platform service: use cases behind the contracts trait; authorization is decided here.

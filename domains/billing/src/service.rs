@@ -1,0 +1,1 @@
+//! Billing service: use cases behind the contracts trait; authorization is decided here.

@@ -1,0 +1,18 @@
+//! Inventory.Catalog: sites, nodes and hardware facts, SKUs and node→SKU matching, capacity, offers and prices.
+//! Never: know which tenant uses a node; call MAAS.
+//! The rooms are in place (model, store, service, http, workers, migrations); the Inventory.Catalog issue fills them.
+
+pub mod http;
+pub mod model;
+pub mod service;
+pub mod store;
+pub mod workers;
+
+use ingot_kernel::db::MigrationSet;
+
+/// This domain's tables, all prefixed `inv_`.
+pub const MIGRATIONS: MigrationSet = MigrationSet {
+    domain: "inventory-catalog",
+    table_prefix: "inv_",
+    migrations: &[],
+};

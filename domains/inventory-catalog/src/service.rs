@@ -1,0 +1,1 @@
+//! Inventory.Catalog service: use cases behind the contracts trait; authorization is decided here.

@@ -1,0 +1,1 @@
+//! Operations store: SQL for the `ops_*` tables only (incidents and pages, with the Operations issue).

@@ -1,0 +1,1 @@
+//! Provisioning.Allocation service: use cases behind the contracts trait; authorization is decided here.

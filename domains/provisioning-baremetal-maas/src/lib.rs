@@ -1,0 +1,18 @@
+//! Provisioning.BareMetal.MAAS: the MAAS client, site bindings and policy, onboarding, reimage, decommission and reconciliation.
+//! Never: let MAAS vocabulary (system_id, NODE_STATUS, OAuth) escape this crate.
+//! The rooms are in place (model, store, service, http, workers, migrations); the Provisioning.BareMetal.MAAS issue fills them.
+
+pub mod http;
+pub mod model;
+pub mod service;
+pub mod store;
+pub mod workers;
+
+use ingot_kernel::db::MigrationSet;
+
+/// This domain's tables, all prefixed `maas_`.
+pub const MIGRATIONS: MigrationSet = MigrationSet {
+    domain: "provisioning-baremetal-maas",
+    table_prefix: "maas_",
+    migrations: &[],
+};

@@ -1,0 +1,1 @@
+//! Provisioning.BareMetal.MAAS service: use cases behind the contracts trait; authorization is decided here.

@@ -1,0 +1,18 @@
+//! Read Models: dashboard projections built from events, each naming its source-owning domains and BFF owner.
+//! Never: become a source of truth: every projection is rebuildable, every cached answer correct without Redis.
+//! The rooms are in place (model, store, service, http, workers, migrations); the Read Models issue fills them.
+
+pub mod http;
+pub mod model;
+pub mod service;
+pub mod store;
+pub mod workers;
+
+use ingot_kernel::db::MigrationSet;
+
+/// This domain's tables, all prefixed `rm_`.
+pub const MIGRATIONS: MigrationSet = MigrationSet {
+    domain: "read-models",
+    table_prefix: "rm_",
+    migrations: &[],
+};

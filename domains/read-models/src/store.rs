@@ -1,0 +1,1 @@
+//! Read Models store: SQL for the `rm_*` tables only; converts rows to model values and back.

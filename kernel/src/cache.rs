@@ -1,0 +1,140 @@
+//! The cache: Redis when configured, otherwise a bounded in-process map. Cache entries are
+//! performance artifacts only (domain-ownership-map.md): every answer must stay correct with the
+//! cache down or flushed, so callers treat a cache error as a miss.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::sync::OnceCell;
+
+/// Entries the in-process cache holds before it starts evicting.
+pub const IN_PROCESS_ENTRIES_MAX: usize = 10_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    #[error("invalid redis url")]
+    InvalidUrl(#[source] redis::RedisError),
+    #[error("redis is unreachable")]
+    Redis(#[from] redis::RedisError),
+}
+
+#[derive(Clone)]
+pub struct Cache {
+    inner: Arc<Inner>,
+}
+
+enum Inner {
+    InProcess(Mutex<HashMap<String, (Vec<u8>, Instant)>>),
+    Redis {
+        client: redis::Client,
+        manager: OnceCell<redis::aio::ConnectionManager>,
+    },
+}
+
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match *self.inner {
+            Inner::InProcess(_) => "Cache::InProcess",
+            Inner::Redis { .. } => "Cache::Redis",
+        })
+    }
+}
+
+impl Cache {
+    pub fn in_process() -> Cache {
+        Cache {
+            inner: Arc::new(Inner::InProcess(Mutex::new(HashMap::new()))),
+        }
+    }
+
+    /// Validates the URL now but connects lazily, so a Redis outage at start-up shows as
+    /// "not ready" instead of a crash.
+    pub fn redis(url: &str) -> Result<Cache, CacheError> {
+        let client = redis::Client::open(url).map_err(CacheError::InvalidUrl)?;
+        Ok(Cache {
+            inner: Arc::new(Inner::Redis {
+                client,
+                manager: OnceCell::new(),
+            }),
+        })
+    }
+
+    pub fn is_redis(&self) -> bool {
+        matches!(*self.inner, Inner::Redis { .. })
+    }
+
+    async fn manager(&self) -> Result<Option<redis::aio::ConnectionManager>, CacheError> {
+        match &*self.inner {
+            Inner::InProcess(_) => Ok(None),
+            Inner::Redis { client, manager } => {
+                let manager = manager
+                    .get_or_try_init(|| async { redis::aio::ConnectionManager::new(client.clone()).await })
+                    .await?;
+                Ok(Some(manager.clone()))
+            }
+        }
+    }
+
+    /// Readiness: a round trip to Redis; always fine in-process.
+    pub async fn ping(&self) -> Result<(), CacheError> {
+        if let Some(mut conn) = self.manager().await? {
+            let _: String = redis::cmd("PING").query_async(&mut conn).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, CacheError> {
+        if let Inner::InProcess(map) = &*self.inner {
+            let map = map.lock().unwrap_or_else(|p| p.into_inner());
+            return Ok(map
+                .get(key)
+                .filter(|(_, expires)| *expires > Instant::now())
+                .map(|(v, _)| v.clone()));
+        }
+        let Some(mut conn) = self.manager().await? else {
+            return Ok(None);
+        };
+        Ok(redis::cmd("GET").arg(key).query_async(&mut conn).await?)
+    }
+
+    pub async fn set(&self, key: &str, value: &[u8], ttl: Duration) -> Result<(), CacheError> {
+        if let Inner::InProcess(map) = &*self.inner {
+            let mut map = map.lock().unwrap_or_else(|p| p.into_inner());
+            let now = Instant::now();
+            if map.len() >= IN_PROCESS_ENTRIES_MAX {
+                map.retain(|_, (_, expires)| *expires > now);
+                if map.len() >= IN_PROCESS_ENTRIES_MAX {
+                    // Still full of live entries: drop them all rather than grow without bound.
+                    map.clear();
+                }
+            }
+            map.insert(key.to_string(), (value.to_vec(), now + ttl));
+            return Ok(());
+        }
+        let Some(mut conn) = self.manager().await? else {
+            return Ok(());
+        };
+        let ttl_ms = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
+        let _: () = redis::cmd("SET")
+            .arg(key)
+            .arg(value)
+            .arg("PX")
+            .arg(ttl_ms)
+            .query_async(&mut conn)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn delete(&self, key: &str) -> Result<(), CacheError> {
+        if let Inner::InProcess(map) = &*self.inner {
+            map.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
+            return Ok(());
+        }
+        let Some(mut conn) = self.manager().await? else {
+            return Ok(());
+        };
+        let _: i64 = redis::cmd("DEL").arg(key).query_async(&mut conn).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,395 @@
+//! One database handle for both backends: SQLite (embedded default) and PostgreSQL (production),
+//! through sqlx's `Any` driver. Backend differences stay in this module and in the few kernel
+//! statements that must differ; domain SQL is written once.
+
+use std::path::Path;
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor, Row};
+
+use crate::clock::Timestamp;
+
+/// A write transaction. Reads that must see it, and writes, go through it.
+pub type Tx = sqlx::Transaction<'static, Any>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("unsupported database url: expected sqlite:… or postgres://…")]
+    UnsupportedUrl,
+    #[error("database error")]
+    Sqlx(#[from] sqlx::Error),
+    #[error("migration {domain}/{version:04} was edited after it was applied")]
+    MigrationEdited { domain: String, version: i64 },
+    #[error("migration set {domain} is invalid: {reason}")]
+    MigrationInvalid { domain: &'static str, reason: String },
+}
+
+impl DbError {
+    /// A unique constraint refused the write: the caller's "already exists" or "already taken".
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, DbError::Sqlx(sqlx::Error::Database(e)) if e.is_unique_violation())
+    }
+}
+
+/// How the pools are sized. Every pool has a bound.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolLimits {
+    pub connections_max: u32,
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolLimits {
+    fn default() -> PoolLimits {
+        PoolLimits {
+            connections_max: 16,
+            acquire_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Shared handle to the database: cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Db {
+    backend: Backend,
+    /// SQLite: one connection, so writes are serialised in-process and commit in order.
+    /// PostgreSQL: the one pool.
+    writer: AnyPool,
+    /// SQLite: several read connections (WAL lets them run beside the writer).
+    reader: AnyPool,
+}
+
+/// SQLite pragmas applied to every connection: WAL for concurrent readers, a busy timeout so a
+/// second process (say `ingotd bootstrap-admin` beside `serve`) waits instead of failing, full
+/// fsync so an acknowledged write survives power loss.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
+    PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
+
+impl Db {
+    /// Connects to `sqlite:…` or `postgres://…`. SQLite files are created if missing.
+    pub async fn connect(url: &str, limits: PoolLimits) -> Result<Db, DbError> {
+        sqlx::any::install_default_drivers();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options: AnyConnectOptions = url.parse()?;
+            let pool = AnyPoolOptions::new()
+                .max_connections(limits.connections_max)
+                .acquire_timeout(limits.acquire_timeout)
+                .connect_with(options)
+                .await?;
+            return Ok(Db {
+                backend: Backend::Postgres,
+                writer: pool.clone(),
+                reader: pool,
+            });
+        }
+        if url.starts_with("sqlite:") {
+            let options: AnyConnectOptions = url.parse()?;
+            let pool = |connections_max: u32| {
+                AnyPoolOptions::new()
+                    .max_connections(connections_max)
+                    .acquire_timeout(limits.acquire_timeout)
+                    .after_connect(|conn, _meta| {
+                        Box::pin(async move {
+                            conn.execute(sqlx::raw_sql(SQLITE_PRAGMAS)).await?;
+                            Ok(())
+                        })
+                    })
+            };
+            let writer = pool(1).connect_with(options.clone()).await?;
+            let reader = pool(limits.connections_max.clamp(1, 4))
+                .connect_with(options)
+                .await?;
+            return Ok(Db {
+                backend: Backend::Sqlite,
+                writer,
+                reader,
+            });
+        }
+        Err(DbError::UnsupportedUrl)
+    }
+
+    /// The embedded default: a SQLite file, created with its folder if missing.
+    pub async fn open_sqlite_file(path: &Path, limits: PoolLimits) -> Result<Db, DbError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| DbError::Sqlx(sqlx::Error::Io(e)))?;
+        }
+        Db::connect(&format!("sqlite://{}?mode=rwc", path.display()), limits).await
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Begins a write transaction. On SQLite it takes the write lock up front (`BEGIN IMMEDIATE`)
+    /// so two writers never deadlock upgrading a read lock.
+    pub async fn begin(&self) -> Result<Tx, DbError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.writer.begin().await?,
+        })
+    }
+
+    /// Pool for reads outside a transaction.
+    pub fn reader(&self) -> &AnyPool {
+        &self.reader
+    }
+
+    /// Round-trips a trivial query: readiness.
+    pub async fn ping(&self) -> Result<(), DbError> {
+        sqlx::query("SELECT 1").execute(&self.reader).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.reader.close().await;
+    }
+
+    /// Applies every migration not yet applied, in order, each in its own transaction.
+    /// Safe to run from several processes at once: PostgreSQL serialises them with an advisory
+    /// lock, SQLite with its write lock. Returns what it applied.
+    pub async fn migrate(&self, sets: &[&MigrationSet], now: Timestamp) -> Result<Vec<String>, DbError> {
+        for set in sets {
+            set.check().map_err(|reason| DbError::MigrationInvalid {
+                domain: set.domain,
+                reason,
+            })?;
+        }
+        let mut conn = self.writer.acquire().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_lock($1)")
+                .bind(MIGRATION_LOCK_KEY)
+                .execute(&mut *conn)
+                .await?;
+        }
+        let result = self.migrate_locked(&mut conn, sets, now).await;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_unlock($1)")
+                .bind(MIGRATION_LOCK_KEY)
+                .execute(&mut *conn)
+                .await?;
+        }
+        result
+    }
+
+    async fn migrate_locked(
+        &self,
+        conn: &mut AnyConnection,
+        sets: &[&MigrationSet],
+        now: Timestamp,
+    ) -> Result<Vec<String>, DbError> {
+        conn.execute(sqlx::raw_sql(
+            "CREATE TABLE IF NOT EXISTS kernel_migrations (domain TEXT NOT NULL, version BIGINT NOT NULL, \
+             name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at_us BIGINT NOT NULL, \
+             PRIMARY KEY (domain, version))",
+        ))
+        .await?;
+        let mut applied = Vec::new();
+        for set in sets {
+            for migration in set.migrations {
+                let sql = migration.sql_for(self.backend);
+                let checksum = format!("{:x}", Sha256::digest(sql.as_bytes()));
+                let mut tx = match self.backend {
+                    Backend::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await?,
+                    Backend::Postgres => conn.begin().await?,
+                };
+                let existing =
+                    sqlx::query("SELECT checksum FROM kernel_migrations WHERE domain = $1 AND version = $2")
+                        .bind(set.domain)
+                        .bind(migration.version)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if let Some(row) = existing {
+                    let stored: String = row.try_get("checksum")?;
+                    if stored != checksum {
+                        return Err(DbError::MigrationEdited {
+                            domain: set.domain.into(),
+                            version: migration.version,
+                        });
+                    }
+                    continue;
+                }
+                tx.execute(sqlx::raw_sql(sql)).await?;
+                sqlx::query(
+                    "INSERT INTO kernel_migrations (domain, version, name, checksum, applied_at_us) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(set.domain)
+                .bind(migration.version)
+                .bind(migration.name)
+                .bind(&checksum)
+                .bind(now.as_micros())
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                tracing::info!(
+                    domain = set.domain,
+                    version = migration.version,
+                    name = migration.name,
+                    "migration applied"
+                );
+                applied.push(format!(
+                    "{}/{:04}_{}",
+                    set.domain, migration.version, migration.name
+                ));
+            }
+        }
+        Ok(applied)
+    }
+}
+
+/// Arbitrary constant naming Ingot's migration lock among PostgreSQL advisory locks.
+const MIGRATION_LOCK_KEY: i64 = 0x1460_7d00_0001;
+
+/// One schema change of one domain. Portable SQL by default; a PostgreSQL variant only where the
+/// dialects truly differ (identity columns, system functions).
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+    pub postgres_sql: Option<&'static str>,
+}
+
+impl Migration {
+    pub const fn portable(version: i64, name: &'static str, sql: &'static str) -> Migration {
+        Migration {
+            version,
+            name,
+            sql,
+            postgres_sql: None,
+        }
+    }
+
+    pub const fn per_backend(
+        version: i64,
+        name: &'static str,
+        sqlite: &'static str,
+        postgres: &'static str,
+    ) -> Migration {
+        Migration {
+            version,
+            name,
+            sql: sqlite,
+            postgres_sql: Some(postgres),
+        }
+    }
+
+    pub fn sql_for(&self, backend: Backend) -> &'static str {
+        match (backend, self.postgres_sql) {
+            (Backend::Postgres, Some(postgres)) => postgres,
+            _ => self.sql,
+        }
+    }
+}
+
+/// A domain's migrations. Its tables all start with `table_prefix`: each domain owns its tables.
+#[derive(Debug, Clone, Copy)]
+pub struct MigrationSet {
+    pub domain: &'static str,
+    pub table_prefix: &'static str,
+    pub migrations: &'static [Migration],
+}
+
+impl MigrationSet {
+    /// Versions strictly increase, and every table or index created carries the domain's prefix.
+    pub fn check(&self) -> Result<(), String> {
+        let mut last = 0;
+        for migration in self.migrations {
+            if migration.version <= last {
+                return Err(format!("version {} does not follow {last}", migration.version));
+            }
+            last = migration.version;
+            for sql in std::iter::once(migration.sql).chain(migration.postgres_sql) {
+                for name in created_names(sql) {
+                    if !name.starts_with(self.table_prefix) {
+                        return Err(format!("`{name}` lacks the prefix `{}`", self.table_prefix));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Names after `CREATE [UNIQUE] TABLE|INDEX [IF NOT EXISTS]` in a script.
+fn created_names(sql: &str) -> Vec<String> {
+    let words: Vec<String> = sql
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ';')
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let mut names = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        if word != "create" {
+            continue;
+        }
+        let mut j = i + 1;
+        if words.get(j).map(String::as_str) == Some("unique") {
+            j += 1;
+        }
+        if !matches!(words.get(j).map(String::as_str), Some("table" | "index")) {
+            continue;
+        }
+        j += 1;
+        if words.get(j).map(String::as_str) == Some("if") {
+            j += 3;
+        }
+        if let Some(name) = words.get(j) {
+            names.push(name.trim_matches('"').to_string());
+        }
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_created_tables_and_indexes() {
+        let sql = "CREATE TABLE alloc_a (id TEXT);\nCREATE UNIQUE INDEX IF NOT EXISTS alloc_b ON alloc_a (id);\n\
+                   create index \"alloc_c\" on alloc_a(id); -- CREATE VIEW x";
+        assert_eq!(created_names(sql), ["alloc_a", "alloc_b", "alloc_c"]);
+    }
+
+    #[test]
+    fn refuses_foreign_prefixes_and_unordered_versions() {
+        const BAD_PREFIX: &[Migration] = &[Migration::portable(1, "init", "CREATE TABLE nodes (id TEXT)")];
+        let set = MigrationSet {
+            domain: "inventory-catalog",
+            table_prefix: "inv_",
+            migrations: BAD_PREFIX,
+        };
+        assert_eq!(set.check(), Err("`nodes` lacks the prefix `inv_`".to_string()));
+        const UNORDERED: &[Migration] = &[
+            Migration::portable(2, "b", "CREATE TABLE inv_b (id TEXT)"),
+            Migration::portable(1, "a", "CREATE TABLE inv_a (id TEXT)"),
+        ];
+        let set = MigrationSet {
+            domain: "inventory-catalog",
+            table_prefix: "inv_",
+            migrations: UNORDERED,
+        };
+        assert_eq!(set.check(), Err("version 1 does not follow 2".to_string()));
+    }
+}
+
+/// The kernel's own tables (outbox, cursors, leases, idempotency records); applied first.
+pub const KERNEL_MIGRATIONS: MigrationSet = MigrationSet {
+    domain: "kernel",
+    table_prefix: "kernel_",
+    migrations: &[Migration::per_backend(
+        1,
+        "plumbing",
+        include_str!("../migrations/0001_plumbing.sqlite.sql"),
+        include_str!("../migrations/0001_plumbing.postgres.sql"),
+    )],
+};

@@ -1,0 +1,72 @@
+//! Controllers: level-triggered reconcile loops. Each runs on one replica at a time, under a DB
+//! lease named after it; every step must be idempotent and safe to repeat after a crash.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use crate::clock::Clock;
+use crate::db::Db;
+use crate::lease::{lease_acquire, lease_release};
+
+pub type ReconcileError = Box<dyn std::error::Error + Send + Sync>;
+pub type ReconcileFuture<'a> = Pin<Box<dyn Future<Output = Result<(), ReconcileError>> + Send + 'a>>;
+
+/// One controller. Domains implement it in their `workers` room; `ingotd` runs them.
+pub trait Controller: Send + Sync + 'static {
+    /// Unique, stable, `domain.thing`: also the lease name and the metrics label.
+    fn name(&self) -> &'static str;
+    /// How often to reconcile.
+    fn interval(&self) -> Duration;
+    /// One pass toward the desired state.
+    fn reconcile(&self) -> ReconcileFuture<'_>;
+}
+
+/// Runs `controller` until `shutdown` turns true, reconciling only while this replica (`holder`)
+/// holds its lease. The lease lives three intervals, so a missed renewal is not a handover.
+pub async fn controller_run(
+    db: Db,
+    clock: Arc<dyn Clock>,
+    holder: String,
+    controller: Arc<dyn Controller>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let name = controller.name();
+    let interval = controller.interval();
+    let ttl = (interval * 3).max(Duration::from_secs(5));
+    let mut ticker = tokio::time::interval(interval);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = ticker.tick() => {}
+            _ = shutdown.changed() => break,
+        }
+        if *shutdown.borrow() {
+            break;
+        }
+        match lease_acquire(&db, name, &holder, ttl, clock.now()).await {
+            Ok(Some(_lease)) => {}
+            Ok(None) => continue,
+            Err(err) => {
+                tracing::warn!(controller = name, error = %err, "lease check failed");
+                continue;
+            }
+        }
+        let started = std::time::Instant::now();
+        let outcome = controller.reconcile().await;
+        let result = if outcome.is_ok() { "ok" } else { "error" };
+        metrics::counter!("ingot_controller_passes_total", "controller" => name, "result" => result)
+            .increment(1);
+        metrics::histogram!("ingot_controller_pass_seconds", "controller" => name)
+            .record(started.elapsed().as_secs_f64());
+        if let Err(err) = outcome {
+            tracing::warn!(controller = name, error = %err, "reconcile pass failed");
+        }
+    }
+    if let Err(err) = lease_release(&db, name, &holder, clock.now()).await {
+        tracing::warn!(controller = name, error = %err, "lease release failed");
+    }
+}

@@ -1,0 +1,425 @@
+//! Configuration: built-in defaults, then `--config ingot.toml`, then `INGOT_*` environment
+//! variables, then command-line flags, each layer overriding the one before. A bad value is
+//! reported as one line naming its key and where it came from.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub const LISTEN_DEFAULT: &str = "127.0.0.1:8080";
+pub const DATA_DIR_DEFAULT: &str = "./ingot-data";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Limits the HTTP layer enforces on every request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpLimits {
+    pub body_bytes_max: usize,
+    pub request_timeout: Duration,
+    /// Requests per second each source address may sustain; 0 turns the limiter off.
+    pub rate_limit_per_s: u32,
+    pub rate_limit_burst: u32,
+    /// How long in-flight requests get to finish after SIGTERM.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for HttpLimits {
+    fn default() -> HttpLimits {
+        HttpLimits {
+            body_bytes_max: 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+            rate_limit_per_s: 200,
+            rate_limit_burst: 400,
+            shutdown_grace: Duration::from_secs(30),
+        }
+    }
+}
+
+/// The resolved configuration `ingotd` runs with.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    /// `postgres://…` or `sqlite:…`; `None` means SQLite at `<data_dir>/ingot.db`.
+    pub database_url: Option<String>,
+    /// Redis for cache and shared rate limits; `None` means in-process.
+    pub redis_url: Option<String>,
+    pub log_format: LogFormat,
+    /// A tracing filter such as `info` or `ingotd=debug,info`.
+    pub log_level: String,
+    pub http: HttpLimits,
+}
+
+impl fmt::Debug for Config {
+    // URLs may carry passwords: never print them.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("data_dir", &self.data_dir)
+            .field("database", &self.database_url.as_deref().map(redact_url))
+            .field("redis", &self.redis_url.as_deref().map(redact_url))
+            .field("log_format", &self.log_format)
+            .field("log_level", &self.log_level)
+            .field("http", &self.http)
+            .finish()
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            listen: LISTEN_DEFAULT.parse().expect("the default listen address parses"),
+            data_dir: PathBuf::from(DATA_DIR_DEFAULT),
+            database_url: None,
+            redis_url: None,
+            log_format: LogFormat::Text,
+            log_level: "info".into(),
+            http: HttpLimits::default(),
+        }
+    }
+}
+
+impl Config {
+    pub fn sqlite_path(&self) -> PathBuf {
+        self.data_dir.join("ingot.db")
+    }
+}
+
+/// A bad configuration value, named by its key and source.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid config: {key}: {message}")]
+pub struct ConfigError {
+    /// `INGOT_LISTEN`, `--listen`, or `ingot.toml: http.body_bytes_max`.
+    pub key: String,
+    pub message: String,
+}
+
+/// Values given on the command line; `None` when absent.
+#[derive(Debug, Clone, Default)]
+pub struct Flags {
+    pub config: Option<PathBuf>,
+    pub listen: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub log_format: Option<String>,
+}
+
+/// Every key the file and the environment understand: (file key, environment variable).
+const KEYS: &[(&str, &str)] = &[
+    ("listen", "INGOT_LISTEN"),
+    ("data_dir", "INGOT_DATA_DIR"),
+    ("database_url", "INGOT_DATABASE_URL"),
+    ("redis_url", "INGOT_REDIS_URL"),
+    ("log_format", "INGOT_LOG_FORMAT"),
+    ("log_level", "INGOT_LOG_LEVEL"),
+    ("http.body_bytes_max", "INGOT_HTTP_BODY_BYTES_MAX"),
+    ("http.request_timeout_ms", "INGOT_HTTP_REQUEST_TIMEOUT_MS"),
+    ("http.rate_limit_per_s", "INGOT_HTTP_RATE_LIMIT_PER_S"),
+    ("http.rate_limit_burst", "INGOT_HTTP_RATE_LIMIT_BURST"),
+    ("http.shutdown_grace_ms", "INGOT_HTTP_SHUTDOWN_GRACE_MS"),
+];
+
+/// Resolves the configuration from flags, the given environment and the config file they name.
+pub fn config_load(flags: &Flags, env: &BTreeMap<String, String>) -> Result<Config, ConfigError> {
+    let mut config = Config::default();
+    let file = flags
+        .config
+        .clone()
+        .or_else(|| env.get("INGOT_CONFIG").map(PathBuf::from));
+    if let Some(path) = file {
+        for (key, value) in file_values(&path)? {
+            apply(&mut config, &key, &value, &format!("{}: {key}", path.display()))?;
+        }
+    }
+    for (key, var) in KEYS {
+        if let Some(value) = env.get(*var) {
+            apply(&mut config, key, value, var)?;
+        }
+    }
+    if let Some(value) = &flags.listen {
+        apply(&mut config, "listen", value, "--listen")?;
+    }
+    if let Some(value) = &flags.data_dir {
+        apply(&mut config, "data_dir", &value.to_string_lossy(), "--data-dir")?;
+    }
+    if let Some(value) = &flags.log_format {
+        apply(&mut config, "log_format", value, "--log-format")?;
+    }
+    Ok(config)
+}
+
+/// The file's scalar values, flattened to dotted keys; unknown keys are errors.
+fn file_values(path: &Path) -> Result<Vec<(String, String)>, ConfigError> {
+    let origin = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        key: origin.clone(),
+        message: format!("cannot read the file: {e}"),
+    })?;
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        let line = e.span().map(|span| text[..span.start].lines().count().max(1));
+        let message = e.message().replace('\n', " ");
+        ConfigError {
+            key: origin.clone(),
+            message: match line {
+                Some(line) => format!("line {line}: {message}"),
+                None => message,
+            },
+        }
+    })?;
+    let mut values = Vec::new();
+    flatten(&table, "", &mut values, &origin)?;
+    Ok(values)
+}
+
+fn flatten(
+    table: &toml::Table,
+    prefix: &str,
+    out: &mut Vec<(String, String)>,
+    origin: &str,
+) -> Result<(), ConfigError> {
+    for (name, value) in table {
+        let key = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}.{name}")
+        };
+        match value {
+            toml::Value::Table(inner) if KEYS.iter().any(|(k, _)| k.starts_with(&format!("{key}."))) => {
+                flatten(inner, &key, out, origin)?;
+            }
+            _ if !KEYS.iter().any(|(k, _)| *k == key) => {
+                return Err(ConfigError {
+                    key: format!("{origin}: {key}"),
+                    message: "unknown key".into(),
+                });
+            }
+            toml::Value::String(text) => out.push((key, text.clone())),
+            toml::Value::Integer(n) => out.push((key, n.to_string())),
+            other => {
+                return Err(ConfigError {
+                    key: format!("{origin}: {key}"),
+                    message: format!("expected a string or an integer, found {}", other.type_str()),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn apply(config: &mut Config, key: &str, value: &str, origin: &str) -> Result<(), ConfigError> {
+    let bad = |message: String| ConfigError {
+        key: origin.to_string(),
+        message,
+    };
+    let number = |value: &str| -> Result<u64, ConfigError> {
+        value
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| bad(format!("expected a non-negative integer, got {value:?}")))
+    };
+    match key {
+        "listen" => {
+            config.listen = value.parse().map_err(|_| {
+                bad(format!(
+                    "expected an address such as 127.0.0.1:8080, got {value:?}"
+                ))
+            })?;
+        }
+        "data_dir" => {
+            if value.is_empty() {
+                return Err(bad("must not be empty".into()));
+            }
+            config.data_dir = PathBuf::from(value);
+        }
+        "database_url" => {
+            if !(value.starts_with("postgres://")
+                || value.starts_with("postgresql://")
+                || value.starts_with("sqlite:"))
+            {
+                return Err(bad("expected postgres://… or sqlite:…".into()));
+            }
+            config.database_url = Some(value.to_string());
+        }
+        "redis_url" => {
+            if !(value.starts_with("redis://") || value.starts_with("rediss://")) {
+                return Err(bad("expected redis://…".into()));
+            }
+            config.redis_url = Some(value.to_string());
+        }
+        "log_format" => {
+            config.log_format = match value {
+                "text" => LogFormat::Text,
+                "json" => LogFormat::Json,
+                _ => return Err(bad(format!("expected text or json, got {value:?}"))),
+            };
+        }
+        "log_level" => {
+            if value.trim().is_empty() {
+                return Err(bad("must not be empty".into()));
+            }
+            config.log_level = value.to_string();
+        }
+        "http.body_bytes_max" => {
+            let n = number(value)?;
+            if !(1_024..=64 * 1024 * 1024).contains(&n) {
+                return Err(bad("must be between 1024 and 67108864".into()));
+            }
+            config.http.body_bytes_max = n as usize;
+        }
+        "http.request_timeout_ms" => {
+            let n = number(value)?;
+            if !(100..=3_600_000).contains(&n) {
+                return Err(bad("must be between 100 and 3600000".into()));
+            }
+            config.http.request_timeout = Duration::from_millis(n);
+        }
+        "http.rate_limit_per_s" => {
+            config.http.rate_limit_per_s =
+                u32::try_from(number(value)?).map_err(|_| bad("is too large".into()))?;
+        }
+        "http.rate_limit_burst" => {
+            config.http.rate_limit_burst =
+                u32::try_from(number(value)?).map_err(|_| bad("is too large".into()))?;
+        }
+        "http.shutdown_grace_ms" => config.http.shutdown_grace = Duration::from_millis(number(value)?),
+        _ => return Err(bad("unknown key".into())),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn write_config(text: &str) -> PathBuf {
+        let path = std::env::temp_dir().join(format!("ingot-config-{}.toml", ingot_kernel::id::new_ulid()));
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn defaults_need_nothing() {
+        let config = config_load(&Flags::default(), &BTreeMap::new()).unwrap();
+        assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.sqlite_path(), PathBuf::from("./ingot-data/ingot.db"));
+        assert_eq!(config.database_url, None);
+    }
+
+    #[test]
+    fn flags_beat_env_beat_file() {
+        let path = write_config(
+            "listen = \"127.0.0.1:1000\"\nlog_level = \"debug\"\n[http]\nbody_bytes_max = 4096\n",
+        );
+        let flags = Flags {
+            config: Some(path),
+            listen: Some("127.0.0.1:3000".into()),
+            ..Flags::default()
+        };
+        let config = config_load(
+            &flags,
+            &env(&[("INGOT_LISTEN", "127.0.0.1:2000"), ("INGOT_LOG_LEVEL", "warn")]),
+        )
+        .unwrap();
+        assert_eq!(config.listen.to_string(), "127.0.0.1:3000");
+        assert_eq!(config.log_level, "warn");
+        assert_eq!(config.http.body_bytes_max, 4096);
+    }
+
+    #[test]
+    fn errors_name_the_key_and_its_source() {
+        let err = config_load(&Flags::default(), &env(&[("INGOT_LISTEN", "nowhere")])).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid config: INGOT_LISTEN: expected an address such as 127.0.0.1:8080, got \"nowhere\""
+        );
+        let path = write_config("[http]\nbody_bytez_max = 1\n");
+        let err = config_load(
+            &Flags {
+                config: Some(path.clone()),
+                ..Flags::default()
+            },
+            &BTreeMap::new(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "invalid config: {}: http.body_bytez_max: unknown key",
+                path.display()
+            )
+        );
+        let path = write_config("[http]\nrequest_timeout_ms = \"soon\"\n");
+        let err = config_load(
+            &Flags {
+                config: Some(path.clone()),
+                ..Flags::default()
+            },
+            &BTreeMap::new(),
+        )
+        .unwrap_err();
+        assert_eq!(err.key, format!("{}: http.request_timeout_ms", path.display()));
+        let err = config_load(
+            &Flags {
+                log_format: Some("xml".into()),
+                ..Flags::default()
+            },
+            &BTreeMap::new(),
+        )
+        .unwrap_err();
+        assert_eq!(err.key, "--log-format");
+        let path = write_config("listen = \n");
+        let err = config_load(
+            &Flags {
+                config: Some(path),
+                ..Flags::default()
+            },
+            &BTreeMap::new(),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("line 1") && !err.to_string().contains('\n'),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn secrets_in_urls_never_print() {
+        let config = config_load(
+            &Flags::default(),
+            &env(&[
+                ("INGOT_DATABASE_URL", "postgres://ingot:s3cret@db:5432/ingot"),
+                ("INGOT_REDIS_URL", "redis://:pw@r:6379"),
+            ]),
+        )
+        .unwrap();
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("s3cret") && !shown.contains(":pw@"), "{shown}");
+        assert!(shown.contains("postgres://ingot:***@db:5432/ingot"), "{shown}");
+    }
+}

@@ -1,0 +1,56 @@
+//! Authentication at the edge: turns a bearer token or session cookie into an `Actor` through
+//! IAM's `Authenticator`, and attaches it to the request. Authorization is not decided here.
+
+use axum::extract::{Request, State};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use ingot_contracts::iam::{Actor, PresentedCredential};
+use ingot_kernel::problem::{Code, Problem};
+
+use super::EdgeState;
+
+pub const SESSION_COOKIE: &str = "ingot_session";
+
+/// Where the actor's credential came from, for the idempotency scope and audit.
+#[derive(Debug, Clone)]
+pub struct CredentialScope(pub String);
+
+fn presented_credential(request: &Request) -> Result<Option<PresentedCredential>, Problem> {
+    if let Some(value) = request.headers().get(header::AUTHORIZATION) {
+        let text = value.to_str().map_err(|_| Problem::new(Code::Unauthenticated))?;
+        let (scheme, token) = text.split_once(' ').ok_or(Problem::new(Code::Unauthenticated))?;
+        if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+            return Err(Problem::new(Code::Unauthenticated).detail("use `Authorization: Bearer <token>`"));
+        }
+        return Ok(Some(PresentedCredential::Bearer(token.trim().to_string())));
+    }
+    let cookie = request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| PresentedCredential::SessionCookie(value.to_string()));
+    Ok(cookie)
+}
+
+pub async fn authenticate(State(state): State<EdgeState>, mut request: Request, next: Next) -> Response {
+    let actor = match presented_credential(&request) {
+        Err(problem) => return problem.into_response(),
+        Ok(None) => Actor::anonymous(),
+        Ok(Some(credential)) => match state.authenticator.authenticate(&credential).await {
+            Ok(actor) => actor,
+            Err(err) => return Problem::from(err).into_response(),
+        },
+    };
+    let scope = match actor.credential {
+        Some(credential) => serde_json::to_string(&credential).unwrap_or_default(),
+        None => "anonymous".to_string(),
+    };
+    request.extensions_mut().insert(CredentialScope(scope));
+    request.extensions_mut().insert(actor);
+    next.run(request).await
+}

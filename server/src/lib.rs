@@ -1,0 +1,235 @@
+//! `ingotd`, the composition root: builds each domain's service from its dependencies (handed to
+//! one another only as `contracts` traits), merges their routers under the house HTTP conventions,
+//! and runs their controllers. It holds no business rules.
+
+pub mod config;
+pub mod http;
+pub mod openapi;
+pub mod telemetry;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+
+use axum::Router;
+use ingot_contracts::iam::{Authenticator, Authorizer};
+use ingot_kernel::Clock;
+use ingot_kernel::SystemClock;
+use ingot_kernel::cache::{Cache, CacheError};
+use ingot_kernel::db::{Db, DbError, KERNEL_MIGRATIONS, MigrationSet, PoolLimits};
+use ingot_kernel::idempotency::IdempotencyPurge;
+use ingot_kernel::worker::{Controller, controller_run};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::config::Config;
+
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+pub const GIT_COMMIT: &str = env!("INGOT_GIT_COMMIT");
+
+/// `0.1.0 (commit 1a2b3c4d5e6f)`.
+pub const VERSION_LONG: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("INGOT_GIT_COMMIT"),
+    ")"
+);
+
+/// Every domain's migrations, kernel first. Adding a domain adds one line here.
+pub fn migration_sets() -> [&'static MigrationSet; 9] {
+    [
+        &KERNEL_MIGRATIONS,
+        &ingot_iam::MIGRATIONS,
+        &ingot_billing::MIGRATIONS,
+        &ingot_inventory_catalog::MIGRATIONS,
+        &ingot_provisioning_allocation::MIGRATIONS,
+        &ingot_provisioning_baremetal_maas::MIGRATIONS,
+        &ingot_app_platform::MIGRATIONS,
+        &ingot_read_models::MIGRATIONS,
+        &ingot_operations::MIGRATIONS,
+    ]
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot open the database")]
+    Database(#[source] DbError),
+    #[error("cannot apply migrations")]
+    Migrate(#[source] DbError),
+    #[error("invalid redis url")]
+    Cache(#[source] CacheError),
+    #[error("OWNERS.toml is invalid: {0}")]
+    Ownership(String),
+}
+
+/// What tests (and future embedders) may swap; production uses the defaults.
+#[derive(Clone)]
+pub struct Seams {
+    pub clock: Arc<dyn Clock>,
+    pub authenticator: Arc<dyn Authenticator>,
+}
+
+impl Default for Seams {
+    fn default() -> Seams {
+        Seams {
+            clock: Arc::new(SystemClock),
+            authenticator: Arc::new(ingot_iam::IamAuthenticator),
+        }
+    }
+}
+
+/// A built, migrated control plane, ready to serve.
+pub struct App {
+    pub router: Router,
+    pub db: Db,
+    pub openapi: utoipa::openapi::OpenApi,
+    pub config: Config,
+    clock: Arc<dyn Clock>,
+    controllers: Vec<Arc<dyn Controller>>,
+}
+
+/// Opens the configured database (SQLite under the data dir by default) and migrates it.
+pub async fn database_open(config: &Config, clock: &dyn Clock) -> Result<Db, StartError> {
+    let db = match &config.database_url {
+        Some(url) => Db::connect(url, PoolLimits::default()).await,
+        None => Db::open_sqlite_file(&config.sqlite_path(), PoolLimits::default()).await,
+    }
+    .map_err(StartError::Database)?;
+    db.migrate(&migration_sets(), clock.now())
+        .await
+        .map_err(StartError::Migrate)?;
+    Ok(db)
+}
+
+pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> {
+    let clock = seams.clock.clone();
+    let db = database_open(&config, clock.as_ref()).await?;
+    let cache = match &config.redis_url {
+        Some(url) => Cache::redis(url).map_err(StartError::Cache)?,
+        None => Cache::in_process(),
+    };
+    let authorizer: Arc<dyn Authorizer> = Arc::new(ingot_iam::IamAuthorizer);
+    let registry = ingot_operations::model::ownership_registry_parse(ingot_operations::model::OWNERS_TOML)
+        .map_err(StartError::Ownership)?;
+    let operations = Arc::new(ingot_operations::OperationsService::new(
+        VERSION_LONG.to_string(),
+        registry,
+        authorizer.clone(),
+        db.clone(),
+        cache,
+        telemetry::metrics_handle(),
+    ));
+
+    let openapi_json: openapi::OpenApiJson = Arc::new(OnceLock::new());
+    let (router, openapi) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(ingot_iam::http::router())
+        .merge(ingot_billing::http::router())
+        .merge(ingot_inventory_catalog::http::router())
+        .merge(ingot_provisioning_allocation::http::router())
+        .merge(ingot_provisioning_baremetal_maas::http::router())
+        .merge(ingot_app_platform::http::router())
+        .merge(ingot_read_models::http::router())
+        .merge(ingot_operations::http::router(operations))
+        .merge(openapi::router(openapi_json.clone()))
+        .split_for_parts();
+    let rendered = serde_json::to_string(&openapi).expect("the OpenAPI document serialises");
+    openapi_json.set(rendered).expect("the document is rendered once");
+
+    let router = router.merge(ingot_web::router(VERSION));
+    let edge = http::EdgeState {
+        db: db.clone(),
+        clock: clock.clone(),
+        authenticator: seams.authenticator,
+        limits: config.http.clone(),
+        rate_limiter: Arc::new(http::rate_limit::RateLimiter::new(
+            config.http.rate_limit_per_s,
+            config.http.rate_limit_burst,
+        )),
+    };
+    let router = http::conventions(router, edge);
+
+    let controllers: Vec<Arc<dyn Controller>> = [
+        vec![Arc::new(IdempotencyPurge {
+            db: db.clone(),
+            clock: clock.clone(),
+        }) as Arc<dyn Controller>],
+        ingot_iam::workers::controllers(),
+        ingot_billing::workers::controllers(),
+        ingot_inventory_catalog::workers::controllers(),
+        ingot_provisioning_allocation::workers::controllers(),
+        ingot_provisioning_baremetal_maas::workers::controllers(),
+        ingot_app_platform::workers::controllers(),
+        ingot_read_models::workers::controllers(),
+        ingot_operations::workers::controllers(),
+    ]
+    .concat();
+
+    Ok(App {
+        router,
+        db,
+        openapi,
+        config,
+        clock,
+        controllers,
+    })
+}
+
+/// Serves until `shutdown` resolves, then stops accepting, lets in-flight requests finish (up to
+/// the configured grace), stops the controllers and closes the database.
+pub async fn app_serve(
+    app: App,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send,
+) -> std::io::Result<()> {
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let holder = format!("{}-{}", std::process::id(), ingot_kernel::id::new_ulid());
+    let workers: Vec<_> = app
+        .controllers
+        .iter()
+        .map(|controller| {
+            tokio::spawn(controller_run(
+                app.db.clone(),
+                app.clock.clone(),
+                holder.clone(),
+                controller.clone(),
+                stop_rx.clone(),
+            ))
+        })
+        .collect();
+
+    let mut server_stop = stop_rx.clone();
+    let server = axum::serve(
+        listener,
+        app.router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        let _ = server_stop.wait_for(|stop| *stop).await;
+    });
+    let mut server = tokio::spawn(async move { server.await });
+    let outcome = tokio::select! {
+        finished = &mut server => Some(finished),
+        () = shutdown => None,
+    };
+    let _ = stop_tx.send(true);
+    let result = match outcome {
+        Some(finished) => finished.unwrap_or_else(|e| Err(std::io::Error::other(e))),
+        None => {
+            tracing::info!("shutting down: waiting for in-flight requests");
+            match tokio::time::timeout(app.config.http.shutdown_grace, &mut server).await {
+                Ok(finished) => finished.unwrap_or_else(|e| Err(std::io::Error::other(e))),
+                Err(_) => {
+                    tracing::warn!("in-flight requests outlived the shutdown grace period; dropping them");
+                    server.abort();
+                    Ok(())
+                }
+            }
+        }
+    };
+    for worker in workers {
+        let _ = worker.await;
+    }
+    app.db.close().await;
+    result
+}

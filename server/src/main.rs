@@ -1,0 +1,149 @@
+//! `ingotd serve | migrate | version`: the control plane's entry point.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use ingotd::config::{Config, Flags, config_load};
+use ingotd::{Seams, VERSION_LONG, app_build, app_serve, database_open, telemetry};
+
+#[derive(Debug, Parser)]
+#[command(name = "ingotd", version = VERSION_LONG, about = "Ingot bare-metal cloud control plane")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the control plane (API, web app, controllers). With no configuration: SQLite under
+    /// ./ingot-data, in-process cache, on 127.0.0.1:8080.
+    Serve {
+        #[command(flatten)]
+        common: CommonArgs,
+        /// Address to listen on [env: INGOT_LISTEN] [default: 127.0.0.1:8080]
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// Print the version and git commit.
+    Version,
+}
+
+#[derive(Debug, Args)]
+struct CommonArgs {
+    /// Configuration file (TOML) [env: INGOT_CONFIG]
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Data directory for the embedded SQLite database [env: INGOT_DATA_DIR] [default: ./ingot-data]
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Log format: text or json [env: INGOT_LOG_FORMAT]
+    #[arg(long, value_name = "FORMAT")]
+    log_format: Option<String>,
+}
+
+fn load(common: &CommonArgs, listen: Option<String>) -> Result<Config, ExitCode> {
+    let flags = Flags {
+        config: common.config.clone(),
+        listen,
+        data_dir: common.data_dir.clone(),
+        log_format: common.log_format.clone(),
+    };
+    let env: BTreeMap<String, String> = std::env::vars()
+        .filter(|(k, _)| k.starts_with("INGOT_"))
+        .collect();
+    config_load(&flags, &env).map_err(|err| {
+        eprintln!("ingotd: {err}");
+        ExitCode::from(2)
+    })
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Version => {
+            println!("ingotd {}", VERSION_LONG);
+            ExitCode::SUCCESS
+        }
+        Command::Migrate { common } => {
+            let config = match load(&common, None) {
+                Ok(config) => config,
+                Err(code) => return code,
+            };
+            telemetry::logging_init(config.log_format, &config.log_level);
+            match database_open(&config, &ingot_kernel::SystemClock).await {
+                Ok(db) => {
+                    db.close().await;
+                    println!("migrations applied");
+                    ExitCode::SUCCESS
+                }
+                Err(err) => fail(&err),
+            }
+        }
+        Command::Serve { common, listen } => {
+            let config = match load(&common, listen) {
+                Ok(config) => config,
+                Err(code) => return code,
+            };
+            telemetry::logging_init(config.log_format, &config.log_level);
+            match serve(config).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(err) => fail(err.as_ref()),
+            }
+        }
+    }
+}
+
+async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    let listen = config.listen;
+    let app = app_build(config, Seams::default()).await?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    tracing::info!(listen = %listener.local_addr()?, version = %VERSION_LONG, config = ?app.config, "ingotd serving");
+    app_serve(app, listener, shutdown_signal()).await?;
+    tracing::info!("ingotd stopped");
+    Ok(())
+}
+
+/// SIGTERM (from an orchestrator) or Ctrl-C.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}
+
+/// Prints the error and its causes on one line.
+fn fail(err: &dyn std::error::Error) -> ExitCode {
+    let mut line = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        line.push_str(": ");
+        line.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    eprintln!("ingotd: {line}");
+    ExitCode::FAILURE
+}
