@@ -25,6 +25,9 @@ pub mod worker;
 #[cfg(feature = "http")]
 pub mod http;
 
+#[cfg(feature = "testing")]
+pub mod testing;
+
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use money::{Currency, Money};
 pub use problem::{Code, Problem};
