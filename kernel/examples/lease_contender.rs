@@ -16,12 +16,16 @@ async fn main() {
         std::process::exit(2);
     };
     let ttl = Duration::from_millis(ttl_ms.parse().expect("TTL_MS is a number"));
-    let db = Db::connect(url, Default::default()).await.expect("database reachable");
+    let db = Db::connect(url, Default::default())
+        .await
+        .expect("database reachable");
     let mut ticker = tokio::time::interval(ttl / 8);
     loop {
         ticker.tick().await;
         let now = SystemClock.now();
-        let lease = lease_acquire(&db, "contended", holder, ttl, now).await.expect("lease query");
+        let lease = lease_acquire(&db, "contended", holder, ttl, now)
+            .await
+            .expect("lease query");
         let mut tx = db.begin().await.expect("begin");
         sqlx::query(
             "INSERT INTO kernel_test_lease_log (holder, granted, token, at_us, expires_at_us) VALUES ($1, $2, $3, $4, $5)",

@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::OnceCell;
 
+/// Longest wait for Redis to connect or answer.
+pub const REDIS_TIMEOUT: Duration = Duration::from_secs(1);
 /// Entries the in-process cache holds before it starts evicting.
 pub const IN_PROCESS_ENTRIES_MAX: usize = 10_000;
 
@@ -69,7 +71,14 @@ impl Cache {
             Inner::InProcess(_) => Ok(None),
             Inner::Redis { client, manager } => {
                 let manager = manager
-                    .get_or_try_init(|| async { redis::aio::ConnectionManager::new(client.clone()).await })
+                    .get_or_try_init(|| async {
+                        // Fail fast: readiness probes and request paths must not hang on a dead Redis.
+                        let config = redis::aio::ConnectionManagerConfig::new()
+                            .set_number_of_retries(1)
+                            .set_connection_timeout(Some(REDIS_TIMEOUT))
+                            .set_response_timeout(Some(REDIS_TIMEOUT));
+                        redis::aio::ConnectionManager::new_with_config(client.clone(), config).await
+                    })
                     .await?;
                 Ok(Some(manager.clone()))
             }

@@ -349,6 +349,18 @@ fn created_names(sql: &str) -> Vec<String> {
     names
 }
 
+/// The kernel's own tables (outbox, cursors, leases, idempotency records); applied first.
+pub const KERNEL_MIGRATIONS: MigrationSet = MigrationSet {
+    domain: "kernel",
+    table_prefix: "kernel_",
+    migrations: &[Migration::per_backend(
+        1,
+        "plumbing",
+        include_str!("../migrations/0001_plumbing.sqlite.sql"),
+        include_str!("../migrations/0001_plumbing.postgres.sql"),
+    )],
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -381,15 +393,3 @@ mod tests {
         assert_eq!(set.check(), Err("version 1 does not follow 2".to_string()));
     }
 }
-
-/// The kernel's own tables (outbox, cursors, leases, idempotency records); applied first.
-pub const KERNEL_MIGRATIONS: MigrationSet = MigrationSet {
-    domain: "kernel",
-    table_prefix: "kernel_",
-    migrations: &[Migration::per_backend(
-        1,
-        "plumbing",
-        include_str!("../migrations/0001_plumbing.sqlite.sql"),
-        include_str!("../migrations/0001_plumbing.postgres.sql"),
-    )],
-};

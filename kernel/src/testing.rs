@@ -42,16 +42,22 @@ impl TestDb {
         let dir = std::env::temp_dir().join(format!("ingot-test-{}", new_ulid()));
         std::fs::create_dir_all(&dir).expect("temp dir is writable");
         let path = dir.join("ingot.db");
-        let db = Db::open_sqlite_file(&path, PoolLimits::default()).await.expect("sqlite opens");
-        TestDb { db, url: format!("sqlite://{}?mode=rwc", path.display()), sqlite_dir: Some(dir) }
+        let db = Db::open_sqlite_file(&path, PoolLimits::default())
+            .await
+            .expect("sqlite opens");
+        TestDb {
+            db,
+            url: format!("sqlite://{}?mode=rwc", path.display()),
+            sqlite_dir: Some(dir),
+        }
     }
 
     pub async fn postgres() -> TestDb {
         let server = test_postgres_url();
         sqlx::any::install_default_drivers();
-        let mut admin = AnyConnection::connect(&server)
-            .await
-            .unwrap_or_else(|e| panic!("PostgreSQL for tests is unreachable at {server} ({e}); run the README's test command"));
+        let mut admin = AnyConnection::connect(&server).await.unwrap_or_else(|e| {
+            panic!("PostgreSQL for tests is unreachable at {server} ({e}); run the README's test command")
+        });
         drop_stale_databases(&mut admin).await;
         let name = format!("ingot_t_{}", new_ulid().to_string().to_ascii_lowercase());
         admin
@@ -60,14 +66,24 @@ impl TestDb {
             .expect("test database is created");
         let _ = admin.close().await;
         let url = database_url_with_name(&server, &name);
-        let limits = PoolLimits { connections_max: 24, acquire_timeout: Duration::from_secs(10) };
+        let limits = PoolLimits {
+            connections_max: 24,
+            acquire_timeout: Duration::from_secs(10),
+        };
         let db = Db::connect(&url, limits).await.expect("test database connects");
-        TestDb { db, url, sqlite_dir: None }
+        TestDb {
+            db,
+            url,
+            sqlite_dir: None,
+        }
     }
 
     /// Applies `sets` (usually kernel's plus the crate's own).
     pub async fn migrated(self, sets: &[&MigrationSet]) -> TestDb {
-        self.db.migrate(sets, Timestamp::from_secs(1_700_000_000)).await.expect("migrations apply");
+        self.db
+            .migrate(sets, Timestamp::from_secs(1_700_000_000))
+            .await
+            .expect("migrations apply");
         self
     }
 }
@@ -81,9 +97,14 @@ impl Drop for TestDb {
 }
 
 fn database_url_with_name(server: &str, name: &str) -> String {
-    let (base, query) = server.split_once('?').map_or((server, None), |(b, q)| (b, Some(q)));
+    let (base, query) = server
+        .split_once('?')
+        .map_or((server, None), |(b, q)| (b, Some(q)));
     let authority_end = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let path_start = base[authority_end..].find('/').map(|i| i + authority_end).unwrap_or(base.len());
+    let path_start = base[authority_end..]
+        .find('/')
+        .map(|i| i + authority_end)
+        .unwrap_or(base.len());
     let mut url = format!("{}/{name}", &base[..path_start]);
     if let Some(query) = query {
         url.push('?');
@@ -93,17 +114,30 @@ fn database_url_with_name(server: &str, name: &str) -> String {
 }
 
 async fn drop_stale_databases(admin: &mut AnyConnection) {
-    let Ok(rows) = sqlx::query("SELECT datname FROM pg_database WHERE datname LIKE 'ingot_t_%'").fetch_all(&mut *admin).await
+    let Ok(rows) = sqlx::query("SELECT datname FROM pg_database WHERE datname LIKE 'ingot_t_%'")
+        .fetch_all(&mut *admin)
+        .await
     else {
         return;
     };
     #[allow(clippy::disallowed_methods)] // Age of leftovers from other runs: wall-clock time is the point.
-    let now_ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_millis();
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_millis();
     for row in rows {
-        let Ok(name) = row.try_get::<String, _>("datname") else { continue };
-        let Ok(ulid) = ulid::Ulid::from_string(&name["ingot_t_".len()..].to_ascii_uppercase()) else { continue };
+        let Ok(name) = row.try_get::<String, _>("datname") else {
+            continue;
+        };
+        let Ok(ulid) = ulid::Ulid::from_string(&name["ingot_t_".len()..].to_ascii_uppercase()) else {
+            continue;
+        };
         if now_ms.saturating_sub(u128::from(ulid.timestamp_ms())) > STALE_AFTER.as_millis() {
-            let _ = admin.execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).await;
+            let _ = admin
+                .execute(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                )))
+                .await;
         }
     }
 }
@@ -139,9 +173,14 @@ mod tests {
 
     #[test]
     fn swaps_the_database_name_keeping_credentials_and_options() {
-        assert_eq!(database_url_with_name("postgres://u:p@h:5432/postgres", "x"), "postgres://u:p@h:5432/x");
-        assert_eq!(database_url_with_name("postgres://h/postgres?sslmode=disable", "x"), "postgres://h/x?sslmode=disable");
+        assert_eq!(
+            database_url_with_name("postgres://u:p@h:5432/postgres", "x"),
+            "postgres://u:p@h:5432/x"
+        );
+        assert_eq!(
+            database_url_with_name("postgres://h/postgres?sslmode=disable", "x"),
+            "postgres://h/x?sslmode=disable"
+        );
         assert_eq!(database_url_with_name("postgres://h", "x"), "postgres://h/x");
     }
 }
-

@@ -199,37 +199,51 @@ pub async fn app_serve(
         })
         .collect();
 
-    let mut server_stop = stop_rx.clone();
-    let server = axum::serve(
-        listener,
-        app.router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
-        let _ = server_stop.wait_for(|stop| *stop).await;
-    });
-    let mut server = tokio::spawn(async move { server.await });
-    let outcome = tokio::select! {
-        finished = &mut server => Some(finished),
-        () = shutdown => None,
+    // Controllers stop when shutdown begins, or when the sender drops because the server ended.
+    let stopping = async move {
+        shutdown.await;
+        let _ = stop_tx.send(true);
     };
-    let _ = stop_tx.send(true);
-    let result = match outcome {
-        Some(finished) => finished.unwrap_or_else(|e| Err(std::io::Error::other(e))),
-        None => {
-            tracing::info!("shutting down: waiting for in-flight requests");
-            match tokio::time::timeout(app.config.http.shutdown_grace, &mut server).await {
-                Ok(finished) => finished.unwrap_or_else(|e| Err(std::io::Error::other(e))),
-                Err(_) => {
-                    tracing::warn!("in-flight requests outlived the shutdown grace period; dropping them");
-                    server.abort();
-                    Ok(())
-                }
-            }
-        }
-    };
+    let result = http_serve(app.router, listener, app.config.http.shutdown_grace, stopping).await;
     for worker in workers {
         let _ = worker.await;
     }
     app.db.close().await;
     result
+}
+
+/// Serves `router` until `shutdown` resolves; then stops accepting connections and gives
+/// in-flight requests up to `grace` to finish before dropping them.
+pub async fn http_serve(
+    router: Router,
+    listener: TcpListener,
+    grace: std::time::Duration,
+    shutdown: impl Future<Output = ()> + Send,
+) -> std::io::Result<()> {
+    let (stop_tx, mut stop_rx) = watch::channel(false);
+    let server = axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        let _ = stop_rx.wait_for(|stop| *stop).await;
+    });
+    let mut server = tokio::spawn(async move { server.await });
+    let finished_early = tokio::select! {
+        finished = &mut server => Some(finished),
+        () = shutdown => None,
+    };
+    if let Some(finished) = finished_early {
+        return finished.unwrap_or_else(|e| Err(std::io::Error::other(e)));
+    }
+    let _ = stop_tx.send(true);
+    tracing::info!("shutting down: waiting for in-flight requests");
+    match tokio::time::timeout(grace, &mut server).await {
+        Ok(finished) => finished.unwrap_or_else(|e| Err(std::io::Error::other(e))),
+        Err(_) => {
+            tracing::warn!("in-flight requests outlived the shutdown grace period; dropping them");
+            server.abort();
+            Ok(())
+        }
+    }
 }

@@ -12,35 +12,81 @@ use super::kernel_db;
 const T0: Timestamp = Timestamp::from_secs(1_700_000_000);
 
 fn created() -> StoredResponse {
-    StoredResponse { status: 201, content_type: Some("application/json".into()), body: "{\"id\":1}".into() }
+    StoredResponse {
+        status: 201,
+        content_type: Some("application/json".into()),
+        body: "{\"id\":1}".into(),
+    }
 }
 
 store_test!(same_key_same_request_replays_the_stored_response, |t| {
     let t = kernel_db(t).await;
     let db = &t.db;
-    assert_eq!(idempotency_begin(db, "tok_1", "k", "h1", T0).await.unwrap(), IdempotencyBegin::Fresh);
-    assert_eq!(idempotency_begin(db, "tok_1", "k", "h1", T0).await.unwrap(), IdempotencyBegin::InFlight);
-    idempotency_complete(db, "tok_1", "k", &created(), T0).await.unwrap();
-    assert_eq!(idempotency_begin(db, "tok_1", "k", "h1", T0).await.unwrap(), IdempotencyBegin::Replay(created()));
-    assert_eq!(idempotency_begin(db, "tok_1", "k", "h2", T0).await.unwrap(), IdempotencyBegin::Mismatch);
-    assert_eq!(idempotency_begin(db, "tok_2", "k", "h2", T0).await.unwrap(), IdempotencyBegin::Fresh, "keys are per scope");
+    assert_eq!(
+        idempotency_begin(db, "tok_1", "k", "h1", T0).await.unwrap(),
+        IdempotencyBegin::Fresh
+    );
+    assert_eq!(
+        idempotency_begin(db, "tok_1", "k", "h1", T0).await.unwrap(),
+        IdempotencyBegin::InFlight
+    );
+    idempotency_complete(db, "tok_1", "k", &created(), T0)
+        .await
+        .unwrap();
+    assert_eq!(
+        idempotency_begin(db, "tok_1", "k", "h1", T0).await.unwrap(),
+        IdempotencyBegin::Replay(created())
+    );
+    assert_eq!(
+        idempotency_begin(db, "tok_1", "k", "h2", T0).await.unwrap(),
+        IdempotencyBegin::Mismatch
+    );
+    assert_eq!(
+        idempotency_begin(db, "tok_2", "k", "h2", T0).await.unwrap(),
+        IdempotencyBegin::Fresh,
+        "keys are per scope"
+    );
 });
 
 store_test!(abandoned_and_expired_keys_run_again, |t| {
     let t = kernel_db(t).await;
     let db = &t.db;
-    assert_eq!(idempotency_begin(db, "s", "k", "h", T0).await.unwrap(), IdempotencyBegin::Fresh);
+    assert_eq!(
+        idempotency_begin(db, "s", "k", "h", T0).await.unwrap(),
+        IdempotencyBegin::Fresh
+    );
     idempotency_abandon(db, "s", "k").await.unwrap();
-    assert_eq!(idempotency_begin(db, "s", "k", "h", T0).await.unwrap(), IdempotencyBegin::Fresh);
+    assert_eq!(
+        idempotency_begin(db, "s", "k", "h", T0).await.unwrap(),
+        IdempotencyBegin::Fresh
+    );
     // A claim whose process died stays in flight for its pending TTL only.
     let later = T0.plus(IDEMPOTENCY_PENDING_TTL);
-    assert_eq!(idempotency_begin(db, "s", "k", "h", later.minus(Duration::from_micros(1))).await.unwrap(), IdempotencyBegin::InFlight);
-    assert_eq!(idempotency_begin(db, "s", "k", "h", later).await.unwrap(), IdempotencyBegin::Fresh);
-    idempotency_complete(db, "s", "k", &created(), later).await.unwrap();
+    assert_eq!(
+        idempotency_begin(db, "s", "k", "h", later.minus(Duration::from_micros(1)))
+            .await
+            .unwrap(),
+        IdempotencyBegin::InFlight
+    );
+    assert_eq!(
+        idempotency_begin(db, "s", "k", "h", later).await.unwrap(),
+        IdempotencyBegin::Fresh
+    );
+    idempotency_complete(db, "s", "k", &created(), later)
+        .await
+        .unwrap();
     let end = later.plus(IDEMPOTENCY_TTL);
-    assert!(matches!(idempotency_begin(db, "s", "k", "h", end.minus(Duration::from_micros(1))).await.unwrap(), IdempotencyBegin::Replay(_)));
+    assert!(matches!(
+        idempotency_begin(db, "s", "k", "h", end.minus(Duration::from_micros(1)))
+            .await
+            .unwrap(),
+        IdempotencyBegin::Replay(_)
+    ));
     assert_eq!(idempotency_purge_expired(db, end, 100).await.unwrap(), 1);
-    assert_eq!(idempotency_begin(db, "s", "k", "other", end).await.unwrap(), IdempotencyBegin::Fresh);
+    assert_eq!(
+        idempotency_begin(db, "s", "k", "other", end).await.unwrap(),
+        IdempotencyBegin::Fresh
+    );
 });
 
 store_test!(racing_first_uses_let_exactly_one_run, |t| {
@@ -48,7 +94,9 @@ store_test!(racing_first_uses_let_exactly_one_run, |t| {
     let mut handles = Vec::new();
     for _ in 0..8 {
         let db = t.db.clone();
-        handles.push(tokio::spawn(async move { idempotency_begin(&db, "s", "race", "h", T0).await.unwrap() }));
+        handles.push(tokio::spawn(async move {
+            idempotency_begin(&db, "s", "race", "h", T0).await.unwrap()
+        }));
     }
     let mut fresh = 0;
     for handle in handles {

@@ -14,22 +14,62 @@ const TTL: Duration = Duration::from_secs(10);
 
 store_test!(one_holder_at_a_time_and_takeover_after_expiry, |t| {
     let t = kernel_db(t).await;
-    let a = lease_acquire(&t.db, "demo.controller", "a", TTL, T0).await.unwrap().expect("free lease is granted");
+    let a = lease_acquire(&t.db, "demo.controller", "a", TTL, T0)
+        .await
+        .unwrap()
+        .expect("free lease is granted");
     assert_eq!((a.holder.as_str(), a.token, a.expires_at), ("a", 1, T0.plus(TTL)));
-    assert_eq!(lease_acquire(&t.db, "demo.controller", "b", TTL, T0.plus(TTL / 2)).await.unwrap(), None);
-    let renewed = lease_acquire(&t.db, "demo.controller", "a", TTL, T0.plus(TTL / 2)).await.unwrap().unwrap();
+    assert_eq!(
+        lease_acquire(&t.db, "demo.controller", "b", TTL, T0.plus(TTL / 2))
+            .await
+            .unwrap(),
+        None
+    );
+    let renewed = lease_acquire(&t.db, "demo.controller", "a", TTL, T0.plus(TTL / 2))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(renewed.token, 1, "renewal keeps the fencing token");
     // "a" crashes: it stops renewing. Just before its term ends, "b" still waits.
     let end = T0.plus(TTL / 2).plus(TTL);
-    assert_eq!(lease_acquire(&t.db, "demo.controller", "b", TTL, end.minus(Duration::from_micros(1))).await.unwrap(), None);
-    let b = lease_acquire(&t.db, "demo.controller", "b", TTL, end).await.unwrap().expect("expired lease is taken over");
+    assert_eq!(
+        lease_acquire(
+            &t.db,
+            "demo.controller",
+            "b",
+            TTL,
+            end.minus(Duration::from_micros(1))
+        )
+        .await
+        .unwrap(),
+        None
+    );
+    let b = lease_acquire(&t.db, "demo.controller", "b", TTL, end)
+        .await
+        .unwrap()
+        .expect("expired lease is taken over");
     assert_eq!((b.holder.as_str(), b.token), ("b", 2));
-    assert_eq!(lease_acquire(&t.db, "demo.controller", "a", TTL, end).await.unwrap(), None, "the old holder is out");
+    assert_eq!(
+        lease_acquire(&t.db, "demo.controller", "a", TTL, end)
+            .await
+            .unwrap(),
+        None,
+        "the old holder is out"
+    );
     // A clean release hands over at once.
     lease_release(&t.db, "demo.controller", "b", end).await.unwrap();
-    let a = lease_acquire(&t.db, "demo.controller", "a", TTL, end).await.unwrap().unwrap();
+    let a = lease_acquire(&t.db, "demo.controller", "a", TTL, end)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(a.token, 3);
-    assert!(lease_acquire(&t.db, "other.controller", "b", TTL, end).await.unwrap().is_some(), "leases are per name");
+    assert!(
+        lease_acquire(&t.db, "other.controller", "b", TTL, end)
+            .await
+            .unwrap()
+            .is_some(),
+        "leases are per name"
+    );
 });
 
 store_test!(concurrent_contenders_never_get_overlapping_terms, |t| {
@@ -42,7 +82,10 @@ store_test!(concurrent_contenders_never_get_overlapping_terms, |t| {
             let mut grants = Vec::new();
             for step in 0..60i64 {
                 let now = Timestamp::from_micros(T0.as_micros() + step * 1_000_000);
-                if let Some(lease) = lease_acquire(&db, "race", &format!("c{c}"), Duration::from_secs(3), now).await.unwrap() {
+                if let Some(lease) = lease_acquire(&db, "race", &format!("c{c}"), Duration::from_secs(3), now)
+                    .await
+                    .unwrap()
+                {
                     grants.push((now, lease));
                 }
                 tokio::task::yield_now().await;
@@ -60,7 +103,10 @@ store_test!(concurrent_contenders_never_get_overlapping_terms, |t| {
         for (at_b, b) in &grants[i + 1..] {
             if a.holder != b.holder {
                 let overlap = *at_a < b.expires_at && *at_b < a.expires_at;
-                assert!(!overlap, "{a:?} granted at {at_a} overlaps {b:?} granted at {at_b}");
+                assert!(
+                    !overlap,
+                    "{a:?} granted at {at_a} overlaps {b:?} granted at {at_b}"
+                );
             }
         }
     }
@@ -90,12 +136,21 @@ async fn two_processes_and_a_crash(db: &Db, url: &str) {
         row.try_get::<i64, _>("n").unwrap()
     };
     let mut a = spawn("a");
-    wait_until(|| count("SELECT COUNT(*) AS n FROM kernel_test_lease_log WHERE holder = 'a' AND granted = 1")).await;
+    wait_until(|| {
+        count("SELECT COUNT(*) AS n FROM kernel_test_lease_log WHERE holder = 'a' AND granted = 1")
+    })
+    .await;
     let mut b = spawn("b");
-    wait_until(|| count("SELECT COUNT(*) AS n FROM kernel_test_lease_log WHERE holder = 'b' AND granted = 0")).await;
+    wait_until(|| {
+        count("SELECT COUNT(*) AS n FROM kernel_test_lease_log WHERE holder = 'b' AND granted = 0")
+    })
+    .await;
     a.kill().unwrap();
     a.wait().unwrap();
-    wait_until(|| count("SELECT COUNT(*) AS n FROM kernel_test_lease_log WHERE holder = 'b' AND granted = 1")).await;
+    wait_until(|| {
+        count("SELECT COUNT(*) AS n FROM kernel_test_lease_log WHERE holder = 'b' AND granted = 1")
+    })
+    .await;
     b.kill().unwrap();
     b.wait().unwrap();
 
@@ -113,8 +168,14 @@ async fn two_processes_and_a_crash(db: &Db, url: &str) {
     .unwrap();
     let a_expires: i64 = last_a.try_get("expires").unwrap();
     let b_at: i64 = first_b.try_get("at_us").unwrap();
-    assert!(b_at >= a_expires, "b was granted at {b_at} while a held the lease until {a_expires}");
-    assert_eq!(first_b.try_get::<i64, _>("token").unwrap(), last_a.try_get::<i64, _>("token").unwrap() + 1);
+    assert!(
+        b_at >= a_expires,
+        "b was granted at {b_at} while a held the lease until {a_expires}"
+    );
+    assert_eq!(
+        first_b.try_get::<i64, _>("token").unwrap(),
+        last_a.try_get::<i64, _>("token").unwrap() + 1
+    );
 }
 
 store_test!(a_crashed_process_lease_is_taken_over_after_expiry, |t| {

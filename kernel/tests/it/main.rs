@@ -1,5 +1,8 @@
 //! Kernel store suite: every case runs on SQLite and on PostgreSQL (`name::sqlite`, `name::postgres`).
 
+// Test helpers panic on failure by design: a failed setup is a failed test.
+#![allow(clippy::unwrap_used, clippy::zombie_processes)]
+
 mod idempotency;
 mod lease;
 mod migrations;

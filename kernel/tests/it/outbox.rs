@@ -50,7 +50,11 @@ async fn consume_envelopes(db: &Db, consumer: &str) -> Vec<EventEnvelope> {
 
 /// One consumer pass, returning the subjects delivered.
 async fn consume(db: &Db, consumer: &str) -> Vec<String> {
-    consume_envelopes(db, consumer).await.into_iter().map(|e| e.subject).collect()
+    consume_envelopes(db, consumer)
+        .await
+        .into_iter()
+        .map(|e| e.subject)
+        .collect()
 }
 
 /// Consumes until `count` events arrived. On PostgreSQL the delivery horizon is cluster-wide, so
@@ -75,11 +79,18 @@ store_test!(consumers_read_in_order_each_behind_its_own_cursor, |t| {
     for n in 0..3 {
         append_committed(&t.db, n).await;
     }
-    assert_eq!(consume_exactly(&t.db, "a", 3).await, ["thing_0", "thing_1", "thing_2"]);
+    assert_eq!(
+        consume_exactly(&t.db, "a", 3).await,
+        ["thing_0", "thing_1", "thing_2"]
+    );
     assert!(consume(&t.db, "a").await.is_empty(), "a cursor never re-delivers");
     append_committed(&t.db, 3).await;
     assert_eq!(consume_exactly(&t.db, "a", 1).await, ["thing_3"]);
-    assert_eq!(consume_exactly(&t.db, "b", 4).await.len(), 4, "another consumer starts from the beginning");
+    assert_eq!(
+        consume_exactly(&t.db, "b", 4).await.len(),
+        4,
+        "another consumer starts from the beginning"
+    );
 });
 
 store_test!(envelopes_round_trip, |t| {
@@ -90,7 +101,11 @@ store_test!(envelopes_round_trip, |t| {
     sent.seq = append_in_tx(&mut tx, &sent).await.unwrap();
     tx.commit().await.unwrap();
     consume_exactly(&t.db, "probe", 1).await;
-    assert_eq!(consume_envelopes(&t.db, "c").await, [sent], "every field survives the outbox");
+    assert_eq!(
+        consume_envelopes(&t.db, "c").await,
+        [sent],
+        "every field survives the outbox"
+    );
 });
 
 store_test!(rolled_back_events_are_never_delivered, |t| {
@@ -121,7 +136,11 @@ store_test!(a_failed_handler_leaves_the_cursor_in_place, |t| {
         ticker.tick().await;
     };
     assert!(last.seq > 0);
-    assert_eq!(consume_exactly(&t.db, "a", 1).await, ["thing_0"], "the event is offered again");
+    assert_eq!(
+        consume_exactly(&t.db, "a", 1).await,
+        ["thing_0"],
+        "the event is offered again"
+    );
 });
 
 store_test!(concurrent_producers_lose_and_duplicate_nothing, |t| {
@@ -176,7 +195,10 @@ store_test!(concurrent_producers_lose_and_duplicate_nothing, |t| {
     let seen = consumer.await.unwrap();
     let unique: BTreeSet<String> = seen.iter().cloned().collect();
     assert_eq!(unique.len(), seen.len(), "an event was delivered twice");
-    assert_eq!(unique, expected, "the consumer must see exactly the committed events");
+    assert_eq!(
+        unique, expected,
+        "the consumer must see exactly the committed events"
+    );
 });
 
 /// DESIGN.md §2's trap on PostgreSQL: sequence numbers taken in one order, commits in the other.
@@ -196,10 +218,19 @@ async fn postgres_commit_order_differs_from_seq_order_and_nothing_is_skipped() {
         .fetch_all(t.db.reader())
         .await
         .unwrap();
-    assert_eq!(naive.iter().map(|r| r.try_get::<i64, _>("seq").unwrap()).collect::<Vec<_>>(), [seq2]);
+    assert_eq!(
+        naive
+            .iter()
+            .map(|r| r.try_get::<i64, _>("seq").unwrap())
+            .collect::<Vec<_>>(),
+        [seq2]
+    );
 
     let while_open = consume(&t.db, "a").await;
-    assert!(while_open.is_empty(), "nothing past the oldest open transaction is delivered: {while_open:?}");
+    assert!(
+        while_open.is_empty(),
+        "nothing past the oldest open transaction is delivered: {while_open:?}"
+    );
     tx1.commit().await.unwrap();
     assert_eq!(consume_exactly(&t.db, "a", 2).await, ["thing_1", "thing_2"]);
     assert!(consume(&t.db, "a").await.is_empty());
@@ -210,15 +241,29 @@ async fn postgres_commit_order_differs_from_seq_order_and_nothing_is_skipped() {
 async fn postgres_older_transaction_with_higher_seq_is_delivered_without_skipping() {
     let t = kernel_db(TestDb::new(Backend::Postgres).await).await;
     let mut tx2 = t.db.begin().await.unwrap();
-    sqlx::query("SELECT pg_current_xact_id()::text").execute(&mut *tx2).await.unwrap(); // older xid
+    sqlx::query("SELECT pg_current_xact_id()::text")
+        .execute(&mut *tx2)
+        .await
+        .unwrap(); // older xid
     let mut tx1 = t.db.begin().await.unwrap();
-    sqlx::query("SELECT pg_current_xact_id()::text").execute(&mut *tx1).await.unwrap(); // newer xid
+    sqlx::query("SELECT pg_current_xact_id()::text")
+        .execute(&mut *tx1)
+        .await
+        .unwrap(); // newer xid
     let seq1 = append_in_tx(&mut tx1, &event(1)).await.unwrap();
     let seq2 = append_in_tx(&mut tx2, &event(2)).await.unwrap();
     assert!(seq1 < seq2);
     tx2.commit().await.unwrap();
-    assert_eq!(consume_exactly(&t.db, "a", 1).await, ["thing_2"], "the older transaction's event is safe to deliver");
+    assert_eq!(
+        consume_exactly(&t.db, "a", 1).await,
+        ["thing_2"],
+        "the older transaction's event is safe to deliver"
+    );
     tx1.commit().await.unwrap();
-    assert_eq!(consume_exactly(&t.db, "a", 1).await, ["thing_1"], "the lower seq committed later is still delivered");
+    assert_eq!(
+        consume_exactly(&t.db, "a", 1).await,
+        ["thing_1"],
+        "the lower seq committed later is still delivered"
+    );
     assert!(consume(&t.db, "a").await.is_empty());
 }

@@ -81,16 +81,23 @@ pub async fn request_edge(mut request: Request, next: Next) -> Response<Body> {
 }
 
 /// Errors from axum and tower (405, 408, 413, …) arrive as plain text; domain errors arrive as
-/// problems. Either way the client gets problem+json with the request id and path.
+/// problems. Either way the client gets problem+json with the request id and path. Routes that
+/// document a JSON body for an error status (readiness) keep it.
 async fn problem_finish(response: Response<Body>, request_id: &str, path: &str) -> Response<Body> {
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
-    let is_problem = response
+    let content_type = response
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_CONTENT_TYPE.as_bytes()));
+        .map(|v| v.as_bytes().to_vec())
+        .unwrap_or_default();
+    let is_problem = content_type.starts_with(PROBLEM_CONTENT_TYPE.as_bytes());
+    // A deliberate JSON body on an error status (a 503 readiness report) is the route's answer.
+    if content_type.starts_with(b"application/json") {
+        return response;
+    }
     let (mut parts, body) = response.into_parts();
     let bytes = to_bytes(body, ERROR_BODY_BYTES_MAX).await.unwrap_or_default();
     let mut problem: ProblemBody = match is_problem.then(|| serde_json::from_slice(&bytes).ok()).flatten() {

@@ -1,0 +1,119 @@
+//! ingotd end to end: a real server on a real socket (port 0), driven over HTTP through
+//! `ingot-sdk` or a raw client where the test is about the wire itself.
+
+// Test helpers panic on failure by design: a failed setup is a failed test.
+#![allow(clippy::unwrap_used, clippy::zombie_processes)]
+
+mod app;
+mod conventions;
+mod process;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+
+use ingot_contracts::BoxFuture;
+use ingot_contracts::iam::{
+    Actor, AuthenticationError, Authenticator, CredentialRef, PlatformRole, PresentedCredential,
+};
+use ingot_kernel::db::Backend;
+use ingot_kernel::id::{ApiTokenId, UserId};
+use ingot_kernel::testing::TestDb;
+use ingotd::config::Config;
+use ingotd::{Seams, app_build, app_serve};
+use tokio::sync::oneshot;
+
+pub const ADMIN_TOKEN: &str = "test-admin";
+pub const MEMBER_TOKEN: &str = "test-member";
+
+/// Stands in for IAM's credential store until IAM issues real tokens: two fixed bearer tokens.
+pub struct FixedTokens;
+
+impl Authenticator for FixedTokens {
+    fn authenticate<'a>(
+        &'a self,
+        credential: &'a PresentedCredential,
+    ) -> BoxFuture<'a, Result<Actor, AuthenticationError>> {
+        Box::pin(async move {
+            static IDS: OnceLock<[(UserId, ApiTokenId); 2]> = OnceLock::new();
+            let ids = IDS.get_or_init(|| {
+                [
+                    (UserId::generate(), ApiTokenId::generate()),
+                    (UserId::generate(), ApiTokenId::generate()),
+                ]
+            });
+            let ((user_id, token_id), roles) = match credential {
+                PresentedCredential::Bearer(token) if token == ADMIN_TOKEN => {
+                    (ids[0], vec![PlatformRole::PlatformAdmin])
+                }
+                PresentedCredential::Bearer(token) if token == MEMBER_TOKEN => (ids[1], vec![]),
+                _ => return Err(AuthenticationError::InvalidCredential),
+            };
+            Ok(Actor {
+                user_id: Some(user_id),
+                credential: Some(CredentialRef::ApiToken(token_id)),
+                platform_roles: roles.into_iter().collect(),
+            })
+        })
+    }
+}
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub url: String,
+    stop: Option<oneshot::Sender<()>>,
+    served: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    _db: TestDb,
+}
+
+impl TestApp {
+    pub fn client(&self) -> ingot_sdk::Client {
+        ingot_sdk::Client::new(&self.url).unwrap()
+    }
+
+    pub fn admin(&self) -> ingot_sdk::Client {
+        self.client().with_token(ADMIN_TOKEN)
+    }
+
+    pub fn member(&self) -> ingot_sdk::Client {
+        self.client().with_token(MEMBER_TOKEN)
+    }
+
+    /// Stops the server the way SIGTERM does and waits for it.
+    pub async fn stop(mut self) {
+        let _ = self.stop.take().unwrap().send(());
+        self.served.take().unwrap().await.unwrap().unwrap();
+    }
+}
+
+/// A fresh ingotd on `backend`, with a fresh database, on 127.0.0.1:0.
+pub async fn spawn_app(backend: Backend, tune: impl FnOnce(&mut Config)) -> TestApp {
+    let test_db = TestDb::new(backend).await;
+    let mut config = Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        database_url: Some(test_db.url.clone()),
+        ..Config::default()
+    };
+    tune(&mut config);
+    let seams = Seams {
+        authenticator: Arc::new(FixedTokens),
+        ..Seams::default()
+    };
+    let app = app_build(config, seams).await.expect("app builds");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let served = tokio::spawn(app_serve(app, listener, async move {
+        let _ = stopped.await;
+    }));
+    TestApp {
+        addr,
+        url: format!("http://{addr}"),
+        stop: Some(stop),
+        served: Some(served),
+        _db: test_db,
+    }
+}
+
+pub fn http() -> reqwest::Client {
+    reqwest::Client::new()
+}

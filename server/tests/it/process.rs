@@ -1,0 +1,154 @@
+//! The `ingotd` binary as an operator runs it: version, config errors, JSON logs, the embedded
+//! default with no configuration, and SIGTERM.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+fn ingotd() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ingotd"));
+    // The test runner's environment must not configure the server under test.
+    for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("INGOT_")) {
+        command.env_remove(key);
+    }
+    command
+}
+
+fn temp_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("ingotd-proc-{}", ingot_kernel::id::new_ulid()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn version_prints_version_and_commit() {
+    let output = ingotd().arg("version").output().unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.starts_with(&format!("ingotd {} (commit ", env!("CARGO_PKG_VERSION"))),
+        "{text}"
+    );
+}
+
+#[test]
+fn invalid_config_is_one_line_naming_the_key_and_exit_2() {
+    let dir = temp_dir();
+    let output = ingotd()
+        .args(["serve"])
+        .current_dir(&dir)
+        .env("INGOT_HTTP_BODY_BYTES_MAX", "lots")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("INGOT_HTTP_BODY_BYTES_MAX"), "{stderr}");
+
+    let file = dir.join("ingot.toml");
+    std::fs::write(&file, "listen = \"127.0.0.1:0\"\nlisten_port = 9\n").unwrap();
+    let output = ingotd()
+        .args(["serve", "--config"])
+        .arg(&file)
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(
+        stderr.trim_end(),
+        format!(
+            "ingotd: invalid config: {}: listen_port: unknown key",
+            file.display()
+        )
+    );
+    assert!(
+        !dir.join("ingot-data").exists(),
+        "nothing was created on bad input"
+    );
+}
+
+/// Starts `ingotd serve` with JSON logs and returns it with the address it bound.
+fn serve_json(
+    dir: &std::path::Path,
+    extra: &[&str],
+) -> (Child, String, BufReader<std::process::ChildStderr>) {
+    let mut child = ingotd()
+        .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
+        .args(extra)
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "ingotd exited before serving"
+        );
+        let entry: serde_json::Value =
+            serde_json::from_str(&line).unwrap_or_else(|_| panic!("not a JSON log line: {line}"));
+        if entry["message"] == "ingotd serving" {
+            return (child, entry["listen"].as_str().unwrap().to_string(), stderr);
+        }
+    }
+}
+
+#[test]
+fn the_embedded_default_serves_with_no_configuration_and_stops_on_sigterm() {
+    let dir = temp_dir();
+    let (mut child, addr, mut stderr) = serve_json(&dir, &[]);
+    assert!(
+        dir.join("ingot-data").join("ingot.db").exists(),
+        "SQLite under ./ingot-data by default"
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let client = ingot_sdk::Client::new(&format!("http://{addr}")).unwrap();
+        assert_eq!(client.readiness_get().await.unwrap().status, "ok");
+    });
+
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "SIGTERM is a clean exit: {status:?}");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    let messages: Vec<String> = rest
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap_or_else(|_| panic!("not JSON: {l}")))
+        .filter_map(|v| v["message"].as_str().map(String::from))
+        .collect();
+    assert!(messages.contains(&"request served".to_string()), "{messages:?}");
+    assert_eq!(
+        messages.last().map(String::as_str),
+        Some("ingotd stopped"),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn migrate_applies_and_is_repeatable() {
+    let dir = temp_dir();
+    for _ in 0..2 {
+        let output = ingotd()
+            .args(["migrate", "--data-dir", "state"])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    assert!(dir.join("state").join("ingot.db").exists());
+}

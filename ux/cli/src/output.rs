@@ -1,0 +1,101 @@
+//! Rendering: aligned tables for people, JSON for scripts. Data comes from the SDK as is.
+
+use ingot_sdk::ingot_contracts::operations::{HealthReport, OwnershipRegistry};
+use serde::Serialize;
+
+use crate::OutputFormat;
+
+/// Columns padded to their widest cell, two spaces apart.
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            widths[i] = widths[i].max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<String>| {
+        let padded: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c:<w$}", w = widths[i]))
+            .collect();
+        padded.join("  ").trim_end().to_string()
+    };
+    let mut out = line(header.iter().map(|h| h.to_string()).collect());
+    for row in rows {
+        out.push('\n');
+        out.push_str(&line(row.clone()));
+    }
+    out
+}
+
+fn json_print<T: Serialize>(value: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+pub fn health_print(
+    format: OutputFormat,
+    health: &HealthReport,
+    readiness: &HealthReport,
+) -> anyhow::Result<()> {
+    if format == OutputFormat::Json {
+        return json_print(&serde_json::json!({ "health": health, "readiness": readiness }));
+    }
+    let mut rows = vec![vec![
+        "server".to_string(),
+        health.status.clone(),
+        health.version.clone(),
+    ]];
+    for check in &readiness.checks {
+        let status = if check.ok { "ok" } else { "failing" };
+        rows.push(vec![
+            check.name.clone(),
+            status.to_string(),
+            check.detail.clone().unwrap_or_default(),
+        ]);
+    }
+    println!("{}", table(&["CHECK", "STATUS", "DETAIL"], &rows));
+    Ok(())
+}
+
+pub fn ownership_print(format: OutputFormat, registry: &OwnershipRegistry) -> anyhow::Result<()> {
+    if format == OutputFormat::Json {
+        return json_print(registry);
+    }
+    let title = |key: &str| registry.role(key).map_or(key.to_string(), |r| r.title.clone());
+    let rows: Vec<Vec<String>> = registry
+        .contexts
+        .iter()
+        .map(|c| {
+            vec![
+                c.name.clone(),
+                title(&c.primary),
+                title(&c.secondary),
+                c.on_call_severity.clone(),
+            ]
+        })
+        .collect();
+    println!(
+        "{}",
+        table(&["CONTEXT", "PRIMARY", "SECONDARY", "ON-CALL"], &rows)
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_align_columns() {
+        let rows = vec![
+            vec!["database".into(), "ok".into(), String::new()],
+            vec!["cache".into(), "failing".into(), "redis did not answer".into()],
+        ];
+        assert_eq!(
+            table(&["CHECK", "STATUS", "DETAIL"], &rows),
+            "CHECK     STATUS   DETAIL\ndatabase  ok\ncache     failing  redis did not answer"
+        );
+    }
+}
