@@ -1,1 +1,62 @@
-fn main() {}
+//! Project tooling, run as `cargo xtask <command>`:
+//!   test         the whole check: services up, throwaway database, fmt, clippy, every test
+//!   codeowners   write .github/CODEOWNERS from OWNERS.toml (`--check` only compares)
+//!   boundaries   check the crate graph against the domain boundary rules
+
+mod boundaries;
+mod codeowners;
+mod test;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root();
+    match args.first().map(String::as_str) {
+        Some("test") => test::run(&root),
+        Some("codeowners") => {
+            let check = args.iter().any(|a| a == "--check");
+            codeowners::run(&root, check)
+        }
+        Some("boundaries") => {
+            let violations = boundaries::violations(&boundaries::workspace_graph(&root)?);
+            for violation in &violations {
+                println!("{violation}");
+            }
+            if violations.is_empty() {
+                println!("boundaries: clean");
+                Ok(())
+            } else {
+                bail!("{} forbidden dependency edge(s)", violations.len())
+            }
+        }
+        _ => {
+            eprintln!("usage: cargo xtask <test | codeowners [--check] | boundaries>");
+            std::process::exit(2);
+        }
+    }
+}
+
+/// The repository root: xtask lives one folder below it.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits inside the workspace")
+        .to_path_buf()
+}
+
+/// Runs a command in `dir`, failing with its name when it fails.
+pub fn run_command(dir: &Path, program: &str, args: &[&str]) -> anyhow::Result<()> {
+    eprintln!("+ {program} {}", args.join(" "));
+    let status = std::process::Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .with_context(|| format!("cannot start {program}"))?;
+    if !status.success() {
+        bail!("`{program} {}` failed ({status})", args.join(" "));
+    }
+    Ok(())
+}
