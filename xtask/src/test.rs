@@ -2,8 +2,9 @@
 //! Redis answer (installing and starting them if needed, via .ci/services.sh), creates a throwaway
 //! PostgreSQL database for the run, then runs fmt, clippy and every test.
 
+use std::io::{BufRead as _, BufReader};
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use anyhow::{Context as _, bail};
 
@@ -30,18 +31,61 @@ fn checks(root: &Path, database: &str) -> anyhow::Result<()> {
         &cargo,
         &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
     )?;
-    eprintln!("+ cargo test --workspace (INGOT_TEST_DATABASE_URL={POSTGRES_SERVER}/{database})");
-    let status = Command::new(&cargo)
-        .args(["test", "--workspace"])
+    eprintln!(
+        "+ cargo test --workspace --all-targets (INGOT_TEST_DATABASE_URL={POSTGRES_SERVER}/{database})"
+    );
+    let mut child = Command::new(&cargo)
+        .args(["test", "--workspace", "--all-targets"])
         .env("INGOT_TEST_DATABASE_URL", format!("{POSTGRES_SERVER}/{database}"))
         .env("INGOT_TEST_REDIS_URL", "redis://127.0.0.1:6379")
         .current_dir(root)
-        .status()
+        .stdout(Stdio::piped())
+        .spawn()
         .context("cannot run cargo test")?;
-    if !status.success() {
+    // Pass the output through, and add up the per-binary summaries into one closing line.
+    let mut totals = Totals::default();
+    let stdout = child.stdout.take().context("cargo test stdout")?;
+    for line in BufReader::new(stdout).lines() {
+        let line = line?;
+        println!("{line}");
+        totals.add(&line);
+    }
+    let status = child.wait()?;
+    println!("tests: {} passed, {} failed", totals.passed, totals.failed);
+    if !status.success() || totals.failed > 0 {
         bail!("tests failed");
     }
+    if totals.passed == 0 {
+        bail!("no test ran");
+    }
     Ok(())
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Totals {
+    passed: u64,
+    failed: u64,
+}
+
+impl Totals {
+    /// Reads libtest's `test result: ok. 5 passed; 0 failed; …` lines.
+    fn add(&mut self, line: &str) {
+        let Some(rest) = line.strip_prefix("test result: ") else {
+            return;
+        };
+        for part in rest.split(';') {
+            let mut words = part.split_whitespace().rev();
+            let (Some(what), Some(count)) = (words.next(), words.next()) else {
+                continue;
+            };
+            let Ok(count) = count.parse::<u64>() else { continue };
+            match what {
+                "passed" => self.passed += count,
+                "failed" => self.failed += count,
+                _ => {}
+            }
+        }
+    }
 }
 
 fn psql(sql: &str) -> anyhow::Result<()> {
@@ -65,4 +109,26 @@ fn psql(sql: &str) -> anyhow::Result<()> {
         bail!("psql failed: {sql}");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn totals_add_up_libtest_summaries() {
+        let mut totals = Totals::default();
+        totals.add(
+            "test result: ok. 30 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.01s",
+        );
+        totals.add("test result: FAILED. 18 passed; 3 failed; 0 ignored; 0 measured; 0 filtered out; finished in 30.26s");
+        totals.add("test money::tests::parse_whole ... ok");
+        assert_eq!(
+            totals,
+            Totals {
+                passed: 48,
+                failed: 3
+            }
+        );
+    }
 }

@@ -1,0 +1,174 @@
+//! `ingot` as a user runs it, against a real ingotd on port 0 (SQLite, in-process).
+
+// Test helpers panic on failure by design: a failed setup is a failed test.
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::Arc;
+
+use ingot_contracts::BoxFuture;
+use ingot_contracts::iam::{Actor, AuthenticationError, Authenticator, PlatformRole, PresentedCredential};
+use ingot_kernel::id::UserId;
+use ingotd::config::Config;
+use ingotd::{Seams, app_build, app_serve};
+
+const ADMIN_TOKEN: &str = "cli-test-admin";
+
+/// One fixed platform-admin token, standing in for IAM's credential store in this test.
+struct OneToken;
+
+impl Authenticator for OneToken {
+    fn authenticate<'a>(
+        &'a self,
+        credential: &'a PresentedCredential,
+    ) -> BoxFuture<'a, Result<Actor, AuthenticationError>> {
+        Box::pin(async move {
+            match credential {
+                PresentedCredential::Bearer(token) if token == ADMIN_TOKEN => Ok(Actor {
+                    user_id: Some(UserId::generate()),
+                    credential: None,
+                    platform_roles: [PlatformRole::PlatformAdmin].into(),
+                }),
+                _ => Err(AuthenticationError::InvalidCredential),
+            }
+        })
+    }
+}
+
+async fn server() -> (String, ingot_kernel::testing::TestDb) {
+    let test_db = ingot_kernel::testing::TestDb::sqlite().await;
+    let config = Config {
+        database_url: Some(test_db.url.clone()),
+        ..Config::default()
+    };
+    let app = app_build(
+        config,
+        Seams {
+            authenticator: Arc::new(OneToken),
+            ..Seams::default()
+        },
+    )
+    .await
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(app_serve(app, listener, std::future::pending()));
+    (url, test_db)
+}
+
+/// A home folder of its own, so the user's real config never leaks in.
+fn home() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ingot-cli-{}", ingot_kernel::id::new_ulid()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn ingot(home: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ingot"));
+    command
+        .args(args)
+        .env("HOME", home)
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("INGOT_TOKEN")
+        .env_remove("INGOT_SERVER");
+    command
+}
+
+async fn run(mut command: Command) -> Output {
+    tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "ingot failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+#[tokio::test]
+async fn help_lists_the_commands_and_global_flags() {
+    let text = stdout(&run(ingot(&home(), &["--help"])).await);
+    for word in ["health", "admin", "--server", "--output"] {
+        assert!(text.contains(word), "{word} missing from:\n{text}");
+    }
+}
+
+#[tokio::test]
+async fn health_as_table_and_as_json() {
+    let (url, _db) = server().await;
+    let home = home();
+    let table = stdout(&run(ingot(&home, &["health", "--server", &url])).await);
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(
+        lines[0].starts_with("CHECK") && lines[0].contains("STATUS"),
+        "{table}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("database") && l.contains("ok")),
+        "{table}"
+    );
+
+    let json: serde_json::Value = serde_json::from_str(&stdout(
+        &run(ingot(&home, &["--output", "json", "health", "--server", &url])).await,
+    ))
+    .unwrap();
+    assert_eq!(json["readiness"]["status"], "ok");
+    assert_eq!(json["readiness"]["checks"][0]["name"], "database");
+}
+
+#[tokio::test]
+async fn an_unreachable_server_is_one_clear_error() {
+    let output = run(ingot(&home(), &["health", "--server", "http://127.0.0.1:1"])).await;
+    assert!(!output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.starts_with("ingot: cannot reach the Ingot server"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn token_comes_from_the_environment_or_the_config_file() {
+    let (url, _db) = server().await;
+    let home = home();
+    // No token: the server's problem code reaches the user.
+    let output = run(ingot(&home, &["admin", "ownership", "--server", &url])).await;
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unauthenticated"));
+
+    let mut with_env = ingot(&home, &["admin", "ownership", "--server", &url]);
+    with_env.env("INGOT_TOKEN", ADMIN_TOKEN);
+    let table = stdout(&run(with_env).await);
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("Provisioning.BareMetal.MAAS") && l.contains("Infra/SRE Engineer")),
+        "{table}"
+    );
+
+    let config_dir = home.join(".config").join("ingot");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    std::fs::write(
+        config_dir.join("config.toml"),
+        format!("server = \"{url}\"\ntoken = \"{ADMIN_TOKEN}\"\n"),
+    )
+    .unwrap();
+    let json: serde_json::Value = serde_json::from_str(&stdout(
+        &run(ingot(&home, &["admin", "ownership", "--output", "json"])).await,
+    ))
+    .unwrap();
+    assert!(
+        json["contexts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["name"] == "IAM")
+    );
+}
