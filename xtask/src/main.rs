@@ -6,6 +6,7 @@
 mod boundaries;
 mod codeowners;
 mod test;
+mod tidy;
 
 use std::path::{Path, PathBuf};
 

@@ -1,3 +1,4 @@
+//! Idempotency records: replay, mismatch, in-flight, expiry, racing first uses.
 use std::time::Duration;
 
 use ingot_kernel::Timestamp;

@@ -1,3 +1,4 @@
+//! Leases: one holder at a time, takeover after expiry, real processes and a crash.
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 

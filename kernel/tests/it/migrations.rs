@@ -1,3 +1,4 @@
+//! Migrations: applied once, in order, whole or not at all, safely from several replicas.
 use ingot_kernel::Timestamp;
 use ingot_kernel::db::{DbError, KERNEL_MIGRATIONS, Migration, MigrationSet};
 use ingot_kernel::store_test;

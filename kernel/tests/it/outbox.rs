@@ -1,3 +1,4 @@
+//! The outbox: order, cursors, rollbacks, concurrent producers, and the PostgreSQL commit-order trap.
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
