@@ -1,9 +1,9 @@
 //! IAM published language: who is calling (`Actor`), how credentials are checked
 //! (`Authenticator`) and the one authorization function every service layer asks (`Authorizer`).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use ingot_kernel::id::{ApiTokenId, SessionId, TenantId, UserId};
+use ingot_kernel::id::{ApiTokenId, ProjectId, SessionId, TenantId, UserId};
 use ingot_kernel::problem::{Code, Problem};
 use serde::{Deserialize, Serialize};
 
@@ -30,12 +30,103 @@ pub enum CredentialRef {
     ApiToken(ApiTokenId),
 }
 
+/// Roles within a tenant. Owner > Admin > Member > Viewer; Billing sees money, not machines.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum TenantRole {
+    Owner,
+    Admin,
+    Member,
+    Viewer,
+    Billing,
+}
+
+impl TenantRole {
+    pub const ALL: [TenantRole; 5] = [
+        TenantRole::Owner,
+        TenantRole::Admin,
+        TenantRole::Member,
+        TenantRole::Viewer,
+        TenantRole::Billing,
+    ];
+
+    /// Whether `self` grants nothing `other` does not: what a token or invite may be given.
+    pub fn at_most(self, other: TenantRole) -> bool {
+        use TenantRole::*;
+        match (self, other) {
+            (_, Owner) => true,
+            (Owner, _) => false,
+            (_, Admin) => true,
+            (Admin, _) => false,
+            (Member | Viewer, Member) => true,
+            (Viewer, Viewer) => true,
+            (Billing, Billing) => true,
+            _ => false,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TenantRole::Owner => "owner",
+            TenantRole::Admin => "admin",
+            TenantRole::Member => "member",
+            TenantRole::Viewer => "viewer",
+            TenantRole::Billing => "billing",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<TenantRole> {
+        TenantRole::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+}
+
+impl PlatformRole {
+    pub const ALL: [PlatformRole; 5] = [
+        PlatformRole::PlatformAdmin,
+        PlatformRole::Operator,
+        PlatformRole::Finance,
+        PlatformRole::Security,
+        PlatformRole::Support,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlatformRole::PlatformAdmin => "platform_admin",
+            PlatformRole::Operator => "operator",
+            PlatformRole::Finance => "finance",
+            PlatformRole::Security => "security",
+            PlatformRole::Support => "support",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<PlatformRole> {
+        PlatformRole::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+}
+
+/// Where a request came from, for the audit log.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    pub source_ip: Option<String>,
+    pub request_id: Option<String>,
+}
+
 /// Who is calling, as established by authentication. Built only by IAM.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
     pub user_id: Option<UserId>,
     pub credential: Option<CredentialRef>,
     pub platform_roles: BTreeSet<PlatformRole>,
+    /// The actor's role in each tenant it belongs to; for an API token, only the token's tenant,
+    /// at no more than the token's role.
+    pub tenant_roles: BTreeMap<TenantId, TenantRole>,
+    /// An API token scoped to one project reaches only that project.
+    pub project_scope: Option<ProjectId>,
+    /// A tenant requires MFA that this user has not enrolled: only enrolment is allowed.
+    pub mfa_enrolment_required: bool,
+    pub origin: Origin,
 }
 
 impl Actor {
@@ -45,6 +136,10 @@ impl Actor {
             user_id: None,
             credential: None,
             platform_roles: BTreeSet::new(),
+            tenant_roles: BTreeMap::new(),
+            project_scope: None,
+            mfa_enrolment_required: false,
+            origin: Origin::default(),
         }
     }
 
@@ -54,6 +149,10 @@ impl Actor {
 
     pub fn has_platform_role(&self, role: PlatformRole) -> bool {
         self.platform_roles.contains(&role)
+    }
+
+    pub fn tenant_role(&self, tenant_id: TenantId) -> Option<TenantRole> {
+        self.tenant_roles.get(&tenant_id).copied()
     }
 }
 
@@ -106,16 +205,57 @@ pub trait Authenticator: Send + Sync {
 }
 
 /// Everything an actor may ask to do, named `<resource>_<verb>` like the operations themselves.
+/// Each domain adds its actions here; IAM's matrix test covers every one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
     OwnershipRead,
+    AuditVerify,
+    TenantCreate,
+    TenantRead,
+    TenantUpdate,
+    ProjectCreate,
+    ProjectRead,
+    MemberRead,
+    MemberManage,
+    AuditRead,
+    PostureRead,
+    KycRead,
+    KycSubmit,
+    KycDecide,
+    /// The actor's own tokens and sessions.
+    CredentialManage,
+}
+
+impl Action {
+    pub const ALL: [Action; 15] = [
+        Action::OwnershipRead,
+        Action::AuditVerify,
+        Action::TenantCreate,
+        Action::TenantRead,
+        Action::TenantUpdate,
+        Action::ProjectCreate,
+        Action::ProjectRead,
+        Action::MemberRead,
+        Action::MemberManage,
+        Action::AuditRead,
+        Action::PostureRead,
+        Action::KycRead,
+        Action::KycSubmit,
+        Action::KycDecide,
+        Action::CredentialManage,
+    ];
 }
 
 /// What the action is applied to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resource {
     Platform,
+    User(UserId),
     Tenant(TenantId),
+    Project {
+        tenant_id: TenantId,
+        project_id: ProjectId,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,6 +270,11 @@ pub enum DenyReason {
     Unauthenticated,
     /// Authenticated, but no role grants the action.
     MissingRole,
+    /// The resource belongs to a tenant the actor is not in: answered as "not found", so ids of
+    /// other tenants' resources do not leak.
+    NotVisible,
+    /// The user's tenant requires MFA and the user has not enrolled.
+    MfaEnrolmentRequired,
 }
 
 impl From<DenyReason> for Problem {
@@ -137,6 +282,9 @@ impl From<DenyReason> for Problem {
         match reason {
             DenyReason::Unauthenticated => Problem::new(Code::Unauthenticated),
             DenyReason::MissingRole => Problem::new(Code::Forbidden),
+            DenyReason::NotVisible => Problem::new(Code::NotFound),
+            DenyReason::MfaEnrolmentRequired => Problem::new(Code::MfaEnrolmentRequired)
+                .detail("enrol a TOTP authenticator at /v1/me/mfa first"),
         }
     }
 }
@@ -177,4 +325,385 @@ mod extract {
                 .unwrap_or_else(Actor::anonymous))
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accounts, sessions, tokens, tenancy: the IAM service's DTOs.
+
+use ingot_kernel::Timestamp;
+
+/// `POST /v1/auth/signup`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignupRequest {
+    pub email: String,
+    /// At least 12 characters, not a common password.
+    pub password: String,
+    pub display_name: String,
+    pub tenant_name: String,
+}
+
+/// `POST /v1/auth/login`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+    /// Required when the user has MFA enabled.
+    #[serde(default)]
+    pub totp_code: Option<String>,
+}
+
+macro_rules! redacted_debug {
+    ($type:ident, $($field:ident),*) => {
+        impl std::fmt::Debug for $type {
+            // Passwords never reach a log, even through Debug.
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($type)) $(.field(stringify!($field), &self.$field))* .finish_non_exhaustive()
+            }
+        }
+    };
+}
+redacted_debug!(SignupRequest, email, display_name, tenant_name);
+redacted_debug!(LoginRequest, email);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct UserView {
+    pub id: UserId,
+    pub email: String,
+    pub display_name: String,
+    pub platform_roles: Vec<PlatformRole>,
+    pub mfa_enabled: bool,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct TenantView {
+    pub id: TenantId,
+    pub name: String,
+    pub require_mfa: bool,
+    pub created_at: Timestamp,
+    /// The caller's role in this tenant, if a member.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub role: Option<TenantRole>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ProjectView {
+    pub id: ProjectId,
+    pub tenant_id: TenantId,
+    pub name: String,
+    pub created_at: Timestamp,
+}
+
+/// Sign-up and login answer: the session as a Bearer token too, for clients without cookies.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SessionCreated {
+    pub user: UserView,
+    /// Present after sign-up: the tenant and default project just made.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub tenant: Option<TenantView>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub project: Option<ProjectView>,
+    pub session_id: SessionId,
+    /// Shown once. Send as `Authorization: Bearer …`; the web app gets the same in a cookie.
+    pub session_token: String,
+    pub expires_at: Timestamp,
+}
+
+impl std::fmt::Debug for SessionCreated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionCreated")
+            .field("user", &self.user)
+            .field("session_id", &self.session_id)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct MembershipView {
+    pub tenant_id: TenantId,
+    pub tenant_name: String,
+    pub role: TenantRole,
+}
+
+/// `GET /v1/me`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct MeView {
+    pub user: UserView,
+    pub memberships: Vec<MembershipView>,
+    /// The credential this request used.
+    #[schema(value_type = Object)]
+    pub credential: Option<CredentialRef>,
+}
+
+/// `POST /v1/tokens`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenCreateRequest {
+    pub name: String,
+    pub tenant_id: TenantId,
+    /// Restricts the token to one project of the tenant.
+    #[serde(default)]
+    pub project_id: Option<ProjectId>,
+    /// No higher than the creator's role in the tenant.
+    pub role: TenantRole,
+    /// Days until expiry, 1–365 (default 90).
+    #[serde(default)]
+    pub expires_in_days: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct TokenView {
+    pub id: ApiTokenId,
+    pub name: String,
+    /// Absent for a platform token (made by `ingotd bootstrap-admin`), which carries its user's
+    /// platform roles instead of a tenant role.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub tenant_id: Option<TenantId>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub project_id: Option<ProjectId>,
+    pub role: TenantRole,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub last_used_at: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// The answer to `POST /v1/tokens`: the only time the secret is shown.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct TokenCreated {
+    #[serde(flatten)]
+    pub view: TokenView,
+    /// The secret, `ingot_pat_…`. Stored only as a hash: it cannot be shown again.
+    pub token: String,
+}
+
+impl std::fmt::Debug for TokenCreated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenCreated")
+            .field("view", &self.view)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TenantCreateRequest {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectCreateRequest {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct MemberView {
+    pub user_id: UserId,
+    pub email: String,
+    pub display_name: String,
+    pub role: TenantRole,
+    pub joined_at: Timestamp,
+}
+
+/// `POST /v1/tenants/{tenant_id}/members`: adds an existing user by email.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberAddRequest {
+    pub email: String,
+    pub role: TenantRole,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberUpdateRequest {
+    pub role: TenantRole,
+}
+
+/// One audit record as served.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AuditEventView {
+    pub position: i64,
+    pub at: Timestamp,
+    pub action: String,
+    pub outcome: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub actor_user_id: Option<UserId>,
+    /// `session:ses_…` or `api_token:tok_…`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub credential: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub target: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub tenant_id: Option<TenantId>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub source_ip: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub request_id: Option<String>,
+    /// Decision inputs and other context, never secrets.
+    pub details: serde_json::Value,
+}
+
+/// `GET /v1/admin/audit/verify`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AuditVerifyReport {
+    pub ok: bool,
+    pub records_checked: i64,
+    /// The first position where the chain breaks, and why.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub first_break: Option<AuditBreak>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AuditBreak {
+    pub position: i64,
+    /// `edited`, `missing` or `truncated`.
+    pub reason: String,
+}
+
+/// Why an IAM operation failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IamError {
+    #[error("not allowed")]
+    Denied(DenyReason),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("email or password is wrong")]
+    InvalidCredentials,
+    #[error("a TOTP code is required")]
+    MfaRequired,
+    #[error("too many failed attempts")]
+    TooManyAttempts { retry_after_s: u64 },
+    #[error("an account with this email already exists")]
+    EmailTaken,
+    #[error("{0}")]
+    WeakPassword(String),
+    #[error("invalid {field}: {message}")]
+    Invalid { field: &'static str, message: String },
+    #[error("cannot grant a role above your own")]
+    RoleTooHigh,
+    #[error("a tenant keeps at least one owner")]
+    LastOwner,
+    #[error("already a member")]
+    AlreadyMember,
+    #[error("iam storage failed")]
+    Internal,
+}
+
+impl From<IamError> for Problem {
+    fn from(err: IamError) -> Problem {
+        match err {
+            IamError::Denied(reason) => reason.into(),
+            IamError::NotFound(what) => Problem::new(Code::NotFound).detail(format!("no such {what}")),
+            IamError::InvalidCredentials => Problem::new(Code::InvalidCredentials),
+            IamError::MfaRequired => Problem::new(Code::MfaRequired),
+            IamError::TooManyAttempts { retry_after_s } => {
+                Problem::new(Code::TooManyAttempts).retry_after(retry_after_s)
+            }
+            IamError::EmailTaken => Problem::new(Code::EmailTaken),
+            IamError::WeakPassword(why) => Problem::new(Code::WeakPassword).detail(why),
+            IamError::Invalid { field, message } => {
+                Problem::new(Code::ValidationFailed).field(field, message)
+            }
+            IamError::RoleTooHigh => Problem::new(Code::RoleTooHigh),
+            IamError::LastOwner => Problem::new(Code::LastOwner),
+            IamError::AlreadyMember => Problem::new(Code::AlreadyMember),
+            IamError::Internal => Problem::new(Code::Internal),
+        }
+    }
+}
+
+impl From<DenyReason> for IamError {
+    fn from(reason: DenyReason) -> IamError {
+        IamError::Denied(reason)
+    }
+}
+
+/// IAM's service trait: what other domains, the web app and the HTTP layer call.
+pub trait IamApi: Send + Sync {
+    fn signup<'a>(
+        &'a self,
+        origin: &'a Origin,
+        request: SignupRequest,
+    ) -> BoxFuture<'a, Result<SessionCreated, IamError>>;
+    fn login<'a>(
+        &'a self,
+        origin: &'a Origin,
+        request: LoginRequest,
+    ) -> BoxFuture<'a, Result<SessionCreated, IamError>>;
+    fn logout<'a>(&'a self, actor: &'a Actor) -> BoxFuture<'a, Result<(), IamError>>;
+    fn me_get<'a>(&'a self, actor: &'a Actor) -> BoxFuture<'a, Result<MeView, IamError>>;
+    fn token_create<'a>(
+        &'a self,
+        actor: &'a Actor,
+        request: TokenCreateRequest,
+    ) -> BoxFuture<'a, Result<TokenCreated, IamError>>;
+    fn token_list<'a>(&'a self, actor: &'a Actor) -> BoxFuture<'a, Result<Vec<TokenView>, IamError>>;
+    fn token_revoke<'a>(
+        &'a self,
+        actor: &'a Actor,
+        token_id: ApiTokenId,
+    ) -> BoxFuture<'a, Result<TokenView, IamError>>;
+    fn tenant_create<'a>(
+        &'a self,
+        actor: &'a Actor,
+        request: TenantCreateRequest,
+    ) -> BoxFuture<'a, Result<TenantView, IamError>>;
+    fn tenant_list<'a>(&'a self, actor: &'a Actor) -> BoxFuture<'a, Result<Vec<TenantView>, IamError>>;
+    fn tenant_get<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+    ) -> BoxFuture<'a, Result<TenantView, IamError>>;
+    fn project_create<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+        request: ProjectCreateRequest,
+    ) -> BoxFuture<'a, Result<ProjectView, IamError>>;
+    fn project_list<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+    ) -> BoxFuture<'a, Result<Vec<ProjectView>, IamError>>;
+    fn project_get<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+    ) -> BoxFuture<'a, Result<ProjectView, IamError>>;
+    fn member_list<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+    ) -> BoxFuture<'a, Result<Vec<MemberView>, IamError>>;
+    fn member_add<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+        request: MemberAddRequest,
+    ) -> BoxFuture<'a, Result<MemberView, IamError>>;
+    fn member_update<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+        user_id: UserId,
+        request: MemberUpdateRequest,
+    ) -> BoxFuture<'a, Result<MemberView, IamError>>;
+    fn member_remove<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+        user_id: UserId,
+    ) -> BoxFuture<'a, Result<(), IamError>>;
+    fn audit_list<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: Option<TenantId>,
+        page: ingot_kernel::page::PageRequest,
+    ) -> BoxFuture<'a, Result<ingot_kernel::page::Page<AuditEventView>, IamError>>;
+    fn audit_verify<'a>(&'a self, actor: &'a Actor) -> BoxFuture<'a, Result<AuditVerifyReport, IamError>>;
 }

@@ -27,11 +27,17 @@ pub struct Cache {
 }
 
 enum Inner {
-    InProcess(Mutex<HashMap<String, (Vec<u8>, Instant)>>),
+    InProcess(Mutex<InProcessMaps>),
     Redis {
         client: redis::Client,
         manager: OnceCell<redis::aio::ConnectionManager>,
     },
+}
+
+#[derive(Default)]
+struct InProcessMaps {
+    values: HashMap<String, (Vec<u8>, Instant)>,
+    counters: HashMap<String, (i64, Instant)>,
 }
 
 impl std::fmt::Debug for Cache {
@@ -46,7 +52,7 @@ impl std::fmt::Debug for Cache {
 impl Cache {
     pub fn in_process() -> Cache {
         Cache {
-            inner: Arc::new(Inner::InProcess(Mutex::new(HashMap::new()))),
+            inner: Arc::new(Inner::InProcess(Mutex::new(InProcessMaps::default()))),
         }
     }
 
@@ -94,9 +100,10 @@ impl Cache {
     }
 
     pub async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, CacheError> {
-        if let Inner::InProcess(map) = &*self.inner {
-            let map = map.lock().unwrap_or_else(|p| p.into_inner());
-            return Ok(map
+        if let Inner::InProcess(maps) = &*self.inner {
+            let maps = maps.lock().unwrap_or_else(|p| p.into_inner());
+            return Ok(maps
+                .values
                 .get(key)
                 .filter(|(_, expires)| *expires > Instant::now())
                 .map(|(v, _)| v.clone()));
@@ -108,8 +115,9 @@ impl Cache {
     }
 
     pub async fn set(&self, key: &str, value: &[u8], ttl: Duration) -> Result<(), CacheError> {
-        if let Inner::InProcess(map) = &*self.inner {
-            let mut map = map.lock().unwrap_or_else(|p| p.into_inner());
+        if let Inner::InProcess(maps) = &*self.inner {
+            let mut guard = maps.lock().unwrap_or_else(|p| p.into_inner());
+            let map = &mut guard.values;
             let now = Instant::now();
             if map.len() >= IN_PROCESS_ENTRIES_MAX {
                 map.retain(|_, (_, expires)| *expires > now);
@@ -136,8 +144,10 @@ impl Cache {
     }
 
     pub async fn delete(&self, key: &str) -> Result<(), CacheError> {
-        if let Inner::InProcess(map) = &*self.inner {
-            map.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
+        if let Inner::InProcess(maps) = &*self.inner {
+            let mut maps = maps.lock().unwrap_or_else(|p| p.into_inner());
+            maps.values.remove(key);
+            maps.counters.remove(key);
             return Ok(());
         }
         let Some(mut conn) = self.manager().await? else {
@@ -145,5 +155,56 @@ impl Cache {
         };
         let _: i64 = redis::cmd("DEL").arg(key).query_async(&mut conn).await?;
         Ok(())
+    }
+
+    /// Adds one to the counter `key`, which starts at zero and lives `ttl` from its first
+    /// increment (a fixed window). Shared across replicas when Redis is configured.
+    pub async fn counter_incr(&self, key: &str, ttl: Duration) -> Result<i64, CacheError> {
+        if let Inner::InProcess(maps) = &*self.inner {
+            let mut maps = maps.lock().unwrap_or_else(|p| p.into_inner());
+            let now = Instant::now();
+            if maps.counters.len() >= IN_PROCESS_ENTRIES_MAX {
+                maps.counters.retain(|_, (_, expires)| *expires > now);
+            }
+            let entry = maps.counters.entry(key.to_string()).or_insert((0, now + ttl));
+            if entry.1 <= now {
+                *entry = (0, now + ttl);
+            }
+            entry.0 += 1;
+            return Ok(entry.0);
+        }
+        let Some(mut conn) = self.manager().await? else {
+            return Ok(0);
+        };
+        let ttl_ms = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
+        let (_, count): (Option<String>, i64) = redis::pipe()
+            .cmd("SET")
+            .arg(key)
+            .arg(0)
+            .arg("PX")
+            .arg(ttl_ms)
+            .arg("NX")
+            .cmd("INCR")
+            .arg(key)
+            .query_async(&mut conn)
+            .await?;
+        Ok(count)
+    }
+
+    /// The counter's current value (0 when absent or expired).
+    pub async fn counter_get(&self, key: &str) -> Result<i64, CacheError> {
+        if let Inner::InProcess(maps) = &*self.inner {
+            let maps = maps.lock().unwrap_or_else(|p| p.into_inner());
+            return Ok(maps
+                .counters
+                .get(key)
+                .filter(|(_, expires)| *expires > Instant::now())
+                .map_or(0, |(n, _)| *n));
+        }
+        let Some(mut conn) = self.manager().await? else {
+            return Ok(0);
+        };
+        let value: Option<i64> = redis::cmd("GET").arg(key).query_async(&mut conn).await?;
+        Ok(value.unwrap_or(0))
     }
 }

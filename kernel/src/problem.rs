@@ -49,6 +49,16 @@ codes! {
     ValidationFailed => ("validation_failed", 422, "Some fields are invalid"),
     IdempotencyKeyReused => ("idempotency_key_reused", 422, "This Idempotency-Key was used with a different request"),
     RateLimited => ("rate_limited", 429, "Too many requests"),
+    // IAM.
+    InvalidCredentials => ("invalid_credentials", 401, "Email or password is wrong"),
+    MfaRequired => ("mfa_required", 401, "A TOTP code is required"),
+    MfaEnrolmentRequired => ("mfa_enrolment_required", 403, "Your tenant requires MFA"),
+    RoleTooHigh => ("role_too_high", 403, "You cannot grant a role above your own"),
+    EmailTaken => ("email_taken", 409, "An account with this email already exists"),
+    LastOwner => ("last_owner", 409, "A tenant keeps at least one owner"),
+    AlreadyMember => ("already_member", 409, "This user is already a member"),
+    WeakPassword => ("weak_password", 422, "The password is too weak"),
+    TooManyAttempts => ("too_many_attempts", 429, "Too many failed attempts; try again later"),
     Internal => ("internal", 500, "Internal error"),
     Unavailable => ("unavailable", 503, "The service is not ready"),
 }

@@ -62,20 +62,34 @@ pub enum StartError {
     Cache(#[source] CacheError),
     #[error("OWNERS.toml is invalid: {0}")]
     Ownership(String),
+    #[error("cannot start IAM")]
+    Iam(#[source] ingot_iam::secrets::SecretError),
+}
+
+/// IAM over `db`, as `serve` and `bootstrap-admin` both build it.
+pub fn iam_build(
+    db: &Db,
+    clock: Arc<dyn Clock>,
+    cache: Cache,
+) -> Result<Arc<ingot_iam::IamService>, StartError> {
+    let iam = ingot_iam::IamService::new(db.clone(), clock, cache, ingot_iam::IamConfig::default())
+        .map_err(StartError::Iam)?;
+    Ok(Arc::new(iam))
 }
 
 /// What tests (and future embedders) may swap; production uses the defaults.
 #[derive(Clone)]
 pub struct Seams {
     pub clock: Arc<dyn Clock>,
-    pub authenticator: Arc<dyn Authenticator>,
+    /// `None`: IAM authenticates (production). Tests of the HTTP layer alone may stand in.
+    pub authenticator: Option<Arc<dyn Authenticator>>,
 }
 
 impl Default for Seams {
     fn default() -> Seams {
         Seams {
             clock: Arc::new(SystemClock),
-            authenticator: Arc::new(ingot_iam::IamAuthenticator),
+            authenticator: None,
         }
     }
 }
@@ -84,6 +98,8 @@ impl Default for Seams {
 pub struct App {
     pub router: Router,
     pub db: Db,
+    /// IAM, for the composition root's own commands (`bootstrap-admin`) and tests.
+    pub iam: Arc<ingot_iam::IamService>,
     pub openapi: utoipa::openapi::OpenApi,
     pub config: Config,
     clock: Arc<dyn Clock>,
@@ -111,6 +127,7 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         None => Cache::in_process(),
     };
     let authorizer: Arc<dyn Authorizer> = Arc::new(ingot_iam::IamAuthorizer);
+    let iam = iam_build(&db, clock.clone(), cache.clone())?;
     let registry = ingot_operations::model::ownership_registry_parse(ingot_operations::model::OWNERS_TOML)
         .map_err(StartError::Ownership)?;
     let operations = Arc::new(ingot_operations::OperationsService::new(
@@ -124,7 +141,7 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
 
     let openapi_json: openapi::OpenApiJson = Arc::new(OnceLock::new());
     let (router, openapi) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
-        .merge(ingot_iam::http::router())
+        .merge(ingot_iam::http::router(iam.clone()))
         .merge(ingot_billing::http::router())
         .merge(ingot_inventory_catalog::http::router())
         .merge(ingot_provisioning_allocation::http::router())
@@ -141,7 +158,9 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
     let edge = http::EdgeState {
         db: db.clone(),
         clock: clock.clone(),
-        authenticator: seams.authenticator,
+        authenticator: seams
+            .authenticator
+            .unwrap_or_else(|| iam.clone() as Arc<dyn Authenticator>),
         limits: config.http.clone(),
         rate_limiter: Arc::new(http::rate_limit::RateLimiter::new(
             config.http.rate_limit_per_s,
@@ -169,6 +188,7 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
     Ok(App {
         router,
         db,
+        iam,
         openapi,
         config,
         clock,

@@ -6,7 +6,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use ingotd::config::{Config, Flags, config_load};
-use ingotd::{Seams, VERSION_LONG, app_build, app_serve, database_open, telemetry};
+use std::sync::Arc;
+
+use ingotd::{Seams, VERSION_LONG, app_build, app_serve, database_open, iam_build, telemetry};
 
 #[derive(Debug, Parser)]
 #[command(name = "ingotd", version = VERSION_LONG, about = "Ingot bare-metal cloud control plane")]
@@ -30,6 +32,15 @@ enum Command {
     Migrate {
         #[command(flatten)]
         common: CommonArgs,
+    },
+    /// Create or reset a platform admin and print one new API token, alone, on stdout.
+    /// Works while `serve` runs on the same database.
+    BootstrapAdmin {
+        #[command(flatten)]
+        common: CommonArgs,
+        /// The admin's email address.
+        #[arg(long, value_name = "EMAIL")]
+        email: String,
     },
     /// Print the version and git commit.
     Version,
@@ -87,6 +98,21 @@ async fn main() -> ExitCode {
                 Err(err) => fail(&err),
             }
         }
+        Command::BootstrapAdmin { common, email } => {
+            let config = match load(&common, None) {
+                Ok(config) => config,
+                Err(code) => return code,
+            };
+            // Logs go to stderr at warn: stdout carries the token alone, for scripts.
+            telemetry::logging_init(config.log_format, "warn");
+            match bootstrap_admin(&config, &email).await {
+                Ok(token) => {
+                    println!("{token}");
+                    ExitCode::SUCCESS
+                }
+                Err(err) => fail(err.as_ref()),
+            }
+        }
         Command::Serve { common, listen } => {
             let config = match load(&common, listen) {
                 Ok(config) => config,
@@ -99,6 +125,15 @@ async fn main() -> ExitCode {
             }
         }
     }
+}
+
+async fn bootstrap_admin(config: &Config, email: &str) -> Result<String, Box<dyn std::error::Error>> {
+    let clock: Arc<dyn ingot_kernel::Clock> = Arc::new(ingot_kernel::SystemClock);
+    let db = database_open(config, clock.as_ref()).await?;
+    let iam = iam_build(&db, clock, ingot_kernel::cache::Cache::in_process())?;
+    let token = iam.bootstrap_admin(email).await?;
+    db.close().await;
+    Ok(token)
 }
 
 async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {

@@ -24,6 +24,7 @@ use utoipa_axum::routes;
     components(schemas(ProblemBody)),
     modifiers(&SecuritySchemes),
     tags(
+        (name = "iam", description = "Accounts, sessions, API tokens, tenants, projects, members, audit (IAM)"),
         (name = "operations", description = "Health, readiness, metrics, ownership (Operations)"),
         (name = "meta", description = "This document"),
     )

@@ -1,8 +1,295 @@
-//! IAM HTTP: axum routes that parse, call the service and render contracts DTOs.
+//! IAM HTTP: the routes of DESIGN.md's IAM row. Each parses, calls `IamApi`, renders.
 
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use ingot_contracts::iam::{
+    Actor, AuditEventView, AuditVerifyReport, IamApi, LoginRequest, MeView, MemberAddRequest,
+    MemberUpdateRequest, MemberView, ProjectCreateRequest, ProjectView, SessionCreated, SignupRequest,
+    TenantCreateRequest, TenantView, TokenCreateRequest, TokenCreated, TokenView,
+};
+use ingot_kernel::http::{Json, Path, Query};
+use ingot_kernel::id::{ApiTokenId, ProjectId, TenantId, UserId};
+use ingot_kernel::page::{Page, PageRequest};
+use ingot_kernel::problem::{Problem, ProblemBody};
+use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The web session cookie; `ingotd`'s authentication middleware reads the same name.
+pub const SESSION_COOKIE: &str = "ingot_session";
+
+type Iam = State<Arc<dyn IamApi>>;
 
 /// This domain's routes, with their OpenAPI descriptions.
-pub fn router() -> OpenApiRouter {
+pub fn router(iam: Arc<dyn IamApi>) -> OpenApiRouter {
     OpenApiRouter::new()
+        .routes(routes!(signup))
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me_get))
+        .routes(routes!(token_list, token_create))
+        .routes(routes!(token_revoke))
+        .routes(routes!(tenant_list, tenant_create))
+        .routes(routes!(tenant_get))
+        .routes(routes!(project_list, project_create))
+        .routes(routes!(project_get))
+        .routes(routes!(member_list, member_add))
+        .routes(routes!(member_update, member_remove))
+        .routes(routes!(audit_list))
+        .routes(routes!(audit_verify))
+        .with_state(iam)
+}
+
+/// Sets the session cookie: HttpOnly, SameSite=Lax, Secure behind TLS.
+fn with_session_cookie(status: StatusCode, headers: &HeaderMap, created: SessionCreated) -> Response {
+    let secure = headers
+        .get("x-forwarded-proto")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
+    let cookie = format!(
+        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax{}",
+        created.session_token,
+        if secure { "; Secure" } else { "" }
+    );
+    let mut response = (status, Json(created)).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// Create an account, its tenant and default project, and a session.
+#[utoipa::path(post, path = "/v1/auth/signup", tag = "iam", operation_id = "signup", request_body = SignupRequest,
+    responses((status = 201, body = SessionCreated), (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn signup(
+    State(iam): Iam,
+    actor: Actor,
+    headers: HeaderMap,
+    Json(request): Json<SignupRequest>,
+) -> Result<Response, Problem> {
+    let created = iam.signup(&actor.origin, request).await?;
+    Ok(with_session_cookie(StatusCode::CREATED, &headers, created))
+}
+
+/// Log in with email and password; answers the session as a cookie and a bearer token.
+#[utoipa::path(post, path = "/v1/auth/login", tag = "iam", operation_id = "login", request_body = LoginRequest,
+    responses((status = 200, body = SessionCreated), (status = 401, body = ProblemBody), (status = 429, body = ProblemBody)))]
+async fn login(
+    State(iam): Iam,
+    actor: Actor,
+    headers: HeaderMap,
+    Json(request): Json<LoginRequest>,
+) -> Result<Response, Problem> {
+    let created = iam.login(&actor.origin, request).await?;
+    Ok(with_session_cookie(StatusCode::OK, &headers, created))
+}
+
+/// End the current session.
+#[utoipa::path(post, path = "/v1/auth/logout", tag = "iam", operation_id = "logout",
+    responses((status = 204), (status = 401, body = ProblemBody)))]
+async fn logout(State(iam): Iam, actor: Actor) -> Result<Response, Problem> {
+    iam.logout(&actor).await?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("ingot_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+    );
+    Ok(response)
+}
+
+/// The caller: user, memberships, and the credential in use.
+#[utoipa::path(get, path = "/v1/me", tag = "iam", operation_id = "me_get",
+    responses((status = 200, body = MeView), (status = 401, body = ProblemBody)))]
+async fn me_get(State(iam): Iam, actor: Actor) -> Result<Json<MeView>, Problem> {
+    Ok(Json(iam.me_get(&actor).await?))
+}
+
+/// The caller's API tokens (never their secrets).
+#[utoipa::path(get, path = "/v1/tokens", tag = "iam", operation_id = "token_list",
+    responses((status = 200, body = Vec<TokenView>), (status = 401, body = ProblemBody)))]
+async fn token_list(State(iam): Iam, actor: Actor) -> Result<Json<Vec<TokenView>>, Problem> {
+    Ok(Json(iam.token_list(&actor).await?))
+}
+
+/// Create an API token; the secret `token` is in this answer only.
+#[utoipa::path(post, path = "/v1/tokens", tag = "iam", operation_id = "token_create", request_body = TokenCreateRequest,
+    responses((status = 201, body = TokenCreated), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody)))]
+async fn token_create(
+    State(iam): Iam,
+    actor: Actor,
+    Json(request): Json<TokenCreateRequest>,
+) -> Result<(StatusCode, Json<TokenCreated>), Problem> {
+    Ok((
+        StatusCode::CREATED,
+        Json(iam.token_create(&actor, request).await?),
+    ))
+}
+
+/// Revoke one of the caller's API tokens.
+#[utoipa::path(delete, path = "/v1/tokens/{token_id}", tag = "iam", operation_id = "token_revoke",
+    params(("token_id" = ApiTokenId, Path)),
+    responses((status = 200, body = TokenView), (status = 404, body = ProblemBody)))]
+async fn token_revoke(
+    State(iam): Iam,
+    actor: Actor,
+    Path(token_id): Path<ApiTokenId>,
+) -> Result<Json<TokenView>, Problem> {
+    Ok(Json(iam.token_revoke(&actor, token_id).await?))
+}
+
+/// The tenants the caller belongs to, with its role in each.
+#[utoipa::path(get, path = "/v1/tenants", tag = "iam", operation_id = "tenant_list",
+    responses((status = 200, body = Vec<TenantView>), (status = 401, body = ProblemBody)))]
+async fn tenant_list(State(iam): Iam, actor: Actor) -> Result<Json<Vec<TenantView>>, Problem> {
+    Ok(Json(iam.tenant_list(&actor).await?))
+}
+
+/// Open a new tenant, owned by the caller, with a default project.
+#[utoipa::path(post, path = "/v1/tenants", tag = "iam", operation_id = "tenant_create", request_body = TenantCreateRequest,
+    responses((status = 201, body = TenantView), (status = 401, body = ProblemBody)))]
+async fn tenant_create(
+    State(iam): Iam,
+    actor: Actor,
+    Json(request): Json<TenantCreateRequest>,
+) -> Result<(StatusCode, Json<TenantView>), Problem> {
+    Ok((
+        StatusCode::CREATED,
+        Json(iam.tenant_create(&actor, request).await?),
+    ))
+}
+
+#[utoipa::path(get, path = "/v1/tenants/{tenant_id}", tag = "iam", operation_id = "tenant_get",
+    params(("tenant_id" = TenantId, Path)),
+    responses((status = 200, body = TenantView), (status = 404, body = ProblemBody)))]
+async fn tenant_get(
+    State(iam): Iam,
+    actor: Actor,
+    Path(tenant_id): Path<TenantId>,
+) -> Result<Json<TenantView>, Problem> {
+    Ok(Json(iam.tenant_get(&actor, tenant_id).await?))
+}
+
+#[utoipa::path(get, path = "/v1/tenants/{tenant_id}/projects", tag = "iam", operation_id = "project_list",
+    params(("tenant_id" = TenantId, Path)),
+    responses((status = 200, body = Vec<ProjectView>), (status = 404, body = ProblemBody)))]
+async fn project_list(
+    State(iam): Iam,
+    actor: Actor,
+    Path(tenant_id): Path<TenantId>,
+) -> Result<Json<Vec<ProjectView>>, Problem> {
+    Ok(Json(iam.project_list(&actor, tenant_id).await?))
+}
+
+#[utoipa::path(post, path = "/v1/tenants/{tenant_id}/projects", tag = "iam", operation_id = "project_create",
+    params(("tenant_id" = TenantId, Path)), request_body = ProjectCreateRequest,
+    responses((status = 201, body = ProjectView), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody)))]
+async fn project_create(
+    State(iam): Iam,
+    actor: Actor,
+    Path(tenant_id): Path<TenantId>,
+    Json(request): Json<ProjectCreateRequest>,
+) -> Result<(StatusCode, Json<ProjectView>), Problem> {
+    Ok((
+        StatusCode::CREATED,
+        Json(iam.project_create(&actor, tenant_id, request).await?),
+    ))
+}
+
+#[utoipa::path(get, path = "/v1/projects/{project_id}", tag = "iam", operation_id = "project_get",
+    params(("project_id" = ProjectId, Path)),
+    responses((status = 200, body = ProjectView), (status = 404, body = ProblemBody)))]
+async fn project_get(
+    State(iam): Iam,
+    actor: Actor,
+    Path(project_id): Path<ProjectId>,
+) -> Result<Json<ProjectView>, Problem> {
+    Ok(Json(iam.project_get(&actor, project_id).await?))
+}
+
+#[utoipa::path(get, path = "/v1/tenants/{tenant_id}/members", tag = "iam", operation_id = "member_list",
+    params(("tenant_id" = TenantId, Path)),
+    responses((status = 200, body = Vec<MemberView>), (status = 404, body = ProblemBody)))]
+async fn member_list(
+    State(iam): Iam,
+    actor: Actor,
+    Path(tenant_id): Path<TenantId>,
+) -> Result<Json<Vec<MemberView>>, Problem> {
+    Ok(Json(iam.member_list(&actor, tenant_id).await?))
+}
+
+/// Add an existing user, by email, with a role no higher than the caller's.
+#[utoipa::path(post, path = "/v1/tenants/{tenant_id}/members", tag = "iam", operation_id = "member_add",
+    params(("tenant_id" = TenantId, Path)), request_body = MemberAddRequest,
+    responses((status = 201, body = MemberView), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
+async fn member_add(
+    State(iam): Iam,
+    actor: Actor,
+    Path(tenant_id): Path<TenantId>,
+    Json(request): Json<MemberAddRequest>,
+) -> Result<(StatusCode, Json<MemberView>), Problem> {
+    Ok((
+        StatusCode::CREATED,
+        Json(iam.member_add(&actor, tenant_id, request).await?),
+    ))
+}
+
+/// Change a member's role; the last owner cannot be demoted.
+#[utoipa::path(patch, path = "/v1/tenants/{tenant_id}/members/{user_id}", tag = "iam", operation_id = "member_update",
+    params(("tenant_id" = TenantId, Path), ("user_id" = UserId, Path)), request_body = MemberUpdateRequest,
+    responses((status = 200, body = MemberView), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
+async fn member_update(
+    State(iam): Iam,
+    actor: Actor,
+    Path((tenant_id, user_id)): Path<(TenantId, UserId)>,
+    Json(request): Json<MemberUpdateRequest>,
+) -> Result<Json<MemberView>, Problem> {
+    Ok(Json(
+        iam.member_update(&actor, tenant_id, user_id, request).await?,
+    ))
+}
+
+/// Remove a member (or leave); the last owner cannot leave.
+#[utoipa::path(delete, path = "/v1/tenants/{tenant_id}/members/{user_id}", tag = "iam", operation_id = "member_remove",
+    params(("tenant_id" = TenantId, Path), ("user_id" = UserId, Path)),
+    responses((status = 204), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody)))]
+async fn member_remove(
+    State(iam): Iam,
+    actor: Actor,
+    Path((tenant_id, user_id)): Path<(TenantId, UserId)>,
+) -> Result<StatusCode, Problem> {
+    iam.member_remove(&actor, tenant_id, user_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct AuditQuery {
+    /// One tenant's events (tenant owners and admins); all events need the security role.
+    tenant_id: Option<TenantId>,
+    limit: Option<u32>,
+    cursor: Option<String>,
+}
+
+/// Audit events, oldest first.
+#[utoipa::path(get, path = "/v1/audit-events", tag = "iam", operation_id = "audit_list", params(AuditQuery),
+    responses((status = 200, body = Page<AuditEventView>), (status = 403, body = ProblemBody)))]
+async fn audit_list(
+    State(iam): Iam,
+    actor: Actor,
+    Query(query): Query<AuditQuery>,
+) -> Result<Json<Page<AuditEventView>>, Problem> {
+    let page = PageRequest {
+        limit: query.limit,
+        cursor: query.cursor,
+    };
+    Ok(Json(iam.audit_list(&actor, query.tenant_id, page).await?))
+}
+
+/// Walk the audit hash chain and report the first edited, missing or truncated record.
+#[utoipa::path(get, path = "/v1/admin/audit/verify", tag = "iam", operation_id = "audit_verify",
+    responses((status = 200, body = AuditVerifyReport), (status = 403, body = ProblemBody)))]
+async fn audit_verify(State(iam): Iam, actor: Actor) -> Result<Json<AuditVerifyReport>, Problem> {
+    Ok(Json(iam.audit_verify(&actor).await?))
 }

@@ -1,21 +1,26 @@
-//! IAM: identities, credentials, sessions, API tokens, MFA, tenancy and membership, the authorizer,
-//! security posture, KYC verification and policy, and the audit log.
+//! IAM: identities, credentials, sessions, API tokens, tenancy and membership, the authorizer,
+//! the hash-chained audit log; MFA, KYC and security posture follow (issue #3).
 //! Never: store or log a secret in clear; let another domain decide authorization on its own.
-//! Today it holds the authorizer and the authenticator seam; the IAM issue (#3) fills the rest.
 
+pub mod audit;
 pub mod http;
 pub mod model;
+pub mod secrets;
 pub mod service;
 pub mod store;
 pub mod workers;
 
-use ingot_kernel::db::MigrationSet;
+use ingot_kernel::db::{Migration, MigrationSet};
 
-pub use service::{IamAuthenticator, IamAuthorizer};
+pub use service::{IamAuthorizer, IamConfig, IamService};
 
 /// This domain's tables, all prefixed `iam_`.
 pub const MIGRATIONS: MigrationSet = MigrationSet {
     domain: "iam",
     table_prefix: "iam_",
-    migrations: &[],
+    migrations: &[Migration::portable(
+        1,
+        "accounts",
+        include_str!("../migrations/0001_accounts.sql"),
+    )],
 };

@@ -1,1 +1,493 @@
-//! IAM store: SQL for the `iam_*` tables only; converts rows to model values and back.
+//! IAM store: SQL for the `iam_*` tables only; converts rows to contracts views and back.
+
+use ingot_contracts::iam::{
+    MemberView, PlatformRole, ProjectView, TenantRole, TenantView, TokenView, UserView,
+};
+use ingot_kernel::Timestamp;
+use ingot_kernel::db::{DbError, Tx};
+use ingot_kernel::id::{ApiTokenId, ProjectId, SessionId, TenantId, UserId};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, Row};
+
+fn corrupt(what: &str) -> DbError {
+    DbError::Sqlx(sqlx::Error::Decode(format!("iam: corrupt {what}").into()))
+}
+
+fn parse<T: std::str::FromStr>(text: &str, what: &str) -> Result<T, DbError> {
+    text.parse().map_err(|_| corrupt(what))
+}
+
+fn opt_ts(row: &AnyRow, column: &str) -> Result<Option<Timestamp>, DbError> {
+    Ok(row.try_get::<Option<i64>, _>(column)?.map(Timestamp::from_micros))
+}
+
+/// A user row, with the secret hash that never leaves the service.
+#[derive(Debug, Clone)]
+pub struct UserRow {
+    pub view: UserView,
+    pub password_hash: String,
+}
+
+pub fn platform_roles_text(roles: &[PlatformRole]) -> String {
+    roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" ")
+}
+
+fn user_from_row(row: &AnyRow) -> Result<UserRow, DbError> {
+    let roles: String = row.try_get("platform_roles")?;
+    Ok(UserRow {
+        view: UserView {
+            id: parse(&row.try_get::<String, _>("id")?, "user id")?,
+            email: row.try_get("email")?,
+            display_name: row.try_get("display_name")?,
+            platform_roles: roles.split_whitespace().filter_map(PlatformRole::parse).collect(),
+            mfa_enabled: row.try_get::<i64, _>("totp_enabled")? != 0,
+            created_at: Timestamp::from_micros(row.try_get("created_at_us")?),
+        },
+        password_hash: row.try_get("password_hash")?,
+    })
+}
+
+const USER_COLUMNS: &str =
+    "id, email, display_name, password_hash, platform_roles, totp_enabled, created_at_us";
+
+pub async fn user_insert_in_tx(tx: &mut Tx, user: &UserView, password_hash: &str) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO iam_users (id, email, display_name, password_hash, platform_roles, totp_enabled, created_at_us, \
+         password_changed_at_us) VALUES ($1, $2, $3, $4, $5, 0, $6, $6)",
+    )
+    .bind(user.id.to_string())
+    .bind(&user.email)
+    .bind(&user.display_name)
+    .bind(password_hash)
+    .bind(platform_roles_text(&user.platform_roles))
+    .bind(user.created_at.as_micros())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn user_by_email<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    email: &str,
+) -> Result<Option<UserRow>, DbError> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM iam_users WHERE email = $1"));
+    sqlx::query(sql)
+        .bind(email)
+        .fetch_optional(db)
+        .await?
+        .as_ref()
+        .map(user_from_row)
+        .transpose()
+}
+
+pub async fn user_by_id<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    id: UserId,
+) -> Result<Option<UserRow>, DbError> {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM iam_users WHERE id = $1"));
+    sqlx::query(sql)
+        .bind(id.to_string())
+        .fetch_optional(db)
+        .await?
+        .as_ref()
+        .map(user_from_row)
+        .transpose()
+}
+
+pub async fn user_credentials_update_in_tx(
+    tx: &mut Tx,
+    id: UserId,
+    password_hash: &str,
+    platform_roles: &[PlatformRole],
+    now: Timestamp,
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE iam_users SET password_hash = $1, platform_roles = $2, password_changed_at_us = $3 WHERE id = $4")
+        .bind(password_hash)
+        .bind(platform_roles_text(platform_roles))
+        .bind(now.as_micros())
+        .bind(id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+fn tenant_from_row(row: &AnyRow) -> Result<TenantView, DbError> {
+    Ok(TenantView {
+        id: parse(&row.try_get::<String, _>("id")?, "tenant id")?,
+        name: row.try_get("name")?,
+        require_mfa: row.try_get::<i64, _>("require_mfa")? != 0,
+        created_at: Timestamp::from_micros(row.try_get("created_at_us")?),
+        role: row
+            .try_get::<Option<String>, _>("role")
+            .ok()
+            .flatten()
+            .and_then(|r| TenantRole::parse(&r)),
+    })
+}
+
+pub async fn tenant_insert_in_tx(tx: &mut Tx, tenant: &TenantView) -> Result<(), DbError> {
+    sqlx::query("INSERT INTO iam_tenants (id, name, require_mfa, created_at_us) VALUES ($1, $2, $3, $4)")
+        .bind(tenant.id.to_string())
+        .bind(&tenant.name)
+        .bind(i64::from(tenant.require_mfa))
+        .bind(tenant.created_at.as_micros())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn tenant_by_id<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    id: TenantId,
+) -> Result<Option<TenantView>, DbError> {
+    sqlx::query("SELECT id, name, require_mfa, created_at_us FROM iam_tenants WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_optional(db)
+        .await?
+        .as_ref()
+        .map(tenant_from_row)
+        .transpose()
+}
+
+/// The tenants `user_id` belongs to, with the role in each.
+pub async fn tenants_of_user<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    user_id: UserId,
+) -> Result<Vec<TenantView>, DbError> {
+    sqlx::query(
+        "SELECT t.id, t.name, t.require_mfa, t.created_at_us, m.role FROM iam_memberships m \
+         JOIN iam_tenants t ON t.id = m.tenant_id WHERE m.user_id = $1 ORDER BY t.id",
+    )
+    .bind(user_id.to_string())
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(tenant_from_row)
+    .collect()
+}
+
+fn project_from_row(row: &AnyRow) -> Result<ProjectView, DbError> {
+    Ok(ProjectView {
+        id: parse(&row.try_get::<String, _>("id")?, "project id")?,
+        tenant_id: parse(&row.try_get::<String, _>("tenant_id")?, "tenant id")?,
+        name: row.try_get("name")?,
+        created_at: Timestamp::from_micros(row.try_get("created_at_us")?),
+    })
+}
+
+pub async fn project_insert_in_tx(tx: &mut Tx, project: &ProjectView) -> Result<(), DbError> {
+    sqlx::query("INSERT INTO iam_projects (id, tenant_id, name, created_at_us) VALUES ($1, $2, $3, $4)")
+        .bind(project.id.to_string())
+        .bind(project.tenant_id.to_string())
+        .bind(&project.name)
+        .bind(project.created_at.as_micros())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn project_by_id<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    id: ProjectId,
+) -> Result<Option<ProjectView>, DbError> {
+    sqlx::query("SELECT id, tenant_id, name, created_at_us FROM iam_projects WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_optional(db)
+        .await?
+        .as_ref()
+        .map(project_from_row)
+        .transpose()
+}
+
+pub async fn projects_of_tenant<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    tenant_id: TenantId,
+) -> Result<Vec<ProjectView>, DbError> {
+    sqlx::query(
+        "SELECT id, tenant_id, name, created_at_us FROM iam_projects WHERE tenant_id = $1 ORDER BY id",
+    )
+    .bind(tenant_id.to_string())
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(project_from_row)
+    .collect()
+}
+
+pub async fn membership_upsert_in_tx(
+    tx: &mut Tx,
+    tenant_id: TenantId,
+    user_id: UserId,
+    role: TenantRole,
+    now: Timestamp,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO iam_memberships (tenant_id, user_id, role, created_at_us) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (tenant_id, user_id) DO UPDATE SET role = excluded.role",
+    )
+    .bind(tenant_id.to_string())
+    .bind(user_id.to_string())
+    .bind(role.as_str())
+    .bind(now.as_micros())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn membership_delete_in_tx(
+    tx: &mut Tx,
+    tenant_id: TenantId,
+    user_id: UserId,
+) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM iam_memberships WHERE tenant_id = $1 AND user_id = $2")
+        .bind(tenant_id.to_string())
+        .bind(user_id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+fn member_from_row(row: &AnyRow) -> Result<MemberView, DbError> {
+    Ok(MemberView {
+        user_id: parse(&row.try_get::<String, _>("user_id")?, "user id")?,
+        email: row.try_get("email")?,
+        display_name: row.try_get("display_name")?,
+        role: TenantRole::parse(&row.try_get::<String, _>("role")?).ok_or_else(|| corrupt("role"))?,
+        joined_at: Timestamp::from_micros(row.try_get("created_at_us")?),
+    })
+}
+
+pub async fn members_of_tenant<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    tenant_id: TenantId,
+) -> Result<Vec<MemberView>, DbError> {
+    sqlx::query(
+        "SELECT m.user_id, u.email, u.display_name, m.role, m.created_at_us FROM iam_memberships m \
+         JOIN iam_users u ON u.id = m.user_id WHERE m.tenant_id = $1 ORDER BY m.user_id",
+    )
+    .bind(tenant_id.to_string())
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(member_from_row)
+    .collect()
+}
+
+/// Members of `tenant_id`, read inside `tx` (locking them on PostgreSQL) for last-owner checks.
+pub async fn members_of_tenant_for_update_in_tx(
+    tx: &mut Tx,
+    tenant_id: TenantId,
+    postgres: bool,
+) -> Result<Vec<MemberView>, DbError> {
+    let sql = if postgres {
+        "SELECT m.user_id, u.email, u.display_name, m.role, m.created_at_us FROM iam_memberships m \
+         JOIN iam_users u ON u.id = m.user_id WHERE m.tenant_id = $1 ORDER BY m.user_id FOR UPDATE OF m"
+    } else {
+        "SELECT m.user_id, u.email, u.display_name, m.role, m.created_at_us FROM iam_memberships m \
+         JOIN iam_users u ON u.id = m.user_id WHERE m.tenant_id = $1 ORDER BY m.user_id"
+    };
+    sqlx::query(sql)
+        .bind(tenant_id.to_string())
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(member_from_row)
+        .collect()
+}
+
+/// A session as stored, for authentication.
+#[derive(Debug, Clone)]
+pub struct SessionRow {
+    pub id: SessionId,
+    pub user_id: UserId,
+    pub last_seen_at: Timestamp,
+    pub idle_expires_at: Timestamp,
+    pub absolute_expires_at: Timestamp,
+    pub revoked: bool,
+}
+
+pub async fn session_insert_in_tx(
+    tx: &mut Tx,
+    session: &SessionRow,
+    secret_hash: &str,
+    source_ip: Option<&str>,
+    now: Timestamp,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO iam_sessions (id, user_id, secret_hash, created_at_us, last_seen_at_us, idle_expires_at_us, \
+         absolute_expires_at_us, source_ip) VALUES ($1, $2, $3, $4, $4, $5, $6, $7)",
+    )
+    .bind(session.id.to_string())
+    .bind(session.user_id.to_string())
+    .bind(secret_hash)
+    .bind(now.as_micros())
+    .bind(session.idle_expires_at.as_micros())
+    .bind(session.absolute_expires_at.as_micros())
+    .bind(source_ip)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn session_by_secret_hash<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    hash: &str,
+) -> Result<Option<SessionRow>, DbError> {
+    let Some(row) = sqlx::query(
+        "SELECT id, user_id, last_seen_at_us, idle_expires_at_us, absolute_expires_at_us, revoked_at_us \
+         FROM iam_sessions WHERE secret_hash = $1",
+    )
+    .bind(hash)
+    .fetch_optional(db)
+    .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(SessionRow {
+        id: parse(&row.try_get::<String, _>("id")?, "session id")?,
+        user_id: parse(&row.try_get::<String, _>("user_id")?, "user id")?,
+        last_seen_at: Timestamp::from_micros(row.try_get("last_seen_at_us")?),
+        idle_expires_at: Timestamp::from_micros(row.try_get("idle_expires_at_us")?),
+        absolute_expires_at: Timestamp::from_micros(row.try_get("absolute_expires_at_us")?),
+        revoked: row.try_get::<Option<i64>, _>("revoked_at_us")?.is_some(),
+    }))
+}
+
+pub async fn session_touch_in_tx(
+    tx: &mut Tx,
+    id: SessionId,
+    now: Timestamp,
+    idle_expires_at: Timestamp,
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE iam_sessions SET last_seen_at_us = $1, idle_expires_at_us = $2 WHERE id = $3 AND revoked_at_us IS NULL")
+        .bind(now.as_micros())
+        .bind(idle_expires_at.as_micros())
+        .bind(id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn session_revoke_in_tx(tx: &mut Tx, id: SessionId, now: Timestamp) -> Result<(), DbError> {
+    sqlx::query("UPDATE iam_sessions SET revoked_at_us = $1 WHERE id = $2 AND revoked_at_us IS NULL")
+        .bind(now.as_micros())
+        .bind(id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// An API token as stored, for authentication and listing.
+#[derive(Debug, Clone)]
+pub struct TokenRow {
+    pub view: TokenView,
+    pub user_id: UserId,
+}
+
+const TOKEN_COLUMNS: &str = "id, user_id, name, tenant_id, project_id, role, created_at_us, expires_at_us, revoked_at_us, last_used_at_us";
+
+fn token_from_row(row: &AnyRow) -> Result<TokenRow, DbError> {
+    let tenant_id: Option<String> = row.try_get("tenant_id")?;
+    let tenant_id: Option<TenantId> = tenant_id.map(|t| parse(&t, "tenant id")).transpose()?;
+    let project_id: Option<String> = row.try_get("project_id")?;
+    Ok(TokenRow {
+        user_id: parse(&row.try_get::<String, _>("user_id")?, "user id")?,
+        view: TokenView {
+            id: parse(&row.try_get::<String, _>("id")?, "token id")?,
+            name: row.try_get("name")?,
+            tenant_id,
+            project_id: project_id.map(|p| parse(&p, "project id")).transpose()?,
+            role: TenantRole::parse(&row.try_get::<String, _>("role")?)
+                .ok_or_else(|| corrupt("token role"))?,
+            created_at: Timestamp::from_micros(row.try_get("created_at_us")?),
+            expires_at: Timestamp::from_micros(row.try_get("expires_at_us")?),
+            last_used_at: opt_ts(row, "last_used_at_us")?,
+            revoked_at: opt_ts(row, "revoked_at_us")?,
+        },
+    })
+}
+
+pub async fn token_insert_in_tx(tx: &mut Tx, token: &TokenRow, secret_hash: &str) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO iam_api_tokens (id, user_id, name, secret_hash, tenant_id, project_id, role, created_at_us, \
+         expires_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(token.view.id.to_string())
+    .bind(token.user_id.to_string())
+    .bind(&token.view.name)
+    .bind(secret_hash)
+    .bind(token.view.tenant_id.map(|t| t.to_string()))
+    .bind(token.view.project_id.map(|p| p.to_string()))
+    .bind(token.view.role.as_str())
+    .bind(token.view.created_at.as_micros())
+    .bind(token.view.expires_at.as_micros())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn token_by_secret_hash<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    hash: &str,
+) -> Result<Option<TokenRow>, DbError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {TOKEN_COLUMNS} FROM iam_api_tokens WHERE secret_hash = $1"
+    ));
+    sqlx::query(sql)
+        .bind(hash)
+        .fetch_optional(db)
+        .await?
+        .as_ref()
+        .map(token_from_row)
+        .transpose()
+}
+
+pub async fn token_by_id<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    id: ApiTokenId,
+) -> Result<Option<TokenRow>, DbError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {TOKEN_COLUMNS} FROM iam_api_tokens WHERE id = $1"
+    ));
+    sqlx::query(sql)
+        .bind(id.to_string())
+        .fetch_optional(db)
+        .await?
+        .as_ref()
+        .map(token_from_row)
+        .transpose()
+}
+
+pub async fn tokens_of_user<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    user_id: UserId,
+) -> Result<Vec<TokenRow>, DbError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {TOKEN_COLUMNS} FROM iam_api_tokens WHERE user_id = $1 ORDER BY id"
+    ));
+    sqlx::query(sql)
+        .bind(user_id.to_string())
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(token_from_row)
+        .collect()
+}
+
+pub async fn token_revoke_in_tx(tx: &mut Tx, id: ApiTokenId, now: Timestamp) -> Result<(), DbError> {
+    sqlx::query("UPDATE iam_api_tokens SET revoked_at_us = $1 WHERE id = $2 AND revoked_at_us IS NULL")
+        .bind(now.as_micros())
+        .bind(id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn token_touch_in_tx(tx: &mut Tx, id: ApiTokenId, now: Timestamp) -> Result<(), DbError> {
+    sqlx::query("UPDATE iam_api_tokens SET last_used_at_us = $1 WHERE id = $2")
+        .bind(now.as_micros())
+        .bind(id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

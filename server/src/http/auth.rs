@@ -5,12 +5,15 @@ use axum::extract::{Request, State};
 use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use ingot_contracts::iam::{Actor, PresentedCredential};
+use std::net::SocketAddr;
+
+use axum::extract::ConnectInfo;
+use ingot_contracts::iam::{Actor, Origin, PresentedCredential};
 use ingot_kernel::problem::{Code, Problem};
 
 use super::EdgeState;
 
-pub const SESSION_COOKIE: &str = "ingot_session";
+pub use ingot_iam::http::SESSION_COOKIE;
 
 /// Where the actor's credential came from, for the idempotency scope and audit.
 #[derive(Debug, Clone)]
@@ -38,7 +41,17 @@ fn presented_credential(request: &Request) -> Result<Option<PresentedCredential>
 }
 
 pub async fn authenticate(State(state): State<EdgeState>, mut request: Request, next: Next) -> Response {
-    let actor = match presented_credential(&request) {
+    let origin = Origin {
+        source_ip: request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip().to_string()),
+        request_id: request
+            .extensions()
+            .get::<super::edge::RequestIdValue>()
+            .map(|id| id.0.clone()),
+    };
+    let mut actor = match presented_credential(&request) {
         Err(problem) => return problem.into_response(),
         Ok(None) => Actor::anonymous(),
         Ok(Some(credential)) => match state.authenticator.authenticate(&credential).await {
@@ -46,6 +59,7 @@ pub async fn authenticate(State(state): State<EdgeState>, mut request: Request, 
             Err(err) => return Problem::from(err).into_response(),
         },
     };
+    actor.origin = origin;
     let scope = match actor.credential {
         Some(credential) => serde_json::to_string(&credential).unwrap_or_default(),
         None => "anonymous".to_string(),

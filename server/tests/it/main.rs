@@ -9,11 +9,12 @@ mod conventions;
 mod process;
 
 use std::net::SocketAddr;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use ingot_contracts::BoxFuture;
 use ingot_contracts::iam::{
     Actor, AuthenticationError, Authenticator, CredentialRef, PlatformRole, PresentedCredential,
+    SessionCreated, SignupRequest,
 };
 use ingot_kernel::db::Backend;
 use ingot_kernel::id::{ApiTokenId, UserId};
@@ -25,7 +26,7 @@ use tokio::sync::oneshot;
 pub const ADMIN_TOKEN: &str = "test-admin";
 pub const MEMBER_TOKEN: &str = "test-member";
 
-/// Stands in for IAM's credential store until IAM issues real tokens: two fixed bearer tokens.
+/// Two fixed bearer tokens, for tests of the HTTP conventions alone (no IAM behind them).
 pub struct FixedTokens;
 
 impl Authenticator for FixedTokens {
@@ -52,6 +53,7 @@ impl Authenticator for FixedTokens {
                 user_id: Some(user_id),
                 credential: Some(CredentialRef::ApiToken(token_id)),
                 platform_roles: roles.into_iter().collect(),
+                ..Actor::anonymous()
             })
         })
     }
@@ -59,6 +61,8 @@ impl Authenticator for FixedTokens {
 
 pub struct TestApp {
     pub addr: SocketAddr,
+    /// A platform admin's API token, made as operators make one (`bootstrap-admin`).
+    pub admin_token: String,
     pub url: String,
     stop: Option<oneshot::Sender<()>>,
     served: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
@@ -71,11 +75,22 @@ impl TestApp {
     }
 
     pub fn admin(&self) -> ingot_sdk::Client {
-        self.client().with_token(ADMIN_TOKEN)
+        self.client().with_token(&self.admin_token)
     }
 
-    pub fn member(&self) -> ingot_sdk::Client {
-        self.client().with_token(MEMBER_TOKEN)
+    /// Signs up `name` (a fresh account, tenant and project) and returns a client with its session.
+    pub async fn signed_up(&self, name: &str) -> (ingot_sdk::Client, SessionCreated) {
+        let request = SignupRequest {
+            email: format!(
+                "{name}-{}@example.com",
+                ingot_kernel::id::new_ulid().to_string().to_lowercase()
+            ),
+            password: format!("{name}-long-enough-passphrase-9"),
+            display_name: name.to_string(),
+            tenant_name: format!("{name}'s tenant"),
+        };
+        let created = self.client().signup(&request).await.unwrap();
+        (self.client().with_token(&created.session_token), created)
     }
 
     /// Stops the server the way SIGTERM does and waits for it.
@@ -94,11 +109,12 @@ pub async fn spawn_app(backend: Backend, tune: impl FnOnce(&mut Config)) -> Test
         ..Config::default()
     };
     tune(&mut config);
-    let seams = Seams {
-        authenticator: Arc::new(FixedTokens),
-        ..Seams::default()
-    };
-    let app = app_build(config, seams).await.expect("app builds");
+    let app = app_build(config, Seams::default()).await.expect("app builds");
+    let admin_token = app
+        .iam
+        .bootstrap_admin("admin@example.com")
+        .await
+        .expect("bootstrap admin");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
@@ -107,6 +123,7 @@ pub async fn spawn_app(backend: Backend, tune: impl FnOnce(&mut Config)) -> Test
     }));
     TestApp {
         addr,
+        admin_token,
         url: format!("http://{addr}"),
         stop: Some(stop),
         served: Some(served),

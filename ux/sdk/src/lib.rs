@@ -6,8 +6,17 @@ pub use ingot_contracts;
 
 use std::time::Duration;
 
+use ingot_contracts::iam::{
+    AuditEventView, AuditVerifyReport, LoginRequest, MeView, MemberAddRequest, MemberUpdateRequest,
+    MemberView, ProjectCreateRequest, ProjectView, SessionCreated, SignupRequest, TenantCreateRequest,
+    TenantView, TokenCreateRequest, TokenCreated, TokenView,
+};
 use ingot_contracts::operations::{HealthReport, OwnershipRegistry};
+use ingot_kernel::id::{ApiTokenId, ProjectId, TenantId, UserId};
+use ingot_kernel::page::Page;
 use ingot_kernel::problem::ProblemBody;
+use reqwest::Method;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// The server the embedded default listens on.
@@ -104,9 +113,157 @@ impl Client {
         self.get("/v1/admin/ownership").await
     }
 
+    /// Creates an account, tenant and default project; the answer carries a session token.
+    pub async fn signup(&self, request: &SignupRequest) -> Result<SessionCreated, Error> {
+        self.call(Method::POST, "/v1/auth/signup", Some(request)).await
+    }
+
+    pub async fn login(&self, request: &LoginRequest) -> Result<SessionCreated, Error> {
+        self.call(Method::POST, "/v1/auth/login", Some(request)).await
+    }
+
+    pub async fn logout(&self) -> Result<(), Error> {
+        self.call_empty(Method::POST, "/v1/auth/logout").await
+    }
+
+    pub async fn me_get(&self) -> Result<MeView, Error> {
+        self.get("/v1/me").await
+    }
+
+    pub async fn token_create(&self, request: &TokenCreateRequest) -> Result<TokenCreated, Error> {
+        self.call(Method::POST, "/v1/tokens", Some(request)).await
+    }
+
+    pub async fn token_list(&self) -> Result<Vec<TokenView>, Error> {
+        self.get("/v1/tokens").await
+    }
+
+    pub async fn token_revoke(&self, token_id: ApiTokenId) -> Result<TokenView, Error> {
+        self.call(Method::DELETE, &format!("/v1/tokens/{token_id}"), None::<&()>)
+            .await
+    }
+
+    pub async fn tenant_create(&self, request: &TenantCreateRequest) -> Result<TenantView, Error> {
+        self.call(Method::POST, "/v1/tenants", Some(request)).await
+    }
+
+    pub async fn tenant_list(&self) -> Result<Vec<TenantView>, Error> {
+        self.get("/v1/tenants").await
+    }
+
+    pub async fn tenant_get(&self, tenant_id: TenantId) -> Result<TenantView, Error> {
+        self.get(&format!("/v1/tenants/{tenant_id}")).await
+    }
+
+    pub async fn project_create(
+        &self,
+        tenant_id: TenantId,
+        request: &ProjectCreateRequest,
+    ) -> Result<ProjectView, Error> {
+        self.call(
+            Method::POST,
+            &format!("/v1/tenants/{tenant_id}/projects"),
+            Some(request),
+        )
+        .await
+    }
+
+    pub async fn project_list(&self, tenant_id: TenantId) -> Result<Vec<ProjectView>, Error> {
+        self.get(&format!("/v1/tenants/{tenant_id}/projects")).await
+    }
+
+    pub async fn project_get(&self, project_id: ProjectId) -> Result<ProjectView, Error> {
+        self.get(&format!("/v1/projects/{project_id}")).await
+    }
+
+    pub async fn member_list(&self, tenant_id: TenantId) -> Result<Vec<MemberView>, Error> {
+        self.get(&format!("/v1/tenants/{tenant_id}/members")).await
+    }
+
+    pub async fn member_add(
+        &self,
+        tenant_id: TenantId,
+        request: &MemberAddRequest,
+    ) -> Result<MemberView, Error> {
+        self.call(
+            Method::POST,
+            &format!("/v1/tenants/{tenant_id}/members"),
+            Some(request),
+        )
+        .await
+    }
+
+    pub async fn member_update(
+        &self,
+        tenant_id: TenantId,
+        user_id: UserId,
+        request: &MemberUpdateRequest,
+    ) -> Result<MemberView, Error> {
+        self.call(
+            Method::PATCH,
+            &format!("/v1/tenants/{tenant_id}/members/{user_id}"),
+            Some(request),
+        )
+        .await
+    }
+
+    pub async fn member_remove(&self, tenant_id: TenantId, user_id: UserId) -> Result<(), Error> {
+        self.call_empty(
+            Method::DELETE,
+            &format!("/v1/tenants/{tenant_id}/members/{user_id}"),
+        )
+        .await
+    }
+
+    /// One page of audit events; `tenant_id: None` reads all (security roles).
+    pub async fn audit_list(
+        &self,
+        tenant_id: Option<TenantId>,
+        limit: Option<u32>,
+        cursor: Option<&str>,
+    ) -> Result<Page<AuditEventView>, Error> {
+        let mut query: Vec<(&str, String)> = Vec::new();
+        query.extend(tenant_id.map(|t| ("tenant_id", t.to_string())));
+        query.extend(limit.map(|l| ("limit", l.to_string())));
+        query.extend(cursor.map(|c| ("cursor", c.to_string())));
+        let request = self
+            .http
+            .get(format!("{}/v1/audit-events", self.base))
+            .query(&query);
+        decode(self.send(request).await?).await
+    }
+
+    pub async fn audit_verify(&self) -> Result<AuditVerifyReport, Error> {
+        self.get("/v1/admin/audit/verify").await
+    }
+
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Error> {
         let response = self.send(self.http.get(format!("{}{path}", self.base))).await?;
         decode(response).await
+    }
+
+    async fn call<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T, Error> {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        decode(self.send(request).await?).await
+    }
+
+    /// A call whose success has no body (204).
+    async fn call_empty(&self, method: Method, path: &str) -> Result<(), Error> {
+        let response = self
+            .send(self.http.request(method, format!("{}{path}", self.base)))
+            .await?;
+        if response.status().is_success() {
+            return Ok(());
+        }
+        Err(problem_of(response).await)
     }
 
     async fn send(&self, request: reqwest::RequestBuilder) -> Result<reqwest::Response, Error> {

@@ -3,58 +3,24 @@
 // Test helpers panic on failure by design: a failed setup is a failed test.
 #![allow(clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::Arc;
-
-use ingot_contracts::BoxFuture;
-use ingot_contracts::iam::{Actor, AuthenticationError, Authenticator, PlatformRole, PresentedCredential};
-use ingot_kernel::id::UserId;
 use ingotd::config::Config;
 use ingotd::{Seams, app_build, app_serve};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
-const ADMIN_TOKEN: &str = "cli-test-admin";
-
-/// One fixed platform-admin token, standing in for IAM's credential store in this test.
-struct OneToken;
-
-impl Authenticator for OneToken {
-    fn authenticate<'a>(
-        &'a self,
-        credential: &'a PresentedCredential,
-    ) -> BoxFuture<'a, Result<Actor, AuthenticationError>> {
-        Box::pin(async move {
-            match credential {
-                PresentedCredential::Bearer(token) if token == ADMIN_TOKEN => Ok(Actor {
-                    user_id: Some(UserId::generate()),
-                    credential: None,
-                    platform_roles: [PlatformRole::PlatformAdmin].into(),
-                }),
-                _ => Err(AuthenticationError::InvalidCredential),
-            }
-        })
-    }
-}
-
-async fn server() -> (String, ingot_kernel::testing::TestDb) {
+/// A real ingotd with a platform admin made the way operators make one (`bootstrap-admin`).
+async fn server() -> (String, String, ingot_kernel::testing::TestDb) {
     let test_db = ingot_kernel::testing::TestDb::sqlite().await;
     let config = Config {
         database_url: Some(test_db.url.clone()),
         ..Config::default()
     };
-    let app = app_build(
-        config,
-        Seams {
-            authenticator: Arc::new(OneToken),
-            ..Seams::default()
-        },
-    )
-    .await
-    .unwrap();
+    let app = app_build(config, Seams::default()).await.unwrap();
+    let admin_token = app.iam.bootstrap_admin("admin@example.com").await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(app_serve(app, listener, std::future::pending()));
-    (url, test_db)
+    (url, admin_token, test_db)
 }
 
 /// A home folder of its own, so the user's real config never leaks in.
@@ -100,7 +66,7 @@ async fn help_lists_the_commands_and_global_flags() {
 
 #[tokio::test]
 async fn health_as_table_and_as_json() {
-    let (url, _db) = server().await;
+    let (url, _admin, _db) = server().await;
     let home = home();
     let table = stdout(&run(ingot(&home, &["health", "--server", &url])).await);
     let lines: Vec<&str> = table.lines().collect();
@@ -136,7 +102,7 @@ async fn an_unreachable_server_is_one_clear_error() {
 
 #[tokio::test]
 async fn token_comes_from_the_environment_or_the_config_file() {
-    let (url, _db) = server().await;
+    let (url, admin_token, _db) = server().await;
     let home = home();
     // No token: the server's problem code reaches the user.
     let output = run(ingot(&home, &["admin", "ownership", "--server", &url])).await;
@@ -144,7 +110,7 @@ async fn token_comes_from_the_environment_or_the_config_file() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("unauthenticated"));
 
     let mut with_env = ingot(&home, &["admin", "ownership", "--server", &url]);
-    with_env.env("INGOT_TOKEN", ADMIN_TOKEN);
+    with_env.env("INGOT_TOKEN", &admin_token);
     let table = stdout(&run(with_env).await);
     assert!(
         table
@@ -157,7 +123,7 @@ async fn token_comes_from_the_environment_or_the_config_file() {
     std::fs::create_dir_all(&config_dir).unwrap();
     std::fs::write(
         config_dir.join("config.toml"),
-        format!("server = \"{url}\"\ntoken = \"{ADMIN_TOKEN}\"\n"),
+        format!("server = \"{url}\"\ntoken = \"{admin_token}\"\n"),
     )
     .unwrap();
     let json: serde_json::Value = serde_json::from_str(&stdout(

@@ -1,0 +1,440 @@
+//! (actor, action, resource) → allow | deny(reason): the single source of authorization truth,
+//! asked by every domain's service layer through `contracts::iam::Authorizer`.
+
+use ingot_contracts::iam::{Action, Actor, Decision, DenyReason, PlatformRole, Resource, TenantRole};
+
+/// Platform roles that may take `action` on any resource.
+fn platform_grants(action: Action) -> &'static [PlatformRole] {
+    use PlatformRole::*;
+    match action {
+        Action::OwnershipRead => &[PlatformAdmin],
+        Action::AuditVerify => &[PlatformAdmin, Security],
+        Action::TenantRead | Action::ProjectRead | Action::MemberRead => &[PlatformAdmin, Support, Security],
+        Action::AuditRead | Action::PostureRead => &[PlatformAdmin, Security],
+        Action::KycRead => &[PlatformAdmin, Security, Support],
+        Action::KycDecide => &[Security, Support],
+        Action::TenantUpdate | Action::ProjectCreate | Action::MemberManage => &[PlatformAdmin],
+        Action::TenantCreate | Action::KycSubmit | Action::CredentialManage => &[],
+    }
+}
+
+/// Tenant roles that may take `action` inside their tenant.
+fn tenant_grants(action: Action) -> &'static [TenantRole] {
+    use TenantRole::*;
+    match action {
+        Action::TenantRead | Action::MemberRead | Action::ProjectRead => {
+            &[Owner, Admin, Member, Viewer, Billing]
+        }
+        Action::TenantUpdate | Action::ProjectCreate | Action::MemberManage => &[Owner, Admin],
+        Action::AuditRead | Action::PostureRead => &[Owner, Admin],
+        Action::KycRead => &[Owner, Admin, Billing],
+        Action::KycSubmit => &[Owner],
+        Action::OwnershipRead
+        | Action::AuditVerify
+        | Action::KycDecide
+        | Action::TenantCreate
+        | Action::CredentialManage => &[],
+    }
+}
+
+pub fn authorize(actor: &Actor, action: Action, resource: Resource) -> Decision {
+    let Some(user_id) = actor.user_id else {
+        return Decision::Deny(DenyReason::Unauthenticated);
+    };
+    if platform_grants(action)
+        .iter()
+        .any(|role| actor.has_platform_role(*role))
+    {
+        return Decision::Allow;
+    }
+    let tenant_allows = |tenant_id| match actor.tenant_role(tenant_id) {
+        None => Decision::Deny(DenyReason::NotVisible),
+        Some(_) if actor.mfa_enrolment_required => Decision::Deny(DenyReason::MfaEnrolmentRequired),
+        Some(role) if tenant_grants(action).contains(&role) => Decision::Allow,
+        Some(_) => Decision::Deny(DenyReason::MissingRole),
+    };
+    match (action, resource) {
+        (Action::TenantCreate, _) if actor.mfa_enrolment_required => {
+            Decision::Deny(DenyReason::MfaEnrolmentRequired)
+        }
+        // Any signed-in person may open a tenant of their own; a tenant-scoped token may not.
+        (Action::TenantCreate, _) if actor.project_scope.is_none() && is_session(actor) => Decision::Allow,
+        (Action::CredentialManage, Resource::User(owner)) if owner == user_id && is_session(actor) => {
+            Decision::Allow
+        }
+        (_, Resource::Tenant(tenant_id)) if actor.project_scope.is_some() => {
+            // A project-scoped token reads its tenant but changes nothing at tenant level.
+            match action {
+                Action::TenantRead => tenant_allows(tenant_id),
+                _ => Decision::Deny(DenyReason::MissingRole),
+            }
+        }
+        (_, Resource::Tenant(tenant_id)) => tenant_allows(tenant_id),
+        (
+            _,
+            Resource::Project {
+                tenant_id,
+                project_id,
+            },
+        ) => match actor.project_scope {
+            Some(scope) if scope != project_id => Decision::Deny(DenyReason::NotVisible),
+            _ => tenant_allows(tenant_id),
+        },
+        _ => Decision::Deny(DenyReason::MissingRole),
+    }
+}
+
+/// Sessions act for the person; API tokens only within their scope.
+fn is_session(actor: &Actor) -> bool {
+    matches!(
+        actor.credential,
+        Some(ingot_contracts::iam::CredentialRef::Session(_))
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use expect_test::expect;
+    use ingot_contracts::iam::CredentialRef;
+    use ingot_kernel::id::{ApiTokenId, ProjectId, SessionId, TenantId, UserId};
+    use std::fmt::Write as _;
+
+    struct World {
+        me: UserId,
+        other_user: UserId,
+        mine: TenantId,
+        theirs: TenantId,
+        project: ProjectId,
+        other_project: ProjectId,
+    }
+
+    fn world() -> World {
+        World {
+            me: UserId::generate(),
+            other_user: UserId::generate(),
+            mine: TenantId::generate(),
+            theirs: TenantId::generate(),
+            project: ProjectId::generate(),
+            other_project: ProjectId::generate(),
+        }
+    }
+
+    fn session_actor(w: &World, role: Option<TenantRole>, platform: Option<PlatformRole>) -> Actor {
+        let mut actor = Actor::anonymous();
+        actor.user_id = Some(w.me);
+        actor.credential = Some(CredentialRef::Session(SessionId::generate()));
+        actor.platform_roles.extend(platform);
+        if let Some(role) = role {
+            actor.tenant_roles.insert(w.mine, role);
+        }
+        actor
+    }
+
+    fn letter(decision: Decision) -> char {
+        match decision {
+            Decision::Allow => 'A',
+            Decision::Deny(DenyReason::Unauthenticated) => 'u',
+            Decision::Deny(DenyReason::MissingRole) => '-',
+            Decision::Deny(DenyReason::NotVisible) => 'n',
+            Decision::Deny(DenyReason::MfaEnrolmentRequired) => 'm',
+        }
+    }
+
+    /// The whole role × action matrix on the actor's own tenant (T), its project (P), another
+    /// tenant (X), another tenant's project (Y), the platform (_), the actor itself (U) and
+    /// another user (V). A = allow, - = missing role, n = not visible, u = unauthenticated.
+    #[test]
+    fn role_action_matrix() {
+        let w = world();
+        let resources = [
+            ('T', Resource::Tenant(w.mine)),
+            (
+                'P',
+                Resource::Project {
+                    tenant_id: w.mine,
+                    project_id: w.project,
+                },
+            ),
+            ('X', Resource::Tenant(w.theirs)),
+            (
+                'Y',
+                Resource::Project {
+                    tenant_id: w.theirs,
+                    project_id: w.other_project,
+                },
+            ),
+            ('_', Resource::Platform),
+            ('U', Resource::User(w.me)),
+            ('V', Resource::User(w.other_user)),
+        ];
+        let mut actors: Vec<(String, Actor)> = vec![("anonymous".into(), Actor::anonymous())];
+        for role in TenantRole::ALL {
+            actors.push((
+                format!("tenant {}", role.as_str()),
+                session_actor(&w, Some(role), None),
+            ));
+        }
+        for role in PlatformRole::ALL {
+            actors.push((
+                format!("platform {}", role.as_str()),
+                session_actor(&w, None, Some(role)),
+            ));
+        }
+        let mut table = String::from("                          TPXY_UV\n");
+        for action in Action::ALL {
+            writeln!(table, "{action:?}").unwrap();
+            for (name, actor) in &actors {
+                let cells: String = resources
+                    .iter()
+                    .map(|(_, r)| letter(authorize(actor, action, *r)))
+                    .collect();
+                writeln!(table, "  {name:<24}{cells}").unwrap();
+            }
+        }
+        expect![[r#"
+                                      TPXY_UV
+            OwnershipRead
+              anonymous               uuuuuuu
+              tenant owner            --nn---
+              tenant admin            --nn---
+              tenant member           --nn---
+              tenant viewer           --nn---
+              tenant billing          --nn---
+              platform platform_admin AAAAAAA
+              platform operator       nnnn---
+              platform finance        nnnn---
+              platform security       nnnn---
+              platform support        nnnn---
+            AuditVerify
+              anonymous               uuuuuuu
+              tenant owner            --nn---
+              tenant admin            --nn---
+              tenant member           --nn---
+              tenant viewer           --nn---
+              tenant billing          --nn---
+              platform platform_admin AAAAAAA
+              platform operator       nnnn---
+              platform finance        nnnn---
+              platform security       AAAAAAA
+              platform support        nnnn---
+            TenantCreate
+              anonymous               uuuuuuu
+              tenant owner            AAAAAAA
+              tenant admin            AAAAAAA
+              tenant member           AAAAAAA
+              tenant viewer           AAAAAAA
+              tenant billing          AAAAAAA
+              platform platform_admin AAAAAAA
+              platform operator       AAAAAAA
+              platform finance        AAAAAAA
+              platform security       AAAAAAA
+              platform support        AAAAAAA
+            TenantRead
+              anonymous               uuuuuuu
+              tenant owner            AAnn---
+              tenant admin            AAnn---
+              tenant member           AAnn---
+              tenant viewer           AAnn---
+              tenant billing          AAnn---
+              platform platform_admin AAAAAAA
+              platform operator       nnnn---
+              platform finance        nnnn---
+              platform security       AAAAAAA
+              platform support        AAAAAAA
+            TenantUpdate
+              anonymous               uuuuuuu
+              tenant owner            AAnn---
+              tenant admin            AAnn---
+              tenant member           --nn---
+              tenant viewer           --nn---
+              tenant billing          --nn---
+              platform platform_admin AAAAAAA
+              platform operator       nnnn---
+              platform finance        nnnn---
+              platform security       nnnn---
+              platform support        nnnn---
+            ProjectCreate
+              anonymous               uuuuuuu
+              tenant owner            AAnn---
+              tenant admin            AAnn---
+              tenant member           --nn---
+              tenant viewer           --nn---
+              tenant billing          --nn---
+              platform platform_admin AAAAAAA
+              platform operator       nnnn---
+              platform finance        nnnn---
+              platform security       nnnn---
+              platform support        nnnn---
+            ProjectRead
+              anonymous               uuuuuuu
+              tenant owner            AAnn---
+              tenant admin            AAnn---
+              tenant member           AAnn---
+              tenant viewer           AAnn---
+              tenant billing          AAnn---
+              platform platform_admin AAAAAAA
+              platform operator       nnnn---
+              platform finance        nnnn---
+              platform security       AAAAAAA
+              platform support        AAAAAAA
+            MemberRead
+              anonymous               uuuuuuu
+              tenant owner            AAnn---
+              tenant admin            AAnn---
+              tenant member           AAnn---
+              tenant viewer           AAnn---
+              tenant billing          AAnn---
+              platform platform_admin AAAAAAA
+              platform operator       nnnn---
+              platform finance        nnnn---
+              platform security       AAAAAAA
+              platform support        AAAAAAA
+            MemberManage
+              anonymous               uuuuuuu
+              tenant owner            AAnn---
+              tenant admin            AAnn---
+              tenant member           --nn---
+              tenant viewer           --nn---
+              tenant billing          --nn---
+              platform platform_admin AAAAAAA
+              platform operator       nnnn---
+              platform finance        nnnn---
+              platform security       nnnn---
+              platform support        nnnn---
+            AuditRead
+              anonymous               uuuuuuu
+              tenant owner            AAnn---
+              tenant admin            AAnn---
+              tenant member           --nn---
+              tenant viewer           --nn---
+              tenant billing          --nn---
+              platform platform_admin AAAAAAA
+              platform operator       nnnn---
+              platform finance        nnnn---
+              platform security       AAAAAAA
+              platform support        nnnn---
+            PostureRead
+              anonymous               uuuuuuu
+              tenant owner            AAnn---
+              tenant admin            AAnn---
+              tenant member           --nn---
+              tenant viewer           --nn---
+              tenant billing          --nn---
+              platform platform_admin AAAAAAA
+              platform operator       nnnn---
+              platform finance        nnnn---
+              platform security       AAAAAAA
+              platform support        nnnn---
+            KycRead
+              anonymous               uuuuuuu
+              tenant owner            AAnn---
+              tenant admin            AAnn---
+              tenant member           --nn---
+              tenant viewer           --nn---
+              tenant billing          AAnn---
+              platform platform_admin AAAAAAA
+              platform operator       nnnn---
+              platform finance        nnnn---
+              platform security       AAAAAAA
+              platform support        AAAAAAA
+            KycSubmit
+              anonymous               uuuuuuu
+              tenant owner            AAnn---
+              tenant admin            --nn---
+              tenant member           --nn---
+              tenant viewer           --nn---
+              tenant billing          --nn---
+              platform platform_admin nnnn---
+              platform operator       nnnn---
+              platform finance        nnnn---
+              platform security       nnnn---
+              platform support        nnnn---
+            KycDecide
+              anonymous               uuuuuuu
+              tenant owner            --nn---
+              tenant admin            --nn---
+              tenant member           --nn---
+              tenant viewer           --nn---
+              tenant billing          --nn---
+              platform platform_admin nnnn---
+              platform operator       nnnn---
+              platform finance        nnnn---
+              platform security       AAAAAAA
+              platform support        AAAAAAA
+            CredentialManage
+              anonymous               uuuuuuu
+              tenant owner            --nn-A-
+              tenant admin            --nn-A-
+              tenant member           --nn-A-
+              tenant viewer           --nn-A-
+              tenant billing          --nn-A-
+              platform platform_admin nnnn-A-
+              platform operator       nnnn-A-
+              platform finance        nnnn-A-
+              platform security       nnnn-A-
+              platform support        nnnn-A-
+        "#]]
+        .assert_eq(&table);
+    }
+
+    #[test]
+    fn tokens_act_within_their_scope_only() {
+        let w = world();
+        let mut token = session_actor(&w, Some(TenantRole::Admin), None);
+        token.credential = Some(CredentialRef::ApiToken(ApiTokenId::generate()));
+        assert_eq!(
+            authorize(&token, Action::CredentialManage, Resource::User(w.me)),
+            Decision::Deny(DenyReason::MissingRole)
+        );
+        assert_eq!(
+            authorize(&token, Action::TenantCreate, Resource::Platform),
+            Decision::Deny(DenyReason::MissingRole)
+        );
+        assert_eq!(
+            authorize(&token, Action::ProjectCreate, Resource::Tenant(w.mine)),
+            Decision::Allow
+        );
+        token.project_scope = Some(w.project);
+        let own = Resource::Project {
+            tenant_id: w.mine,
+            project_id: w.project,
+        };
+        let sibling = Resource::Project {
+            tenant_id: w.mine,
+            project_id: w.other_project,
+        };
+        assert_eq!(authorize(&token, Action::ProjectRead, own), Decision::Allow);
+        assert_eq!(
+            authorize(&token, Action::ProjectRead, sibling),
+            Decision::Deny(DenyReason::NotVisible)
+        );
+        assert_eq!(
+            authorize(&token, Action::TenantRead, Resource::Tenant(w.mine)),
+            Decision::Allow
+        );
+        assert_eq!(
+            authorize(&token, Action::MemberManage, Resource::Tenant(w.mine)),
+            Decision::Deny(DenyReason::MissingRole)
+        );
+    }
+
+    #[test]
+    fn members_without_required_mfa_may_only_enrol() {
+        let w = world();
+        let mut actor = session_actor(&w, Some(TenantRole::Owner), None);
+        actor.mfa_enrolment_required = true;
+        assert_eq!(
+            authorize(&actor, Action::TenantRead, Resource::Tenant(w.mine)),
+            Decision::Deny(DenyReason::MfaEnrolmentRequired)
+        );
+        assert_eq!(
+            authorize(&actor, Action::TenantCreate, Resource::Platform),
+            Decision::Deny(DenyReason::MfaEnrolmentRequired)
+        );
+        assert_eq!(
+            authorize(&actor, Action::CredentialManage, Resource::User(w.me)),
+            Decision::Allow
+        );
+    }
+}

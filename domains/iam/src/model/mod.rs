@@ -1,0 +1,8 @@
+//! IAM model: the authorization rules as one pure function, and the rules for what a valid email,
+//! password and name are. No IO, no clock, no sqlx/axum/tokio here.
+
+mod account;
+mod authorize;
+
+pub use account::{PasswordVerdict, email_normalize, name_validate, password_check};
+pub use authorize::authorize;

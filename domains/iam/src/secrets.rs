@@ -1,0 +1,141 @@
+//! Secrets IAM handles: password hashes (argon2id, OWASP parameters, in a bounded blocking pool
+//! off the async runtime) and bearer secrets (256 random bits behind a recognisable prefix, stored
+//! as SHA-256: their entropy makes a slow hash pointless, and checking them must be fast).
+
+use std::sync::Arc;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
+
+/// OWASP's argon2id recommendation: 19 MiB, 2 passes, 1 lane.
+pub const ARGON2_MEMORY_KIB: u32 = 19_456;
+pub const ARGON2_PASSES: u32 = 2;
+pub const ARGON2_LANES: u32 = 1;
+
+pub const SESSION_TOKEN_PREFIX: &str = "ingot_ses_";
+pub const API_TOKEN_PREFIX: &str = "ingot_pat_";
+
+#[derive(Debug, thiserror::Error)]
+pub enum SecretError {
+    #[error("password hashing failed")]
+    Hash,
+    #[error("the hashing pool is gone")]
+    Pool,
+}
+
+/// Hashes and checks passwords on at most `lanes` blocking threads at once, so a login storm
+/// queues instead of starving the runtime or exhausting memory (19 MiB per hash).
+#[derive(Debug, Clone)]
+pub struct PasswordHasherPool {
+    permits: Arc<Semaphore>,
+    /// A hash of a random password, checked when the email is unknown so that a failed login
+    /// costs the same whether or not the account exists.
+    decoy: Arc<String>,
+}
+
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(ARGON2_MEMORY_KIB, ARGON2_PASSES, ARGON2_LANES, None)
+        .expect("OWASP parameters are valid");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+fn hash_blocking(password: &str) -> Result<String, SecretError> {
+    let mut salt_bytes = [0u8; 16];
+    getrandom::fill(&mut salt_bytes).map_err(|_| SecretError::Hash)?;
+    let salt = SaltString::encode_b64(&salt_bytes).map_err(|_| SecretError::Hash)?;
+    Ok(argon2()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|_| SecretError::Hash)?
+        .to_string())
+}
+
+fn verify_blocking(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored)
+        .is_ok_and(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+impl PasswordHasherPool {
+    pub fn new(lanes: usize) -> Result<PasswordHasherPool, SecretError> {
+        let decoy = hash_blocking(&random_secret())?;
+        Ok(PasswordHasherPool {
+            permits: Arc::new(Semaphore::new(lanes.max(1))),
+            decoy: Arc::new(decoy),
+        })
+    }
+
+    pub async fn hash(&self, password: &str) -> Result<String, SecretError> {
+        let _permit = self.permits.acquire().await.map_err(|_| SecretError::Pool)?;
+        let password = password.to_string();
+        tokio::task::spawn_blocking(move || hash_blocking(&password))
+            .await
+            .map_err(|_| SecretError::Pool)?
+    }
+
+    /// Checks `password` against `stored`, or against the decoy when there is no account.
+    pub async fn verify(&self, password: &str, stored: Option<&str>) -> Result<bool, SecretError> {
+        let _permit = self.permits.acquire().await.map_err(|_| SecretError::Pool)?;
+        let password = password.to_string();
+        let exists = stored.is_some();
+        let stored = stored.map_or_else(|| self.decoy.to_string(), str::to_string);
+        let matched = tokio::task::spawn_blocking(move || verify_blocking(&password, &stored))
+            .await
+            .map_err(|_| SecretError::Pool)?;
+        Ok(exists && matched)
+    }
+}
+
+/// 256 random bits, URL-safe.
+pub fn random_secret() -> String {
+    let mut bytes = [0u8; 32];
+    // Invariant: the OS random source does not fail on supported platforms; if it did, no secret
+    // could be made safely and stopping is right.
+    getrandom::fill(&mut bytes).expect("the OS random source works");
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A new bearer secret with `prefix`, and the hash to store.
+pub fn bearer_secret_new(prefix: &str) -> (String, String) {
+    let secret = format!("{prefix}{}", random_secret());
+    let hash = bearer_secret_hash(&secret);
+    (secret, hash)
+}
+
+pub fn bearer_secret_hash(secret: &str) -> String {
+    format!("{:x}", Sha256::digest(secret.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hashes_verify_and_differ_by_salt() {
+        let pool = PasswordHasherPool::new(2).unwrap();
+        let a = pool.hash("tuba-cellar-orbit-42").await.unwrap();
+        let b = pool.hash("tuba-cellar-orbit-42").await.unwrap();
+        assert_ne!(a, b);
+        assert!(a.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{a}");
+        assert!(pool.verify("tuba-cellar-orbit-42", Some(&a)).await.unwrap());
+        assert!(!pool.verify("tuba-cellar-orbit-43", Some(&a)).await.unwrap());
+        assert!(
+            !pool.verify("tuba-cellar-orbit-42", None).await.unwrap(),
+            "no account never verifies"
+        );
+    }
+
+    #[test]
+    fn bearer_secrets_are_prefixed_random_and_hashed() {
+        let (secret, hash) = bearer_secret_new(API_TOKEN_PREFIX);
+        assert!(
+            secret.starts_with("ingot_pat_") && secret.len() == 10 + 43,
+            "{secret}"
+        );
+        assert_eq!(bearer_secret_hash(&secret), hash);
+        assert!(!hash.contains(&secret[10..]));
+        assert_ne!(bearer_secret_new(API_TOKEN_PREFIX).0, secret);
+    }
+}
