@@ -6,10 +6,11 @@
 
 mod app;
 mod conventions;
+mod iam;
 mod process;
 
 use std::net::SocketAddr;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use ingot_contracts::BoxFuture;
 use ingot_contracts::iam::{
@@ -19,6 +20,7 @@ use ingot_contracts::iam::{
 use ingot_kernel::db::Backend;
 use ingot_kernel::id::{ApiTokenId, UserId};
 use ingot_kernel::testing::TestDb;
+use ingot_kernel::{Clock, ManualClock, SystemClock};
 use ingotd::config::Config;
 use ingotd::{Seams, app_build, app_serve};
 use tokio::sync::oneshot;
@@ -64,9 +66,11 @@ pub struct TestApp {
     /// A platform admin's API token, made as operators make one (`bootstrap-admin`).
     pub admin_token: String,
     pub url: String,
+    /// The server's clock: tests move it instead of sleeping.
+    pub clock: ManualClock,
     stop: Option<oneshot::Sender<()>>,
     served: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
-    _db: TestDb,
+    pub db: TestDb,
 }
 
 impl TestApp {
@@ -109,7 +113,12 @@ pub async fn spawn_app(backend: Backend, tune: impl FnOnce(&mut Config)) -> Test
         ..Config::default()
     };
     tune(&mut config);
-    let app = app_build(config, Seams::default()).await.expect("app builds");
+    let clock = ManualClock::new(SystemClock.now());
+    let seams = Seams {
+        clock: Arc::new(clock.clone()),
+        ..Seams::default()
+    };
+    let app = app_build(config, seams).await.expect("app builds");
     let admin_token = app
         .iam
         .bootstrap_admin("admin@example.com")
@@ -124,10 +133,11 @@ pub async fn spawn_app(backend: Backend, tune: impl FnOnce(&mut Config)) -> Test
     TestApp {
         addr,
         admin_token,
+        clock,
         url: format!("http://{addr}"),
         stop: Some(stop),
         served: Some(served),
-        _db: test_db,
+        db: test_db,
     }
 }
 

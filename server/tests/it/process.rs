@@ -152,3 +152,60 @@ fn migrate_applies_and_is_repeatable() {
     }
     assert!(dir.join("state").join("ingot.db").exists());
 }
+
+#[test]
+fn bootstrap_admin_prints_one_token_that_works_on_the_running_server() {
+    let dir = temp_dir();
+    let (mut child, addr, _stderr) = serve_json(&dir, &[]);
+    let output = ingotd()
+        .args(["bootstrap-admin", "--email", "ops@example.com"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 1, "the token, alone: {stdout:?}");
+    let token = stdout.trim().to_string();
+    assert!(token.starts_with("ingot_pat_"), "{token}");
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let admin = ingot_sdk::Client::new(&format!("http://{addr}"))
+            .unwrap()
+            .with_token(&token);
+        assert!(!admin.ownership_get().await.unwrap().contexts.is_empty());
+        assert!(admin.audit_verify().await.unwrap().ok);
+    });
+    // Running it again resets: the old token stops working, the new one works.
+    let again = ingotd()
+        .args(["bootstrap-admin", "--email", "ops@example.com"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let new_token = String::from_utf8(again.stdout).unwrap().trim().to_string();
+    runtime.block_on(async {
+        let client = ingot_sdk::Client::new(&format!("http://{addr}")).unwrap();
+        assert_eq!(
+            client
+                .clone()
+                .with_token(&token)
+                .ownership_get()
+                .await
+                .unwrap_err()
+                .code(),
+            Some("unauthenticated")
+        );
+        client.with_token(&new_token).ownership_get().await.unwrap();
+    });
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    child.wait().unwrap();
+}
