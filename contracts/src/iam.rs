@@ -524,6 +524,34 @@ pub struct MemberUpdateRequest {
     pub role: TenantRole,
 }
 
+/// One of the caller's sessions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SessionView {
+    pub id: SessionId,
+    pub created_at: Timestamp,
+    pub last_seen_at: Timestamp,
+    /// When it ends if left idle (never later than its absolute end).
+    pub expires_at: Timestamp,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub source_ip: Option<String>,
+    /// The session this request uses.
+    pub current: bool,
+}
+
+/// `POST /v1/me/password`: revokes every other session of the user.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChangeRequest {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+impl std::fmt::Debug for PasswordChangeRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PasswordChangeRequest { .. }")
+    }
+}
+
 /// One audit record as served.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AuditEventView {
@@ -698,6 +726,17 @@ pub trait IamApi: Send + Sync {
         actor: &'a Actor,
         tenant_id: TenantId,
         user_id: UserId,
+    ) -> BoxFuture<'a, Result<(), IamError>>;
+    fn session_list<'a>(&'a self, actor: &'a Actor) -> BoxFuture<'a, Result<Vec<SessionView>, IamError>>;
+    fn session_revoke<'a>(
+        &'a self,
+        actor: &'a Actor,
+        session_id: SessionId,
+    ) -> BoxFuture<'a, Result<(), IamError>>;
+    fn password_change<'a>(
+        &'a self,
+        actor: &'a Actor,
+        request: PasswordChangeRequest,
     ) -> BoxFuture<'a, Result<(), IamError>>;
     fn audit_list<'a>(
         &'a self,

@@ -54,6 +54,7 @@ codes! {
     MfaRequired => ("mfa_required", 401, "A TOTP code is required"),
     MfaEnrolmentRequired => ("mfa_enrolment_required", 403, "Your tenant requires MFA"),
     RoleTooHigh => ("role_too_high", 403, "You cannot grant a role above your own"),
+    CsrfRejected => ("csrf_rejected", 403, "Cross-site request refused"),
     EmailTaken => ("email_taken", 409, "An account with this email already exists"),
     LastOwner => ("last_owner", 409, "A tenant keeps at least one owner"),
     AlreadyMember => ("already_member", 409, "This user is already a member"),

@@ -7,11 +7,12 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ingot_contracts::iam::{
     Actor, AuditEventView, AuditVerifyReport, IamApi, LoginRequest, MeView, MemberAddRequest,
-    MemberUpdateRequest, MemberView, ProjectCreateRequest, ProjectView, SessionCreated, SignupRequest,
-    TenantCreateRequest, TenantView, TokenCreateRequest, TokenCreated, TokenView,
+    MemberUpdateRequest, MemberView, PasswordChangeRequest, ProjectCreateRequest, ProjectView,
+    SessionCreated, SessionView, SignupRequest, TenantCreateRequest, TenantView, TokenCreateRequest,
+    TokenCreated, TokenView,
 };
 use ingot_kernel::http::{Json, Path, Query};
-use ingot_kernel::id::{ApiTokenId, ProjectId, TenantId, UserId};
+use ingot_kernel::id::{ApiTokenId, ProjectId, SessionId, TenantId, UserId};
 use ingot_kernel::page::{Page, PageRequest};
 use ingot_kernel::problem::{Problem, ProblemBody};
 use serde::Deserialize;
@@ -30,6 +31,9 @@ pub fn router(iam: Arc<dyn IamApi>) -> OpenApiRouter {
         .routes(routes!(login))
         .routes(routes!(logout))
         .routes(routes!(me_get))
+        .routes(routes!(session_list))
+        .routes(routes!(session_revoke))
+        .routes(routes!(password_change))
         .routes(routes!(token_list, token_create))
         .routes(routes!(token_revoke))
         .routes(routes!(tenant_list, tenant_create))
@@ -104,6 +108,39 @@ async fn logout(State(iam): Iam, actor: Actor) -> Result<Response, Problem> {
     responses((status = 200, body = MeView), (status = 401, body = ProblemBody)))]
 async fn me_get(State(iam): Iam, actor: Actor) -> Result<Json<MeView>, Problem> {
     Ok(Json(iam.me_get(&actor).await?))
+}
+
+/// The caller's live sessions.
+#[utoipa::path(get, path = "/v1/me/sessions", tag = "iam", operation_id = "session_list",
+    responses((status = 200, body = Vec<SessionView>), (status = 401, body = ProblemBody)))]
+async fn session_list(State(iam): Iam, actor: Actor) -> Result<Json<Vec<SessionView>>, Problem> {
+    Ok(Json(iam.session_list(&actor).await?))
+}
+
+/// End one of the caller's sessions (another device, say).
+#[utoipa::path(delete, path = "/v1/me/sessions/{session_id}", tag = "iam", operation_id = "session_revoke",
+    params(("session_id" = SessionId, Path)),
+    responses((status = 204), (status = 404, body = ProblemBody)))]
+async fn session_revoke(
+    State(iam): Iam,
+    actor: Actor,
+    Path(session_id): Path<SessionId>,
+) -> Result<StatusCode, Problem> {
+    iam.session_revoke(&actor, session_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Change the caller's password; every other session of theirs ends.
+#[utoipa::path(post, path = "/v1/me/password", tag = "iam", operation_id = "password_change",
+    request_body = PasswordChangeRequest,
+    responses((status = 204), (status = 422, body = ProblemBody)))]
+async fn password_change(
+    State(iam): Iam,
+    actor: Actor,
+    Json(request): Json<PasswordChangeRequest>,
+) -> Result<StatusCode, Problem> {
+    iam.password_change(&actor, request).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The caller's API tokens (never their secrets).

@@ -10,9 +10,10 @@ use ingot_contracts::BoxFuture;
 use ingot_contracts::iam::{
     Action, Actor, AuditEventView, AuditVerifyReport, AuthenticationError, Authenticator, Authorizer,
     CredentialRef, Decision, DenyReason, IamApi, IamError, LoginRequest, MeView, MemberAddRequest,
-    MemberUpdateRequest, MemberView, MembershipView, Origin, PlatformRole, PresentedCredential,
-    ProjectCreateRequest, ProjectView, Resource, SessionCreated, SignupRequest, TenantCreateRequest,
-    TenantRole, TenantView, TokenCreateRequest, TokenCreated, TokenView, UserView,
+    MemberUpdateRequest, MemberView, MembershipView, Origin, PasswordChangeRequest, PlatformRole,
+    PresentedCredential, ProjectCreateRequest, ProjectView, Resource, SessionCreated, SessionView,
+    SignupRequest, TenantCreateRequest, TenantRole, TenantView, TokenCreateRequest, TokenCreated, TokenView,
+    UserView,
 };
 use ingot_kernel::cache::Cache;
 use ingot_kernel::db::{Backend, Db, DbError, Tx};
@@ -919,7 +920,119 @@ impl IamService {
     }
 }
 
+impl IamService {
+    async fn session_list_impl(&self, actor: &Actor) -> Outcome<Vec<SessionView>> {
+        let user_id = actor
+            .user_id
+            .ok_or(IamError::Denied(DenyReason::Unauthenticated))?;
+        self.authorize(actor, Action::CredentialManage, Resource::User(user_id))?;
+        let current = match actor.credential {
+            Some(CredentialRef::Session(id)) => Some(id),
+            _ => None,
+        };
+        let sessions = store::sessions_of_user(self.db.reader(), user_id, self.clock.now()).await?;
+        Ok(sessions
+            .into_iter()
+            .map(|(s, source_ip, created_at)| SessionView {
+                id: s.id,
+                created_at,
+                last_seen_at: s.last_seen_at,
+                expires_at: s.idle_expires_at.min(s.absolute_expires_at),
+                source_ip,
+                current: current == Some(s.id),
+            })
+            .collect())
+    }
+
+    async fn session_revoke_impl(&self, actor: &Actor, session_id: SessionId) -> Outcome<()> {
+        let user_id = actor
+            .user_id
+            .ok_or(IamError::Denied(DenyReason::Unauthenticated))?;
+        self.authorize(actor, Action::CredentialManage, Resource::User(user_id))?;
+        let now = self.clock.now();
+        let owned = store::sessions_of_user(self.db.reader(), user_id, now)
+            .await?
+            .iter()
+            .any(|(s, _, _)| s.id == session_id);
+        if !owned {
+            return Err(IamError::NotFound("session").into());
+        }
+        let mut tx = self.db.begin().await?;
+        store::session_revoke_in_tx(&mut tx, session_id, now).await?;
+        audit_append_in_tx(
+            &mut tx,
+            &AuditRecord::by(actor, "iam.session.revoke", "success").target(session_id),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn password_change_impl(&self, actor: &Actor, request: PasswordChangeRequest) -> Outcome<()> {
+        let user_id = actor
+            .user_id
+            .ok_or(IamError::Denied(DenyReason::Unauthenticated))?;
+        self.authorize(actor, Action::CredentialManage, Resource::User(user_id))?;
+        let user = store::user_by_id(self.db.reader(), user_id)
+            .await?
+            .ok_or(IamError::NotFound("user"))?;
+        let now = self.clock.now();
+        if !self
+            .hasher
+            .verify(&request.current_password, Some(&user.password_hash))
+            .await?
+        {
+            audit_append(
+                &self.db,
+                &AuditRecord::by(actor, "iam.password.change", "failure").target(user_id),
+                now,
+            )
+            .await?;
+            return Err(invalid("current_password", "is wrong").into());
+        }
+        if let PasswordVerdict::Refused(why) = model::password_check(&request.new_password, &user.view.email)
+        {
+            return Err(IamError::WeakPassword(format!("new password {why}")).into());
+        }
+        let hash = self.hasher.hash(&request.new_password).await?;
+        let keep = match actor.credential {
+            Some(CredentialRef::Session(id)) => Some(id),
+            _ => None,
+        };
+        let mut tx = self.db.begin().await?;
+        store::user_password_update_in_tx(&mut tx, user_id, &hash, now).await?;
+        let revoked = store::sessions_revoke_all_in_tx(&mut tx, user_id, keep, now).await?;
+        let record = AuditRecord::by(actor, "iam.password.change", "success")
+            .target(user_id)
+            .details(serde_json::json!({ "other_sessions_revoked": revoked }));
+        audit_append_in_tx(&mut tx, &record, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
 impl IamApi for IamService {
+    fn session_list<'a>(&'a self, actor: &'a Actor) -> BoxFuture<'a, Result<Vec<SessionView>, IamError>> {
+        Box::pin(async move { Ok(self.session_list_impl(actor).await?) })
+    }
+
+    fn session_revoke<'a>(
+        &'a self,
+        actor: &'a Actor,
+        session_id: SessionId,
+    ) -> BoxFuture<'a, Result<(), IamError>> {
+        Box::pin(async move { Ok(self.session_revoke_impl(actor, session_id).await?) })
+    }
+
+    fn password_change<'a>(
+        &'a self,
+        actor: &'a Actor,
+        request: PasswordChangeRequest,
+    ) -> BoxFuture<'a, Result<(), IamError>> {
+        Box::pin(async move { Ok(self.password_change_impl(actor, request).await?) })
+    }
+
     fn signup<'a>(
         &'a self,
         origin: &'a Origin,

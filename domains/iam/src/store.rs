@@ -491,3 +491,68 @@ pub async fn token_touch_in_tx(tx: &mut Tx, id: ApiTokenId, now: Timestamp) -> R
         .await?;
     Ok(())
 }
+
+pub async fn sessions_of_user<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    user_id: UserId,
+    now: Timestamp,
+) -> Result<Vec<(SessionRow, Option<String>, Timestamp)>, DbError> {
+    let rows = sqlx::query(
+        "SELECT id, user_id, last_seen_at_us, idle_expires_at_us, absolute_expires_at_us, revoked_at_us, source_ip, \
+         created_at_us FROM iam_sessions WHERE user_id = $1 AND revoked_at_us IS NULL AND idle_expires_at_us > $2 \
+         AND absolute_expires_at_us > $2 ORDER BY id",
+    )
+    .bind(user_id.to_string())
+    .bind(now.as_micros())
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                SessionRow {
+                    id: parse(&row.try_get::<String, _>("id")?, "session id")?,
+                    user_id,
+                    last_seen_at: Timestamp::from_micros(row.try_get("last_seen_at_us")?),
+                    idle_expires_at: Timestamp::from_micros(row.try_get("idle_expires_at_us")?),
+                    absolute_expires_at: Timestamp::from_micros(row.try_get("absolute_expires_at_us")?),
+                    revoked: false,
+                },
+                row.try_get("source_ip")?,
+                Timestamp::from_micros(row.try_get("created_at_us")?),
+            ))
+        })
+        .collect()
+}
+
+/// Revokes every live session of `user_id` except `keep`.
+pub async fn sessions_revoke_all_in_tx(
+    tx: &mut Tx,
+    user_id: UserId,
+    keep: Option<SessionId>,
+    now: Timestamp,
+) -> Result<u64, DbError> {
+    let done = sqlx::query(
+        "UPDATE iam_sessions SET revoked_at_us = $1 WHERE user_id = $2 AND revoked_at_us IS NULL AND id <> $3",
+    )
+    .bind(now.as_micros())
+    .bind(user_id.to_string())
+    .bind(keep.map(|k| k.to_string()).unwrap_or_default())
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+pub async fn user_password_update_in_tx(
+    tx: &mut Tx,
+    id: UserId,
+    password_hash: &str,
+    now: Timestamp,
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE iam_users SET password_hash = $1, password_changed_at_us = $2 WHERE id = $3")
+        .bind(password_hash)
+        .bind(now.as_micros())
+        .bind(id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

@@ -2,7 +2,7 @@
 //! IAM's `Authenticator`, and attaches it to the request. Authorization is not decided here.
 
 use axum::extract::{Request, State};
-use axum::http::header;
+use axum::http::{Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::net::SocketAddr;
@@ -40,6 +40,32 @@ fn presented_credential(request: &Request) -> Result<Option<PresentedCredential>
     Ok(cookie)
 }
 
+/// Cookie-authenticated changes must come from our own pages: the browser's `Origin` (or
+/// `Sec-Fetch-Site`) says so. API clients use bearer tokens and are not affected.
+fn csrf_check(request: &Request) -> Result<(), Problem> {
+    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return Ok(());
+    }
+    let headers = request.headers();
+    if headers.get("sec-fetch-site").is_some_and(|v| v == "same-origin") {
+        return Ok(());
+    }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let origin_host = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|origin| {
+            origin
+                .split_once("://")
+                .map(|(_, rest)| rest.trim_end_matches('/'))
+        });
+    match (origin_host, host) {
+        (Some(origin), Some(host)) if origin.eq_ignore_ascii_case(host) => Ok(()),
+        _ => Err(Problem::new(Code::CsrfRejected)
+            .detail("cookie-authenticated changes must come from this site; API clients use a bearer token")),
+    }
+}
+
 pub async fn authenticate(State(state): State<EdgeState>, mut request: Request, next: Next) -> Response {
     let origin = Origin {
         source_ip: request
@@ -55,6 +81,12 @@ pub async fn authenticate(State(state): State<EdgeState>, mut request: Request, 
         Err(problem) => return problem.into_response(),
         Ok(None) => Actor::anonymous(),
         Ok(Some(credential)) => match state.authenticator.authenticate(&credential).await {
+            Ok(actor) if matches!(credential, PresentedCredential::SessionCookie(_)) => {
+                match csrf_check(&request) {
+                    Ok(()) => actor,
+                    Err(problem) => return problem.into_response(),
+                }
+            }
             Ok(actor) => actor,
             Err(err) => return Problem::from(err).into_response(),
         },

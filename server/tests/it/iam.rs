@@ -688,3 +688,165 @@ async fn audit_records_carry_actor_credential_origin_and_request_id() {
     assert_eq!(record.outcome, "success");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn cookie_authenticated_changes_need_a_same_site_origin() {
+    let app = spawn_app(Backend::Sqlite, |_| {}).await;
+    let (_, created) = app.signed_up("alice").await;
+    let tenant_id = created.tenant.unwrap().id;
+    let cookie = format!("ingot_session={}", created.session_token);
+    let create = |name: &str| {
+        http()
+            .post(format!("{}/v1/tenants/{tenant_id}/projects", app.url))
+            .header("cookie", &cookie)
+            .json(&serde_json::json!({ "name": name }))
+    };
+    let forged = create("forged")
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    assert_eq!(forged.json::<Value>().await.unwrap()["code"], "csrf_rejected");
+    let bare = create("bare").send().await.unwrap();
+    assert_eq!(bare.status(), 403, "no Origin at all is refused for cookies");
+    let own = create("own")
+        .header("origin", format!("http://{}", app.addr))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own.status(), 201);
+    let reads = http()
+        .get(format!("{}/v1/tenants/{tenant_id}/projects", app.url))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reads.status(), 200, "reads need no Origin");
+    let names: Vec<String> = reads
+        .json::<Vec<Value>>()
+        .await
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names.len(), 2, "only the same-origin change happened: {names:?}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn users_list_and_revoke_their_sessions_and_a_password_change_ends_the_others() {
+    let app = spawn_app(Backend::Sqlite, |_| {}).await;
+    let email = "alice@example.com";
+    app.client().signup(&signup_request(email)).await.unwrap();
+    let laptop = app
+        .client()
+        .login(&login_request(email, "tuba-cellar-orbit-42"))
+        .await
+        .unwrap();
+    let phone = app
+        .client()
+        .login(&login_request(email, "tuba-cellar-orbit-42"))
+        .await
+        .unwrap();
+    let laptop_client = app.client().with_token(&laptop.session_token);
+    let sessions = laptop_client.session_list().await.unwrap();
+    assert_eq!(sessions.len(), 3);
+    assert_eq!(
+        sessions
+            .iter()
+            .filter(|s| s.current)
+            .map(|s| s.id)
+            .collect::<Vec<_>>(),
+        [laptop.session_id]
+    );
+
+    laptop_client.session_revoke(phone.session_id).await.unwrap();
+    assert_eq!(
+        app.client()
+            .with_token(&phone.session_token)
+            .me_get()
+            .await
+            .unwrap_err()
+            .code(),
+        Some("unauthenticated")
+    );
+    let (mallory, _) = app.signed_up("mallory").await;
+    assert_eq!(
+        mallory
+            .session_revoke(laptop.session_id)
+            .await
+            .unwrap_err()
+            .code(),
+        Some("not_found"),
+        "others' sessions are invisible"
+    );
+
+    let wrong = ingot_contracts::iam::PasswordChangeRequest {
+        current_password: "not-it-at-all-1".into(),
+        new_password: "new-long-passphrase-77".into(),
+    };
+    assert_eq!(
+        laptop_client.password_change(&wrong).await.unwrap_err().code(),
+        Some("validation_failed")
+    );
+    let change = ingot_contracts::iam::PasswordChangeRequest {
+        current_password: "tuba-cellar-orbit-42".into(),
+        new_password: "new-long-passphrase-77".into(),
+    };
+    laptop_client.password_change(&change).await.unwrap();
+    assert_eq!(
+        laptop_client.session_list().await.unwrap().len(),
+        1,
+        "only the session that changed it remains"
+    );
+    let old = app
+        .client()
+        .login(&login_request(email, "tuba-cellar-orbit-42"))
+        .await
+        .unwrap_err();
+    assert_eq!(old.code(), Some("invalid_credentials"));
+    app.client()
+        .login(&login_request(email, "new-long-passphrase-77"))
+        .await
+        .unwrap();
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn lockout_is_shared_across_replicas_through_redis() {
+    let redis = std::env::var("INGOT_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let one = spawn_app(Backend::Postgres, |c| c.redis_url = Some(redis.clone())).await;
+    // A second replica on the same database and Redis.
+    let db_url = one.db.url.clone();
+    let two = spawn_app(Backend::Sqlite, |c| {
+        c.redis_url = Some(redis.clone());
+        c.database_url = Some(db_url);
+    })
+    .await;
+    let email = format!(
+        "shared-{}@example.com",
+        ingot_kernel::id::new_ulid().to_string().to_lowercase()
+    );
+    one.client().signup(&signup_request(&email)).await.unwrap();
+    for (i, replica) in [&one, &two, &one, &two, &one].into_iter().enumerate() {
+        let err = replica
+            .client()
+            .login(&login_request(&email, "wrong-password-123"))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), Some("invalid_credentials"), "attempt {i}");
+    }
+    let err = two
+        .client()
+        .login(&login_request(&email, "tuba-cellar-orbit-42"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.code(),
+        Some("too_many_attempts"),
+        "the other replica saw the failures"
+    );
+    one.stop().await;
+    two.stop().await;
+}

@@ -8,11 +8,11 @@ use std::time::Duration;
 
 use ingot_contracts::iam::{
     AuditEventView, AuditVerifyReport, LoginRequest, MeView, MemberAddRequest, MemberUpdateRequest,
-    MemberView, ProjectCreateRequest, ProjectView, SessionCreated, SignupRequest, TenantCreateRequest,
-    TenantView, TokenCreateRequest, TokenCreated, TokenView,
+    MemberView, PasswordChangeRequest, ProjectCreateRequest, ProjectView, SessionCreated, SessionView,
+    SignupRequest, TenantCreateRequest, TenantView, TokenCreateRequest, TokenCreated, TokenView,
 };
 use ingot_contracts::operations::{HealthReport, OwnershipRegistry};
-use ingot_kernel::id::{ApiTokenId, ProjectId, TenantId, UserId};
+use ingot_kernel::id::{ApiTokenId, ProjectId, SessionId, TenantId, UserId};
 use ingot_kernel::page::Page;
 use ingot_kernel::problem::ProblemBody;
 use reqwest::Method;
@@ -128,6 +128,27 @@ impl Client {
 
     pub async fn me_get(&self) -> Result<MeView, Error> {
         self.get("/v1/me").await
+    }
+
+    pub async fn session_list(&self) -> Result<Vec<SessionView>, Error> {
+        self.get("/v1/me/sessions").await
+    }
+
+    pub async fn session_revoke(&self, session_id: SessionId) -> Result<(), Error> {
+        self.call_empty(Method::DELETE, &format!("/v1/me/sessions/{session_id}"))
+            .await
+    }
+
+    pub async fn password_change(&self, request: &PasswordChangeRequest) -> Result<(), Error> {
+        let request = self
+            .http
+            .post(format!("{}/v1/me/password", self.base))
+            .json(request);
+        let response = self.send(request).await?;
+        if response.status().is_success() {
+            return Ok(());
+        }
+        Err(problem_of(response).await)
     }
 
     pub async fn token_create(&self, request: &TokenCreateRequest) -> Result<TokenCreated, Error> {
