@@ -224,10 +224,12 @@ pub enum Action {
     KycDecide,
     /// The actor's own tokens and sessions.
     CredentialManage,
+    /// Grant or withdraw platform roles.
+    PlatformRolesManage,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::OwnershipRead,
         Action::AuditVerify,
         Action::TenantCreate,
@@ -243,6 +245,7 @@ impl Action {
         Action::KycSubmit,
         Action::KycDecide,
         Action::CredentialManage,
+        Action::PlatformRolesManage,
     ];
 }
 
@@ -524,6 +527,13 @@ pub struct MemberUpdateRequest {
     pub role: TenantRole,
 }
 
+/// `PUT /v1/admin/users/{user_id}/platform-roles` (platform admins): the complete set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlatformRolesRequest {
+    pub platform_roles: Vec<PlatformRole>,
+}
+
 /// One of the caller's sessions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SessionView {
@@ -593,6 +603,144 @@ pub struct AuditBreak {
     pub reason: String,
 }
 
+// ---------------------------------------------------------------------------------------------
+// KYC: a cross-domain flow rooted in IAM. IAM verifies; Allocation and Billing ask its policy.
+
+/// Where a tenant's verification stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum KycState {
+    Unverified,
+    Submitted,
+    Verified,
+    Rejected,
+    Revoked,
+}
+
+/// How much a verified tenant is trusted with; `none` unless verified.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum KycLevel {
+    None,
+    Basic,
+    Full,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct KycView {
+    pub tenant_id: TenantId,
+    pub state: KycState,
+    pub level: KycLevel,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub provider: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub provider_ref: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub submitted_at: Option<Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub decided_at: Option<Timestamp>,
+    /// The reviewer's reason for the last decision.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reason: Option<String>,
+    /// Whether submitted personal data is still held (it can be redacted on request).
+    pub personal_data_on_file: bool,
+}
+
+/// `POST /v1/tenants/{tenant_id}/kyc` (tenant owner).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KycSubmitRequest {
+    /// The verification provider's case reference, when verification runs at a provider.
+    #[serde(default)]
+    pub provider_ref: Option<String>,
+    /// What the reviewer needs (legal name, country, …): at most 16 KiB of JSON, redactable later.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub personal_data: Option<serde_json::Value>,
+}
+
+impl std::fmt::Debug for KycSubmitRequest {
+    // Personal data never reaches a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KycSubmitRequest")
+            .field("provider_ref", &self.provider_ref)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum KycDecision {
+    Verify,
+    Reject,
+    Revoke,
+}
+
+/// `POST /v1/admin/kyc/{tenant_id}/decision` (security, support).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KycDecisionRequest {
+    pub decision: KycDecision,
+    /// Required to verify: the level granted.
+    #[serde(default)]
+    pub level: Option<KycLevel>,
+    /// Why; kept with the decision and audited.
+    pub reason: String,
+}
+
+/// What a tenant may do at its KYC level. Allocation and Billing ask for it; IAM owns it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct KycPolicy {
+    pub tenant_id: TenantId,
+    pub level: KycLevel,
+    /// Bumped whenever the table of limits changes, so decisions can record which they used.
+    pub policy_version: u32,
+    pub max_concurrent_nodes: u32,
+    pub max_top_up_per_day: ingot_kernel::Money,
+    /// SKU names allowed; `["*"]` for all.
+    pub allowed_skus: Vec<String>,
+}
+
+impl KycPolicy {
+    pub fn allows_sku(&self, sku: &str) -> bool {
+        self.allowed_skus.iter().any(|pattern| {
+            pattern == "*"
+                || pattern == sku
+                || pattern
+                    .strip_suffix('*')
+                    .is_some_and(|prefix| sku.starts_with(prefix))
+        })
+    }
+}
+
+/// A KYC state change other domains act on (a revocation stops new allocations, say).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KycChanged {
+    pub tenant_id: TenantId,
+    pub state: KycState,
+    pub level: KycLevel,
+}
+
+impl ingot_kernel::event::DomainEvent for KycChanged {
+    const EVENT_TYPE: &'static str = "kyc.changed";
+    const SOURCE: &'static str = "iam";
+
+    fn subject(&self) -> String {
+        self.tenant_id.to_string()
+    }
+
+    fn tenant_id(&self) -> Option<TenantId> {
+        Some(self.tenant_id)
+    }
+}
+
+/// The KYC policy contract: what other domains call before letting a tenant act.
+pub trait KycPolicyApi: Send + Sync {
+    fn kyc_policy_get<'a>(&'a self, tenant_id: TenantId) -> BoxFuture<'a, Result<KycPolicy, IamError>>;
+}
+
 /// Why an IAM operation failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IamError {
@@ -618,6 +766,12 @@ pub enum IamError {
     LastOwner,
     #[error("already a member")]
     AlreadyMember,
+    #[error("kyc is {0:?}, which does not allow this")]
+    KycWrongState(KycState),
+    #[error("webhook signature is missing, wrong or stale")]
+    WebhookSignatureInvalid,
+    #[error("webhook event already received")]
+    WebhookReplayed,
     #[error("iam storage failed")]
     Internal,
 }
@@ -640,6 +794,11 @@ impl From<IamError> for Problem {
             IamError::RoleTooHigh => Problem::new(Code::RoleTooHigh),
             IamError::LastOwner => Problem::new(Code::LastOwner),
             IamError::AlreadyMember => Problem::new(Code::AlreadyMember),
+            IamError::KycWrongState(state) => {
+                Problem::new(Code::KycWrongState).detail(format!("kyc is {state:?}"))
+            }
+            IamError::WebhookSignatureInvalid => Problem::new(Code::WebhookSignatureInvalid),
+            IamError::WebhookReplayed => Problem::new(Code::WebhookReplayed),
             IamError::Internal => Problem::new(Code::Internal),
         }
     }
@@ -738,6 +897,42 @@ pub trait IamApi: Send + Sync {
         actor: &'a Actor,
         request: PasswordChangeRequest,
     ) -> BoxFuture<'a, Result<(), IamError>>;
+    fn platform_roles_set<'a>(
+        &'a self,
+        actor: &'a Actor,
+        user_id: UserId,
+        request: PlatformRolesRequest,
+    ) -> BoxFuture<'a, Result<UserView, IamError>>;
+    fn kyc_get<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+    ) -> BoxFuture<'a, Result<KycView, IamError>>;
+    fn kyc_submit<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+        request: KycSubmitRequest,
+    ) -> BoxFuture<'a, Result<KycView, IamError>>;
+    fn kyc_decide<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+        request: KycDecisionRequest,
+    ) -> BoxFuture<'a, Result<KycView, IamError>>;
+    fn kyc_personal_data_redact<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+    ) -> BoxFuture<'a, Result<KycView, IamError>>;
+    /// A provider's signed callback: `signature` is the `x-ingot-signature` header, `body` the raw bytes.
+    fn kyc_webhook<'a>(
+        &'a self,
+        origin: &'a Origin,
+        provider: &'a str,
+        signature: Option<&'a str>,
+        body: &'a [u8],
+    ) -> BoxFuture<'a, Result<KycView, IamError>>;
     fn audit_list<'a>(
         &'a self,
         actor: &'a Actor,

@@ -54,6 +54,9 @@ pub struct Config {
     /// A tracing filter such as `info` or `ingotd=debug,info`.
     pub log_level: String,
     pub http: HttpLimits,
+    /// The KYC provider whose signed webhooks are accepted, and its signing secret.
+    pub kyc_provider: String,
+    pub kyc_webhook_secret: Option<String>,
 }
 
 impl fmt::Debug for Config {
@@ -67,6 +70,11 @@ impl fmt::Debug for Config {
             .field("log_format", &self.log_format)
             .field("log_level", &self.log_level)
             .field("http", &self.http)
+            .field("kyc_provider", &self.kyc_provider)
+            .field(
+                "kyc_webhook_secret",
+                &self.kyc_webhook_secret.as_ref().map(|_| "<redacted>"),
+            )
             .finish()
     }
 }
@@ -95,6 +103,8 @@ impl Default for Config {
             log_format: LogFormat::Text,
             log_level: "info".into(),
             http: HttpLimits::default(),
+            kyc_provider: "sim".into(),
+            kyc_webhook_secret: None,
         }
     }
 }
@@ -136,6 +146,8 @@ const KEYS: &[(&str, &str)] = &[
     ("http.rate_limit_per_s", "INGOT_HTTP_RATE_LIMIT_PER_S"),
     ("http.rate_limit_burst", "INGOT_HTTP_RATE_LIMIT_BURST"),
     ("http.shutdown_grace_ms", "INGOT_HTTP_SHUTDOWN_GRACE_MS"),
+    ("kyc.provider", "INGOT_KYC_PROVIDER"),
+    ("kyc.webhook_secret", "INGOT_KYC_WEBHOOK_SECRET"),
 ];
 
 /// Resolves the configuration from flags, the given environment and the config file they name.
@@ -301,6 +313,22 @@ fn apply(config: &mut Config, key: &str, value: &str, origin: &str) -> Result<()
                 u32::try_from(number(value)?).map_err(|_| bad("is too large".into()))?;
         }
         "http.shutdown_grace_ms" => config.http.shutdown_grace = Duration::from_millis(number(value)?),
+        "kyc.provider" => {
+            if value.is_empty()
+                || !value
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            {
+                return Err(bad("must be lowercase letters, digits and dashes".into()));
+            }
+            config.kyc_provider = value.to_string();
+        }
+        "kyc.webhook_secret" => {
+            if value.len() < 16 {
+                return Err(bad("must be at least 16 characters".into()));
+            }
+            config.kyc_webhook_secret = Some(value.to_string());
+        }
         _ => return Err(bad("unknown key".into())),
     }
     Ok(())

@@ -68,12 +68,18 @@ pub enum StartError {
 
 /// IAM over `db`, as `serve` and `bootstrap-admin` both build it.
 pub fn iam_build(
+    config: &Config,
     db: &Db,
     clock: Arc<dyn Clock>,
     cache: Cache,
 ) -> Result<Arc<ingot_iam::IamService>, StartError> {
-    let iam = ingot_iam::IamService::new(db.clone(), clock, cache, ingot_iam::IamConfig::default())
-        .map_err(StartError::Iam)?;
+    let mut iam_config = ingot_iam::IamConfig::default();
+    if let Some(secret) = &config.kyc_webhook_secret {
+        iam_config
+            .kyc_webhook_secrets
+            .insert(config.kyc_provider.clone(), secret.clone());
+    }
+    let iam = ingot_iam::IamService::new(db.clone(), clock, cache, iam_config).map_err(StartError::Iam)?;
     Ok(Arc::new(iam))
 }
 
@@ -127,7 +133,7 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         None => Cache::in_process(),
     };
     let authorizer: Arc<dyn Authorizer> = Arc::new(ingot_iam::IamAuthorizer);
-    let iam = iam_build(&db, clock.clone(), cache.clone())?;
+    let iam = iam_build(&config, &db, clock.clone(), cache.clone())?;
     let registry = ingot_operations::model::ownership_registry_parse(ingot_operations::model::OWNERS_TOML)
         .map_err(StartError::Ownership)?;
     let operations = Arc::new(ingot_operations::OperationsService::new(

@@ -24,6 +24,15 @@ pub fn logging_init(format: LogFormat, level: &str) {
     };
 }
 
+/// For tests: warnings and errors through libtest's capture, shown only for failing tests.
+pub fn logging_init_for_tests() {
+    let _already_set = tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::new("warn"))
+        .with_test_writer()
+        .with_ansi(false)
+        .try_init();
+}
+
 static METRICS: OnceLock<PrometheusHandle> = OnceLock::new();
 
 /// Latency buckets in seconds: sub-millisecond reads through multi-second MAAS calls.

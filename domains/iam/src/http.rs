@@ -6,10 +6,10 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ingot_contracts::iam::{
-    Actor, AuditEventView, AuditVerifyReport, IamApi, LoginRequest, MeView, MemberAddRequest,
-    MemberUpdateRequest, MemberView, PasswordChangeRequest, ProjectCreateRequest, ProjectView,
-    SessionCreated, SessionView, SignupRequest, TenantCreateRequest, TenantView, TokenCreateRequest,
-    TokenCreated, TokenView,
+    Actor, AuditEventView, AuditVerifyReport, IamApi, KycDecisionRequest, KycSubmitRequest, KycView,
+    LoginRequest, MeView, MemberAddRequest, MemberUpdateRequest, MemberView, PasswordChangeRequest,
+    PlatformRolesRequest, ProjectCreateRequest, ProjectView, SessionCreated, SessionView, SignupRequest,
+    TenantCreateRequest, TenantView, TokenCreateRequest, TokenCreated, TokenView, UserView,
 };
 use ingot_kernel::http::{Json, Path, Query};
 use ingot_kernel::id::{ApiTokenId, ProjectId, SessionId, TenantId, UserId};
@@ -42,6 +42,11 @@ pub fn router(iam: Arc<dyn IamApi>) -> OpenApiRouter {
         .routes(routes!(project_get))
         .routes(routes!(member_list, member_add))
         .routes(routes!(member_update, member_remove))
+        .routes(routes!(platform_roles_set))
+        .routes(routes!(kyc_get, kyc_submit))
+        .routes(routes!(kyc_personal_data_redact))
+        .routes(routes!(kyc_decide))
+        .routes(routes!(kyc_webhook))
         .routes(routes!(audit_list))
         .routes(routes!(audit_verify))
         .with_state(iam)
@@ -298,6 +303,87 @@ async fn member_remove(
 ) -> Result<StatusCode, Problem> {
     iam.member_remove(&actor, tenant_id, user_id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Set a user's platform roles (platform admins).
+#[utoipa::path(put, path = "/v1/admin/users/{user_id}/platform-roles", tag = "iam", operation_id = "platform_roles_set",
+    params(("user_id" = UserId, Path)), request_body = PlatformRolesRequest,
+    responses((status = 200, body = UserView), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody)))]
+async fn platform_roles_set(
+    State(iam): Iam,
+    actor: Actor,
+    Path(user_id): Path<UserId>,
+    Json(request): Json<PlatformRolesRequest>,
+) -> Result<Json<UserView>, Problem> {
+    Ok(Json(iam.platform_roles_set(&actor, user_id, request).await?))
+}
+
+/// The tenant's KYC state and level.
+#[utoipa::path(get, path = "/v1/tenants/{tenant_id}/kyc", tag = "iam", operation_id = "kyc_get",
+    params(("tenant_id" = TenantId, Path)),
+    responses((status = 200, body = KycView), (status = 404, body = ProblemBody)))]
+async fn kyc_get(
+    State(iam): Iam,
+    actor: Actor,
+    Path(tenant_id): Path<TenantId>,
+) -> Result<Json<KycView>, Problem> {
+    Ok(Json(iam.kyc_get(&actor, tenant_id).await?))
+}
+
+/// Submit the tenant for verification (tenant owner).
+#[utoipa::path(post, path = "/v1/tenants/{tenant_id}/kyc", tag = "iam", operation_id = "kyc_submit",
+    params(("tenant_id" = TenantId, Path)), request_body = KycSubmitRequest,
+    responses((status = 200, body = KycView), (status = 403, body = ProblemBody), (status = 409, body = ProblemBody)))]
+async fn kyc_submit(
+    State(iam): Iam,
+    actor: Actor,
+    Path(tenant_id): Path<TenantId>,
+    Json(request): Json<KycSubmitRequest>,
+) -> Result<Json<KycView>, Problem> {
+    Ok(Json(iam.kyc_submit(&actor, tenant_id, request).await?))
+}
+
+/// Delete the personal data submitted for KYC; the decision and its reason stay.
+#[utoipa::path(delete, path = "/v1/tenants/{tenant_id}/kyc/personal-data", tag = "iam", operation_id = "kyc_personal_data_redact",
+    params(("tenant_id" = TenantId, Path)),
+    responses((status = 200, body = KycView), (status = 404, body = ProblemBody)))]
+async fn kyc_personal_data_redact(
+    State(iam): Iam,
+    actor: Actor,
+    Path(tenant_id): Path<TenantId>,
+) -> Result<Json<KycView>, Problem> {
+    Ok(Json(iam.kyc_personal_data_redact(&actor, tenant_id).await?))
+}
+
+/// Verify, reject or revoke a tenant (security, support), with a reason.
+#[utoipa::path(post, path = "/v1/admin/kyc/{tenant_id}/decision", tag = "iam", operation_id = "kyc_decide",
+    params(("tenant_id" = TenantId, Path)), request_body = KycDecisionRequest,
+    responses((status = 200, body = KycView), (status = 403, body = ProblemBody), (status = 409, body = ProblemBody)))]
+async fn kyc_decide(
+    State(iam): Iam,
+    actor: Actor,
+    Path(tenant_id): Path<TenantId>,
+    Json(request): Json<KycDecisionRequest>,
+) -> Result<Json<KycView>, Problem> {
+    Ok(Json(iam.kyc_decide(&actor, tenant_id, request).await?))
+}
+
+/// A KYC provider's decision, signed `x-ingot-signature: t=<unix>,v1=<hex HMAC-SHA256("<t>.<body>")>`.
+#[utoipa::path(post, path = "/v1/webhooks/kyc/{provider}", tag = "iam", operation_id = "kyc_webhook",
+    params(("provider" = String, Path)), request_body(content = Object, content_type = "application/json"),
+    responses((status = 200, body = KycView), (status = 401, body = ProblemBody), (status = 409, body = ProblemBody)))]
+async fn kyc_webhook(
+    State(iam): Iam,
+    actor: Actor,
+    Path(provider): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Json<KycView>, Problem> {
+    let signature = headers.get("x-ingot-signature").and_then(|v| v.to_str().ok());
+    Ok(Json(
+        iam.kyc_webhook(&actor.origin, &provider, signature, &body)
+            .await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -18,9 +18,8 @@ pub use service::{IamAuthorizer, IamConfig, IamService};
 pub const MIGRATIONS: MigrationSet = MigrationSet {
     domain: "iam",
     table_prefix: "iam_",
-    migrations: &[Migration::portable(
-        1,
-        "accounts",
-        include_str!("../migrations/0001_accounts.sql"),
-    )],
+    migrations: &[
+        Migration::portable(1, "accounts", include_str!("../migrations/0001_accounts.sql")),
+        Migration::portable(2, "kyc", include_str!("../migrations/0002_kyc.sql")),
+    ],
 };

@@ -556,3 +556,161 @@ pub async fn user_password_update_in_tx(
         .await?;
     Ok(())
 }
+
+/// A tenant's KYC record as stored.
+#[derive(Clone)]
+pub struct KycRow {
+    pub tenant_id: TenantId,
+    pub state: ingot_contracts::iam::KycState,
+    pub level: ingot_contracts::iam::KycLevel,
+    pub provider: Option<String>,
+    pub provider_ref: Option<String>,
+    pub personal_data: Option<String>,
+    pub submitted_at: Option<Timestamp>,
+    pub decided_at: Option<Timestamp>,
+    pub reviewer_user_id: Option<UserId>,
+    pub reason: Option<String>,
+}
+
+impl std::fmt::Debug for KycRow {
+    // Personal data never reaches a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KycRow")
+            .field("tenant_id", &self.tenant_id)
+            .field("state", &self.state)
+            .finish_non_exhaustive()
+    }
+}
+
+impl KycRow {
+    pub fn unverified(tenant_id: TenantId) -> KycRow {
+        KycRow {
+            tenant_id,
+            state: ingot_contracts::iam::KycState::Unverified,
+            level: ingot_contracts::iam::KycLevel::None,
+            provider: None,
+            provider_ref: None,
+            personal_data: None,
+            submitted_at: None,
+            decided_at: None,
+            reviewer_user_id: None,
+            reason: None,
+        }
+    }
+}
+
+fn enum_text<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
+fn enum_parse<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, DbError> {
+    serde_json::from_value(serde_json::Value::String(text.to_string())).map_err(|_| corrupt(what))
+}
+
+/// The tenant's KYC row, locked for this transaction on PostgreSQL.
+pub async fn kyc_get_for_update_in_tx(
+    tx: &mut Tx,
+    tenant_id: TenantId,
+    postgres: bool,
+) -> Result<Option<KycRow>, DbError> {
+    let sql = if postgres {
+        "SELECT * FROM iam_kyc WHERE tenant_id = $1 FOR UPDATE"
+    } else {
+        "SELECT * FROM iam_kyc WHERE tenant_id = $1"
+    };
+    sqlx::query(sql)
+        .bind(tenant_id.to_string())
+        .fetch_optional(&mut **tx)
+        .await?
+        .as_ref()
+        .map(kyc_from_row)
+        .transpose()
+}
+
+pub async fn kyc_get<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    tenant_id: TenantId,
+) -> Result<Option<KycRow>, DbError> {
+    sqlx::query("SELECT * FROM iam_kyc WHERE tenant_id = $1")
+        .bind(tenant_id.to_string())
+        .fetch_optional(db)
+        .await?
+        .as_ref()
+        .map(kyc_from_row)
+        .transpose()
+}
+
+fn kyc_from_row(row: &AnyRow) -> Result<KycRow, DbError> {
+    let reviewer: Option<String> = row.try_get("reviewer_user_id")?;
+    Ok(KycRow {
+        tenant_id: parse(&row.try_get::<String, _>("tenant_id")?, "tenant id")?,
+        state: enum_parse(&row.try_get::<String, _>("state")?, "kyc state")?,
+        level: enum_parse(&row.try_get::<String, _>("level")?, "kyc level")?,
+        provider: row.try_get("provider")?,
+        provider_ref: row.try_get("provider_ref")?,
+        personal_data: row.try_get("personal_data")?,
+        submitted_at: opt_ts(row, "submitted_at_us")?,
+        decided_at: opt_ts(row, "decided_at_us")?,
+        reviewer_user_id: reviewer.map(|r| parse(&r, "user id")).transpose()?,
+        reason: row.try_get("reason")?,
+    })
+}
+
+pub async fn kyc_upsert_in_tx(tx: &mut Tx, kyc: &KycRow, now: Timestamp) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO iam_kyc (tenant_id, state, level, provider, provider_ref, personal_data, submitted_at_us, \
+         decided_at_us, reviewer_user_id, reason, updated_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         ON CONFLICT (tenant_id) DO UPDATE SET state = excluded.state, level = excluded.level, \
+         provider = excluded.provider, provider_ref = excluded.provider_ref, personal_data = excluded.personal_data, \
+         submitted_at_us = excluded.submitted_at_us, decided_at_us = excluded.decided_at_us, \
+         reviewer_user_id = excluded.reviewer_user_id, reason = excluded.reason, updated_at_us = excluded.updated_at_us",
+    )
+    .bind(kyc.tenant_id.to_string())
+    .bind(enum_text(&kyc.state))
+    .bind(enum_text(&kyc.level))
+    .bind(kyc.provider.as_deref())
+    .bind(kyc.provider_ref.as_deref())
+    .bind(kyc.personal_data.as_deref())
+    .bind(kyc.submitted_at.map(Timestamp::as_micros))
+    .bind(kyc.decided_at.map(Timestamp::as_micros))
+    .bind(kyc.reviewer_user_id.map(|u| u.to_string()))
+    .bind(kyc.reason.as_deref())
+    .bind(now.as_micros())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Records a provider event id; a unique violation means it was seen before.
+pub async fn kyc_webhook_event_insert_in_tx(
+    tx: &mut Tx,
+    provider: &str,
+    event_id: &str,
+    now: Timestamp,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO iam_kyc_webhook_events (provider, event_id, received_at_us) VALUES ($1, $2, $3)",
+    )
+    .bind(provider)
+    .bind(event_id)
+    .bind(now.as_micros())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn user_platform_roles_update_in_tx(
+    tx: &mut Tx,
+    id: UserId,
+    roles: &[PlatformRole],
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE iam_users SET platform_roles = $1 WHERE id = $2")
+        .bind(platform_roles_text(roles))
+        .bind(id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

@@ -7,6 +7,7 @@
 mod app;
 mod conventions;
 mod iam;
+mod kyc;
 mod process;
 
 use std::net::SocketAddr;
@@ -66,6 +67,8 @@ pub struct TestApp {
     /// A platform admin's API token, made as operators make one (`bootstrap-admin`).
     pub admin_token: String,
     pub url: String,
+    /// IAM in-process, to call contracts other domains use (the KYC policy).
+    pub iam: Arc<ingot_iam::IamService>,
     /// The server's clock: tests move it instead of sleeping.
     pub clock: ManualClock,
     stop: Option<oneshot::Sender<()>>,
@@ -106,6 +109,8 @@ impl TestApp {
 
 /// A fresh ingotd on `backend`, with a fresh database, on 127.0.0.1:0.
 pub async fn spawn_app(backend: Backend, tune: impl FnOnce(&mut Config)) -> TestApp {
+    // Errors the server logs show up in a failing test's output.
+    ingotd::telemetry::logging_init_for_tests();
     let test_db = TestDb::new(backend).await;
     let mut config = Config {
         listen: "127.0.0.1:0".parse().unwrap(),
@@ -124,6 +129,7 @@ pub async fn spawn_app(backend: Backend, tune: impl FnOnce(&mut Config)) -> Test
         .bootstrap_admin("admin@example.com")
         .await
         .expect("bootstrap admin");
+    let iam = app.iam.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
@@ -133,6 +139,7 @@ pub async fn spawn_app(backend: Backend, tune: impl FnOnce(&mut Config)) -> Test
     TestApp {
         addr,
         admin_token,
+        iam,
         clock,
         url: format!("http://{addr}"),
         stop: Some(stop),

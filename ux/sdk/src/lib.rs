@@ -7,9 +7,10 @@ pub use ingot_contracts;
 use std::time::Duration;
 
 use ingot_contracts::iam::{
-    AuditEventView, AuditVerifyReport, LoginRequest, MeView, MemberAddRequest, MemberUpdateRequest,
-    MemberView, PasswordChangeRequest, ProjectCreateRequest, ProjectView, SessionCreated, SessionView,
-    SignupRequest, TenantCreateRequest, TenantView, TokenCreateRequest, TokenCreated, TokenView,
+    AuditEventView, AuditVerifyReport, KycDecisionRequest, KycSubmitRequest, KycView, LoginRequest, MeView,
+    MemberAddRequest, MemberUpdateRequest, MemberView, PasswordChangeRequest, PlatformRolesRequest,
+    ProjectCreateRequest, ProjectView, SessionCreated, SessionView, SignupRequest, TenantCreateRequest,
+    TenantView, TokenCreateRequest, TokenCreated, TokenView, UserView,
 };
 use ingot_contracts::operations::{HealthReport, OwnershipRegistry};
 use ingot_kernel::id::{ApiTokenId, ProjectId, SessionId, TenantId, UserId};
@@ -252,6 +253,58 @@ impl Client {
             .get(format!("{}/v1/audit-events", self.base))
             .query(&query);
         decode(self.send(request).await?).await
+    }
+
+    pub async fn platform_roles_set(
+        &self,
+        user_id: UserId,
+        request: &PlatformRolesRequest,
+    ) -> Result<UserView, Error> {
+        self.call(
+            Method::PUT,
+            &format!("/v1/admin/users/{user_id}/platform-roles"),
+            Some(request),
+        )
+        .await
+    }
+
+    pub async fn kyc_get(&self, tenant_id: TenantId) -> Result<KycView, Error> {
+        self.get(&format!("/v1/tenants/{tenant_id}/kyc")).await
+    }
+
+    pub async fn kyc_submit(
+        &self,
+        tenant_id: TenantId,
+        request: &KycSubmitRequest,
+    ) -> Result<KycView, Error> {
+        self.call(
+            Method::POST,
+            &format!("/v1/tenants/{tenant_id}/kyc"),
+            Some(request),
+        )
+        .await
+    }
+
+    pub async fn kyc_personal_data_redact(&self, tenant_id: TenantId) -> Result<KycView, Error> {
+        self.call(
+            Method::DELETE,
+            &format!("/v1/tenants/{tenant_id}/kyc/personal-data"),
+            None::<&()>,
+        )
+        .await
+    }
+
+    pub async fn kyc_decide(
+        &self,
+        tenant_id: TenantId,
+        request: &KycDecisionRequest,
+    ) -> Result<KycView, Error> {
+        self.call(
+            Method::POST,
+            &format!("/v1/admin/kyc/{tenant_id}/decision"),
+            Some(request),
+        )
+        .await
     }
 
     pub async fn audit_verify(&self) -> Result<AuditVerifyReport, Error> {

@@ -7,7 +7,7 @@ use ingot_contracts::iam::{Action, Actor, Decision, DenyReason, PlatformRole, Re
 fn platform_grants(action: Action) -> &'static [PlatformRole] {
     use PlatformRole::*;
     match action {
-        Action::OwnershipRead => &[PlatformAdmin],
+        Action::OwnershipRead | Action::PlatformRolesManage => &[PlatformAdmin],
         Action::AuditVerify => &[PlatformAdmin, Security],
         Action::TenantRead | Action::ProjectRead | Action::MemberRead => &[PlatformAdmin, Support, Security],
         Action::AuditRead | Action::PostureRead => &[PlatformAdmin, Security],
@@ -33,7 +33,8 @@ fn tenant_grants(action: Action) -> &'static [TenantRole] {
         | Action::AuditVerify
         | Action::KycDecide
         | Action::TenantCreate
-        | Action::CredentialManage => &[],
+        | Action::CredentialManage
+        | Action::PlatformRolesManage => &[],
     }
 }
 
@@ -374,6 +375,18 @@ mod tests {
               platform finance        nnnn-A-
               platform security       nnnn-A-
               platform support        nnnn-A-
+            PlatformRolesManage
+              anonymous               uuuuuuu
+              tenant owner            --nn---
+              tenant admin            --nn---
+              tenant member           --nn---
+              tenant viewer           --nn---
+              tenant billing          --nn---
+              platform platform_admin AAAAAAA
+              platform operator       nnnn---
+              platform finance        nnnn---
+              platform security       nnnn---
+              platform support        nnnn---
         "#]]
         .assert_eq(&table);
     }

@@ -3,6 +3,8 @@
 
 mod account;
 mod authorize;
+mod kyc;
 
 pub use account::{PasswordVerdict, email_normalize, name_validate, password_check};
 pub use authorize::authorize;
+pub use kyc::{KYC_POLICY_VERSION, KycTransitionError, kyc_decide, kyc_submit, policy_for};

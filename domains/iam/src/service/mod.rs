@@ -9,11 +9,11 @@ use std::time::Duration;
 use ingot_contracts::BoxFuture;
 use ingot_contracts::iam::{
     Action, Actor, AuditEventView, AuditVerifyReport, AuthenticationError, Authenticator, Authorizer,
-    CredentialRef, Decision, DenyReason, IamApi, IamError, LoginRequest, MeView, MemberAddRequest,
-    MemberUpdateRequest, MemberView, MembershipView, Origin, PasswordChangeRequest, PlatformRole,
-    PresentedCredential, ProjectCreateRequest, ProjectView, Resource, SessionCreated, SessionView,
-    SignupRequest, TenantCreateRequest, TenantRole, TenantView, TokenCreateRequest, TokenCreated, TokenView,
-    UserView,
+    CredentialRef, Decision, DenyReason, IamApi, IamError, KycDecisionRequest, KycSubmitRequest, KycView,
+    LoginRequest, MeView, MemberAddRequest, MemberUpdateRequest, MemberView, MembershipView, Origin,
+    PasswordChangeRequest, PlatformRole, PlatformRolesRequest, PresentedCredential, ProjectCreateRequest,
+    ProjectView, Resource, SessionCreated, SessionView, SignupRequest, TenantCreateRequest, TenantRole,
+    TenantView, TokenCreateRequest, TokenCreated, TokenView, UserView,
 };
 use ingot_kernel::cache::Cache;
 use ingot_kernel::db::{Backend, Db, DbError, Tx};
@@ -30,8 +30,10 @@ use crate::secrets::{
 };
 use crate::store::{self, SessionRow, TokenRow};
 
+mod kyc;
+
 /// Tunables with production defaults.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct IamConfig {
     pub session_idle: Duration,
     pub session_absolute: Duration,
@@ -44,6 +46,22 @@ pub struct IamConfig {
     /// Last-used times are written at most this often per credential.
     pub touch_every: Duration,
     pub hashing_lanes: usize,
+    /// Webhook signing secrets by KYC provider name; a provider not listed is refused.
+    pub kyc_webhook_secrets: BTreeMap<String, String>,
+}
+
+impl std::fmt::Debug for IamConfig {
+    // Webhook secrets never print.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IamConfig")
+            .field("session_idle", &self.session_idle)
+            .field("session_absolute", &self.session_absolute)
+            .field(
+                "kyc_providers",
+                &self.kyc_webhook_secrets.keys().collect::<Vec<_>>(),
+            )
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for IamConfig {
@@ -58,6 +76,7 @@ impl Default for IamConfig {
             login_lockout: Duration::from_secs(15 * 60),
             touch_every: Duration::from_secs(60),
             hashing_lanes: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            kyc_webhook_secrets: BTreeMap::new(),
         }
     }
 }
@@ -1012,7 +1031,93 @@ impl IamService {
     }
 }
 
+impl IamService {
+    async fn platform_roles_set_impl(
+        &self,
+        actor: &Actor,
+        user_id: UserId,
+        request: PlatformRolesRequest,
+    ) -> Outcome<UserView> {
+        self.authorize(actor, Action::PlatformRolesManage, Resource::Platform)?;
+        let mut roles = request.platform_roles;
+        roles.sort();
+        roles.dedup();
+        if actor.user_id == Some(user_id) && !roles.contains(&PlatformRole::PlatformAdmin) {
+            // Locking yourself out is done with bootstrap-admin on another account, not by accident.
+            return Err(invalid("platform_roles", "you cannot remove your own platform_admin role").into());
+        }
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        let user = store::user_by_id(&mut *tx, user_id)
+            .await?
+            .ok_or(IamError::NotFound("user"))?;
+        store::user_platform_roles_update_in_tx(&mut tx, user_id, &roles).await?;
+        let record = AuditRecord::by(actor, "iam.platform_roles.set", "success")
+            .target(user_id)
+            .details(serde_json::json!({ "from": user.view.platform_roles, "to": roles }));
+        audit_append_in_tx(&mut tx, &record, now).await?;
+        tx.commit().await?;
+        Ok(UserView {
+            platform_roles: roles,
+            ..user.view
+        })
+    }
+}
+
 impl IamApi for IamService {
+    fn platform_roles_set<'a>(
+        &'a self,
+        actor: &'a Actor,
+        user_id: UserId,
+        request: PlatformRolesRequest,
+    ) -> BoxFuture<'a, Result<UserView, IamError>> {
+        Box::pin(async move { Ok(self.platform_roles_set_impl(actor, user_id, request).await?) })
+    }
+
+    fn kyc_get<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+    ) -> BoxFuture<'a, Result<KycView, IamError>> {
+        Box::pin(async move { Ok(self.kyc_get_impl(actor, tenant_id).await?) })
+    }
+
+    fn kyc_submit<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+        request: KycSubmitRequest,
+    ) -> BoxFuture<'a, Result<KycView, IamError>> {
+        Box::pin(async move { Ok(self.kyc_submit_impl(actor, tenant_id, request).await?) })
+    }
+
+    fn kyc_decide<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+        request: KycDecisionRequest,
+    ) -> BoxFuture<'a, Result<KycView, IamError>> {
+        Box::pin(async move { Ok(self.kyc_decide_impl(actor, tenant_id, request).await?) })
+    }
+
+    fn kyc_personal_data_redact<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+    ) -> BoxFuture<'a, Result<KycView, IamError>> {
+        Box::pin(async move { Ok(self.kyc_redact_impl(actor, tenant_id).await?) })
+    }
+
+    fn kyc_webhook<'a>(
+        &'a self,
+        origin: &'a Origin,
+        provider: &'a str,
+        signature: Option<&'a str>,
+        body: &'a [u8],
+    ) -> BoxFuture<'a, Result<KycView, IamError>> {
+        Box::pin(async move { Ok(self.kyc_webhook_impl(origin, provider, signature, body).await?) })
+    }
+
     fn session_list<'a>(&'a self, actor: &'a Actor) -> BoxFuture<'a, Result<Vec<SessionView>, IamError>> {
         Box::pin(async move { Ok(self.session_list_impl(actor).await?) })
     }

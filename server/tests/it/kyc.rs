@@ -1,0 +1,345 @@
+//! KYC end to end: owner submits, security decides (or a provider's signed webhook does), the
+//! policy follows the level, revocation is an event, personal data is redactable and never logged.
+
+use ingot_contracts::iam::{
+    KycDecision, KycDecisionRequest, KycLevel, KycPolicyApi, KycState, KycSubmitRequest, MemberAddRequest,
+    PlatformRole, PlatformRolesRequest, TenantRole,
+};
+use ingot_iam::secrets::webhook_signature_make;
+use ingot_kernel::Clock;
+use ingot_kernel::db::Backend;
+use serde_json::json;
+
+use super::{TestApp, http, spawn_app};
+
+const WEBHOOK_SECRET: &str = "test-webhook-secret-123";
+
+/// A signed-up user given the security platform role by the admin.
+async fn security_reviewer(app: &TestApp) -> ingot_sdk::Client {
+    let (reviewer, created) = app.signed_up("reviewer").await;
+    let request = PlatformRolesRequest {
+        platform_roles: vec![PlatformRole::Security],
+    };
+    app.admin()
+        .platform_roles_set(created.user.id, &request)
+        .await
+        .unwrap();
+    reviewer
+}
+
+fn submission() -> KycSubmitRequest {
+    KycSubmitRequest {
+        provider_ref: None,
+        personal_data: Some(json!({"legal_name": "Alice Liddell", "country": "GB"})),
+    }
+}
+
+fn decision(decision: KycDecision, level: Option<KycLevel>) -> KycDecisionRequest {
+    KycDecisionRequest {
+        decision,
+        level,
+        reason: "documents checked".into(),
+    }
+}
+
+#[tokio::test]
+async fn owner_submits_security_verifies_and_revokes_and_the_policy_follows() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let app = spawn_app(backend, |_| {}).await;
+        let (alice, created) = app.signed_up("alice").await;
+        let tenant_id = created.tenant.unwrap().id;
+        let reviewer = security_reviewer(&app).await;
+        assert_eq!(
+            alice.kyc_get(tenant_id).await.unwrap().state,
+            KycState::Unverified
+        );
+        assert_eq!(app.iam_policy(tenant_id).await.max_concurrent_nodes, 0);
+
+        let submitted = alice.kyc_submit(tenant_id, &submission()).await.unwrap();
+        assert_eq!(
+            (submitted.state, submitted.personal_data_on_file),
+            (KycState::Submitted, true)
+        );
+        assert_eq!(
+            alice
+                .kyc_submit(tenant_id, &submission())
+                .await
+                .unwrap_err()
+                .code(),
+            Some("kyc_wrong_state")
+        );
+
+        // The owner cannot decide on their own tenant; a level is needed to verify.
+        assert_eq!(
+            alice
+                .kyc_decide(tenant_id, &decision(KycDecision::Verify, Some(KycLevel::Full)))
+                .await
+                .unwrap_err()
+                .code(),
+            Some("forbidden")
+        );
+        assert_eq!(
+            reviewer
+                .kyc_decide(tenant_id, &decision(KycDecision::Verify, None))
+                .await
+                .unwrap_err()
+                .code(),
+            Some("validation_failed")
+        );
+        let verified = reviewer
+            .kyc_decide(tenant_id, &decision(KycDecision::Verify, Some(KycLevel::Basic)))
+            .await
+            .unwrap();
+        assert_eq!(
+            (verified.state, verified.level),
+            (KycState::Verified, KycLevel::Basic)
+        );
+        let policy = app.iam_policy(tenant_id).await;
+        assert_eq!((policy.level, policy.max_concurrent_nodes), (KycLevel::Basic, 4));
+        assert!(policy.allows_sku("gpu-1x-a100") && !policy.allows_sku("gpu-8x-h100"));
+
+        let revoked = reviewer
+            .kyc_decide(tenant_id, &decision(KycDecision::Revoke, None))
+            .await
+            .unwrap();
+        assert_eq!(
+            (revoked.state, revoked.level),
+            (KycState::Revoked, KycLevel::None)
+        );
+        assert_eq!(app.iam_policy(tenant_id).await.max_concurrent_nodes, 0);
+
+        // Both decisions went out as events, in order, for Allocation and Billing to act on.
+        let events: Vec<(String, String)> =
+            sqlx::query_as("SELECT event_type, payload FROM kernel_outbox WHERE subject = $1 ORDER BY seq")
+                .bind(tenant_id.to_string())
+                .fetch_all(app.db.db.reader())
+                .await
+                .unwrap();
+        let states: Vec<String> = events
+            .iter()
+            .map(|(_, p)| {
+                serde_json::from_str::<serde_json::Value>(p).unwrap()["state"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(states, ["verified", "revoked"]);
+        assert!(events.iter().all(|(t, _)| t == "kyc.changed"));
+
+        // The decision is audited with its inputs; personal data is not in the log.
+        let audit = app
+            .admin()
+            .audit_list(Some(tenant_id), Some(100), None)
+            .await
+            .unwrap();
+        let decided = audit.items.iter().find(|e| e.action == "iam.kyc.decide").unwrap();
+        assert_eq!(decided.details["reason"], "documents checked");
+        assert_eq!(decided.details["policy_version"], 1);
+        assert!(!serde_json::to_string(&audit).unwrap().contains("Liddell"));
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn only_owners_submit_and_other_tenants_see_nothing() {
+    let app = spawn_app(Backend::Sqlite, |_| {}).await;
+    let (alice, created) = app.signed_up("alice").await;
+    let tenant_id = created.tenant.unwrap().id;
+    let (bob, bob_created) = app.signed_up("bob").await;
+    alice
+        .member_add(
+            tenant_id,
+            &MemberAddRequest {
+                email: bob_created.user.email,
+                role: TenantRole::Admin,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        bob.kyc_submit(tenant_id, &submission()).await.unwrap_err().code(),
+        Some("forbidden")
+    );
+    assert_eq!(
+        bob.kyc_get(tenant_id).await.unwrap().state,
+        KycState::Unverified,
+        "admins may read"
+    );
+    let (mallory, _) = app.signed_up("mallory").await;
+    assert_eq!(
+        mallory.kyc_get(tenant_id).await.unwrap_err().code(),
+        Some("not_found")
+    );
+    assert_eq!(
+        mallory
+            .kyc_submit(tenant_id, &submission())
+            .await
+            .unwrap_err()
+            .code(),
+        Some("not_found")
+    );
+    assert_eq!(
+        mallory
+            .kyc_personal_data_redact(tenant_id)
+            .await
+            .unwrap_err()
+            .code(),
+        Some("not_found")
+    );
+    assert_eq!(
+        mallory
+            .kyc_decide(tenant_id, &decision(KycDecision::Reject, None))
+            .await
+            .unwrap_err()
+            .code(),
+        Some("not_found")
+    );
+    assert_eq!(
+        alice.kyc_get(tenant_id).await.unwrap().state,
+        KycState::Unverified,
+        "nothing changed"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn personal_data_is_redactable_and_the_decision_stays() {
+    let app = spawn_app(Backend::Sqlite, |_| {}).await;
+    let (alice, created) = app.signed_up("alice").await;
+    let tenant_id = created.tenant.unwrap().id;
+    let reviewer = security_reviewer(&app).await;
+    alice.kyc_submit(tenant_id, &submission()).await.unwrap();
+    reviewer
+        .kyc_decide(tenant_id, &decision(KycDecision::Reject, None))
+        .await
+        .unwrap();
+    let redacted = alice.kyc_personal_data_redact(tenant_id).await.unwrap();
+    assert_eq!(
+        (redacted.personal_data_on_file, redacted.state),
+        (false, KycState::Rejected)
+    );
+    assert_eq!(redacted.reason.as_deref(), Some("documents checked"));
+    let stored: Option<String> = sqlx::query_scalar("SELECT personal_data FROM iam_kyc")
+        .fetch_one(app.db.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(stored, None);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn provider_webhooks_are_signed_and_never_replayed() {
+    let app = spawn_app(Backend::Sqlite, |c| {
+        c.kyc_webhook_secret = Some(WEBHOOK_SECRET.into())
+    })
+    .await;
+    let (alice, created) = app.signed_up("alice").await;
+    let tenant_id = created.tenant.unwrap().id;
+    alice
+        .kyc_submit(
+            tenant_id,
+            &KycSubmitRequest {
+                provider_ref: Some("case-77".into()),
+                personal_data: None,
+            },
+        )
+        .await
+        .unwrap();
+    let body = serde_json::to_vec(
+        &json!({"event_id": "evt-1", "tenant_id": tenant_id, "outcome": "verified", "level": "full"}),
+    )
+    .unwrap();
+    let now_s = app.clock.now().as_micros() / 1_000_000;
+    let post = |signature: String, body: Vec<u8>| {
+        http()
+            .post(format!("{}/v1/webhooks/kyc/sim", app.url))
+            .header("content-type", "application/json")
+            .header("x-ingot-signature", signature)
+            .body(body)
+            .send()
+    };
+    let code = |response: reqwest::Response| async move {
+        response.json::<serde_json::Value>().await.unwrap()["code"].clone()
+    };
+
+    let forged = post(
+        webhook_signature_make("not-the-secret-at-all", &body, now_s),
+        body.clone(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(forged.status(), 401);
+    assert_eq!(code(forged).await, "webhook_signature_invalid");
+    let stale = post(
+        webhook_signature_make(WEBHOOK_SECRET, &body, now_s - 3_600),
+        body.clone(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(stale.status(), 401);
+    let tampered_body = serde_json::to_vec(
+        &json!({"event_id": "evt-1", "tenant_id": tenant_id, "outcome": "verified", "level": "full", }),
+    )
+    .unwrap()
+    .into_iter()
+    .chain(b" ".iter().copied())
+    .collect();
+    let tampered = post(
+        webhook_signature_make(WEBHOOK_SECRET, &body, now_s),
+        tampered_body,
+    )
+    .await
+    .unwrap();
+    assert_eq!(tampered.status(), 401);
+    assert_eq!(
+        alice.kyc_get(tenant_id).await.unwrap().state,
+        KycState::Submitted,
+        "refused webhooks change nothing"
+    );
+
+    let good = post(webhook_signature_make(WEBHOOK_SECRET, &body, now_s), body.clone())
+        .await
+        .unwrap();
+    assert_eq!(good.status(), 200);
+    let kyc = alice.kyc_get(tenant_id).await.unwrap();
+    assert_eq!(
+        (kyc.state, kyc.level, kyc.provider.as_deref()),
+        (KycState::Verified, KycLevel::Full, Some("sim"))
+    );
+
+    let replay = post(webhook_signature_make(WEBHOOK_SECRET, &body, now_s), body.clone())
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), 409);
+    assert_eq!(code(replay).await, "webhook_replayed");
+    let unknown = http()
+        .post(format!("{}/v1/webhooks/kyc/elsewhere", app.url))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 404);
+    let audit = app
+        .admin()
+        .audit_list(Some(tenant_id), Some(100), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        audit
+            .items
+            .iter()
+            .filter(|e| e.action == "iam.kyc.webhook" && e.outcome == "denied")
+            .count(),
+        1,
+        "the replay is audited"
+    );
+    app.stop().await;
+}
+
+impl TestApp {
+    /// The KYC policy as Allocation and Billing will ask for it, through the contract.
+    async fn iam_policy(&self, tenant_id: ingot_kernel::id::TenantId) -> ingot_contracts::iam::KycPolicy {
+        self.iam.kyc_policy_get(tenant_id).await.unwrap()
+    }
+}
