@@ -534,6 +534,57 @@ pub struct PlatformRolesRequest {
     pub platform_roles: Vec<PlatformRole>,
 }
 
+/// `POST /v1/me/mfa/totp`: a new seed to enter in an authenticator app, pending confirmation.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct TotpEnrolment {
+    /// Base32 seed (RFC 4648).
+    pub secret: String,
+    /// `otpauth://totp/…` for QR codes.
+    pub otpauth_uri: String,
+}
+
+impl std::fmt::Debug for TotpEnrolment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TotpEnrolment { .. }")
+    }
+}
+
+/// A TOTP code, or a recovery code where one is accepted.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TotpCodeRequest {
+    pub code: String,
+}
+
+impl std::fmt::Debug for TotpCodeRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TotpCodeRequest { .. }")
+    }
+}
+
+/// One-time recovery codes, shown once when MFA is confirmed.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RecoveryCodes {
+    pub recovery_codes: Vec<String>,
+}
+
+impl std::fmt::Debug for RecoveryCodes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RecoveryCodes({} codes)", self.recovery_codes.len())
+    }
+}
+
+/// `PATCH /v1/tenants/{tenant_id}` (owners, admins).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TenantUpdateRequest {
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Require every member to have MFA; members without it may only enrol.
+    #[serde(default)]
+    pub require_mfa: Option<bool>,
+}
+
 /// One of the caller's sessions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SessionView {
@@ -903,6 +954,23 @@ pub trait IamApi: Send + Sync {
         user_id: UserId,
         request: PlatformRolesRequest,
     ) -> BoxFuture<'a, Result<UserView, IamError>>;
+    fn mfa_totp_enrol<'a>(&'a self, actor: &'a Actor) -> BoxFuture<'a, Result<TotpEnrolment, IamError>>;
+    fn mfa_totp_confirm<'a>(
+        &'a self,
+        actor: &'a Actor,
+        request: TotpCodeRequest,
+    ) -> BoxFuture<'a, Result<RecoveryCodes, IamError>>;
+    fn mfa_totp_disable<'a>(
+        &'a self,
+        actor: &'a Actor,
+        request: TotpCodeRequest,
+    ) -> BoxFuture<'a, Result<(), IamError>>;
+    fn tenant_update<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+        request: TenantUpdateRequest,
+    ) -> BoxFuture<'a, Result<TenantView, IamError>>;
     fn kyc_get<'a>(
         &'a self,
         actor: &'a Actor,

@@ -12,6 +12,8 @@ pub mod problem;
 #[cfg(feature = "sql")]
 pub mod cache;
 #[cfg(feature = "sql")]
+pub mod crypto;
+#[cfg(feature = "sql")]
 pub mod db;
 #[cfg(feature = "sql")]
 pub mod idempotency;

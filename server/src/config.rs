@@ -57,6 +57,9 @@ pub struct Config {
     /// The KYC provider whose signed webhooks are accepted, and its signing secret.
     pub kyc_provider: String,
     pub kyc_webhook_secret: Option<String>,
+    /// Base64 of 32 bytes: the key sealing secrets at rest. When absent, a key file in the data
+    /// directory is used (made on first start); replicas sharing a database must share this key.
+    pub secret_key: Option<String>,
 }
 
 impl fmt::Debug for Config {
@@ -105,6 +108,7 @@ impl Default for Config {
             http: HttpLimits::default(),
             kyc_provider: "sim".into(),
             kyc_webhook_secret: None,
+            secret_key: None,
         }
     }
 }
@@ -148,6 +152,7 @@ const KEYS: &[(&str, &str)] = &[
     ("http.shutdown_grace_ms", "INGOT_HTTP_SHUTDOWN_GRACE_MS"),
     ("kyc.provider", "INGOT_KYC_PROVIDER"),
     ("kyc.webhook_secret", "INGOT_KYC_WEBHOOK_SECRET"),
+    ("secret_key", "INGOT_SECRET_KEY"),
 ];
 
 /// Resolves the configuration from flags, the given environment and the config file they name.
@@ -322,6 +327,14 @@ fn apply(config: &mut Config, key: &str, value: &str, origin: &str) -> Result<()
                 return Err(bad("must be lowercase letters, digits and dashes".into()));
             }
             config.kyc_provider = value.to_string();
+        }
+        "secret_key" => {
+            if ingot_kernel::crypto::SecretBox::from_base64(value).is_err() {
+                return Err(bad(
+                    "must be 32 random bytes, base64-encoded (openssl rand -base64 32)".into(),
+                ));
+            }
+            config.secret_key = Some(value.to_string());
         }
         "kyc.webhook_secret" => {
             if value.len() < 16 {

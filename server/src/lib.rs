@@ -16,6 +16,7 @@ use ingot_contracts::iam::{Authenticator, Authorizer};
 use ingot_kernel::Clock;
 use ingot_kernel::SystemClock;
 use ingot_kernel::cache::{Cache, CacheError};
+use ingot_kernel::crypto::SecretBox;
 use ingot_kernel::db::{Db, DbError, KERNEL_MIGRATIONS, MigrationSet, PoolLimits};
 use ingot_kernel::idempotency::IdempotencyPurge;
 use ingot_kernel::worker::{Controller, controller_run};
@@ -62,6 +63,8 @@ pub enum StartError {
     Cache(#[source] CacheError),
     #[error("OWNERS.toml is invalid: {0}")]
     Ownership(String),
+    #[error("secret key: {0}")]
+    SecretKey(String),
     #[error("cannot start IAM")]
     Iam(#[source] ingot_iam::secrets::SecretError),
 }
@@ -79,8 +82,57 @@ pub fn iam_build(
             .kyc_webhook_secrets
             .insert(config.kyc_provider.clone(), secret.clone());
     }
-    let iam = ingot_iam::IamService::new(db.clone(), clock, cache, iam_config).map_err(StartError::Iam)?;
+    let secret_box = secret_box_load(config)?;
+    let iam = ingot_iam::IamService::new(db.clone(), clock, cache, secret_box, iam_config)
+        .map_err(StartError::Iam)?;
     Ok(Arc::new(iam))
+}
+
+/// The key sealing secrets at rest: `INGOT_SECRET_KEY`, else `<data_dir>/secret.key`, made on
+/// first start readable by its owner only.
+pub fn secret_box_load(config: &Config) -> Result<SecretBox, StartError> {
+    if let Some(key) = &config.secret_key {
+        return SecretBox::from_base64(key)
+            .map_err(|_| StartError::SecretKey("INGOT_SECRET_KEY is invalid".into()));
+    }
+    let path = config.data_dir.join("secret.key");
+    let key = match std::fs::read_to_string(&path) {
+        Ok(key) => key,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            let fail =
+                |e: std::io::Error| StartError::SecretKey(format!("cannot write {}: {e}", path.display()));
+            let key = SecretBox::key_generate().map_err(|e| StartError::SecretKey(e.to_string()))?;
+            std::fs::create_dir_all(&config.data_dir).map_err(fail)?;
+            // Written aside, then linked into place: a second process starting at the same moment
+            // (bootstrap-admin beside serve) either links first or reads the finished file.
+            let aside = config
+                .data_dir
+                .join(format!("secret.key.{}.tmp", std::process::id()));
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create(true).truncate(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            std::io::Write::write_all(&mut options.open(&aside).map_err(fail)?, key.as_bytes())
+                .map_err(fail)?;
+            let linked = std::fs::hard_link(&aside, &path);
+            let _ = std::fs::remove_file(&aside);
+            match linked {
+                Ok(()) => key,
+                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+                    std::fs::read_to_string(&path).map_err(fail)?
+                }
+                Err(err) => return Err(fail(err)),
+            }
+        }
+        Err(err) => {
+            return Err(StartError::SecretKey(format!(
+                "cannot read {}: {err}",
+                path.display()
+            )));
+        }
+    };
+    SecretBox::from_base64(&key)
+        .map_err(|_| StartError::SecretKey(format!("{} is not a valid key", path.display())))
 }
 
 /// What tests (and future embedders) may swap; production uses the defaults.

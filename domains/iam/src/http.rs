@@ -8,8 +8,9 @@ use axum::response::{IntoResponse, Response};
 use ingot_contracts::iam::{
     Actor, AuditEventView, AuditVerifyReport, IamApi, KycDecisionRequest, KycSubmitRequest, KycView,
     LoginRequest, MeView, MemberAddRequest, MemberUpdateRequest, MemberView, PasswordChangeRequest,
-    PlatformRolesRequest, ProjectCreateRequest, ProjectView, SessionCreated, SessionView, SignupRequest,
-    TenantCreateRequest, TenantView, TokenCreateRequest, TokenCreated, TokenView, UserView,
+    PlatformRolesRequest, ProjectCreateRequest, ProjectView, RecoveryCodes, SessionCreated, SessionView,
+    SignupRequest, TenantCreateRequest, TenantUpdateRequest, TenantView, TokenCreateRequest, TokenCreated,
+    TokenView, TotpCodeRequest, TotpEnrolment, UserView,
 };
 use ingot_kernel::http::{Json, Path, Query};
 use ingot_kernel::id::{ApiTokenId, ProjectId, SessionId, TenantId, UserId};
@@ -34,6 +35,10 @@ pub fn router(iam: Arc<dyn IamApi>) -> OpenApiRouter {
         .routes(routes!(session_list))
         .routes(routes!(session_revoke))
         .routes(routes!(password_change))
+        .routes(routes!(mfa_totp_enrol))
+        .routes(routes!(mfa_totp_confirm))
+        .routes(routes!(mfa_totp_disable))
+        .routes(routes!(tenant_update))
         .routes(routes!(token_list, token_create))
         .routes(routes!(token_revoke))
         .routes(routes!(tenant_list, tenant_create))
@@ -146,6 +151,51 @@ async fn password_change(
 ) -> Result<StatusCode, Problem> {
     iam.password_change(&actor, request).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Start TOTP enrolment: a seed for the authenticator app, active once confirmed.
+#[utoipa::path(post, path = "/v1/me/mfa/totp", tag = "iam", operation_id = "mfa_totp_enrol",
+    responses((status = 200, body = TotpEnrolment), (status = 422, body = ProblemBody)))]
+async fn mfa_totp_enrol(State(iam): Iam, actor: Actor) -> Result<Json<TotpEnrolment>, Problem> {
+    Ok(Json(iam.mfa_totp_enrol(&actor).await?))
+}
+
+/// Confirm enrolment with a first code; answers ten one-time recovery codes, shown once.
+#[utoipa::path(post, path = "/v1/me/mfa/totp/confirm", tag = "iam", operation_id = "mfa_totp_confirm",
+    request_body = TotpCodeRequest,
+    responses((status = 200, body = RecoveryCodes), (status = 422, body = ProblemBody)))]
+async fn mfa_totp_confirm(
+    State(iam): Iam,
+    actor: Actor,
+    Json(request): Json<TotpCodeRequest>,
+) -> Result<Json<RecoveryCodes>, Problem> {
+    Ok(Json(iam.mfa_totp_confirm(&actor, request).await?))
+}
+
+/// Turn TOTP off, proving possession with a code or a recovery code.
+#[utoipa::path(post, path = "/v1/me/mfa/totp/disable", tag = "iam", operation_id = "mfa_totp_disable",
+    request_body = TotpCodeRequest,
+    responses((status = 204), (status = 422, body = ProblemBody)))]
+async fn mfa_totp_disable(
+    State(iam): Iam,
+    actor: Actor,
+    Json(request): Json<TotpCodeRequest>,
+) -> Result<StatusCode, Problem> {
+    iam.mfa_totp_disable(&actor, request).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Rename a tenant or set whether it requires MFA of every member (owners, admins).
+#[utoipa::path(patch, path = "/v1/tenants/{tenant_id}", tag = "iam", operation_id = "tenant_update",
+    params(("tenant_id" = TenantId, Path)), request_body = TenantUpdateRequest,
+    responses((status = 200, body = TenantView), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody)))]
+async fn tenant_update(
+    State(iam): Iam,
+    actor: Actor,
+    Path(tenant_id): Path<TenantId>,
+    Json(request): Json<TenantUpdateRequest>,
+) -> Result<Json<TenantView>, Problem> {
+    Ok(Json(iam.tenant_update(&actor, tenant_id, request).await?))
 }
 
 /// The caller's API tokens (never their secrets).

@@ -21,5 +21,6 @@ pub const MIGRATIONS: MigrationSet = MigrationSet {
     migrations: &[
         Migration::portable(1, "accounts", include_str!("../migrations/0001_accounts.sql")),
         Migration::portable(2, "kyc", include_str!("../migrations/0002_kyc.sql")),
+        Migration::portable(3, "mfa", include_str!("../migrations/0003_mfa.sql")),
     ],
 };

@@ -714,3 +714,91 @@ pub async fn user_platform_roles_update_in_tx(
         .await?;
     Ok(())
 }
+
+/// A user's TOTP enrolment as stored.
+#[derive(Clone)]
+pub struct MfaRow {
+    pub secret_sealed: String,
+    pub confirmed: bool,
+    pub last_step: i64,
+    pub recovery_hashes: Vec<String>,
+}
+
+impl std::fmt::Debug for MfaRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MfaRow")
+            .field("confirmed", &self.confirmed)
+            .finish_non_exhaustive()
+    }
+}
+
+pub async fn mfa_get<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    user_id: UserId,
+) -> Result<Option<MfaRow>, DbError> {
+    let Some(row) = sqlx::query(
+        "SELECT secret_sealed, confirmed, last_step, recovery_hashes FROM iam_mfa WHERE user_id = $1",
+    )
+    .bind(user_id.to_string())
+    .fetch_optional(db)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let hashes: String = row.try_get("recovery_hashes")?;
+    Ok(Some(MfaRow {
+        secret_sealed: row.try_get("secret_sealed")?,
+        confirmed: row.try_get::<i64, _>("confirmed")? != 0,
+        last_step: row.try_get("last_step")?,
+        recovery_hashes: serde_json::from_str(&hashes).map_err(|_| corrupt("recovery codes"))?,
+    }))
+}
+
+pub async fn mfa_upsert_in_tx(
+    tx: &mut Tx,
+    user_id: UserId,
+    mfa: &MfaRow,
+    now: Timestamp,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO iam_mfa (user_id, secret_sealed, confirmed, last_step, recovery_hashes, created_at_us) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_id) DO UPDATE SET secret_sealed = excluded.secret_sealed, \
+         confirmed = excluded.confirmed, last_step = excluded.last_step, recovery_hashes = excluded.recovery_hashes",
+    )
+    .bind(user_id.to_string())
+    .bind(&mfa.secret_sealed)
+    .bind(i64::from(mfa.confirmed))
+    .bind(mfa.last_step)
+    .bind(serde_json::to_string(&mfa.recovery_hashes).unwrap_or_else(|_| "[]".into()))
+    .bind(now.as_micros())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn mfa_delete_in_tx(tx: &mut Tx, user_id: UserId) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM iam_mfa WHERE user_id = $1")
+        .bind(user_id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn user_mfa_enabled_set_in_tx(tx: &mut Tx, user_id: UserId, enabled: bool) -> Result<(), DbError> {
+    sqlx::query("UPDATE iam_users SET totp_enabled = $1 WHERE id = $2")
+        .bind(i64::from(enabled))
+        .bind(user_id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn tenant_update_in_tx(tx: &mut Tx, tenant: &TenantView) -> Result<(), DbError> {
+    sqlx::query("UPDATE iam_tenants SET name = $1, require_mfa = $2 WHERE id = $3")
+        .bind(&tenant.name)
+        .bind(i64::from(tenant.require_mfa))
+        .bind(tenant.id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

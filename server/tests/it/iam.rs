@@ -850,3 +850,136 @@ async fn lockout_is_shared_across_replicas_through_redis() {
     one.stop().await;
     two.stop().await;
 }
+
+/// What an authenticator app would show now, from the enrolment's seed.
+fn totp_now(app: &TestApp, secret: &str) -> String {
+    let seed = base32_decode(secret);
+    let now_s = ingot_kernel::Clock::now(&app.clock).as_micros() / 1_000_000;
+    ingot_iam::secrets::totp_code(&seed, now_s / 30)
+}
+
+fn base32_decode(text: &str) -> Vec<u8> {
+    const ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let (mut buffer, mut bits, mut out) = (0u32, 0u32, Vec::new());
+    for c in text.chars() {
+        buffer = (buffer << 5) | ALPHABET.find(c).unwrap() as u32;
+        bits += 5;
+        if bits >= 8 {
+            out.push((buffer >> (bits - 8)) as u8);
+            bits -= 8;
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn totp_guards_login_codes_work_once_and_recovery_codes_too() {
+    let app = spawn_app(Backend::Sqlite, |_| {}).await;
+    let email = "mfa@example.com";
+    let created = app.client().signup(&signup_request(email)).await.unwrap();
+    let alice = app.client().with_token(&created.session_token);
+    let enrolment = alice.mfa_totp_enrol().await.unwrap();
+    assert!(
+        enrolment
+            .otpauth_uri
+            .starts_with("otpauth://totp/Ingot:mfa@example.com?secret=")
+    );
+    let sealed: String = sqlx::query_scalar("SELECT secret_sealed FROM iam_mfa")
+        .fetch_one(app.db.db.reader())
+        .await
+        .unwrap();
+    assert!(!sealed.contains(&enrolment.secret), "the seed is sealed at rest");
+    let bad = ingot_contracts::iam::TotpCodeRequest {
+        code: "000000".into(),
+    };
+    assert_eq!(
+        alice.mfa_totp_confirm(&bad).await.unwrap_err().code(),
+        Some("validation_failed")
+    );
+    let code = ingot_contracts::iam::TotpCodeRequest {
+        code: totp_now(&app, &enrolment.secret),
+    };
+    let recovery = alice.mfa_totp_confirm(&code).await.unwrap();
+    assert_eq!(recovery.recovery_codes.len(), 10);
+    assert!(alice.me_get().await.unwrap().user.mfa_enabled);
+
+    // Password alone is no longer enough.
+    let err = app
+        .client()
+        .login(&login_request(email, "tuba-cellar-orbit-42"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("mfa_required"));
+    // The code used to confirm cannot be used again in the same step.
+    let reused = LoginRequest {
+        totp_code: Some(code.code.clone()),
+        ..login_request(email, "tuba-cellar-orbit-42")
+    };
+    assert_eq!(
+        app.client().login(&reused).await.unwrap_err().code(),
+        Some("invalid_credentials")
+    );
+    app.clock.advance(Duration::from_secs(30));
+    let fresh = LoginRequest {
+        totp_code: Some(totp_now(&app, &enrolment.secret)),
+        ..login_request(email, "tuba-cellar-orbit-42")
+    };
+    app.client().login(&fresh).await.unwrap();
+    // A recovery code works once.
+    let with_recovery = LoginRequest {
+        totp_code: Some(recovery.recovery_codes[0].clone()),
+        ..login_request(email, "tuba-cellar-orbit-42")
+    };
+    app.client().login(&with_recovery).await.unwrap();
+    assert_eq!(
+        app.client().login(&with_recovery).await.unwrap_err().code(),
+        Some("invalid_credentials")
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_tenant_requiring_mfa_limits_members_without_it_to_enrolling() {
+    let app = spawn_app(Backend::Sqlite, |_| {}).await;
+    let (alice, created) = app.signed_up("alice").await;
+    let tenant_id = created.tenant.unwrap().id;
+    let (bob, bob_created) = app.signed_up("bob").await;
+    alice
+        .member_add(
+            tenant_id,
+            &MemberAddRequest {
+                email: bob_created.user.email,
+                role: TenantRole::Member,
+            },
+        )
+        .await
+        .unwrap();
+    let update = ingot_contracts::iam::TenantUpdateRequest {
+        name: None,
+        require_mfa: Some(true),
+    };
+    assert_eq!(
+        bob.tenant_update(tenant_id, &update).await.unwrap_err().code(),
+        Some("forbidden"),
+        "members cannot change policy"
+    );
+    assert!(alice.tenant_update(tenant_id, &update).await.unwrap().require_mfa);
+
+    let err = bob.tenant_get(tenant_id).await.unwrap_err();
+    assert_eq!(err.code(), Some("mfa_enrolment_required"));
+    assert_eq!(
+        bob.project_list(tenant_id).await.unwrap_err().code(),
+        Some("mfa_enrolment_required")
+    );
+    let enrolment = bob.mfa_totp_enrol().await.expect("enrolling stays allowed");
+    bob.mfa_totp_confirm(&ingot_contracts::iam::TotpCodeRequest {
+        code: totp_now(&app, &enrolment.secret),
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        bob.tenant_get(tenant_id).await.unwrap().role,
+        Some(TenantRole::Member)
+    );
+    app.stop().await;
+}

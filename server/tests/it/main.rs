@@ -115,6 +115,8 @@ pub async fn spawn_app(backend: Backend, tune: impl FnOnce(&mut Config)) -> Test
     let mut config = Config {
         listen: "127.0.0.1:0".parse().unwrap(),
         database_url: Some(test_db.url.clone()),
+        // Each app keeps its key file (and anything else on disk) to itself.
+        data_dir: std::env::temp_dir().join(format!("ingot-app-{}", ingot_kernel::id::new_ulid())),
         ..Config::default()
     };
     tune(&mut config);

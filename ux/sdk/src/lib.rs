@@ -9,8 +9,9 @@ use std::time::Duration;
 use ingot_contracts::iam::{
     AuditEventView, AuditVerifyReport, KycDecisionRequest, KycSubmitRequest, KycView, LoginRequest, MeView,
     MemberAddRequest, MemberUpdateRequest, MemberView, PasswordChangeRequest, PlatformRolesRequest,
-    ProjectCreateRequest, ProjectView, SessionCreated, SessionView, SignupRequest, TenantCreateRequest,
-    TenantView, TokenCreateRequest, TokenCreated, TokenView, UserView,
+    ProjectCreateRequest, ProjectView, RecoveryCodes, SessionCreated, SessionView, SignupRequest,
+    TenantCreateRequest, TenantUpdateRequest, TenantView, TokenCreateRequest, TokenCreated, TokenView,
+    TotpCodeRequest, TotpEnrolment, UserView,
 };
 use ingot_contracts::operations::{HealthReport, OwnershipRegistry};
 use ingot_kernel::id::{ApiTokenId, ProjectId, SessionId, TenantId, UserId};
@@ -266,6 +267,38 @@ impl Client {
             Some(request),
         )
         .await
+    }
+
+    pub async fn mfa_totp_enrol(&self) -> Result<TotpEnrolment, Error> {
+        self.call(Method::POST, "/v1/me/mfa/totp", None::<&()>).await
+    }
+
+    pub async fn mfa_totp_confirm(&self, request: &TotpCodeRequest) -> Result<RecoveryCodes, Error> {
+        self.call(Method::POST, "/v1/me/mfa/totp/confirm", Some(request))
+            .await
+    }
+
+    pub async fn mfa_totp_disable(&self, request: &TotpCodeRequest) -> Result<(), Error> {
+        let response = self
+            .send(
+                self.http
+                    .post(format!("{}/v1/me/mfa/totp/disable", self.base))
+                    .json(request),
+            )
+            .await?;
+        if response.status().is_success() {
+            return Ok(());
+        }
+        Err(problem_of(response).await)
+    }
+
+    pub async fn tenant_update(
+        &self,
+        tenant_id: TenantId,
+        request: &TenantUpdateRequest,
+    ) -> Result<TenantView, Error> {
+        self.call(Method::PATCH, &format!("/v1/tenants/{tenant_id}"), Some(request))
+            .await
     }
 
     pub async fn kyc_get(&self, tenant_id: TenantId) -> Result<KycView, Error> {

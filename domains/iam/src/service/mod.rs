@@ -12,10 +12,12 @@ use ingot_contracts::iam::{
     CredentialRef, Decision, DenyReason, IamApi, IamError, KycDecisionRequest, KycSubmitRequest, KycView,
     LoginRequest, MeView, MemberAddRequest, MemberUpdateRequest, MemberView, MembershipView, Origin,
     PasswordChangeRequest, PlatformRole, PlatformRolesRequest, PresentedCredential, ProjectCreateRequest,
-    ProjectView, Resource, SessionCreated, SessionView, SignupRequest, TenantCreateRequest, TenantRole,
-    TenantView, TokenCreateRequest, TokenCreated, TokenView, UserView,
+    ProjectView, RecoveryCodes, Resource, SessionCreated, SessionView, SignupRequest, TenantCreateRequest,
+    TenantRole, TenantUpdateRequest, TenantView, TokenCreateRequest, TokenCreated, TokenView,
+    TotpCodeRequest, TotpEnrolment, UserView,
 };
 use ingot_kernel::cache::Cache;
+use ingot_kernel::crypto::SecretBox;
 use ingot_kernel::db::{Backend, Db, DbError, Tx};
 use ingot_kernel::id::{ApiTokenId, ProjectId, SessionId, TenantId, UserId};
 use ingot_kernel::page::{Page, PageRequest};
@@ -31,6 +33,7 @@ use crate::secrets::{
 use crate::store::{self, SessionRow, TokenRow};
 
 mod kyc;
+mod mfa;
 
 /// Tunables with production defaults.
 #[derive(Clone)]
@@ -85,6 +88,7 @@ pub struct IamService {
     db: Db,
     clock: Arc<dyn Clock>,
     cache: Cache,
+    secret_box: SecretBox,
     hasher: PasswordHasherPool,
     config: IamConfig,
 }
@@ -137,6 +141,7 @@ impl IamService {
         db: Db,
         clock: Arc<dyn Clock>,
         cache: Cache,
+        secret_box: SecretBox,
         config: IamConfig,
     ) -> Result<IamService, SecretError> {
         let hasher = PasswordHasherPool::new(config.hashing_lanes)?;
@@ -144,6 +149,7 @@ impl IamService {
             db,
             clock,
             cache,
+            secret_box,
             hasher,
             config,
         })
@@ -302,12 +308,26 @@ impl IamService {
             audit_append(&self.db, &record, now).await?;
             return Err(IamError::InvalidCredentials.into());
         };
+        let mut tx = self.db.begin().await?;
         if user.view.mfa_enabled {
-            // TOTP verification arrives with MFA enrolment; until then no account can enable it.
-            return Err(IamError::MfaRequired.into());
+            let Some(code) = request.totp_code.as_deref() else {
+                return Err(IamError::MfaRequired.into());
+            };
+            if !self.mfa_check_in_tx(&mut tx, user.view.id, code).await? {
+                drop(tx);
+                for key in [&account_key, &source_key] {
+                    if let Err(err) = self.cache.counter_incr(key, self.config.login_lockout).await {
+                        tracing::warn!(error = %err, "login throttle unavailable");
+                    }
+                }
+                let record = AuditRecord::anonymous(origin, "iam.login", "failure")
+                    .target(user.view.id)
+                    .details(serde_json::json!({ "why": "second factor" }));
+                audit_append(&self.db, &record, now).await?;
+                return Err(IamError::InvalidCredentials.into());
+            }
         }
         let _ = self.cache.delete(&account_key).await;
-        let mut tx = self.db.begin().await?;
         let (session, secret) = self
             .session_open_in_tx(&mut tx, user.view.id, origin, now)
             .await?;
@@ -1065,6 +1085,35 @@ impl IamService {
 }
 
 impl IamApi for IamService {
+    fn mfa_totp_enrol<'a>(&'a self, actor: &'a Actor) -> BoxFuture<'a, Result<TotpEnrolment, IamError>> {
+        Box::pin(async move { Ok(self.mfa_totp_enrol_impl(actor).await?) })
+    }
+
+    fn mfa_totp_confirm<'a>(
+        &'a self,
+        actor: &'a Actor,
+        request: TotpCodeRequest,
+    ) -> BoxFuture<'a, Result<RecoveryCodes, IamError>> {
+        Box::pin(async move { Ok(self.mfa_totp_confirm_impl(actor, request).await?) })
+    }
+
+    fn mfa_totp_disable<'a>(
+        &'a self,
+        actor: &'a Actor,
+        request: TotpCodeRequest,
+    ) -> BoxFuture<'a, Result<(), IamError>> {
+        Box::pin(async move { Ok(self.mfa_totp_disable_impl(actor, request).await?) })
+    }
+
+    fn tenant_update<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+        request: TenantUpdateRequest,
+    ) -> BoxFuture<'a, Result<TenantView, IamError>> {
+        Box::pin(async move { Ok(self.tenant_update_impl(actor, tenant_id, request).await?) })
+    }
+
     fn platform_roles_set<'a>(
         &'a self,
         actor: &'a Actor,

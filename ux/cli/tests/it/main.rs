@@ -13,6 +13,7 @@ async fn server() -> (String, String, ingot_kernel::testing::TestDb) {
     let test_db = ingot_kernel::testing::TestDb::sqlite().await;
     let config = Config {
         database_url: Some(test_db.url.clone()),
+        data_dir: std::env::temp_dir().join(format!("ingot-cli-app-{}", ingot_kernel::id::new_ulid())),
         ..Config::default()
     };
     let app = app_build(config, Seams::default()).await.unwrap();

@@ -1,0 +1,120 @@
+//! Encryption at rest for secrets the system must read back (TOTP seeds, MAAS API keys, webhook
+//! signing secrets): XChaCha20-Poly1305 under one 256-bit key, with associated data naming what
+//! the value is and whose, so a sealed value moved to another row fails to open.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+
+const NONCE_BYTES: usize = 24;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CryptoError {
+    #[error("the secret key must be 32 bytes, base64-encoded")]
+    InvalidKey,
+    #[error("sealed value is corrupt, or was sealed for something else")]
+    Unseal,
+    #[error("the OS random source failed")]
+    Random,
+}
+
+/// Seals and opens values with the installation's secret key. Cheap to clone.
+#[derive(Clone)]
+pub struct SecretBox {
+    cipher: XChaCha20Poly1305,
+}
+
+impl std::fmt::Debug for SecretBox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretBox(<key>)")
+    }
+}
+
+impl SecretBox {
+    /// From the base64 text of a 32-byte key (`INGOT_SECRET_KEY`, or the key file).
+    pub fn from_base64(text: &str) -> Result<SecretBox, CryptoError> {
+        let bytes = STANDARD
+            .decode(text.trim())
+            .map_err(|_| CryptoError::InvalidKey)?;
+        let key: [u8; 32] = bytes.try_into().map_err(|_| CryptoError::InvalidKey)?;
+        Ok(SecretBox {
+            cipher: XChaCha20Poly1305::new(&key.into()),
+        })
+    }
+
+    /// A fresh random key, base64-encoded, for a new installation's key file.
+    pub fn key_generate() -> Result<String, CryptoError> {
+        let mut key = [0u8; 32];
+        getrandom::fill(&mut key).map_err(|_| CryptoError::Random)?;
+        Ok(STANDARD.encode(key))
+    }
+
+    /// `context` names what the value is for (`iam.totp:usr_…`); it must match to open.
+    pub fn seal(&self, plaintext: &[u8], context: &str) -> Result<String, CryptoError> {
+        let mut nonce = [0u8; NONCE_BYTES];
+        getrandom::fill(&mut nonce).map_err(|_| CryptoError::Random)?;
+        let sealed = self
+            .cipher
+            .encrypt(
+                &XNonce::from(nonce),
+                Payload {
+                    msg: plaintext,
+                    aad: context.as_bytes(),
+                },
+            )
+            .map_err(|_| CryptoError::Unseal)?;
+        let mut out = nonce.to_vec();
+        out.extend(sealed);
+        Ok(URL_SAFE_NO_PAD.encode(out))
+    }
+
+    pub fn open(&self, sealed: &str, context: &str) -> Result<Vec<u8>, CryptoError> {
+        let bytes = URL_SAFE_NO_PAD.decode(sealed).map_err(|_| CryptoError::Unseal)?;
+        if bytes.len() < NONCE_BYTES {
+            return Err(CryptoError::Unseal);
+        }
+        let (nonce, ciphertext) = bytes.split_at(NONCE_BYTES);
+        let nonce: [u8; NONCE_BYTES] = nonce.try_into().map_err(|_| CryptoError::Unseal)?;
+        self.cipher
+            .decrypt(
+                &XNonce::from(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: context.as_bytes(),
+                },
+            )
+            .map_err(|_| CryptoError::Unseal)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sealed_values_open_only_with_the_key_and_context() {
+        let secret_box = SecretBox::from_base64(&SecretBox::key_generate().unwrap()).unwrap();
+        let sealed = secret_box.seal(b"JBSWY3DPEHPK3PXP", "iam.totp:usr_1").unwrap();
+        assert!(!sealed.contains("JBSWY3DPEHPK3PXP"));
+        assert_eq!(
+            secret_box.open(&sealed, "iam.totp:usr_1").unwrap(),
+            b"JBSWY3DPEHPK3PXP"
+        );
+        assert_eq!(
+            secret_box.open(&sealed, "iam.totp:usr_2"),
+            Err(CryptoError::Unseal)
+        );
+        let other = SecretBox::from_base64(&SecretBox::key_generate().unwrap()).unwrap();
+        assert_eq!(other.open(&sealed, "iam.totp:usr_1"), Err(CryptoError::Unseal));
+        assert_ne!(
+            secret_box.seal(b"x", "c").unwrap(),
+            secret_box.seal(b"x", "c").unwrap(),
+            "nonces differ"
+        );
+        assert_eq!(
+            SecretBox::from_base64("c2hvcnQ=").map(|_| ()),
+            Err(CryptoError::InvalidKey)
+        );
+    }
+}
