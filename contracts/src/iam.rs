@@ -585,6 +585,35 @@ pub struct TenantUpdateRequest {
     pub require_mfa: Option<bool>,
 }
 
+/// `GET /v1/tenants/{tenant_id}/posture`: what a security review of the tenant looks at first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PostureView {
+    pub tenant_id: TenantId,
+    pub require_mfa: bool,
+    pub members: u32,
+    pub members_with_mfa: u32,
+    pub kyc_state: KycState,
+    pub kyc_level: KycLevel,
+    /// Live API tokens of the tenant, oldest first.
+    pub tokens: Vec<PostureToken>,
+    /// Live tokens that expire within seven days.
+    pub tokens_expiring_soon: u32,
+    /// Failed logins on member accounts in the last 24 hours.
+    pub failed_logins_24h: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PostureToken {
+    pub id: ApiTokenId,
+    pub name: String,
+    pub user_id: UserId,
+    pub role: TenantRole,
+    pub age_days: u32,
+    pub expires_at: Timestamp,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub last_used_at: Option<Timestamp>,
+}
+
 /// One of the caller's sessions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SessionView {
@@ -971,6 +1000,11 @@ pub trait IamApi: Send + Sync {
         tenant_id: TenantId,
         request: TenantUpdateRequest,
     ) -> BoxFuture<'a, Result<TenantView, IamError>>;
+    fn posture_get<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+    ) -> BoxFuture<'a, Result<PostureView, IamError>>;
     fn kyc_get<'a>(
         &'a self,
         actor: &'a Actor,

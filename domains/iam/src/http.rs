@@ -8,9 +8,9 @@ use axum::response::{IntoResponse, Response};
 use ingot_contracts::iam::{
     Actor, AuditEventView, AuditVerifyReport, IamApi, KycDecisionRequest, KycSubmitRequest, KycView,
     LoginRequest, MeView, MemberAddRequest, MemberUpdateRequest, MemberView, PasswordChangeRequest,
-    PlatformRolesRequest, ProjectCreateRequest, ProjectView, RecoveryCodes, SessionCreated, SessionView,
-    SignupRequest, TenantCreateRequest, TenantUpdateRequest, TenantView, TokenCreateRequest, TokenCreated,
-    TokenView, TotpCodeRequest, TotpEnrolment, UserView,
+    PlatformRolesRequest, PostureView, ProjectCreateRequest, ProjectView, RecoveryCodes, SessionCreated,
+    SessionView, SignupRequest, TenantCreateRequest, TenantUpdateRequest, TenantView, TokenCreateRequest,
+    TokenCreated, TokenView, TotpCodeRequest, TotpEnrolment, UserView,
 };
 use ingot_kernel::http::{Json, Path, Query};
 use ingot_kernel::id::{ApiTokenId, ProjectId, SessionId, TenantId, UserId};
@@ -39,6 +39,7 @@ pub fn router(iam: Arc<dyn IamApi>) -> OpenApiRouter {
         .routes(routes!(mfa_totp_confirm))
         .routes(routes!(mfa_totp_disable))
         .routes(routes!(tenant_update))
+        .routes(routes!(posture_get))
         .routes(routes!(token_list, token_create))
         .routes(routes!(token_revoke))
         .routes(routes!(tenant_list, tenant_create))
@@ -366,6 +367,18 @@ async fn platform_roles_set(
     Json(request): Json<PlatformRolesRequest>,
 ) -> Result<Json<UserView>, Problem> {
     Ok(Json(iam.platform_roles_set(&actor, user_id, request).await?))
+}
+
+/// The tenant's security posture: MFA coverage, token ages and expiries, KYC, failed logins.
+#[utoipa::path(get, path = "/v1/tenants/{tenant_id}/posture", tag = "iam", operation_id = "posture_get",
+    params(("tenant_id" = TenantId, Path)),
+    responses((status = 200, body = PostureView), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody)))]
+async fn posture_get(
+    State(iam): Iam,
+    actor: Actor,
+    Path(tenant_id): Path<TenantId>,
+) -> Result<Json<PostureView>, Problem> {
+    Ok(Json(iam.posture_get(&actor, tenant_id).await?))
 }
 
 /// The tenant's KYC state and level.

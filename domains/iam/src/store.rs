@@ -802,3 +802,55 @@ pub async fn tenant_update_in_tx(tx: &mut Tx, tenant: &TenantView) -> Result<(),
         .await?;
     Ok(())
 }
+
+/// Live API tokens scoped to `tenant_id`, oldest first.
+pub async fn tokens_of_tenant<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    tenant_id: TenantId,
+    now: Timestamp,
+) -> Result<Vec<TokenRow>, DbError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {TOKEN_COLUMNS} FROM iam_api_tokens WHERE tenant_id = $1 AND revoked_at_us IS NULL \
+         AND expires_at_us > $2 ORDER BY created_at_us"
+    ));
+    sqlx::query(sql)
+        .bind(tenant_id.to_string())
+        .bind(now.as_micros())
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(token_from_row)
+        .collect()
+}
+
+/// (members, members with MFA) of `tenant_id`.
+pub async fn mfa_coverage<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    tenant_id: TenantId,
+) -> Result<(i64, i64), DbError> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS members, COALESCE(SUM(u.totp_enabled), 0) AS with_mfa FROM iam_memberships m \
+         JOIN iam_users u ON u.id = m.user_id WHERE m.tenant_id = $1",
+    )
+    .bind(tenant_id.to_string())
+    .fetch_one(db)
+    .await?;
+    Ok((row.try_get("members")?, row.try_get("with_mfa")?))
+}
+
+/// Failed logins since `since` on accounts that are members of `tenant_id`.
+pub async fn failed_logins_of_members<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    tenant_id: TenantId,
+    since: Timestamp,
+) -> Result<i64, DbError> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM iam_audit_events WHERE action = 'iam.login' AND outcome = 'failure' \
+         AND at_us > $1 AND target IN (SELECT user_id FROM iam_memberships WHERE tenant_id = $2)",
+    )
+    .bind(since.as_micros())
+    .bind(tenant_id.to_string())
+    .fetch_one(db)
+    .await?;
+    Ok(row.try_get("n")?)
+}

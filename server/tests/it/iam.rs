@@ -983,3 +983,68 @@ async fn a_tenant_requiring_mfa_limits_members_without_it_to_enrolling() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn posture_shows_mfa_coverage_tokens_kyc_and_failed_logins() {
+    let app = spawn_app(Backend::Sqlite, |_| {}).await;
+    let email = "posture@example.com";
+    let created = app.client().signup(&signup_request(email)).await.unwrap();
+    let alice = app.client().with_token(&created.session_token);
+    let tenant_id = created.tenant.unwrap().id;
+    let (bob, bob_created) = app.signed_up("bob").await;
+    alice
+        .member_add(
+            tenant_id,
+            &MemberAddRequest {
+                email: bob_created.user.email,
+                role: TenantRole::Viewer,
+            },
+        )
+        .await
+        .unwrap();
+    alice
+        .token_create(&TokenCreateRequest {
+            expires_in_days: Some(3),
+            ..token_request(tenant_id, TenantRole::Viewer)
+        })
+        .await
+        .unwrap();
+    alice
+        .token_create(&TokenCreateRequest {
+            expires_in_days: Some(90),
+            ..token_request(tenant_id, TenantRole::Member)
+        })
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        app.client()
+            .login(&login_request(email, "wrong-password-123"))
+            .await
+            .unwrap_err();
+    }
+    app.client()
+        .login(&login_request("someone-else@example.com", "wrong-password-123"))
+        .await
+        .unwrap_err();
+
+    let posture = alice.posture_get(tenant_id).await.unwrap();
+    assert_eq!((posture.members, posture.members_with_mfa), (2, 0));
+    assert_eq!(posture.tokens.len(), 2);
+    assert_eq!(posture.tokens_expiring_soon, 1);
+    assert_eq!(
+        posture.failed_logins_24h, 2,
+        "only failures on member accounts count"
+    );
+    assert_eq!(posture.kyc_state, ingot_contracts::iam::KycState::Unverified);
+    assert_eq!(
+        bob.posture_get(tenant_id).await.unwrap_err().code(),
+        Some("forbidden"),
+        "viewers do not see posture"
+    );
+    let (mallory, _) = app.signed_up("mallory").await;
+    assert_eq!(
+        mallory.posture_get(tenant_id).await.unwrap_err().code(),
+        Some("not_found")
+    );
+    app.stop().await;
+}

@@ -9,9 +9,9 @@ use std::time::Duration;
 use ingot_contracts::iam::{
     AuditEventView, AuditVerifyReport, KycDecisionRequest, KycSubmitRequest, KycView, LoginRequest, MeView,
     MemberAddRequest, MemberUpdateRequest, MemberView, PasswordChangeRequest, PlatformRolesRequest,
-    ProjectCreateRequest, ProjectView, RecoveryCodes, SessionCreated, SessionView, SignupRequest,
-    TenantCreateRequest, TenantUpdateRequest, TenantView, TokenCreateRequest, TokenCreated, TokenView,
-    TotpCodeRequest, TotpEnrolment, UserView,
+    PostureView, ProjectCreateRequest, ProjectView, RecoveryCodes, SessionCreated, SessionView,
+    SignupRequest, TenantCreateRequest, TenantUpdateRequest, TenantView, TokenCreateRequest, TokenCreated,
+    TokenView, TotpCodeRequest, TotpEnrolment, UserView,
 };
 use ingot_contracts::operations::{HealthReport, OwnershipRegistry};
 use ingot_kernel::id::{ApiTokenId, ProjectId, SessionId, TenantId, UserId};
@@ -299,6 +299,10 @@ impl Client {
     ) -> Result<TenantView, Error> {
         self.call(Method::PATCH, &format!("/v1/tenants/{tenant_id}"), Some(request))
             .await
+    }
+
+    pub async fn posture_get(&self, tenant_id: TenantId) -> Result<PostureView, Error> {
+        self.get(&format!("/v1/tenants/{tenant_id}/posture")).await
     }
 
     pub async fn kyc_get(&self, tenant_id: TenantId) -> Result<KycView, Error> {

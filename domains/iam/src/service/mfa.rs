@@ -2,8 +2,8 @@
 //! codes, disabling with a code, the login check, and tenants that require MFA of every member.
 
 use ingot_contracts::iam::{
-    Action, Actor, DenyReason, IamError, RecoveryCodes, Resource, TenantUpdateRequest, TenantView,
-    TotpCodeRequest, TotpEnrolment,
+    Action, Actor, DenyReason, IamError, KycLevel, KycState, PostureToken, PostureView, RecoveryCodes,
+    Resource, TenantUpdateRequest, TenantView, TotpCodeRequest, TotpEnrolment,
 };
 use ingot_kernel::id::{TenantId, UserId};
 
@@ -156,6 +156,51 @@ impl IamService {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    pub(super) async fn posture_get_impl(&self, actor: &Actor, tenant_id: TenantId) -> Outcome<PostureView> {
+        self.authorize(actor, Action::PostureRead, Resource::Tenant(tenant_id))
+            .map_err(not_found_if_hidden("tenant"))?;
+        let tenant = store::tenant_by_id(self.db.reader(), tenant_id)
+            .await?
+            .ok_or(IamError::NotFound("tenant"))?;
+        let now = self.clock.now();
+        let (members, with_mfa) = store::mfa_coverage(self.db.reader(), tenant_id).await?;
+        let kyc = store::kyc_get(self.db.reader(), tenant_id).await?;
+        let tokens = store::tokens_of_tenant(self.db.reader(), tenant_id, now).await?;
+        let soon = now.plus(std::time::Duration::from_secs(7 * 86_400));
+        let failed = store::failed_logins_of_members(
+            self.db.reader(),
+            tenant_id,
+            now.minus(std::time::Duration::from_secs(86_400)),
+        )
+        .await?;
+        let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+        Ok(PostureView {
+            tenant_id,
+            require_mfa: tenant.require_mfa,
+            members: count(members),
+            members_with_mfa: count(with_mfa),
+            kyc_state: kyc.as_ref().map_or(KycState::Unverified, |k| k.state),
+            kyc_level: kyc
+                .as_ref()
+                .filter(|k| k.state == KycState::Verified)
+                .map_or(KycLevel::None, |k| k.level),
+            tokens_expiring_soon: count(tokens.iter().filter(|t| t.view.expires_at <= soon).count() as i64),
+            tokens: tokens
+                .into_iter()
+                .map(|t| PostureToken {
+                    id: t.view.id,
+                    name: t.view.name,
+                    user_id: t.user_id,
+                    role: t.view.role,
+                    age_days: count((now.since(t.view.created_at).as_secs() / 86_400) as i64),
+                    expires_at: t.view.expires_at,
+                    last_used_at: t.view.last_used_at,
+                })
+                .collect(),
+            failed_logins_24h: count(failed),
+        })
     }
 
     pub(super) async fn tenant_update_impl(

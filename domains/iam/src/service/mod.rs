@@ -11,10 +11,10 @@ use ingot_contracts::iam::{
     Action, Actor, AuditEventView, AuditVerifyReport, AuthenticationError, Authenticator, Authorizer,
     CredentialRef, Decision, DenyReason, IamApi, IamError, KycDecisionRequest, KycSubmitRequest, KycView,
     LoginRequest, MeView, MemberAddRequest, MemberUpdateRequest, MemberView, MembershipView, Origin,
-    PasswordChangeRequest, PlatformRole, PlatformRolesRequest, PresentedCredential, ProjectCreateRequest,
-    ProjectView, RecoveryCodes, Resource, SessionCreated, SessionView, SignupRequest, TenantCreateRequest,
-    TenantRole, TenantUpdateRequest, TenantView, TokenCreateRequest, TokenCreated, TokenView,
-    TotpCodeRequest, TotpEnrolment, UserView,
+    PasswordChangeRequest, PlatformRole, PlatformRolesRequest, PostureView, PresentedCredential,
+    ProjectCreateRequest, ProjectView, RecoveryCodes, Resource, SessionCreated, SessionView, SignupRequest,
+    TenantCreateRequest, TenantRole, TenantUpdateRequest, TenantView, TokenCreateRequest, TokenCreated,
+    TokenView, TotpCodeRequest, TotpEnrolment, UserView,
 };
 use ingot_kernel::cache::Cache;
 use ingot_kernel::crypto::SecretBox;
@@ -298,13 +298,16 @@ impl IamService {
             .hasher
             .verify(&request.password, user.as_ref().map(|u| u.password_hash.as_str()))
             .await?;
+        let attempted = user.as_ref().map(|u| u.view.id);
         let Some(user) = user.filter(|_| matched) else {
             for key in [&account_key, &source_key] {
                 if let Err(err) = self.cache.counter_incr(key, self.config.login_lockout).await {
                     tracing::warn!(error = %err, "login throttle unavailable");
                 }
             }
-            let record = AuditRecord::anonymous(origin, "iam.login", "failure");
+            // The account attacked (when it exists) feeds its tenants' security posture.
+            let mut record = AuditRecord::anonymous(origin, "iam.login", "failure");
+            record.target = attempted.map(|id| id.to_string());
             audit_append(&self.db, &record, now).await?;
             return Err(IamError::InvalidCredentials.into());
         };
@@ -1085,6 +1088,14 @@ impl IamService {
 }
 
 impl IamApi for IamService {
+    fn posture_get<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+    ) -> BoxFuture<'a, Result<PostureView, IamError>> {
+        Box::pin(async move { Ok(self.posture_get_impl(actor, tenant_id).await?) })
+    }
+
     fn mfa_totp_enrol<'a>(&'a self, actor: &'a Actor) -> BoxFuture<'a, Result<TotpEnrolment, IamError>> {
         Box::pin(async move { Ok(self.mfa_totp_enrol_impl(actor).await?) })
     }
