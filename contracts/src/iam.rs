@@ -226,10 +226,12 @@ pub enum Action {
     CredentialManage,
     /// Grant or withdraw platform roles.
     PlatformRolesManage,
+    /// Read notifications waiting in the platform outbox.
+    NotificationRead,
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::OwnershipRead,
         Action::AuditVerify,
         Action::TenantCreate,
@@ -246,6 +248,7 @@ impl Action {
         Action::KycDecide,
         Action::CredentialManage,
         Action::PlatformRolesManage,
+        Action::NotificationRead,
     ];
 }
 
@@ -614,6 +617,46 @@ pub struct PostureToken {
     pub last_used_at: Option<Timestamp>,
 }
 
+/// `POST /v1/auth/password-reset`: always accepted, whether or not the email has an account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetRequest {
+    pub email: String,
+}
+
+/// `POST /v1/auth/password-reset/confirm`: ends every session of the account.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetConfirm {
+    pub token: String,
+    pub new_password: String,
+}
+
+impl std::fmt::Debug for PasswordResetConfirm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PasswordResetConfirm { .. }")
+    }
+}
+
+/// A message the platform sent (or would send) a person; the embedded default keeps them here.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct NotificationView {
+    pub id: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub created_at: Timestamp,
+}
+
+impl std::fmt::Debug for NotificationView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NotificationView")
+            .field("id", &self.id)
+            .field("subject", &self.subject)
+            .finish_non_exhaustive()
+    }
+}
+
 /// One of the caller's sessions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SessionView {
@@ -852,6 +895,8 @@ pub enum IamError {
     WebhookSignatureInvalid,
     #[error("webhook event already received")]
     WebhookReplayed,
+    #[error("reset token is invalid, used or expired")]
+    ResetTokenInvalid,
     #[error("iam storage failed")]
     Internal,
 }
@@ -879,6 +924,7 @@ impl From<IamError> for Problem {
             }
             IamError::WebhookSignatureInvalid => Problem::new(Code::WebhookSignatureInvalid),
             IamError::WebhookReplayed => Problem::new(Code::WebhookReplayed),
+            IamError::ResetTokenInvalid => Problem::new(Code::ResetTokenInvalid),
             IamError::Internal => Problem::new(Code::Internal),
         }
     }
@@ -1005,6 +1051,20 @@ pub trait IamApi: Send + Sync {
         actor: &'a Actor,
         tenant_id: TenantId,
     ) -> BoxFuture<'a, Result<PostureView, IamError>>;
+    fn password_reset_request<'a>(
+        &'a self,
+        origin: &'a Origin,
+        request: PasswordResetRequest,
+    ) -> BoxFuture<'a, Result<(), IamError>>;
+    fn password_reset_confirm<'a>(
+        &'a self,
+        origin: &'a Origin,
+        request: PasswordResetConfirm,
+    ) -> BoxFuture<'a, Result<(), IamError>>;
+    fn notification_list<'a>(
+        &'a self,
+        actor: &'a Actor,
+    ) -> BoxFuture<'a, Result<Vec<NotificationView>, IamError>>;
     fn kyc_get<'a>(
         &'a self,
         actor: &'a Actor,

@@ -51,6 +51,7 @@ codes! {
     RateLimited => ("rate_limited", 429, "Too many requests"),
     // IAM.
     InvalidCredentials => ("invalid_credentials", 401, "Email or password is wrong"),
+    ResetTokenInvalid => ("reset_token_invalid", 400, "The reset link is invalid, used or expired"),
     MfaRequired => ("mfa_required", 401, "A TOTP code is required"),
     MfaEnrolmentRequired => ("mfa_enrolment_required", 403, "Your tenant requires MFA"),
     RoleTooHigh => ("role_too_high", 403, "You cannot grant a role above your own"),

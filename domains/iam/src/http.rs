@@ -7,10 +7,11 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ingot_contracts::iam::{
     Actor, AuditEventView, AuditVerifyReport, IamApi, KycDecisionRequest, KycSubmitRequest, KycView,
-    LoginRequest, MeView, MemberAddRequest, MemberUpdateRequest, MemberView, PasswordChangeRequest,
-    PlatformRolesRequest, PostureView, ProjectCreateRequest, ProjectView, RecoveryCodes, SessionCreated,
-    SessionView, SignupRequest, TenantCreateRequest, TenantUpdateRequest, TenantView, TokenCreateRequest,
-    TokenCreated, TokenView, TotpCodeRequest, TotpEnrolment, UserView,
+    LoginRequest, MeView, MemberAddRequest, MemberUpdateRequest, MemberView, NotificationView,
+    PasswordChangeRequest, PasswordResetConfirm, PasswordResetRequest, PlatformRolesRequest, PostureView,
+    ProjectCreateRequest, ProjectView, RecoveryCodes, SessionCreated, SessionView, SignupRequest,
+    TenantCreateRequest, TenantUpdateRequest, TenantView, TokenCreateRequest, TokenCreated, TokenView,
+    TotpCodeRequest, TotpEnrolment, UserView,
 };
 use ingot_kernel::http::{Json, Path, Query};
 use ingot_kernel::id::{ApiTokenId, ProjectId, SessionId, TenantId, UserId};
@@ -32,6 +33,9 @@ pub fn router(iam: Arc<dyn IamApi>) -> OpenApiRouter {
         .routes(routes!(login))
         .routes(routes!(logout))
         .routes(routes!(me_get))
+        .routes(routes!(password_reset_request))
+        .routes(routes!(password_reset_confirm))
+        .routes(routes!(notification_list))
         .routes(routes!(session_list))
         .routes(routes!(session_revoke))
         .routes(routes!(password_change))
@@ -112,6 +116,39 @@ async fn logout(State(iam): Iam, actor: Actor) -> Result<Response, Problem> {
         HeaderValue::from_static("ingot_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
     );
     Ok(response)
+}
+
+/// Ask for a password reset token by email; answers 202 whether or not the account exists.
+#[utoipa::path(post, path = "/v1/auth/password-reset", tag = "iam", operation_id = "password_reset_request",
+    request_body = PasswordResetRequest, responses((status = 202), (status = 422, body = ProblemBody)))]
+async fn password_reset_request(
+    State(iam): Iam,
+    actor: Actor,
+    Json(request): Json<PasswordResetRequest>,
+) -> Result<StatusCode, Problem> {
+    iam.password_reset_request(&actor.origin, request).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// Set a new password with a reset token; every session of the account ends.
+#[utoipa::path(post, path = "/v1/auth/password-reset/confirm", tag = "iam", operation_id = "password_reset_confirm",
+    request_body = PasswordResetConfirm,
+    responses((status = 204), (status = 400, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn password_reset_confirm(
+    State(iam): Iam,
+    actor: Actor,
+    Json(request): Json<PasswordResetConfirm>,
+) -> Result<StatusCode, Problem> {
+    iam.password_reset_confirm(&actor.origin, request).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Messages waiting in the platform outbox (platform admins): where the embedded default
+/// delivers password resets.
+#[utoipa::path(get, path = "/v1/admin/notifications", tag = "iam", operation_id = "notification_list",
+    responses((status = 200, body = Vec<NotificationView>), (status = 403, body = ProblemBody)))]
+async fn notification_list(State(iam): Iam, actor: Actor) -> Result<Json<Vec<NotificationView>>, Problem> {
+    Ok(Json(iam.notification_list(&actor).await?))
 }
 
 /// The caller: user, memberships, and the credential in use.

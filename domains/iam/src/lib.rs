@@ -22,5 +22,10 @@ pub const MIGRATIONS: MigrationSet = MigrationSet {
         Migration::portable(1, "accounts", include_str!("../migrations/0001_accounts.sql")),
         Migration::portable(2, "kyc", include_str!("../migrations/0002_kyc.sql")),
         Migration::portable(3, "mfa", include_str!("../migrations/0003_mfa.sql")),
+        Migration::portable(
+            4,
+            "password_reset",
+            include_str!("../migrations/0004_password_reset.sql"),
+        ),
     ],
 };

@@ -1048,3 +1048,120 @@ async fn posture_shows_mfa_coverage_tokens_kyc_and_failed_logins() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn password_reset_by_one_time_token_from_the_outbox() {
+    let app = spawn_app(Backend::Sqlite, |_| {}).await;
+    let email = "forgetful@example.com";
+    let created = app.client().signup(&signup_request(email)).await.unwrap();
+    let request = ingot_contracts::iam::PasswordResetRequest { email: email.into() };
+    app.client().password_reset_request(&request).await.unwrap();
+    // Unknown accounts get the same answer, and no message.
+    app.client()
+        .password_reset_request(&ingot_contracts::iam::PasswordResetRequest {
+            email: "ghost@example.com".into(),
+        })
+        .await
+        .unwrap();
+    let (mallory, _) = app.signed_up("mallory").await;
+    assert_eq!(
+        mallory.notification_list().await.unwrap_err().code(),
+        Some("forbidden")
+    );
+    let outbox = app.admin().notification_list().await.unwrap();
+    let message = outbox
+        .iter()
+        .find(|n| n.recipient == email)
+        .expect("a reset message for the account");
+    assert_eq!(
+        outbox
+            .iter()
+            .filter(|n| n.recipient == "ghost@example.com")
+            .count(),
+        0
+    );
+    let token = message
+        .body
+        .split_whitespace()
+        .find(|w| w.starts_with("ingot_rst_"))
+        .unwrap()
+        .to_string();
+    let sealed: Vec<String> = sqlx::query_scalar("SELECT body_sealed FROM iam_notifications")
+        .fetch_all(app.db.db.reader())
+        .await
+        .unwrap();
+    assert!(
+        sealed.iter().all(|b| !b.contains(&token)),
+        "message bodies are sealed at rest"
+    );
+
+    let confirm = |token: &str, password: &str| ingot_contracts::iam::PasswordResetConfirm {
+        token: token.into(),
+        new_password: password.into(),
+    };
+    assert_eq!(
+        app.client()
+            .password_reset_confirm(&confirm("ingot_rst_forged", "brand-new-passphrase-5"))
+            .await
+            .unwrap_err()
+            .code(),
+        Some("reset_token_invalid")
+    );
+    assert_eq!(
+        app.client()
+            .password_reset_confirm(&confirm(&token, "password1234"))
+            .await
+            .unwrap_err()
+            .code(),
+        Some("weak_password")
+    );
+    app.client()
+        .password_reset_confirm(&confirm(&token, "brand-new-passphrase-5"))
+        .await
+        .unwrap();
+    assert_eq!(
+        app.client()
+            .password_reset_confirm(&confirm(&token, "another-new-phrase-66"))
+            .await
+            .unwrap_err()
+            .code(),
+        Some("reset_token_invalid"),
+        "once only"
+    );
+    assert_eq!(
+        app.client()
+            .with_token(&created.session_token)
+            .me_get()
+            .await
+            .unwrap_err()
+            .code(),
+        Some("unauthenticated"),
+        "old sessions end"
+    );
+    app.client()
+        .login(&login_request(email, "brand-new-passphrase-5"))
+        .await
+        .unwrap();
+
+    // A token left unused for an hour expires.
+    app.client().password_reset_request(&request).await.unwrap();
+    let outbox = app.admin().notification_list().await.unwrap();
+    let newest = outbox.iter().find(|n| n.recipient == email).unwrap();
+    let late = newest
+        .body
+        .split_whitespace()
+        .find(|w| w.starts_with("ingot_rst_"))
+        .unwrap()
+        .to_string();
+    assert_ne!(late, token);
+    app.clock.advance(Duration::from_secs(3_601));
+    assert_eq!(
+        app.client()
+            .password_reset_confirm(&confirm(&late, "yet-another-phrase-77"))
+            .await
+            .unwrap_err()
+            .code(),
+        Some("reset_token_invalid")
+    );
+    app.stop().await;
+}

@@ -8,10 +8,11 @@ use std::time::Duration;
 
 use ingot_contracts::iam::{
     AuditEventView, AuditVerifyReport, KycDecisionRequest, KycSubmitRequest, KycView, LoginRequest, MeView,
-    MemberAddRequest, MemberUpdateRequest, MemberView, PasswordChangeRequest, PlatformRolesRequest,
-    PostureView, ProjectCreateRequest, ProjectView, RecoveryCodes, SessionCreated, SessionView,
-    SignupRequest, TenantCreateRequest, TenantUpdateRequest, TenantView, TokenCreateRequest, TokenCreated,
-    TokenView, TotpCodeRequest, TotpEnrolment, UserView,
+    MemberAddRequest, MemberUpdateRequest, MemberView, NotificationView, PasswordChangeRequest,
+    PasswordResetConfirm, PasswordResetRequest, PlatformRolesRequest, PostureView, ProjectCreateRequest,
+    ProjectView, RecoveryCodes, SessionCreated, SessionView, SignupRequest, TenantCreateRequest,
+    TenantUpdateRequest, TenantView, TokenCreateRequest, TokenCreated, TokenView, TotpCodeRequest,
+    TotpEnrolment, UserView,
 };
 use ingot_contracts::operations::{HealthReport, OwnershipRegistry};
 use ingot_kernel::id::{ApiTokenId, ProjectId, SessionId, TenantId, UserId};
@@ -142,15 +143,7 @@ impl Client {
     }
 
     pub async fn password_change(&self, request: &PasswordChangeRequest) -> Result<(), Error> {
-        let request = self
-            .http
-            .post(format!("{}/v1/me/password", self.base))
-            .json(request);
-        let response = self.send(request).await?;
-        if response.status().is_success() {
-            return Ok(());
-        }
-        Err(problem_of(response).await)
+        self.post_empty("/v1/me/password", request).await
     }
 
     pub async fn token_create(&self, request: &TokenCreateRequest) -> Result<TokenCreated, Error> {
@@ -279,17 +272,7 @@ impl Client {
     }
 
     pub async fn mfa_totp_disable(&self, request: &TotpCodeRequest) -> Result<(), Error> {
-        let response = self
-            .send(
-                self.http
-                    .post(format!("{}/v1/me/mfa/totp/disable", self.base))
-                    .json(request),
-            )
-            .await?;
-        if response.status().is_success() {
-            return Ok(());
-        }
-        Err(problem_of(response).await)
+        self.post_empty("/v1/me/mfa/totp/disable", request).await
     }
 
     pub async fn tenant_update(
@@ -303,6 +286,18 @@ impl Client {
 
     pub async fn posture_get(&self, tenant_id: TenantId) -> Result<PostureView, Error> {
         self.get(&format!("/v1/tenants/{tenant_id}/posture")).await
+    }
+
+    pub async fn password_reset_request(&self, request: &PasswordResetRequest) -> Result<(), Error> {
+        self.post_empty("/v1/auth/password-reset", request).await
+    }
+
+    pub async fn password_reset_confirm(&self, request: &PasswordResetConfirm) -> Result<(), Error> {
+        self.post_empty("/v1/auth/password-reset/confirm", request).await
+    }
+
+    pub async fn notification_list(&self) -> Result<Vec<NotificationView>, Error> {
+        self.get("/v1/admin/notifications").await
     }
 
     pub async fn kyc_get(&self, tenant_id: TenantId) -> Result<KycView, Error> {
@@ -364,6 +359,17 @@ impl Client {
             request = request.json(body);
         }
         decode(self.send(request).await?).await
+    }
+
+    /// A POST whose success has no body (202, 204).
+    async fn post_empty<B: Serialize + ?Sized>(&self, path: &str, body: &B) -> Result<(), Error> {
+        let response = self
+            .send(self.http.post(format!("{}{path}", self.base)).json(body))
+            .await?;
+        if response.status().is_success() {
+            return Ok(());
+        }
+        Err(problem_of(response).await)
     }
 
     /// A call whose success has no body (204).

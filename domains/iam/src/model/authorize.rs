@@ -7,7 +7,7 @@ use ingot_contracts::iam::{Action, Actor, Decision, DenyReason, PlatformRole, Re
 fn platform_grants(action: Action) -> &'static [PlatformRole] {
     use PlatformRole::*;
     match action {
-        Action::OwnershipRead | Action::PlatformRolesManage => &[PlatformAdmin],
+        Action::OwnershipRead | Action::PlatformRolesManage | Action::NotificationRead => &[PlatformAdmin],
         Action::AuditVerify => &[PlatformAdmin, Security],
         Action::TenantRead | Action::ProjectRead | Action::MemberRead => &[PlatformAdmin, Support, Security],
         Action::AuditRead | Action::PostureRead => &[PlatformAdmin, Security],
@@ -34,7 +34,8 @@ fn tenant_grants(action: Action) -> &'static [TenantRole] {
         | Action::KycDecide
         | Action::TenantCreate
         | Action::CredentialManage
-        | Action::PlatformRolesManage => &[],
+        | Action::PlatformRolesManage
+        | Action::NotificationRead => &[],
     }
 }
 
@@ -376,6 +377,18 @@ mod tests {
               platform security       nnnn-A-
               platform support        nnnn-A-
             PlatformRolesManage
+              anonymous               uuuuuuu
+              tenant owner            --nn---
+              tenant admin            --nn---
+              tenant member           --nn---
+              tenant viewer           --nn---
+              tenant billing          --nn---
+              platform platform_admin AAAAAAA
+              platform operator       nnnn---
+              platform finance        nnnn---
+              platform security       nnnn---
+              platform support        nnnn---
+            NotificationRead
               anonymous               uuuuuuu
               tenant owner            --nn---
               tenant admin            --nn---

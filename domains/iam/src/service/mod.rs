@@ -10,11 +10,12 @@ use ingot_contracts::BoxFuture;
 use ingot_contracts::iam::{
     Action, Actor, AuditEventView, AuditVerifyReport, AuthenticationError, Authenticator, Authorizer,
     CredentialRef, Decision, DenyReason, IamApi, IamError, KycDecisionRequest, KycSubmitRequest, KycView,
-    LoginRequest, MeView, MemberAddRequest, MemberUpdateRequest, MemberView, MembershipView, Origin,
-    PasswordChangeRequest, PlatformRole, PlatformRolesRequest, PostureView, PresentedCredential,
-    ProjectCreateRequest, ProjectView, RecoveryCodes, Resource, SessionCreated, SessionView, SignupRequest,
-    TenantCreateRequest, TenantRole, TenantUpdateRequest, TenantView, TokenCreateRequest, TokenCreated,
-    TokenView, TotpCodeRequest, TotpEnrolment, UserView,
+    LoginRequest, MeView, MemberAddRequest, MemberUpdateRequest, MemberView, MembershipView,
+    NotificationView, Origin, PasswordChangeRequest, PasswordResetConfirm, PasswordResetRequest,
+    PlatformRole, PlatformRolesRequest, PostureView, PresentedCredential, ProjectCreateRequest, ProjectView,
+    RecoveryCodes, Resource, SessionCreated, SessionView, SignupRequest, TenantCreateRequest, TenantRole,
+    TenantUpdateRequest, TenantView, TokenCreateRequest, TokenCreated, TokenView, TotpCodeRequest,
+    TotpEnrolment, UserView,
 };
 use ingot_kernel::cache::Cache;
 use ingot_kernel::crypto::SecretBox;
@@ -34,6 +35,7 @@ use crate::store::{self, SessionRow, TokenRow};
 
 mod kyc;
 mod mfa;
+mod reset;
 
 /// Tunables with production defaults.
 #[derive(Clone)]
@@ -1088,6 +1090,29 @@ impl IamService {
 }
 
 impl IamApi for IamService {
+    fn password_reset_request<'a>(
+        &'a self,
+        origin: &'a Origin,
+        request: PasswordResetRequest,
+    ) -> BoxFuture<'a, Result<(), IamError>> {
+        Box::pin(async move { Ok(self.password_reset_request_impl(origin, request).await?) })
+    }
+
+    fn password_reset_confirm<'a>(
+        &'a self,
+        origin: &'a Origin,
+        request: PasswordResetConfirm,
+    ) -> BoxFuture<'a, Result<(), IamError>> {
+        Box::pin(async move { Ok(self.password_reset_confirm_impl(origin, request).await?) })
+    }
+
+    fn notification_list<'a>(
+        &'a self,
+        actor: &'a Actor,
+    ) -> BoxFuture<'a, Result<Vec<NotificationView>, IamError>> {
+        Box::pin(async move { Ok(self.notification_list_impl(actor).await?) })
+    }
+
     fn posture_get<'a>(
         &'a self,
         actor: &'a Actor,

@@ -1,0 +1,212 @@
+//! Password reset by one-time token, and the notification outbox that carries it. Asking for a
+//! reset answers the same whether or not the account exists; a token lives an hour, works once,
+//! and using it ends every session of the account.
+
+use std::time::Duration;
+
+use ingot_contracts::iam::{
+    Action, Actor, IamError, NotificationView, Origin, PasswordResetConfirm, PasswordResetRequest, Resource,
+};
+use ingot_kernel::Timestamp;
+use ingot_kernel::db::Tx;
+use ingot_kernel::id::{UserId, new_ulid};
+use sqlx::Row;
+
+use super::{IamService, Outcome, invalid};
+use crate::audit::{AuditRecord, audit_append, audit_append_in_tx};
+use crate::model::{self, PasswordVerdict};
+use crate::secrets::{bearer_secret_hash, bearer_secret_new};
+use crate::store;
+
+const RESET_TTL: Duration = Duration::from_secs(3_600);
+/// Reset mails per account per hour: enough for a person, too few to spam them.
+const RESETS_PER_HOUR_MAX: i64 = 3;
+const RESET_PREFIX: &str = "ingot_rst_";
+const NOTIFICATIONS_LIST_MAX: i64 = 200;
+
+fn notification_context(id: &str) -> String {
+    format!("iam.notification:{id}")
+}
+
+impl IamService {
+    /// Queues a message for `recipient`. The embedded default's only channel is this outbox.
+    async fn notify_in_tx(
+        &self,
+        tx: &mut Tx,
+        recipient: &str,
+        subject: &str,
+        body: &str,
+        now: Timestamp,
+    ) -> Outcome<()> {
+        let id = format!("ntf_{}", new_ulid().to_string().to_lowercase());
+        let sealed = self
+            .secret_box
+            .seal(body.as_bytes(), &notification_context(&id))
+            .map_err(|_| IamError::Internal)?;
+        sqlx::query("INSERT INTO iam_notifications (id, recipient, subject, body_sealed, created_at_us) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&id)
+            .bind(recipient)
+            .bind(subject)
+            .bind(sealed)
+            .bind(now.as_micros())
+            .execute(&mut **tx)
+            .await?;
+        // The log says a message is waiting, never what it says.
+        tracing::info!(notification = %id, subject, "notification queued in the platform outbox");
+        Ok(())
+    }
+
+    pub(super) async fn password_reset_request_impl(
+        &self,
+        origin: &Origin,
+        request: PasswordResetRequest,
+    ) -> Outcome<()> {
+        let Ok(email) = model::email_normalize(&request.email) else {
+            return Err(invalid("email", "must look like name@example.com").into());
+        };
+        let now = self.clock.now();
+        let Some(user) = store::user_by_email(self.db.reader(), &email).await? else {
+            audit_append(
+                &self.db,
+                &AuditRecord::anonymous(origin, "iam.password_reset.request", "unknown_account"),
+                now,
+            )
+            .await?;
+            return Ok(());
+        };
+        let key = format!("iam:reset:{}", user.view.id);
+        if self
+            .cache
+            .counter_incr(&key, Duration::from_secs(3_600))
+            .await
+            .unwrap_or(0)
+            > RESETS_PER_HOUR_MAX
+        {
+            audit_append(
+                &self.db,
+                &AuditRecord::anonymous(origin, "iam.password_reset.request", "throttled")
+                    .target(user.view.id),
+                now,
+            )
+            .await?;
+            return Ok(());
+        }
+        let (token, hash) = bearer_secret_new(RESET_PREFIX);
+        let mut tx = self.db.begin().await?;
+        sqlx::query("INSERT INTO iam_password_resets (id, user_id, token_hash, created_at_us, expires_at_us) VALUES ($1, $2, $3, $4, $5)")
+            .bind(format!("rst_{}", new_ulid().to_string().to_lowercase()))
+            .bind(user.view.id.to_string())
+            .bind(&hash)
+            .bind(now.as_micros())
+            .bind(now.plus(RESET_TTL).as_micros())
+            .execute(&mut *tx)
+            .await?;
+        let body = format!(
+            "Someone asked to reset the password of {email}. If it was you, send this token to \
+             POST /v1/auth/password-reset/confirm within an hour:\n\n{token}\n\nIf it was not you, ignore this message."
+        );
+        self.notify_in_tx(&mut tx, &email, "Reset your Ingot password", &body, now)
+            .await?;
+        audit_append_in_tx(
+            &mut tx,
+            &AuditRecord::anonymous(origin, "iam.password_reset.request", "success").target(user.view.id),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub(super) async fn password_reset_confirm_impl(
+        &self,
+        origin: &Origin,
+        request: PasswordResetConfirm,
+    ) -> Outcome<()> {
+        let now = self.clock.now();
+        let hash = bearer_secret_hash(request.token.trim());
+        let row = sqlx::query("SELECT id, user_id FROM iam_password_resets WHERE token_hash = $1 AND used_at_us IS NULL AND expires_at_us > $2")
+            .bind(&hash)
+            .bind(now.as_micros())
+            .fetch_optional(self.db.reader())
+            .await?;
+        let Some(row) = row else {
+            audit_append(
+                &self.db,
+                &AuditRecord::anonymous(origin, "iam.password_reset.confirm", "failure"),
+                now,
+            )
+            .await?;
+            return Err(IamError::ResetTokenInvalid.into());
+        };
+        let reset_id: String = row.try_get("id")?;
+        let user_id: UserId = row
+            .try_get::<String, _>("user_id")?
+            .parse()
+            .map_err(|_| IamError::Internal)?;
+        let user = store::user_by_id(self.db.reader(), user_id)
+            .await?
+            .ok_or(IamError::ResetTokenInvalid)?;
+        if let PasswordVerdict::Refused(why) = model::password_check(&request.new_password, &user.view.email)
+        {
+            return Err(IamError::WeakPassword(format!("new password {why}")).into());
+        }
+        let password_hash = self.hasher.hash(&request.new_password).await?;
+        let mut tx = self.db.begin().await?;
+        // Invariant: a token works once, even when two confirmations race (the update decides).
+        let used = sqlx::query(
+            "UPDATE iam_password_resets SET used_at_us = $1 WHERE id = $2 AND used_at_us IS NULL",
+        )
+        .bind(now.as_micros())
+        .bind(&reset_id)
+        .execute(&mut *tx)
+        .await?;
+        if used.rows_affected() != 1 {
+            return Err(IamError::ResetTokenInvalid.into());
+        }
+        store::user_password_update_in_tx(&mut tx, user_id, &password_hash, now).await?;
+        let revoked = store::sessions_revoke_all_in_tx(&mut tx, user_id, None, now).await?;
+        let record = AuditRecord::anonymous(origin, "iam.password_reset.confirm", "success")
+            .target(user_id)
+            .details(serde_json::json!({ "sessions_revoked": revoked }));
+        audit_append_in_tx(&mut tx, &record, now).await?;
+        tx.commit().await?;
+        let _ = self
+            .cache
+            .delete(&format!("iam:login:account:{}", user.view.email))
+            .await;
+        Ok(())
+    }
+
+    pub(super) async fn notification_list_impl(&self, actor: &Actor) -> Outcome<Vec<NotificationView>> {
+        self.authorize(actor, Action::NotificationRead, Resource::Platform)?;
+        let rows = sqlx::query(
+            "SELECT id, recipient, subject, body_sealed, created_at_us FROM iam_notifications ORDER BY id DESC LIMIT $1",
+        )
+        .bind(NOTIFICATIONS_LIST_MAX)
+        .fetch_all(self.db.reader())
+        .await?;
+        let mut notifications = Vec::with_capacity(rows.len());
+        for row in rows {
+            let id: String = row.try_get("id")?;
+            let sealed: String = row.try_get("body_sealed")?;
+            let body = self
+                .secret_box
+                .open(&sealed, &notification_context(&id))
+                .map_err(|_| IamError::Internal)?;
+            notifications.push(NotificationView {
+                recipient: row.try_get("recipient")?,
+                subject: row.try_get("subject")?,
+                body: String::from_utf8_lossy(&body).into_owned(),
+                created_at: Timestamp::from_micros(row.try_get("created_at_us")?),
+                id,
+            });
+        }
+        audit_append(
+            &self.db,
+            &AuditRecord::by(actor, "iam.notification.read", "success"),
+            self.clock.now(),
+        )
+        .await?;
+        Ok(notifications)
+    }
+}
