@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use serde::Deserialize;
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Default, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     pub server: Option<String>,
@@ -51,4 +51,25 @@ pub fn settings_resolve(server_flag: Option<&str>) -> anyhow::Result<Settings> {
         .unwrap_or_else(|| ingot_sdk::SERVER_DEFAULT.to_string());
     let token = env("INGOT_TOKEN").or(file.token);
     Ok(Settings { server, token })
+}
+
+/// Keeps `server` and a session `token` in the config file, readable by its owner only.
+pub fn login_save(server: &str, token: &str) -> anyhow::Result<PathBuf> {
+    let path = config_path().context("no home directory to keep the config in")?;
+    let mut file = config_file_read()?;
+    file.server = Some(server.to_string());
+    file.token = Some(token.to_string());
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let text = toml::to_string(&file).context("cannot write the config")?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut handle = options
+        .open(&path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    std::io::Write::write_all(&mut handle, text.as_bytes())?;
+    Ok(path)
 }

@@ -1,14 +1,14 @@
 //! `ingot`, the command-line interface: `ingot <noun> <verb>`, talking HTTP through `ingot-sdk`.
 //! Server from `--server`, `INGOT_SERVER` or the config file; token from `INGOT_TOKEN` or the
-//! config file (`~/.config/ingot/config.toml`).
+//! config file (`~/.config/ingot/config.toml`), which `ingot login` writes.
 
+mod commands;
 mod config;
 mod output;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use ingot_sdk::Client;
+use clap::{Parser, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -24,7 +24,7 @@ struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Table)]
     output: OutputFormat,
     #[command(subcommand)]
-    command: Command,
+    command: commands::Command,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -33,58 +33,14 @@ pub enum OutputFormat {
     Json,
 }
 
-#[derive(Debug, Subcommand)]
-enum Command {
-    /// Show whether the server is alive and ready (database, cache).
-    Health,
-    /// Platform administration.
-    Admin {
-        #[command(subcommand)]
-        command: AdminCommand,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-enum AdminCommand {
-    /// Who owns which bounded context (OWNERS.toml as the server serves it).
-    Ownership,
-}
-
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli).await {
+    match commands::run(cli.server.as_deref(), cli.output, cli.command).await {
         Ok(code) => code,
         Err(err) => {
             eprintln!("ingot: {err}");
             ExitCode::FAILURE
-        }
-    }
-}
-
-async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let settings = config::settings_resolve(cli.server.as_deref())?;
-    let mut client = Client::new(&settings.server)?;
-    if let Some(token) = settings.token {
-        client = client.with_token(token);
-    }
-    match cli.command {
-        Command::Health => {
-            let health = client.health_get().await?;
-            let readiness = client.readiness_get().await?;
-            output::health_print(cli.output, &health, &readiness)?;
-            Ok(if readiness.status == "ok" {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            })
-        }
-        Command::Admin {
-            command: AdminCommand::Ownership,
-        } => {
-            let registry = client.ownership_get().await?;
-            output::ownership_print(cli.output, &registry)?;
-            Ok(ExitCode::SUCCESS)
         }
     }
 }

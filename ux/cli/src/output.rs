@@ -29,6 +29,36 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
+/// JSON as is, or a table built by `rows` (an optional title line, the header, the rows).
+pub fn emit<T: Serialize>(
+    format: OutputFormat,
+    value: &T,
+    rows: impl FnOnce() -> (String, Vec<&'static str>, Vec<Vec<String>>),
+) -> anyhow::Result<()> {
+    if format == OutputFormat::Json {
+        return json_print(value);
+    }
+    let (title, header, rows) = rows();
+    if !title.is_empty() {
+        println!("{title}");
+    }
+    println!("{}", table(&header, &rows));
+    Ok(())
+}
+
+/// JSON as is, or one short line.
+pub fn json_or_id<T: Serialize>(
+    format: OutputFormat,
+    value: &T,
+    line: impl FnOnce(&T) -> String,
+) -> anyhow::Result<()> {
+    if format == OutputFormat::Json {
+        return json_print(value);
+    }
+    println!("{}", line(value));
+    Ok(())
+}
+
 fn json_print<T: Serialize>(value: &T) -> anyhow::Result<()> {
     println!("{}", serde_json::to_string_pretty(value)?);
     Ok(())

@@ -139,3 +139,171 @@ async fn token_comes_from_the_environment_or_the_config_file() {
             .any(|c| c["name"] == "IAM")
     );
 }
+
+/// Runs `ingot` with `stdin` fed in, returning stdout (and failing on a non-zero exit).
+async fn ingot_with_stdin(home: &Path, args: &[&str], stdin: &str) -> String {
+    let mut command = ingot(home, args);
+    command
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let input = stdin.to_string();
+    let output = tokio::task::spawn_blocking(move || {
+        let mut child = command.spawn().unwrap();
+        std::io::Write::write_all(child.stdin.as_mut().unwrap(), input.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    stdout(&output)
+}
+
+#[tokio::test]
+async fn a_tenant_journey_through_the_cli() {
+    let (url, admin_token, _db) = server().await;
+    let home = home();
+    let admin = ingot_sdk::Client::new(&url).unwrap().with_token(&admin_token);
+    let signup = ingot_sdk::ingot_contracts::iam::SignupRequest {
+        email: "cli@example.com".into(),
+        password: "tuba-cellar-orbit-42".into(),
+        display_name: "Cli User".into(),
+        tenant_name: "Cli Tenant".into(),
+    };
+    let created = ingot_sdk::Client::new(&url)
+        .unwrap()
+        .signup(&signup)
+        .await
+        .unwrap();
+    let tenant = created.tenant.unwrap().id.to_string();
+
+    ingot_with_stdin(
+        &home,
+        &[
+            "login",
+            "--server",
+            &url,
+            "--email",
+            "cli@example.com",
+            "--password-stdin",
+        ],
+        "tuba-cellar-orbit-42\n",
+    )
+    .await;
+    let saved = std::fs::read_to_string(home.join(".config/ingot/config.toml")).unwrap();
+    assert!(
+        saved.contains("token = \"ingot_ses_") && saved.contains(&url),
+        "{saved}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(home.join(".config/ingot/config.toml"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "the token file is private");
+    }
+
+    let whoami = stdout(&run(ingot(&home, &["whoami"])).await);
+    assert!(
+        whoami.starts_with("Cli User <cli@example.com>") && whoami.contains("owner"),
+        "{whoami}"
+    );
+    let project = stdout(
+        &run(ingot(
+            &home,
+            &["projects", "create", "--tenant", &tenant, "training"],
+        ))
+        .await,
+    );
+    assert!(project.trim().starts_with("prj_"), "{project}");
+    let projects = stdout(&run(ingot(&home, &["projects", "list", "--tenant", &tenant])).await);
+    assert!(
+        projects.contains("training") && projects.contains("default"),
+        "{projects}"
+    );
+    let secret = stdout(
+        &run(ingot(
+            &home,
+            &[
+                "tokens", "create", "--name", "ci", "--tenant", &tenant, "--role", "viewer",
+            ],
+        ))
+        .await,
+    );
+    assert!(
+        secret.trim().starts_with("ingot_pat_"),
+        "only the secret on stdout: {secret}"
+    );
+    let tokens: serde_json::Value = serde_json::from_str(&stdout(
+        &run(ingot(&home, &["--output", "json", "tokens", "list"])).await,
+    ))
+    .unwrap();
+    assert_eq!(tokens[0]["name"], "ci");
+
+    let submitted = stdout(&run(ingot(&home, &["kyc", "submit", "--tenant", &tenant])).await);
+    assert_eq!(submitted.trim(), "submitted");
+    let refused = run(ingot(
+        &home,
+        &[
+            "admin",
+            "kyc",
+            "decide",
+            &tenant,
+            "--decision",
+            "verify",
+            "--level",
+            "basic",
+            "--reason",
+            "ok",
+        ],
+    ))
+    .await;
+    assert!(!refused.status.success() && String::from_utf8_lossy(&refused.stderr).contains("forbidden"));
+
+    // A reviewer with the security role decides.
+    let reviewer = ingot_sdk::ingot_contracts::iam::SignupRequest {
+        email: "rev@example.com".into(),
+        tenant_name: "Ops".into(),
+        ..signup
+    };
+    let reviewer = ingot_sdk::Client::new(&url)
+        .unwrap()
+        .signup(&reviewer)
+        .await
+        .unwrap();
+    let roles = ingot_sdk::ingot_contracts::iam::PlatformRolesRequest {
+        platform_roles: vec![ingot_sdk::ingot_contracts::iam::PlatformRole::Security],
+    };
+    admin.platform_roles_set(reviewer.user.id, &roles).await.unwrap();
+    let mut decide = ingot(
+        &home,
+        &[
+            "admin",
+            "kyc",
+            "decide",
+            &tenant,
+            "--decision",
+            "verify",
+            "--level",
+            "basic",
+            "--reason",
+            "documents checked",
+        ],
+    );
+    decide.env("INGOT_TOKEN", &reviewer.session_token);
+    assert_eq!(stdout(&run(decide).await).trim(), "verified basic");
+    assert_eq!(
+        stdout(&run(ingot(&home, &["kyc", "status", "--tenant", &tenant])).await).trim(),
+        "verified basic"
+    );
+
+    let mut verify = ingot(&home, &["audit", "verify"]);
+    verify.env("INGOT_TOKEN", &admin_token);
+    assert!(stdout(&run(verify).await).starts_with("ok: "));
+    let audit = stdout(&run(ingot(&home, &["audit", "list", "--tenant", &tenant])).await);
+    assert!(
+        audit.contains("iam.kyc.decide") && audit.contains("iam.project.create"),
+        "{audit}"
+    );
+}

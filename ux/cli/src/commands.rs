@@ -1,0 +1,537 @@
+//! Every `ingot <noun> <verb>`: parse, call the SDK, print. No business rules live here.
+
+use std::io::{BufRead as _, IsTerminal as _};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Subcommand, ValueEnum};
+use ingot_kernel::id::{ApiTokenId, TenantId, UserId};
+use ingot_sdk::Client;
+use ingot_sdk::ingot_contracts::iam::{
+    KycDecision, KycDecisionRequest, KycLevel, KycSubmitRequest, LoginRequest, MemberAddRequest,
+    MemberUpdateRequest, ProjectCreateRequest, TenantCreateRequest, TenantRole, TokenCreateRequest,
+};
+
+use crate::OutputFormat;
+use crate::config;
+use crate::output::{self, emit};
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show whether the server is alive and ready (database, cache).
+    Health,
+    /// Log in and keep the session token in the config file.
+    Login {
+        #[arg(long)]
+        email: String,
+        /// Read the password from standard input instead of prompting.
+        #[arg(long)]
+        password_stdin: bool,
+        /// TOTP code or recovery code, when MFA is on.
+        #[arg(long)]
+        totp: Option<String>,
+    },
+    /// Who the current credential acts as.
+    Whoami,
+    /// API tokens: create, list, revoke.
+    Tokens {
+        #[command(subcommand)]
+        command: TokensCommand,
+    },
+    /// Tenants you belong to.
+    Tenants {
+        #[command(subcommand)]
+        command: TenantsCommand,
+    },
+    /// Projects of a tenant.
+    Projects {
+        #[command(subcommand)]
+        command: ProjectsCommand,
+    },
+    /// Members of a tenant.
+    Members {
+        #[command(subcommand)]
+        command: MembersCommand,
+    },
+    /// Your tenant's verification.
+    Kyc {
+        #[command(subcommand)]
+        command: KycCommand,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Platform administration.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Owner,
+    Admin,
+    Member,
+    Viewer,
+    Billing,
+}
+
+impl From<RoleArg> for TenantRole {
+    fn from(role: RoleArg) -> TenantRole {
+        match role {
+            RoleArg::Owner => TenantRole::Owner,
+            RoleArg::Admin => TenantRole::Admin,
+            RoleArg::Member => TenantRole::Member,
+            RoleArg::Viewer => TenantRole::Viewer,
+            RoleArg::Billing => TenantRole::Billing,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokensCommand {
+    /// Create a token; its secret is printed once.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        tenant: TenantId,
+        #[arg(long)]
+        project: Option<ingot_kernel::id::ProjectId>,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        #[arg(long, default_value_t = 90)]
+        expires_in_days: u32,
+    },
+    List,
+    Revoke {
+        id: ApiTokenId,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TenantsCommand {
+    List,
+    Create { name: String },
+    Get { id: TenantId },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProjectsCommand {
+    List {
+        #[arg(long)]
+        tenant: TenantId,
+    },
+    Create {
+        #[arg(long)]
+        tenant: TenantId,
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MembersCommand {
+    List {
+        #[arg(long)]
+        tenant: TenantId,
+    },
+    Add {
+        #[arg(long)]
+        tenant: TenantId,
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+    Update {
+        #[arg(long)]
+        tenant: TenantId,
+        user: UserId,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+    Remove {
+        #[arg(long)]
+        tenant: TenantId,
+        user: UserId,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KycCommand {
+    /// Submit the tenant for verification (owners).
+    Submit {
+        #[arg(long)]
+        tenant: TenantId,
+        /// The provider's case reference, if verification runs at a provider.
+        #[arg(long)]
+        provider_ref: Option<String>,
+    },
+    Status {
+        #[arg(long)]
+        tenant: TenantId,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    List {
+        /// One tenant's events; without it, all (security roles).
+        #[arg(long)]
+        tenant: Option<TenantId>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Check the audit hash chain.
+    Verify,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Who owns which bounded context (OWNERS.toml as the server serves it).
+    Ownership,
+    /// KYC decisions (security, support).
+    Kyc {
+        #[command(subcommand)]
+        command: AdminKycCommand,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DecisionArg {
+    Verify,
+    Reject,
+    Revoke,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LevelArg {
+    Basic,
+    Full,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminKycCommand {
+    Decide {
+        tenant: TenantId,
+        #[arg(long, value_enum)]
+        decision: DecisionArg,
+        #[arg(long, value_enum)]
+        level: Option<LevelArg>,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+fn password_read(from_stdin: bool) -> anyhow::Result<String> {
+    if from_stdin || !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("cannot read the password from stdin")?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_string());
+    }
+    rpassword::prompt_password("Password: ").context("cannot read the password")
+}
+
+pub async fn run(server: Option<&str>, format: OutputFormat, command: Command) -> anyhow::Result<ExitCode> {
+    let settings = config::settings_resolve(server)?;
+    let mut client = Client::new(&settings.server)?;
+    if let Some(token) = &settings.token {
+        client = client.with_token(token);
+    }
+    match command {
+        Command::Health => {
+            let health = client.health_get().await?;
+            let readiness = client.readiness_get().await?;
+            output::health_print(format, &health, &readiness)?;
+            return Ok(if readiness.status == "ok" {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            });
+        }
+        Command::Login {
+            email,
+            password_stdin,
+            totp,
+        } => {
+            let password = password_read(password_stdin)?;
+            let session = client
+                .login(&LoginRequest {
+                    email,
+                    password,
+                    totp_code: totp,
+                })
+                .await?;
+            let path = config::login_save(&settings.server, &session.session_token)?;
+            eprintln!(
+                "logged in as {}; session kept in {}",
+                session.user.email,
+                path.display()
+            );
+        }
+        Command::Whoami => {
+            let me = client.me_get().await?;
+            emit(format, &me, || {
+                let rows = me
+                    .memberships
+                    .iter()
+                    .map(|m| {
+                        vec![
+                            m.tenant_id.to_string(),
+                            m.tenant_name.clone(),
+                            m.role.as_str().into(),
+                        ]
+                    })
+                    .collect();
+                (
+                    format!("{} <{}>", me.user.display_name, me.user.email),
+                    vec!["TENANT", "NAME", "ROLE"],
+                    rows,
+                )
+            })?;
+        }
+        Command::Tokens { command } => match command {
+            TokensCommand::Create {
+                name,
+                tenant,
+                project,
+                role,
+                expires_in_days,
+            } => {
+                let request = TokenCreateRequest {
+                    name,
+                    tenant_id: tenant,
+                    project_id: project,
+                    role: role.into(),
+                    expires_in_days: Some(expires_in_days),
+                };
+                let created = client.token_create(&request).await?;
+                if format == OutputFormat::Json {
+                    println!("{}", serde_json::to_string_pretty(&created)?);
+                } else {
+                    eprintln!(
+                        "token {} created; its secret is shown this once:",
+                        created.view.id
+                    );
+                    println!("{}", created.token);
+                }
+            }
+            TokensCommand::List => {
+                let tokens = client.token_list().await?;
+                emit(format, &tokens, || {
+                    let rows = tokens
+                        .iter()
+                        .map(|t| {
+                            let state = if t.revoked_at.is_some() {
+                                "revoked"
+                            } else {
+                                "active"
+                            };
+                            vec![
+                                t.id.to_string(),
+                                t.name.clone(),
+                                t.role.as_str().into(),
+                                t.expires_at.to_string(),
+                                state.into(),
+                            ]
+                        })
+                        .collect();
+                    (
+                        String::new(),
+                        vec!["ID", "NAME", "ROLE", "EXPIRES", "STATE"],
+                        rows,
+                    )
+                })?;
+            }
+            TokensCommand::Revoke { id } => {
+                client.token_revoke(id).await?;
+                eprintln!("token {id} revoked");
+            }
+        },
+        Command::Tenants { command } => match command {
+            TenantsCommand::List => {
+                let tenants = client.tenant_list().await?;
+                emit(format, &tenants, || {
+                    let rows = tenants
+                        .iter()
+                        .map(|t| {
+                            vec![
+                                t.id.to_string(),
+                                t.name.clone(),
+                                t.role.map_or("", |r| r.as_str()).into(),
+                            ]
+                        })
+                        .collect();
+                    (String::new(), vec!["ID", "NAME", "ROLE"], rows)
+                })?;
+            }
+            TenantsCommand::Create { name } => output::json_or_id(
+                format,
+                &client.tenant_create(&TenantCreateRequest { name }).await?,
+                |t| t.id.to_string(),
+            )?,
+            TenantsCommand::Get { id } => output::json_or_id(format, &client.tenant_get(id).await?, |t| {
+                format!("{} {}", t.id, t.name)
+            })?,
+        },
+        Command::Projects { command } => match command {
+            ProjectsCommand::List { tenant } => {
+                let projects = client.project_list(tenant).await?;
+                emit(format, &projects, || {
+                    (
+                        String::new(),
+                        vec!["ID", "NAME"],
+                        projects
+                            .iter()
+                            .map(|p| vec![p.id.to_string(), p.name.clone()])
+                            .collect(),
+                    )
+                })?;
+            }
+            ProjectsCommand::Create { tenant, name } => output::json_or_id(
+                format,
+                &client
+                    .project_create(tenant, &ProjectCreateRequest { name })
+                    .await?,
+                |p| p.id.to_string(),
+            )?,
+        },
+        Command::Members { command } => match command {
+            MembersCommand::List { tenant } => {
+                let members = client.member_list(tenant).await?;
+                emit(format, &members, || {
+                    let rows = members
+                        .iter()
+                        .map(|m| vec![m.user_id.to_string(), m.email.clone(), m.role.as_str().into()])
+                        .collect();
+                    (String::new(), vec!["USER", "EMAIL", "ROLE"], rows)
+                })?;
+            }
+            MembersCommand::Add { tenant, email, role } => output::json_or_id(
+                format,
+                &client
+                    .member_add(
+                        tenant,
+                        &MemberAddRequest {
+                            email,
+                            role: role.into(),
+                        },
+                    )
+                    .await?,
+                |m| m.user_id.to_string(),
+            )?,
+            MembersCommand::Update { tenant, user, role } => output::json_or_id(
+                format,
+                &client
+                    .member_update(tenant, user, &MemberUpdateRequest { role: role.into() })
+                    .await?,
+                |m| format!("{} {}", m.user_id, m.role.as_str()),
+            )?,
+            MembersCommand::Remove { tenant, user } => {
+                client.member_remove(tenant, user).await?;
+                eprintln!("{user} removed from {tenant}");
+            }
+        },
+        Command::Kyc { command } => match command {
+            KycCommand::Submit { tenant, provider_ref } => {
+                let kyc = client
+                    .kyc_submit(
+                        tenant,
+                        &KycSubmitRequest {
+                            provider_ref,
+                            personal_data: None,
+                        },
+                    )
+                    .await?;
+                output::json_or_id(format, &kyc, |k| format!("{:?}", k.state).to_lowercase())?
+            }
+            KycCommand::Status { tenant } => {
+                output::json_or_id(format, &client.kyc_get(tenant).await?, |k| {
+                    format!("{:?} {:?}", k.state, k.level).to_lowercase()
+                })?
+            }
+        },
+        Command::Audit { command } => match command {
+            AuditCommand::List { tenant, limit } => {
+                let page = client.audit_list(tenant, Some(limit), None).await?;
+                emit(format, &page, || {
+                    let rows = page
+                        .items
+                        .iter()
+                        .map(|e| {
+                            vec![
+                                e.position.to_string(),
+                                e.at.to_string(),
+                                e.action.clone(),
+                                e.outcome.clone(),
+                                e.credential.clone().unwrap_or_default(),
+                            ]
+                        })
+                        .collect();
+                    (
+                        String::new(),
+                        vec!["#", "AT", "ACTION", "OUTCOME", "CREDENTIAL"],
+                        rows,
+                    )
+                })?;
+            }
+            AuditCommand::Verify => {
+                let report = client.audit_verify().await?;
+                output::json_or_id(format, &report, |r| match &r.first_break {
+                    None => format!("ok: {} records chain correctly", r.records_checked),
+                    Some(b) => format!("BROKEN at record {}: {}", b.position, b.reason),
+                })?;
+                return Ok(if report.ok {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                });
+            }
+        },
+        Command::Admin { command } => match command {
+            AdminCommand::Ownership => {
+                let registry = client.ownership_get().await?;
+                output::ownership_print(format, &registry)?;
+            }
+            AdminCommand::Kyc {
+                command:
+                    AdminKycCommand::Decide {
+                        tenant,
+                        decision,
+                        level,
+                        reason,
+                    },
+            } => {
+                let decision = match decision {
+                    DecisionArg::Verify => KycDecision::Verify,
+                    DecisionArg::Reject => KycDecision::Reject,
+                    DecisionArg::Revoke => KycDecision::Revoke,
+                };
+                let level = level.map(|l| match l {
+                    LevelArg::Basic => KycLevel::Basic,
+                    LevelArg::Full => KycLevel::Full,
+                });
+                let kyc = client
+                    .kyc_decide(
+                        tenant,
+                        &KycDecisionRequest {
+                            decision,
+                            level,
+                            reason,
+                        },
+                    )
+                    .await?;
+                output::json_or_id(format, &kyc, |k| {
+                    format!("{:?} {:?}", k.state, k.level).to_lowercase()
+                })?
+            }
+        },
+    }
+    Ok(ExitCode::SUCCESS)
+}
