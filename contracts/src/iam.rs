@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ingot_kernel::id::{ApiTokenId, ProjectId, SessionId, TenantId, UserId};
+use ingot_kernel::id::{ApiTokenId, InvitationId, ProjectId, SessionId, TenantId, UserId};
 use ingot_kernel::problem::{Code, Problem};
 use serde::{Deserialize, Serialize};
 
@@ -685,6 +685,26 @@ impl std::fmt::Debug for PasswordChangeRequest {
     }
 }
 
+/// `POST /v1/tenants/{tenant_id}/invitations`: invites someone without an account yet. Signing
+/// up with that email joins the tenant with the role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InvitationCreateRequest {
+    pub email: String,
+    pub role: TenantRole,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct InvitationView {
+    pub id: InvitationId,
+    pub tenant_id: TenantId,
+    pub email: String,
+    pub role: TenantRole,
+    pub invited_by: UserId,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
 /// One audit record as served.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AuditEventView {
@@ -1065,6 +1085,23 @@ pub trait IamApi: Send + Sync {
         &'a self,
         actor: &'a Actor,
     ) -> BoxFuture<'a, Result<Vec<NotificationView>, IamError>>;
+    fn invitation_create<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+        request: InvitationCreateRequest,
+    ) -> BoxFuture<'a, Result<InvitationView, IamError>>;
+    fn invitation_list<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+    ) -> BoxFuture<'a, Result<Vec<InvitationView>, IamError>>;
+    fn invitation_revoke<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+        invitation_id: InvitationId,
+    ) -> BoxFuture<'a, Result<(), IamError>>;
     fn kyc_get<'a>(
         &'a self,
         actor: &'a Actor,

@@ -142,6 +142,7 @@ define_id!(TransactionId, "txn", "ledger transaction");
 define_id!(EventId, "evt", "event");
 define_id!(RequestId, "req", "request");
 define_id!(IncidentId, "inc", "incident");
+define_id!(InvitationId, "inv", "invitation");
 
 #[cfg(test)]
 mod tests {

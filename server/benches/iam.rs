@@ -49,7 +49,17 @@ where
 #[tokio::main]
 async fn main() {
     let real = std::env::args().any(|a| a == "--bench");
-    let run = if real { Run { seconds: 10.0, clients: 16 } } else { Run { seconds: 0.2, clients: 2 } };
+    let run = if real {
+        Run {
+            seconds: 10.0,
+            clients: 16,
+        }
+    } else {
+        Run {
+            seconds: 0.2,
+            clients: 2,
+        }
+    };
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
 
     // Baseline 1: raw argon2id hashing with the same parameters and pool as IAM uses.
@@ -69,7 +79,10 @@ async fn main() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let hello_url = format!("http://{}/", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, hello).await.unwrap() });
-    let http = reqwest::Client::builder().pool_max_idle_per_host(64).build().unwrap();
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .build()
+        .unwrap();
     let hello_rps = {
         let (http, url) = (http.clone(), hello_url.clone());
         count_for(&run, run.clients, None, move || {
@@ -81,7 +94,10 @@ async fn main() {
 
     // Ingot on the embedded default (SQLite), rate limiting off for a single-source load.
     let data_dir = std::env::temp_dir().join(format!("ingot-bench-{}", ingot_kernel::id::new_ulid()));
-    let mut config = Config { data_dir: data_dir.clone(), ..Config::default() };
+    let mut config = Config {
+        data_dir: data_dir.clone(),
+        ..Config::default()
+    };
     config.http.rate_limit_per_s = 0;
     config.log_level = "error".into();
     let app = app_build(config, Seams::default()).await.unwrap();
@@ -92,7 +108,12 @@ async fn main() {
     let mut users = Vec::new();
     for i in 0..run.clients {
         let email = format!("bench{i}@example.com");
-        let request = SignupRequest { email: email.clone(), password: "tuba-cellar-orbit-42".into(), display_name: "b".into(), tenant_name: "b".into() };
+        let request = SignupRequest {
+            email: email.clone(),
+            password: "tuba-cellar-orbit-42".into(),
+            display_name: "b".into(),
+            tenant_name: "b".into(),
+        };
         let created = client.signup(&request).await.unwrap();
         users.push((email, created));
     }
@@ -121,8 +142,13 @@ async fn main() {
             count_for(&run, run.clients, None, move || {
                 let (client, emails, next) = (client.clone(), emails.clone(), next.clone());
                 async move {
-                    let email = emails[(next.fetch_add(1, Ordering::Relaxed) as usize) % emails.len()].clone();
-                    let request = LoginRequest { email, password: "tuba-cellar-orbit-42".into(), totp_code: None };
+                    let email =
+                        emails[(next.fetch_add(1, Ordering::Relaxed) as usize) % emails.len()].clone();
+                    let request = LoginRequest {
+                        email,
+                        password: "tuba-cellar-orbit-42".into(),
+                        totp_code: None,
+                    };
                     client.login(&request).await.is_ok()
                 }
             })
@@ -132,18 +158,37 @@ async fn main() {
     // ... while token-authenticated reads run.
     let reads = {
         let reader = client.clone().with_token(&token);
-        count_for(&Run { seconds: run.seconds, clients: run.clients }, run.clients, None, move || {
-            let reader = reader.clone();
-            async move { reader.me_get().await.is_ok() }
-        })
+        count_for(
+            &Run {
+                seconds: run.seconds,
+                clients: run.clients,
+            },
+            run.clients,
+            None,
+            move || {
+                let reader = reader.clone();
+                async move { reader.me_get().await.is_ok() }
+            },
+        )
         .await
     };
     let logins = storm.await.unwrap();
     let _ = std::fs::remove_dir_all(&data_dir);
 
-    println!("iam benchmark ({} s per phase, {} clients, {cores} cores)", run.seconds, run.clients);
-    println!("  argon2id m={ARGON2_MEMORY_KIB} KiB t={ARGON2_PASSES} p={ARGON2_LANES}: {hashes:.1} verifications/s (raw)");
-    println!("  logins through HTTP, during token reads:   {logins:.1} logins/s   ratio {:.2} (target >= 0.8)", logins / hashes);
+    println!(
+        "iam benchmark ({} s per phase, {} clients, {cores} cores)",
+        run.seconds, run.clients
+    );
+    println!(
+        "  argon2id m={ARGON2_MEMORY_KIB} KiB t={ARGON2_PASSES} p={ARGON2_LANES}: {hashes:.1} verifications/s (raw)"
+    );
+    println!(
+        "  logins through HTTP, during token reads:   {logins:.1} logins/s   ratio {:.2} (target >= 0.8)",
+        logins / hashes
+    );
     println!("  axum hello-world:                           {hello_rps:.0} req/s (raw)");
-    println!("  token GET /v1/me, during the login storm:   {reads:.0} req/s   ratio {:.2} (target >= 0.3)", reads / hello_rps);
+    println!(
+        "  token GET /v1/me, during the login storm:   {reads:.0} req/s   ratio {:.2} (target >= 0.3)",
+        reads / hello_rps
+    );
 }

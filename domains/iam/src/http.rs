@@ -6,15 +6,15 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ingot_contracts::iam::{
-    Actor, AuditEventView, AuditVerifyReport, IamApi, KycDecisionRequest, KycSubmitRequest, KycView,
-    LoginRequest, MeView, MemberAddRequest, MemberUpdateRequest, MemberView, NotificationView,
-    PasswordChangeRequest, PasswordResetConfirm, PasswordResetRequest, PlatformRolesRequest, PostureView,
-    ProjectCreateRequest, ProjectView, RecoveryCodes, SessionCreated, SessionView, SignupRequest,
-    TenantCreateRequest, TenantUpdateRequest, TenantView, TokenCreateRequest, TokenCreated, TokenView,
-    TotpCodeRequest, TotpEnrolment, UserView,
+    Actor, AuditEventView, AuditVerifyReport, IamApi, InvitationCreateRequest, InvitationView,
+    KycDecisionRequest, KycSubmitRequest, KycView, LoginRequest, MeView, MemberAddRequest,
+    MemberUpdateRequest, MemberView, NotificationView, PasswordChangeRequest, PasswordResetConfirm,
+    PasswordResetRequest, PlatformRolesRequest, PostureView, ProjectCreateRequest, ProjectView,
+    RecoveryCodes, SessionCreated, SessionView, SignupRequest, TenantCreateRequest, TenantUpdateRequest,
+    TenantView, TokenCreateRequest, TokenCreated, TokenView, TotpCodeRequest, TotpEnrolment, UserView,
 };
 use ingot_kernel::http::{Json, Path, Query};
-use ingot_kernel::id::{ApiTokenId, ProjectId, SessionId, TenantId, UserId};
+use ingot_kernel::id::{ApiTokenId, InvitationId, ProjectId, SessionId, TenantId, UserId};
 use ingot_kernel::page::{Page, PageRequest};
 use ingot_kernel::problem::{Problem, ProblemBody};
 use serde::Deserialize;
@@ -51,6 +51,8 @@ pub fn router(iam: Arc<dyn IamApi>) -> OpenApiRouter {
         .routes(routes!(project_list, project_create))
         .routes(routes!(project_get))
         .routes(routes!(member_list, member_add))
+        .routes(routes!(invitation_list, invitation_create))
+        .routes(routes!(invitation_revoke))
         .routes(routes!(member_update, member_remove))
         .routes(routes!(platform_roles_set))
         .routes(routes!(kyc_get, kyc_submit))
@@ -484,6 +486,46 @@ async fn kyc_webhook(
         iam.kyc_webhook(&actor.origin, &provider, signature, &body)
             .await?,
     ))
+}
+
+/// Open invitations of the tenant.
+#[utoipa::path(get, path = "/v1/tenants/{tenant_id}/invitations", tag = "iam", operation_id = "invitation_list",
+    params(("tenant_id" = TenantId, Path)),
+    responses((status = 200, body = Vec<InvitationView>), (status = 404, body = ProblemBody)))]
+async fn invitation_list(
+    State(iam): Iam,
+    actor: Actor,
+    Path(tenant_id): Path<TenantId>,
+) -> Result<Json<Vec<InvitationView>>, Problem> {
+    Ok(Json(iam.invitation_list(&actor, tenant_id).await?))
+}
+
+/// Invite an email without an account; signing up with it joins the tenant with the role.
+#[utoipa::path(post, path = "/v1/tenants/{tenant_id}/invitations", tag = "iam", operation_id = "invitation_create",
+    params(("tenant_id" = TenantId, Path)), request_body = InvitationCreateRequest,
+    responses((status = 201, body = InvitationView), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn invitation_create(
+    State(iam): Iam,
+    actor: Actor,
+    Path(tenant_id): Path<TenantId>,
+    Json(request): Json<InvitationCreateRequest>,
+) -> Result<(StatusCode, Json<InvitationView>), Problem> {
+    Ok((
+        StatusCode::CREATED,
+        Json(iam.invitation_create(&actor, tenant_id, request).await?),
+    ))
+}
+
+#[utoipa::path(delete, path = "/v1/tenants/{tenant_id}/invitations/{invitation_id}", tag = "iam", operation_id = "invitation_revoke",
+    params(("tenant_id" = TenantId, Path), ("invitation_id" = InvitationId, Path)),
+    responses((status = 204), (status = 404, body = ProblemBody)))]
+async fn invitation_revoke(
+    State(iam): Iam,
+    actor: Actor,
+    Path((tenant_id, invitation_id)): Path<(TenantId, InvitationId)>,
+) -> Result<StatusCode, Problem> {
+    iam.invitation_revoke(&actor, tenant_id, invitation_id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -27,5 +27,10 @@ pub const MIGRATIONS: MigrationSet = MigrationSet {
             "password_reset",
             include_str!("../migrations/0004_password_reset.sql"),
         ),
+        Migration::portable(
+            5,
+            "invitations",
+            include_str!("../migrations/0005_invitations.sql"),
+        ),
     ],
 };

@@ -1165,3 +1165,95 @@ async fn password_reset_by_one_time_token_from_the_outbox() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn invitations_bring_new_people_in_at_sign_up() {
+    let app = spawn_app(Backend::Sqlite, |_| {}).await;
+    let (alice, created) = app.signed_up("alice").await;
+    let tenant_id = created.tenant.unwrap().id;
+    let invite = |email: &str, role| ingot_contracts::iam::InvitationCreateRequest {
+        email: email.into(),
+        role,
+    };
+    let invitation = alice
+        .invitation_create(tenant_id, &invite("New.Hire@example.com", TenantRole::Member))
+        .await
+        .unwrap();
+    assert_eq!(invitation.email, "new.hire@example.com");
+    let again = alice
+        .invitation_create(tenant_id, &invite("new.hire@example.com", TenantRole::Member))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        again.code(),
+        Some("validation_failed"),
+        "one open invitation per person"
+    );
+    let existing = alice
+        .invitation_create(tenant_id, &invite(&created.user.email, TenantRole::Member))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        existing.code(),
+        Some("validation_failed"),
+        "accounts are added, not invited"
+    );
+    let outbox = app.admin().notification_list().await.unwrap();
+    assert!(
+        outbox
+            .iter()
+            .any(|n| n.recipient == "new.hire@example.com" && n.body.contains("alice's tenant"))
+    );
+
+    let (mallory, _) = app.signed_up("mallory").await;
+    assert_eq!(
+        mallory.invitation_list(tenant_id).await.unwrap_err().code(),
+        Some("not_found")
+    );
+    assert_eq!(
+        mallory
+            .invitation_revoke(tenant_id, invitation.id)
+            .await
+            .unwrap_err()
+            .code(),
+        Some("not_found")
+    );
+    assert_eq!(alice.invitation_list(tenant_id).await.unwrap().len(), 1);
+
+    let joined = app
+        .client()
+        .signup(&signup_request("new.hire@example.com"))
+        .await
+        .unwrap();
+    let hire = app.client().with_token(&joined.session_token);
+    assert_eq!(
+        hire.tenant_get(tenant_id).await.unwrap().role,
+        Some(TenantRole::Member)
+    );
+    assert!(
+        alice.invitation_list(tenant_id).await.unwrap().is_empty(),
+        "accepted invitations close"
+    );
+
+    // A revoked invitation does nothing at sign-up.
+    let second = alice
+        .invitation_create(tenant_id, &invite("late@example.com", TenantRole::Viewer))
+        .await
+        .unwrap();
+    alice.invitation_revoke(tenant_id, second.id).await.unwrap();
+    let late = app
+        .client()
+        .signup(&signup_request("late@example.com"))
+        .await
+        .unwrap();
+    assert_eq!(
+        app.client()
+            .with_token(&late.session_token)
+            .tenant_get(tenant_id)
+            .await
+            .unwrap_err()
+            .code(),
+        Some("not_found")
+    );
+    app.stop().await;
+}

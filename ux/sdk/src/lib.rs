@@ -7,15 +7,15 @@ pub use ingot_contracts;
 use std::time::Duration;
 
 use ingot_contracts::iam::{
-    AuditEventView, AuditVerifyReport, KycDecisionRequest, KycSubmitRequest, KycView, LoginRequest, MeView,
-    MemberAddRequest, MemberUpdateRequest, MemberView, NotificationView, PasswordChangeRequest,
-    PasswordResetConfirm, PasswordResetRequest, PlatformRolesRequest, PostureView, ProjectCreateRequest,
-    ProjectView, RecoveryCodes, SessionCreated, SessionView, SignupRequest, TenantCreateRequest,
-    TenantUpdateRequest, TenantView, TokenCreateRequest, TokenCreated, TokenView, TotpCodeRequest,
-    TotpEnrolment, UserView,
+    AuditEventView, AuditVerifyReport, InvitationCreateRequest, InvitationView, KycDecisionRequest,
+    KycSubmitRequest, KycView, LoginRequest, MeView, MemberAddRequest, MemberUpdateRequest, MemberView,
+    NotificationView, PasswordChangeRequest, PasswordResetConfirm, PasswordResetRequest,
+    PlatformRolesRequest, PostureView, ProjectCreateRequest, ProjectView, RecoveryCodes, SessionCreated,
+    SessionView, SignupRequest, TenantCreateRequest, TenantUpdateRequest, TenantView, TokenCreateRequest,
+    TokenCreated, TokenView, TotpCodeRequest, TotpEnrolment, UserView,
 };
 use ingot_contracts::operations::{HealthReport, OwnershipRegistry};
-use ingot_kernel::id::{ApiTokenId, ProjectId, SessionId, TenantId, UserId};
+use ingot_kernel::id::{ApiTokenId, InvitationId, ProjectId, SessionId, TenantId, UserId};
 use ingot_kernel::page::Page;
 use ingot_kernel::problem::ProblemBody;
 use reqwest::Method;
@@ -298,6 +298,35 @@ impl Client {
 
     pub async fn notification_list(&self) -> Result<Vec<NotificationView>, Error> {
         self.get("/v1/admin/notifications").await
+    }
+
+    pub async fn invitation_create(
+        &self,
+        tenant_id: TenantId,
+        request: &InvitationCreateRequest,
+    ) -> Result<InvitationView, Error> {
+        self.call(
+            Method::POST,
+            &format!("/v1/tenants/{tenant_id}/invitations"),
+            Some(request),
+        )
+        .await
+    }
+
+    pub async fn invitation_list(&self, tenant_id: TenantId) -> Result<Vec<InvitationView>, Error> {
+        self.get(&format!("/v1/tenants/{tenant_id}/invitations")).await
+    }
+
+    pub async fn invitation_revoke(
+        &self,
+        tenant_id: TenantId,
+        invitation_id: InvitationId,
+    ) -> Result<(), Error> {
+        self.call_empty(
+            Method::DELETE,
+            &format!("/v1/tenants/{tenant_id}/invitations/{invitation_id}"),
+        )
+        .await
     }
 
     pub async fn kyc_get(&self, tenant_id: TenantId) -> Result<KycView, Error> {

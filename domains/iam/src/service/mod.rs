@@ -9,18 +9,18 @@ use std::time::Duration;
 use ingot_contracts::BoxFuture;
 use ingot_contracts::iam::{
     Action, Actor, AuditEventView, AuditVerifyReport, AuthenticationError, Authenticator, Authorizer,
-    CredentialRef, Decision, DenyReason, IamApi, IamError, KycDecisionRequest, KycSubmitRequest, KycView,
-    LoginRequest, MeView, MemberAddRequest, MemberUpdateRequest, MemberView, MembershipView,
-    NotificationView, Origin, PasswordChangeRequest, PasswordResetConfirm, PasswordResetRequest,
-    PlatformRole, PlatformRolesRequest, PostureView, PresentedCredential, ProjectCreateRequest, ProjectView,
-    RecoveryCodes, Resource, SessionCreated, SessionView, SignupRequest, TenantCreateRequest, TenantRole,
-    TenantUpdateRequest, TenantView, TokenCreateRequest, TokenCreated, TokenView, TotpCodeRequest,
-    TotpEnrolment, UserView,
+    CredentialRef, Decision, DenyReason, IamApi, IamError, InvitationCreateRequest, InvitationView,
+    KycDecisionRequest, KycSubmitRequest, KycView, LoginRequest, MeView, MemberAddRequest,
+    MemberUpdateRequest, MemberView, MembershipView, NotificationView, Origin, PasswordChangeRequest,
+    PasswordResetConfirm, PasswordResetRequest, PlatformRole, PlatformRolesRequest, PostureView,
+    PresentedCredential, ProjectCreateRequest, ProjectView, RecoveryCodes, Resource, SessionCreated,
+    SessionView, SignupRequest, TenantCreateRequest, TenantRole, TenantUpdateRequest, TenantView,
+    TokenCreateRequest, TokenCreated, TokenView, TotpCodeRequest, TotpEnrolment, UserView,
 };
 use ingot_kernel::cache::Cache;
 use ingot_kernel::crypto::SecretBox;
 use ingot_kernel::db::{Backend, Db, DbError, Tx};
-use ingot_kernel::id::{ApiTokenId, ProjectId, SessionId, TenantId, UserId};
+use ingot_kernel::id::{ApiTokenId, InvitationId, ProjectId, SessionId, TenantId, UserId};
 use ingot_kernel::page::{Page, PageRequest};
 use ingot_kernel::{Clock, Timestamp};
 use sqlx::Row;
@@ -33,8 +33,10 @@ use crate::secrets::{
 };
 use crate::store::{self, SessionRow, TokenRow};
 
+mod invitations;
 mod kyc;
 mod mfa;
+mod notifications;
 mod reset;
 
 /// Tunables with production defaults.
@@ -256,6 +258,7 @@ impl IamService {
             });
         }
         let (tenant, project) = self.tenant_open_in_tx(&mut tx, user.id, tenant_name, now).await?;
+        self.invitations_accept_in_tx(&mut tx, &user, now).await?;
         let (session, secret) = self.session_open_in_tx(&mut tx, user.id, origin, now).await?;
         let record = AuditRecord::anonymous(origin, "iam.signup", "success")
             .target(user.id)
@@ -1090,6 +1093,36 @@ impl IamService {
 }
 
 impl IamApi for IamService {
+    fn invitation_create<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+        request: InvitationCreateRequest,
+    ) -> BoxFuture<'a, Result<InvitationView, IamError>> {
+        Box::pin(async move { Ok(self.invitation_create_impl(actor, tenant_id, request).await?) })
+    }
+
+    fn invitation_list<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+    ) -> BoxFuture<'a, Result<Vec<InvitationView>, IamError>> {
+        Box::pin(async move { Ok(self.invitation_list_impl(actor, tenant_id).await?) })
+    }
+
+    fn invitation_revoke<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+        invitation_id: InvitationId,
+    ) -> BoxFuture<'a, Result<(), IamError>> {
+        Box::pin(async move {
+            Ok(self
+                .invitation_revoke_impl(actor, tenant_id, invitation_id)
+                .await?)
+        })
+    }
+
     fn password_reset_request<'a>(
         &'a self,
         origin: &'a Origin,

@@ -1,14 +1,10 @@
-//! Password reset by one-time token, and the notification outbox that carries it. Asking for a
+//! Password reset by one-time token, delivered through the notification outbox. Asking for a
 //! reset answers the same whether or not the account exists; a token lives an hour, works once,
 //! and using it ends every session of the account.
 
 use std::time::Duration;
 
-use ingot_contracts::iam::{
-    Action, Actor, IamError, NotificationView, Origin, PasswordResetConfirm, PasswordResetRequest, Resource,
-};
-use ingot_kernel::Timestamp;
-use ingot_kernel::db::Tx;
+use ingot_contracts::iam::{IamError, Origin, PasswordResetConfirm, PasswordResetRequest};
 use ingot_kernel::id::{UserId, new_ulid};
 use sqlx::Row;
 
@@ -22,40 +18,8 @@ const RESET_TTL: Duration = Duration::from_secs(3_600);
 /// Reset mails per account per hour: enough for a person, too few to spam them.
 const RESETS_PER_HOUR_MAX: i64 = 3;
 const RESET_PREFIX: &str = "ingot_rst_";
-const NOTIFICATIONS_LIST_MAX: i64 = 200;
-
-fn notification_context(id: &str) -> String {
-    format!("iam.notification:{id}")
-}
 
 impl IamService {
-    /// Queues a message for `recipient`. The embedded default's only channel is this outbox.
-    async fn notify_in_tx(
-        &self,
-        tx: &mut Tx,
-        recipient: &str,
-        subject: &str,
-        body: &str,
-        now: Timestamp,
-    ) -> Outcome<()> {
-        let id = format!("ntf_{}", new_ulid().to_string().to_lowercase());
-        let sealed = self
-            .secret_box
-            .seal(body.as_bytes(), &notification_context(&id))
-            .map_err(|_| IamError::Internal)?;
-        sqlx::query("INSERT INTO iam_notifications (id, recipient, subject, body_sealed, created_at_us) VALUES ($1, $2, $3, $4, $5)")
-            .bind(&id)
-            .bind(recipient)
-            .bind(subject)
-            .bind(sealed)
-            .bind(now.as_micros())
-            .execute(&mut **tx)
-            .await?;
-        // The log says a message is waiting, never what it says.
-        tracing::info!(notification = %id, subject, "notification queued in the platform outbox");
-        Ok(())
-    }
-
     pub(super) async fn password_reset_request_impl(
         &self,
         origin: &Origin,
@@ -175,38 +139,5 @@ impl IamService {
             .delete(&format!("iam:login:account:{}", user.view.email))
             .await;
         Ok(())
-    }
-
-    pub(super) async fn notification_list_impl(&self, actor: &Actor) -> Outcome<Vec<NotificationView>> {
-        self.authorize(actor, Action::NotificationRead, Resource::Platform)?;
-        let rows = sqlx::query(
-            "SELECT id, recipient, subject, body_sealed, created_at_us FROM iam_notifications ORDER BY id DESC LIMIT $1",
-        )
-        .bind(NOTIFICATIONS_LIST_MAX)
-        .fetch_all(self.db.reader())
-        .await?;
-        let mut notifications = Vec::with_capacity(rows.len());
-        for row in rows {
-            let id: String = row.try_get("id")?;
-            let sealed: String = row.try_get("body_sealed")?;
-            let body = self
-                .secret_box
-                .open(&sealed, &notification_context(&id))
-                .map_err(|_| IamError::Internal)?;
-            notifications.push(NotificationView {
-                recipient: row.try_get("recipient")?,
-                subject: row.try_get("subject")?,
-                body: String::from_utf8_lossy(&body).into_owned(),
-                created_at: Timestamp::from_micros(row.try_get("created_at_us")?),
-                id,
-            });
-        }
-        audit_append(
-            &self.db,
-            &AuditRecord::by(actor, "iam.notification.read", "success"),
-            self.clock.now(),
-        )
-        .await?;
-        Ok(notifications)
     }
 }

@@ -1,0 +1,202 @@
+//! Invitations: a tenant admin invites an email that has no account yet; the invitee learns of it
+//! through the notification outbox, and signing up with that email joins the tenant. An email that
+//! already has an account is added as a member directly instead.
+
+use std::time::Duration;
+
+use ingot_contracts::iam::{
+    Action, Actor, IamError, InvitationCreateRequest, InvitationView, Resource, TenantRole, UserView,
+};
+use ingot_kernel::Timestamp;
+use ingot_kernel::db::{DbError, Tx};
+use ingot_kernel::id::{InvitationId, TenantId};
+use sqlx::Row;
+
+use super::{IamService, Outcome, invalid, not_found_if_hidden};
+use crate::audit::{AuditRecord, audit_append_in_tx};
+use crate::model;
+use crate::store;
+
+const INVITATION_TTL: Duration = Duration::from_secs(7 * 86_400);
+
+fn invitation_from_row(row: &sqlx::any::AnyRow) -> Result<InvitationView, DbError> {
+    let corrupt = || DbError::Sqlx(sqlx::Error::Decode("iam: corrupt invitation".into()));
+    let role: String = row.try_get("role")?;
+    Ok(InvitationView {
+        id: row.try_get::<String, _>("id")?.parse().map_err(|_| corrupt())?,
+        tenant_id: row
+            .try_get::<String, _>("tenant_id")?
+            .parse()
+            .map_err(|_| corrupt())?,
+        email: row.try_get("email")?,
+        role: TenantRole::parse(&role).ok_or_else(corrupt)?,
+        invited_by: row
+            .try_get::<String, _>("invited_by")?
+            .parse()
+            .map_err(|_| corrupt())?,
+        created_at: Timestamp::from_micros(row.try_get("created_at_us")?),
+        expires_at: Timestamp::from_micros(row.try_get("expires_at_us")?),
+    })
+}
+
+impl IamService {
+    pub(super) async fn invitation_create_impl(
+        &self,
+        actor: &Actor,
+        tenant_id: TenantId,
+        request: InvitationCreateRequest,
+    ) -> Outcome<InvitationView> {
+        self.authorize(actor, Action::MemberManage, Resource::Tenant(tenant_id))
+            .map_err(not_found_if_hidden("tenant"))?;
+        self.grantable(actor, tenant_id, request.role)?;
+        let inviter = actor.user_id.ok_or(IamError::Internal)?;
+        let email = model::email_normalize(&request.email).map_err(|m| invalid("email", m))?;
+        if store::user_by_email(self.db.reader(), &email).await?.is_some() {
+            return Err(invalid(
+                "email",
+                "already has an account: add it with POST /v1/tenants/{tenant_id}/members",
+            )
+            .into());
+        }
+        let tenant = store::tenant_by_id(self.db.reader(), tenant_id)
+            .await?
+            .ok_or(IamError::NotFound("tenant"))?;
+        let now = self.clock.now();
+        let invitation = InvitationView {
+            id: InvitationId::generate(),
+            tenant_id,
+            email: email.clone(),
+            role: request.role,
+            invited_by: inviter,
+            created_at: now,
+            expires_at: now.plus(INVITATION_TTL),
+        };
+        let mut tx = self.db.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO iam_invitations (id, tenant_id, email, role, invited_by, created_at_us, expires_at_us) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(invitation.id.to_string())
+        .bind(tenant_id.to_string())
+        .bind(&email)
+        .bind(request.role.as_str())
+        .bind(inviter.to_string())
+        .bind(now.as_micros())
+        .bind(invitation.expires_at.as_micros())
+        .execute(&mut *tx)
+        .await
+        .map_err(DbError::from);
+        if let Err(err) = inserted {
+            return Err(if err.is_unique_violation() {
+                invalid("email", "is already invited").into()
+            } else {
+                err.into()
+            });
+        }
+        let body = format!(
+            "You are invited to join {} on Ingot as {}. Sign up with this address ({email}) within seven days to accept.",
+            tenant.name,
+            request.role.as_str()
+        );
+        self.notify_in_tx(&mut tx, &email, "You are invited to Ingot", &body, now)
+            .await?;
+        let record = AuditRecord::by(actor, "iam.invitation.create", "success")
+            .target(invitation.id)
+            .tenant(tenant_id)
+            .details(serde_json::json!({ "role": request.role }));
+        audit_append_in_tx(&mut tx, &record, now).await?;
+        tx.commit().await?;
+        Ok(invitation)
+    }
+
+    pub(super) async fn invitation_list_impl(
+        &self,
+        actor: &Actor,
+        tenant_id: TenantId,
+    ) -> Outcome<Vec<InvitationView>> {
+        self.authorize(actor, Action::MemberManage, Resource::Tenant(tenant_id))
+            .map_err(not_found_if_hidden("tenant"))?;
+        let rows = sqlx::query(
+            "SELECT * FROM iam_invitations WHERE tenant_id = $1 AND accepted_at_us IS NULL AND revoked_at_us IS NULL \
+             AND expires_at_us > $2 ORDER BY id",
+        )
+        .bind(tenant_id.to_string())
+        .bind(self.clock.now().as_micros())
+        .fetch_all(self.db.reader())
+        .await?;
+        Ok(rows.iter().map(invitation_from_row).collect::<Result<_, _>>()?)
+    }
+
+    pub(super) async fn invitation_revoke_impl(
+        &self,
+        actor: &Actor,
+        tenant_id: TenantId,
+        invitation_id: InvitationId,
+    ) -> Outcome<()> {
+        self.authorize(actor, Action::MemberManage, Resource::Tenant(tenant_id))
+            .map_err(not_found_if_hidden("tenant"))?;
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        let done = sqlx::query(
+            "UPDATE iam_invitations SET revoked_at_us = $1 WHERE id = $2 AND tenant_id = $3 \
+             AND accepted_at_us IS NULL AND revoked_at_us IS NULL",
+        )
+        .bind(now.as_micros())
+        .bind(invitation_id.to_string())
+        .bind(tenant_id.to_string())
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(IamError::NotFound("invitation").into());
+        }
+        audit_append_in_tx(
+            &mut tx,
+            &AuditRecord::by(actor, "iam.invitation.revoke", "success")
+                .target(invitation_id)
+                .tenant(tenant_id),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// At sign-up: joins every tenant that invited this email, inside the sign-up transaction.
+    pub(super) async fn invitations_accept_in_tx(
+        &self,
+        tx: &mut Tx,
+        user: &UserView,
+        now: Timestamp,
+    ) -> Outcome<Vec<TenantId>> {
+        let rows = sqlx::query(
+            "SELECT * FROM iam_invitations WHERE email = $1 AND accepted_at_us IS NULL AND revoked_at_us IS NULL \
+             AND expires_at_us > $2",
+        )
+        .bind(&user.email)
+        .bind(now.as_micros())
+        .fetch_all(&mut **tx)
+        .await?;
+        let mut joined = Vec::new();
+        for row in &rows {
+            let invitation = invitation_from_row(row)?;
+            store::membership_upsert_in_tx(tx, invitation.tenant_id, user.id, invitation.role, now).await?;
+            sqlx::query("UPDATE iam_invitations SET accepted_at_us = $1 WHERE id = $2")
+                .bind(now.as_micros())
+                .bind(invitation.id.to_string())
+                .execute(&mut **tx)
+                .await?;
+            let mut record = AuditRecord::anonymous(
+                &ingot_contracts::iam::Origin::default(),
+                "iam.invitation.accept",
+                "success",
+            )
+            .target(invitation.id)
+            .tenant(invitation.tenant_id)
+            .details(serde_json::json!({ "role": invitation.role }));
+            record.actor_user_id = Some(user.id);
+            audit_append_in_tx(tx, &record, now).await?;
+            joined.push(invitation.tenant_id);
+        }
+        Ok(joined)
+    }
+}
