@@ -82,6 +82,34 @@ impl TenantRole {
     }
 }
 
+/// Roles within one project, on top of the tenant role (which applies to every project):
+/// tenant owners and admins act as project admins, members as members, viewers as viewers.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ProjectRole {
+    Admin,
+    Member,
+    Viewer,
+}
+
+impl ProjectRole {
+    pub const ALL: [ProjectRole; 3] = [ProjectRole::Admin, ProjectRole::Member, ProjectRole::Viewer];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProjectRole::Admin => "admin",
+            ProjectRole::Member => "member",
+            ProjectRole::Viewer => "viewer",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ProjectRole> {
+        ProjectRole::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+}
+
 impl PlatformRole {
     pub const ALL: [PlatformRole; 5] = [
         PlatformRole::PlatformAdmin,
@@ -122,6 +150,8 @@ pub struct Actor {
     /// The actor's role in each tenant it belongs to; for an API token, only the token's tenant,
     /// at no more than the token's role.
     pub tenant_roles: BTreeMap<TenantId, TenantRole>,
+    /// Roles granted on single projects (sessions only: API tokens act at their tenant role).
+    pub project_roles: BTreeMap<ProjectId, ProjectRole>,
     /// An API token scoped to one project reaches only that project.
     pub project_scope: Option<ProjectId>,
     /// A tenant requires MFA that this user has not enrolled: only enrolment is allowed.
@@ -137,6 +167,7 @@ impl Actor {
             credential: None,
             platform_roles: BTreeSet::new(),
             tenant_roles: BTreeMap::new(),
+            project_roles: BTreeMap::new(),
             project_scope: None,
             mfa_enrolment_required: false,
             origin: Origin::default(),
@@ -228,10 +259,12 @@ pub enum Action {
     PlatformRolesManage,
     /// Read notifications waiting in the platform outbox.
     NotificationRead,
+    /// Manage a project: its members and settings.
+    ProjectManage,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 18] = [
         Action::OwnershipRead,
         Action::AuditVerify,
         Action::TenantCreate,
@@ -249,6 +282,7 @@ impl Action {
         Action::CredentialManage,
         Action::PlatformRolesManage,
         Action::NotificationRead,
+        Action::ProjectManage,
     ];
 }
 
@@ -705,6 +739,21 @@ pub struct InvitationView {
     pub expires_at: Timestamp,
 }
 
+/// A person's explicit role on a project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ProjectMemberView {
+    pub project_id: ProjectId,
+    pub user_id: UserId,
+    pub role: ProjectRole,
+}
+
+/// `PUT /v1/projects/{project_id}/members/{user_id}`: the person must be a member of the tenant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectMemberSetRequest {
+    pub role: ProjectRole,
+}
+
 /// One audit record as served.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AuditEventView {
@@ -1101,6 +1150,24 @@ pub trait IamApi: Send + Sync {
         actor: &'a Actor,
         tenant_id: TenantId,
         invitation_id: InvitationId,
+    ) -> BoxFuture<'a, Result<(), IamError>>;
+    fn project_member_list<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+    ) -> BoxFuture<'a, Result<Vec<ProjectMemberView>, IamError>>;
+    fn project_member_set<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        user_id: UserId,
+        request: ProjectMemberSetRequest,
+    ) -> BoxFuture<'a, Result<ProjectMemberView, IamError>>;
+    fn project_member_remove<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        user_id: UserId,
     ) -> BoxFuture<'a, Result<(), IamError>>;
     fn kyc_get<'a>(
         &'a self,

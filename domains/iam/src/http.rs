@@ -9,9 +9,10 @@ use ingot_contracts::iam::{
     Actor, AuditEventView, AuditVerifyReport, IamApi, InvitationCreateRequest, InvitationView,
     KycDecisionRequest, KycSubmitRequest, KycView, LoginRequest, MeView, MemberAddRequest,
     MemberUpdateRequest, MemberView, NotificationView, PasswordChangeRequest, PasswordResetConfirm,
-    PasswordResetRequest, PlatformRolesRequest, PostureView, ProjectCreateRequest, ProjectView,
-    RecoveryCodes, SessionCreated, SessionView, SignupRequest, TenantCreateRequest, TenantUpdateRequest,
-    TenantView, TokenCreateRequest, TokenCreated, TokenView, TotpCodeRequest, TotpEnrolment, UserView,
+    PasswordResetRequest, PlatformRolesRequest, PostureView, ProjectCreateRequest, ProjectMemberSetRequest,
+    ProjectMemberView, ProjectView, RecoveryCodes, SessionCreated, SessionView, SignupRequest,
+    TenantCreateRequest, TenantUpdateRequest, TenantView, TokenCreateRequest, TokenCreated, TokenView,
+    TotpCodeRequest, TotpEnrolment, UserView,
 };
 use ingot_kernel::http::{Json, Path, Query};
 use ingot_kernel::id::{ApiTokenId, InvitationId, ProjectId, SessionId, TenantId, UserId};
@@ -50,6 +51,8 @@ pub fn router(iam: Arc<dyn IamApi>) -> OpenApiRouter {
         .routes(routes!(tenant_get))
         .routes(routes!(project_list, project_create))
         .routes(routes!(project_get))
+        .routes(routes!(project_member_list))
+        .routes(routes!(project_member_set, project_member_remove))
         .routes(routes!(member_list, member_add))
         .routes(routes!(invitation_list, invitation_create))
         .routes(routes!(invitation_revoke))
@@ -338,6 +341,46 @@ async fn project_get(
     Path(project_id): Path<ProjectId>,
 ) -> Result<Json<ProjectView>, Problem> {
     Ok(Json(iam.project_get(&actor, project_id).await?))
+}
+
+/// Explicit project roles (tenant roles apply to every project as well).
+#[utoipa::path(get, path = "/v1/projects/{project_id}/members", tag = "iam", operation_id = "project_member_list",
+    params(("project_id" = ProjectId, Path)),
+    responses((status = 200, body = Vec<ProjectMemberView>), (status = 404, body = ProblemBody)))]
+async fn project_member_list(
+    State(iam): Iam,
+    actor: Actor,
+    Path(project_id): Path<ProjectId>,
+) -> Result<Json<Vec<ProjectMemberView>>, Problem> {
+    Ok(Json(iam.project_member_list(&actor, project_id).await?))
+}
+
+/// Give a tenant member a role on this project (tenant owners and admins, project admins).
+#[utoipa::path(put, path = "/v1/projects/{project_id}/members/{user_id}", tag = "iam", operation_id = "project_member_set",
+    params(("project_id" = ProjectId, Path), ("user_id" = UserId, Path)), request_body = ProjectMemberSetRequest,
+    responses((status = 200, body = ProjectMemberView), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody)))]
+async fn project_member_set(
+    State(iam): Iam,
+    actor: Actor,
+    Path((project_id, user_id)): Path<(ProjectId, UserId)>,
+    Json(request): Json<ProjectMemberSetRequest>,
+) -> Result<Json<ProjectMemberView>, Problem> {
+    Ok(Json(
+        iam.project_member_set(&actor, project_id, user_id, request)
+            .await?,
+    ))
+}
+
+#[utoipa::path(delete, path = "/v1/projects/{project_id}/members/{user_id}", tag = "iam", operation_id = "project_member_remove",
+    params(("project_id" = ProjectId, Path), ("user_id" = UserId, Path)),
+    responses((status = 204), (status = 404, body = ProblemBody)))]
+async fn project_member_remove(
+    State(iam): Iam,
+    actor: Actor,
+    Path((project_id, user_id)): Path<(ProjectId, UserId)>,
+) -> Result<StatusCode, Problem> {
+    iam.project_member_remove(&actor, project_id, user_id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(get, path = "/v1/tenants/{tenant_id}/members", tag = "iam", operation_id = "member_list",

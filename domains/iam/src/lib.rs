@@ -32,5 +32,10 @@ pub const MIGRATIONS: MigrationSet = MigrationSet {
             "invitations",
             include_str!("../migrations/0005_invitations.sql"),
         ),
+        Migration::portable(
+            6,
+            "project_members",
+            include_str!("../migrations/0006_project_members.sql"),
+        ),
     ],
 };

@@ -854,3 +854,92 @@ pub async fn failed_logins_of_members<'e, E: Executor<'e, Database = Any>>(
     .await?;
     Ok(row.try_get("n")?)
 }
+
+/// A user's explicit project roles.
+pub async fn project_roles_of_user<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    user_id: UserId,
+) -> Result<Vec<(ProjectId, ingot_contracts::iam::ProjectRole)>, DbError> {
+    let rows = sqlx::query("SELECT project_id, role FROM iam_project_members WHERE user_id = $1")
+        .bind(user_id.to_string())
+        .fetch_all(db)
+        .await?;
+    rows.iter()
+        .map(|row| {
+            let role: String = row.try_get("role")?;
+            Ok((
+                parse(&row.try_get::<String, _>("project_id")?, "project id")?,
+                ingot_contracts::iam::ProjectRole::parse(&role).ok_or_else(|| corrupt("project role"))?,
+            ))
+        })
+        .collect()
+}
+
+pub async fn project_members<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    project_id: ProjectId,
+) -> Result<Vec<ingot_contracts::iam::ProjectMemberView>, DbError> {
+    let rows =
+        sqlx::query("SELECT user_id, role FROM iam_project_members WHERE project_id = $1 ORDER BY user_id")
+            .bind(project_id.to_string())
+            .fetch_all(db)
+            .await?;
+    rows.iter()
+        .map(|row| {
+            let role: String = row.try_get("role")?;
+            Ok(ingot_contracts::iam::ProjectMemberView {
+                project_id,
+                user_id: parse(&row.try_get::<String, _>("user_id")?, "user id")?,
+                role: ingot_contracts::iam::ProjectRole::parse(&role)
+                    .ok_or_else(|| corrupt("project role"))?,
+            })
+        })
+        .collect()
+}
+
+pub async fn project_member_upsert_in_tx(
+    tx: &mut Tx,
+    member: &ingot_contracts::iam::ProjectMemberView,
+    now: Timestamp,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO iam_project_members (project_id, user_id, role, created_at_us) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (project_id, user_id) DO UPDATE SET role = excluded.role",
+    )
+    .bind(member.project_id.to_string())
+    .bind(member.user_id.to_string())
+    .bind(member.role.as_str())
+    .bind(now.as_micros())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn project_member_delete_in_tx(
+    tx: &mut Tx,
+    project_id: ProjectId,
+    user_id: UserId,
+) -> Result<u64, DbError> {
+    let done = sqlx::query("DELETE FROM iam_project_members WHERE project_id = $1 AND user_id = $2")
+        .bind(project_id.to_string())
+        .bind(user_id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Leaving a tenant ends one's roles on its projects.
+pub async fn project_members_of_tenant_delete_in_tx(
+    tx: &mut Tx,
+    tenant_id: TenantId,
+    user_id: UserId,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "DELETE FROM iam_project_members WHERE user_id = $1 AND project_id IN (SELECT id FROM iam_projects WHERE tenant_id = $2)",
+    )
+    .bind(user_id.to_string())
+    .bind(tenant_id.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

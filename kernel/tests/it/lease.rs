@@ -130,7 +130,7 @@ async fn two_processes_and_a_crash(db: &Db, url: &str) {
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
-            .expect("the lease_contender example is built by `cargo test`")
+            .expect("cargo builds lease_contender for this test")
     };
     let count = |sql: &'static str| async move {
         let row = sqlx::query(sql).fetch_one(db.reader()).await.unwrap();
@@ -184,10 +184,9 @@ store_test!(a_crashed_process_lease_is_taken_over_after_expiry, |t| {
     two_processes_and_a_crash(&t.db, &t.url).await;
 });
 
-/// The example sits beside this test binary's folder: target/<profile>/examples/.
+/// Cargo builds the helper binary before this test and says where.
 fn contender_exe() -> std::path::PathBuf {
-    let deps = std::env::current_exe().unwrap().parent().unwrap().to_path_buf();
-    deps.parent().unwrap().join("examples").join("lease_contender")
+    std::path::PathBuf::from(env!("CARGO_BIN_EXE_lease_contender"))
 }
 
 /// Polls a condition the other processes make true; bounded, so a broken lease fails the test.

@@ -225,3 +225,35 @@ async fn unknown_routes_and_methods_are_problems() {
     assert_eq!(body["code"], "method_not_allowed");
     app.stop().await;
 }
+
+/// Every migration file in a domain's folder is listed in its migration set: a file written but
+/// not registered would silently never run.
+#[test]
+fn every_migration_file_is_registered() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    for set in ingotd::migration_sets() {
+        let folder = if set.domain == "kernel" {
+            root.join("kernel/migrations")
+        } else {
+            root.join("domains").join(set.domain).join("migrations")
+        };
+        let mut versions: Vec<String> = std::fs::read_dir(&folder)
+            .unwrap_or_else(|_| panic!("{} has no migrations folder", set.domain))
+            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+            .filter(|name| name.ends_with(".sql"))
+            .map(|name| name[..4].to_string())
+            .collect();
+        versions.sort();
+        versions.dedup();
+        let registered: Vec<String> = set
+            .migrations
+            .iter()
+            .map(|m| format!("{:04}", m.version))
+            .collect();
+        assert_eq!(
+            versions, registered,
+            "{}: migration files and registered migrations differ",
+            set.domain
+        );
+    }
+}

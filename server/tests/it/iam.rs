@@ -1257,3 +1257,99 @@ async fn invitations_bring_new_people_in_at_sign_up() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn project_roles_lift_a_member_on_one_project_only() {
+    let app = spawn_app(Backend::Sqlite, |_| {}).await;
+    let (alice, created) = app.signed_up("alice").await;
+    let tenant_id = created.tenant.unwrap().id;
+    let default_project = created.project.unwrap().id;
+    let research = alice
+        .project_create(
+            tenant_id,
+            &ProjectCreateRequest {
+                name: "research".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let (bob, bob_created) = app.signed_up("bob").await;
+    let bob_id = bob_created.user.id;
+    let set = |role| ingot_contracts::iam::ProjectMemberSetRequest { role };
+    use ingot_contracts::iam::ProjectRole;
+
+    // Not yet a tenant member: cannot be given a project role.
+    assert_eq!(
+        alice
+            .project_member_set(research.id, bob_id, &set(ProjectRole::Admin))
+            .await
+            .unwrap_err()
+            .code(),
+        Some("validation_failed")
+    );
+    alice
+        .member_add(
+            tenant_id,
+            &MemberAddRequest {
+                email: bob_created.user.email,
+                role: TenantRole::Viewer,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        bob.project_member_set(research.id, bob_id, &set(ProjectRole::Admin))
+            .await
+            .unwrap_err()
+            .code(),
+        Some("forbidden"),
+        "viewers cannot promote themselves"
+    );
+    alice
+        .project_member_set(research.id, bob_id, &set(ProjectRole::Admin))
+        .await
+        .unwrap();
+
+    // Bob now manages research (its members), but not the default project.
+    let (carol, carol_created) = app.signed_up("carol").await;
+    alice
+        .member_add(
+            tenant_id,
+            &MemberAddRequest {
+                email: carol_created.user.email,
+                role: TenantRole::Viewer,
+            },
+        )
+        .await
+        .unwrap();
+    bob.project_member_set(research.id, carol_created.user.id, &set(ProjectRole::Member))
+        .await
+        .unwrap();
+    assert_eq!(
+        bob.project_member_set(default_project, carol_created.user.id, &set(ProjectRole::Member))
+            .await
+            .unwrap_err()
+            .code(),
+        Some("forbidden")
+    );
+    assert_eq!(bob.project_member_list(research.id).await.unwrap().len(), 2);
+    let (mallory, _) = app.signed_up("mallory").await;
+    assert_eq!(
+        mallory.project_member_list(research.id).await.unwrap_err().code(),
+        Some("not_found")
+    );
+    assert_eq!(
+        mallory
+            .project_member_set(research.id, bob_id, &set(ProjectRole::Viewer))
+            .await
+            .unwrap_err()
+            .code(),
+        Some("not_found")
+    );
+
+    // Leaving the tenant ends project roles too.
+    alice.member_remove(tenant_id, bob_id).await.unwrap();
+    assert_eq!(alice.project_member_list(research.id).await.unwrap().len(), 1);
+    assert_eq!(carol.project_member_list(research.id).await.unwrap().len(), 1);
+    app.stop().await;
+}

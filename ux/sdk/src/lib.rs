@@ -10,9 +10,10 @@ use ingot_contracts::iam::{
     AuditEventView, AuditVerifyReport, InvitationCreateRequest, InvitationView, KycDecisionRequest,
     KycSubmitRequest, KycView, LoginRequest, MeView, MemberAddRequest, MemberUpdateRequest, MemberView,
     NotificationView, PasswordChangeRequest, PasswordResetConfirm, PasswordResetRequest,
-    PlatformRolesRequest, PostureView, ProjectCreateRequest, ProjectView, RecoveryCodes, SessionCreated,
-    SessionView, SignupRequest, TenantCreateRequest, TenantUpdateRequest, TenantView, TokenCreateRequest,
-    TokenCreated, TokenView, TotpCodeRequest, TotpEnrolment, UserView,
+    PlatformRolesRequest, PostureView, ProjectCreateRequest, ProjectMemberSetRequest, ProjectMemberView,
+    ProjectView, RecoveryCodes, SessionCreated, SessionView, SignupRequest, TenantCreateRequest,
+    TenantUpdateRequest, TenantView, TokenCreateRequest, TokenCreated, TokenView, TotpCodeRequest,
+    TotpEnrolment, UserView,
 };
 use ingot_contracts::operations::{HealthReport, OwnershipRegistry};
 use ingot_kernel::id::{ApiTokenId, InvitationId, ProjectId, SessionId, TenantId, UserId};
@@ -325,6 +326,32 @@ impl Client {
         self.call_empty(
             Method::DELETE,
             &format!("/v1/tenants/{tenant_id}/invitations/{invitation_id}"),
+        )
+        .await
+    }
+
+    pub async fn project_member_list(&self, project_id: ProjectId) -> Result<Vec<ProjectMemberView>, Error> {
+        self.get(&format!("/v1/projects/{project_id}/members")).await
+    }
+
+    pub async fn project_member_set(
+        &self,
+        project_id: ProjectId,
+        user_id: UserId,
+        request: &ProjectMemberSetRequest,
+    ) -> Result<ProjectMemberView, Error> {
+        self.call(
+            Method::PUT,
+            &format!("/v1/projects/{project_id}/members/{user_id}"),
+            Some(request),
+        )
+        .await
+    }
+
+    pub async fn project_member_remove(&self, project_id: ProjectId, user_id: UserId) -> Result<(), Error> {
+        self.call_empty(
+            Method::DELETE,
+            &format!("/v1/projects/{project_id}/members/{user_id}"),
         )
         .await
     }

@@ -1,7 +1,9 @@
 //! (actor, action, resource) → allow | deny(reason): the single source of authorization truth,
 //! asked by every domain's service layer through `contracts::iam::Authorizer`.
 
-use ingot_contracts::iam::{Action, Actor, Decision, DenyReason, PlatformRole, Resource, TenantRole};
+use ingot_contracts::iam::{
+    Action, Actor, Decision, DenyReason, PlatformRole, ProjectRole, Resource, TenantRole,
+};
 
 /// Platform roles that may take `action` on any resource.
 fn platform_grants(action: Action) -> &'static [PlatformRole] {
@@ -13,7 +15,9 @@ fn platform_grants(action: Action) -> &'static [PlatformRole] {
         Action::AuditRead | Action::PostureRead => &[PlatformAdmin, Security],
         Action::KycRead => &[PlatformAdmin, Security, Support],
         Action::KycDecide => &[Security, Support],
-        Action::TenantUpdate | Action::ProjectCreate | Action::MemberManage => &[PlatformAdmin],
+        Action::TenantUpdate | Action::ProjectCreate | Action::MemberManage | Action::ProjectManage => {
+            &[PlatformAdmin]
+        }
         Action::TenantCreate | Action::KycSubmit | Action::CredentialManage => &[],
     }
 }
@@ -25,7 +29,9 @@ fn tenant_grants(action: Action) -> &'static [TenantRole] {
         Action::TenantRead | Action::MemberRead | Action::ProjectRead => {
             &[Owner, Admin, Member, Viewer, Billing]
         }
-        Action::TenantUpdate | Action::ProjectCreate | Action::MemberManage => &[Owner, Admin],
+        Action::TenantUpdate | Action::ProjectCreate | Action::MemberManage | Action::ProjectManage => {
+            &[Owner, Admin]
+        }
         Action::AuditRead | Action::PostureRead => &[Owner, Admin],
         Action::KycRead => &[Owner, Admin, Billing],
         Action::KycSubmit => &[Owner],
@@ -36,6 +42,15 @@ fn tenant_grants(action: Action) -> &'static [TenantRole] {
         | Action::CredentialManage
         | Action::PlatformRolesManage
         | Action::NotificationRead => &[],
+    }
+}
+
+/// Project roles that may take `action` on their project.
+fn project_grants(action: Action) -> &'static [ProjectRole] {
+    match action {
+        Action::ProjectRead => &[ProjectRole::Admin, ProjectRole::Member, ProjectRole::Viewer],
+        Action::ProjectManage => &[ProjectRole::Admin],
+        _ => &[],
     }
 }
 
@@ -80,7 +95,18 @@ pub fn authorize(actor: &Actor, action: Action, resource: Resource) -> Decision 
             },
         ) => match actor.project_scope {
             Some(scope) if scope != project_id => Decision::Deny(DenyReason::NotVisible),
-            _ => tenant_allows(tenant_id),
+            _ => match tenant_allows(tenant_id) {
+                // A project role adds to the tenant role on that one project.
+                Decision::Deny(DenyReason::MissingRole)
+                    if actor
+                        .project_roles
+                        .get(&project_id)
+                        .is_some_and(|role| project_grants(action).contains(role)) =>
+                {
+                    Decision::Allow
+                }
+                decision => decision,
+            },
         },
         _ => Decision::Deny(DenyReason::MissingRole),
     }
@@ -400,6 +426,18 @@ mod tests {
               platform finance        nnnn---
               platform security       nnnn---
               platform support        nnnn---
+            ProjectManage
+              anonymous               uuuuuuu
+              tenant owner            AAnn---
+              tenant admin            AAnn---
+              tenant member           --nn---
+              tenant viewer           --nn---
+              tenant billing          --nn---
+              platform platform_admin AAAAAAA
+              platform operator       nnnn---
+              platform finance        nnnn---
+              platform security       nnnn---
+              platform support        nnnn---
         "#]]
         .assert_eq(&table);
     }
@@ -442,6 +480,45 @@ mod tests {
         assert_eq!(
             authorize(&token, Action::MemberManage, Resource::Tenant(w.mine)),
             Decision::Deny(DenyReason::MissingRole)
+        );
+    }
+
+    #[test]
+    fn project_roles_add_to_the_tenant_role_on_their_project_only() {
+        let w = world();
+        let mut viewer = session_actor(&w, Some(TenantRole::Viewer), None);
+        let own = Resource::Project {
+            tenant_id: w.mine,
+            project_id: w.project,
+        };
+        let sibling = Resource::Project {
+            tenant_id: w.mine,
+            project_id: w.other_project,
+        };
+        assert_eq!(
+            authorize(&viewer, Action::ProjectManage, own),
+            Decision::Deny(DenyReason::MissingRole)
+        );
+        viewer.project_roles.insert(w.project, ProjectRole::Admin);
+        assert_eq!(authorize(&viewer, Action::ProjectManage, own), Decision::Allow);
+        assert_eq!(
+            authorize(&viewer, Action::ProjectManage, sibling),
+            Decision::Deny(DenyReason::MissingRole)
+        );
+        assert_eq!(
+            authorize(&viewer, Action::MemberManage, Resource::Tenant(w.mine)),
+            Decision::Deny(DenyReason::MissingRole)
+        );
+        // A project role in someone else's tenant reaches nothing.
+        let mut stranger = session_actor(&w, None, None);
+        stranger.project_roles.insert(w.other_project, ProjectRole::Admin);
+        let theirs = Resource::Project {
+            tenant_id: w.theirs,
+            project_id: w.other_project,
+        };
+        assert_eq!(
+            authorize(&stranger, Action::ProjectManage, theirs),
+            Decision::Deny(DenyReason::NotVisible)
         );
     }
 

@@ -13,9 +13,10 @@ use ingot_contracts::iam::{
     KycDecisionRequest, KycSubmitRequest, KycView, LoginRequest, MeView, MemberAddRequest,
     MemberUpdateRequest, MemberView, MembershipView, NotificationView, Origin, PasswordChangeRequest,
     PasswordResetConfirm, PasswordResetRequest, PlatformRole, PlatformRolesRequest, PostureView,
-    PresentedCredential, ProjectCreateRequest, ProjectView, RecoveryCodes, Resource, SessionCreated,
-    SessionView, SignupRequest, TenantCreateRequest, TenantRole, TenantUpdateRequest, TenantView,
-    TokenCreateRequest, TokenCreated, TokenView, TotpCodeRequest, TotpEnrolment, UserView,
+    PresentedCredential, ProjectCreateRequest, ProjectMemberSetRequest, ProjectMemberView, ProjectView,
+    RecoveryCodes, Resource, SessionCreated, SessionView, SignupRequest, TenantCreateRequest, TenantRole,
+    TenantUpdateRequest, TenantView, TokenCreateRequest, TokenCreated, TokenView, TotpCodeRequest,
+    TotpEnrolment, UserView,
 };
 use ingot_kernel::cache::Cache;
 use ingot_kernel::crypto::SecretBox;
@@ -37,6 +38,7 @@ mod invitations;
 mod kyc;
 mod mfa;
 mod notifications;
+mod projects;
 mod reset;
 
 /// Tunables with production defaults.
@@ -361,11 +363,16 @@ impl IamService {
         let mfa_enrolment_required = !user.mfa_enabled && tenants.iter().any(|t| t.require_mfa);
         let tenant_roles: BTreeMap<TenantId, TenantRole> =
             tenants.iter().filter_map(|t| t.role.map(|r| (t.id, r))).collect();
+        let project_roles = store::project_roles_of_user(self.db.reader(), user.id)
+            .await?
+            .into_iter()
+            .collect();
         Ok(Actor {
             user_id: Some(user.id),
             credential: Some(credential),
             platform_roles: user.platform_roles.iter().copied().collect(),
             tenant_roles,
+            project_roles,
             project_scope: None,
             mfa_enrolment_required,
             origin: Origin::default(),
@@ -422,6 +429,7 @@ impl IamService {
             None => actor.tenant_roles.clear(),
             Some(tenant_id) => {
                 actor.platform_roles.clear();
+                actor.project_roles.clear();
                 let member_role = actor.tenant_role(tenant_id);
                 actor.tenant_roles.clear();
                 // Never more than the token was given, nor more than its user holds today.
@@ -585,6 +593,7 @@ impl IamService {
             }
             None => {
                 store::membership_delete_in_tx(&mut tx, tenant_id, user_id).await?;
+                store::project_members_of_tenant_delete_in_tx(&mut tx, tenant_id, user_id).await?;
                 ("iam.member.remove", None)
             }
         };
@@ -1093,6 +1102,41 @@ impl IamService {
 }
 
 impl IamApi for IamService {
+    fn project_member_list<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+    ) -> BoxFuture<'a, Result<Vec<ProjectMemberView>, IamError>> {
+        Box::pin(async move { Ok(self.project_member_list_impl(actor, project_id).await?) })
+    }
+
+    fn project_member_set<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        user_id: UserId,
+        request: ProjectMemberSetRequest,
+    ) -> BoxFuture<'a, Result<ProjectMemberView, IamError>> {
+        Box::pin(async move {
+            Ok(self
+                .project_member_set_impl(actor, project_id, user_id, request)
+                .await?)
+        })
+    }
+
+    fn project_member_remove<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        user_id: UserId,
+    ) -> BoxFuture<'a, Result<(), IamError>> {
+        Box::pin(async move {
+            Ok(self
+                .project_member_remove_impl(actor, project_id, user_id)
+                .await?)
+        })
+    }
+
     fn invitation_create<'a>(
         &'a self,
         actor: &'a Actor,

@@ -1,5 +1,6 @@
-//! Test helper for kernel's lease suite: contends for the lease `contended` as HOLDER, on the real
-//! clock, until killed, logging every attempt to `kernel_test_lease_log`.
+//! Test helper for kernel's lease suite, a binary so that it runs as its own OS process: contends
+//! for the lease `contended` as HOLDER, on the real clock, until killed, logging every attempt to
+//! `kernel_test_lease_log`.
 //! Usage: lease_contender DATABASE_URL HOLDER TTL_MS
 
 use std::time::Duration;
