@@ -75,6 +75,7 @@ pub fn iam_build(
     db: &Db,
     clock: Arc<dyn Clock>,
     cache: Cache,
+    notifier: Option<Arc<dyn ingot_iam::notify::Notifier>>,
 ) -> Result<Arc<ingot_iam::IamService>, StartError> {
     let mut iam_config = ingot_iam::IamConfig::default();
     if let Some(secret) = &config.kyc_webhook_secret {
@@ -83,8 +84,11 @@ pub fn iam_build(
             .insert(config.kyc_provider.clone(), secret.clone());
     }
     let secret_box = secret_box_load(config)?;
-    let iam = ingot_iam::IamService::new(db.clone(), clock, cache, secret_box, iam_config)
+    let mut iam = ingot_iam::IamService::new(db.clone(), clock, cache, secret_box, iam_config)
         .map_err(StartError::Iam)?;
+    if let Some(notifier) = notifier {
+        iam = iam.with_notifier(notifier);
+    }
     Ok(Arc::new(iam))
 }
 
@@ -141,6 +145,8 @@ pub struct Seams {
     pub clock: Arc<dyn Clock>,
     /// `None`: IAM authenticates (production). Tests of the HTTP layer alone may stand in.
     pub authenticator: Option<Arc<dyn Authenticator>>,
+    /// `None`: notifications are logged and kept in the outbox (the embedded default).
+    pub notifier: Option<Arc<dyn ingot_iam::notify::Notifier>>,
 }
 
 impl Default for Seams {
@@ -148,6 +154,7 @@ impl Default for Seams {
         Seams {
             clock: Arc::new(SystemClock),
             authenticator: None,
+            notifier: None,
         }
     }
 }
@@ -185,7 +192,7 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         None => Cache::in_process(),
     };
     let authorizer: Arc<dyn Authorizer> = Arc::new(ingot_iam::IamAuthorizer);
-    let iam = iam_build(&config, &db, clock.clone(), cache.clone())?;
+    let iam = iam_build(&config, &db, clock.clone(), cache.clone(), seams.notifier.clone())?;
     let registry = ingot_operations::model::ownership_registry_parse(ingot_operations::model::OWNERS_TOML)
         .map_err(StartError::Ownership)?;
     let operations = Arc::new(ingot_operations::OperationsService::new(
@@ -232,7 +239,7 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
             db: db.clone(),
             clock: clock.clone(),
         }) as Arc<dyn Controller>],
-        ingot_iam::workers::controllers(),
+        ingot_iam::workers::controllers(iam.clone()),
         ingot_billing::workers::controllers(),
         ingot_inventory_catalog::workers::controllers(),
         ingot_provisioning_allocation::workers::controllers(),

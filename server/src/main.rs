@@ -130,7 +130,7 @@ async fn main() -> ExitCode {
 async fn bootstrap_admin(config: &Config, email: &str) -> Result<String, Box<dyn std::error::Error>> {
     let clock: Arc<dyn ingot_kernel::Clock> = Arc::new(ingot_kernel::SystemClock);
     let db = database_open(config, clock.as_ref()).await?;
-    let iam = iam_build(config, &db, clock, ingot_kernel::cache::Cache::in_process())?;
+    let iam = iam_build(config, &db, clock, ingot_kernel::cache::Cache::in_process(), None)?;
     let token = iam.bootstrap_admin(email).await?;
     db.close().await;
     Ok(token)

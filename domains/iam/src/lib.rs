@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod http;
 pub mod model;
+pub mod notify;
 pub mod secrets;
 pub mod service;
 pub mod store;
@@ -36,6 +37,11 @@ pub const MIGRATIONS: MigrationSet = MigrationSet {
             6,
             "project_members",
             include_str!("../migrations/0006_project_members.sql"),
+        ),
+        Migration::portable(
+            7,
+            "notification_delivery",
+            include_str!("../migrations/0007_notification_delivery.sql"),
         ),
     ],
 };

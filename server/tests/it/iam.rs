@@ -463,6 +463,46 @@ async fn another_tenant_is_refused_on_every_iam_endpoint_and_nothing_changes() {
                     .await
                     .unwrap_err(),
             ),
+            (
+                "tenant_update",
+                m.tenant_update(
+                    w.tenant_id,
+                    &ingot_contracts::iam::TenantUpdateRequest {
+                        name: Some("pwned".into()),
+                        require_mfa: None,
+                    },
+                )
+                .await
+                .unwrap_err(),
+            ),
+            (
+                "invitation_create",
+                m.invitation_create(
+                    w.tenant_id,
+                    &ingot_contracts::iam::InvitationCreateRequest {
+                        email: "x@example.com".into(),
+                        role: TenantRole::Owner,
+                    },
+                )
+                .await
+                .unwrap_err(),
+            ),
+            (
+                "invitation_list",
+                m.invitation_list(w.tenant_id).await.unwrap_err(),
+            ),
+            (
+                "project_member_list",
+                m.project_member_list(w.project_id).await.unwrap_err(),
+            ),
+            (
+                "project_member_remove",
+                m.project_member_remove(w.project_id, w.alice_id)
+                    .await
+                    .unwrap_err(),
+            ),
+            ("posture_get", m.posture_get(w.tenant_id).await.unwrap_err()),
+            ("kyc_get", m.kyc_get(w.tenant_id).await.unwrap_err()),
         ];
         for (operation, err) in codes {
             assert_eq!(err.code(), Some("not_found"), "{backend:?} {operation}: {err}");
@@ -477,6 +517,11 @@ async fn another_tenant_is_refused_on_every_iam_endpoint_and_nothing_changes() {
         assert_eq!(w.alice.member_list(w.tenant_id).await.unwrap(), before_members);
         assert_eq!(w.alice.project_list(w.tenant_id).await.unwrap(), before_projects);
         assert_eq!(w.alice.token_list().await.unwrap(), before_tokens);
+        assert_eq!(
+            w.alice.tenant_get(w.tenant_id).await.unwrap().name,
+            "alice's tenant"
+        );
+        assert!(w.alice.invitation_list(w.tenant_id).await.unwrap().is_empty());
         // Anonymous callers are asked to authenticate.
         assert_eq!(
             app.client().tenant_get(w.tenant_id).await.unwrap_err().code(),
@@ -1351,5 +1396,36 @@ async fn project_roles_lift_a_member_on_one_project_only() {
     alice.member_remove(tenant_id, bob_id).await.unwrap();
     assert_eq!(alice.project_member_list(research.id).await.unwrap().len(), 1);
     assert_eq!(carol.project_member_list(research.id).await.unwrap().len(), 1);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn queued_notifications_reach_the_notifier_once() {
+    let app = spawn_app(Backend::Sqlite, |_| {}).await;
+    let email = "notify-me@example.com";
+    app.client().signup(&signup_request(email)).await.unwrap();
+    app.client()
+        .password_reset_request(&ingot_contracts::iam::PasswordResetRequest { email: email.into() })
+        .await
+        .unwrap();
+    // One delivery pass, as the iam.notification_delivery controller runs it.
+    let first = app.iam.notifications_deliver_pending(100).await.unwrap();
+    let again = app.iam.notifications_deliver_pending(100).await.unwrap();
+    let mine: Vec<_> = app
+        .delivered
+        .messages()
+        .into_iter()
+        .filter(|m| m.recipient == email)
+        .collect();
+    assert_eq!(
+        mine.len(),
+        1,
+        "delivered once, whichever pass (or the controller) took it"
+    );
+    assert!(first + again <= 1);
+    assert!(
+        mine[0].body.contains("ingot_rst_"),
+        "the notifier gets the body the outbox sealed"
+    );
     app.stop().await;
 }

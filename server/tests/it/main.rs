@@ -69,6 +69,8 @@ pub struct TestApp {
     pub url: String,
     /// IAM in-process, to call contracts other domains use (the KYC policy).
     pub iam: Arc<ingot_iam::IamService>,
+    /// What the notifier handed out, in order.
+    pub delivered: Arc<Capture>,
     /// The server's clock: tests move it instead of sleeping.
     pub clock: ManualClock,
     stop: Option<oneshot::Sender<()>>,
@@ -121,8 +123,10 @@ pub async fn spawn_app(backend: Backend, tune: impl FnOnce(&mut Config)) -> Test
     };
     tune(&mut config);
     let clock = ManualClock::new(SystemClock.now());
+    let delivered = Arc::new(Capture::default());
     let seams = Seams {
         clock: Arc::new(clock.clone()),
+        notifier: Some(delivered.clone()),
         ..Seams::default()
     };
     let app = app_build(config, seams).await.expect("app builds");
@@ -143,10 +147,31 @@ pub async fn spawn_app(backend: Backend, tune: impl FnOnce(&mut Config)) -> Test
         admin_token,
         iam,
         clock,
+        delivered,
         url: format!("http://{addr}"),
         stop: Some(stop),
         served: Some(served),
         db: test_db,
+    }
+}
+
+/// A notifier that keeps what it is given, standing in for a mail transport.
+#[derive(Default)]
+pub struct Capture(std::sync::Mutex<Vec<ingot_iam::notify::OutgoingMessage>>);
+
+impl Capture {
+    pub fn messages(&self) -> Vec<ingot_iam::notify::OutgoingMessage> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+impl ingot_iam::notify::Notifier for Capture {
+    fn deliver<'a>(
+        &'a self,
+        message: &'a ingot_iam::notify::OutgoingMessage,
+    ) -> BoxFuture<'a, Result<(), ingot_iam::notify::NotifyError>> {
+        self.0.lock().unwrap().push(message.clone());
+        Box::pin(async { Ok(()) })
     }
 }
 

@@ -95,6 +95,7 @@ pub struct IamService {
     clock: Arc<dyn Clock>,
     cache: Cache,
     secret_box: SecretBox,
+    notifier: Arc<dyn crate::notify::Notifier>,
     hasher: PasswordHasherPool,
     config: IamConfig,
 }
@@ -156,9 +157,16 @@ impl IamService {
             clock,
             cache,
             secret_box,
+            notifier: Arc::new(crate::notify::LogNotifier),
             hasher,
             config,
         })
+    }
+
+    /// Delivers notifications through `notifier` instead of the log (a mail transport, a test).
+    pub fn with_notifier(mut self, notifier: Arc<dyn crate::notify::Notifier>) -> IamService {
+        self.notifier = notifier;
+        self
     }
 
     fn authorize(&self, actor: &Actor, action: Action, resource: Resource) -> Result<(), IamError> {
