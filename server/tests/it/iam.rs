@@ -240,17 +240,7 @@ async fn api_tokens_are_shown_once_scoped_capped_and_revocable() {
     assert_eq!(err.code(), Some("forbidden"), "tokens cannot mint tokens");
 
     // A member cannot mint an owner token.
-    let (bob, bob_created) = app.signed_up("bob").await;
-    alice
-        .member_add(
-            tenant_id,
-            &MemberAddRequest {
-                email: bob_created.user.email.clone(),
-                role: TenantRole::Member,
-            },
-        )
-        .await
-        .unwrap();
+    let (bob, _) = app.joined(&alice, tenant_id, "bob", TenantRole::Member).await;
     let err = bob
         .token_create(&token_request(tenant_id, TenantRole::Owner))
         .await
@@ -988,17 +978,7 @@ async fn a_tenant_requiring_mfa_limits_members_without_it_to_enrolling() {
     let app = spawn_app(Backend::Sqlite, |_| {}).await;
     let (alice, created) = app.signed_up("alice").await;
     let tenant_id = created.tenant.unwrap().id;
-    let (bob, bob_created) = app.signed_up("bob").await;
-    alice
-        .member_add(
-            tenant_id,
-            &MemberAddRequest {
-                email: bob_created.user.email,
-                role: TenantRole::Member,
-            },
-        )
-        .await
-        .unwrap();
+    let (bob, _) = app.joined(&alice, tenant_id, "bob", TenantRole::Member).await;
     let update = ingot_contracts::iam::TenantUpdateRequest {
         name: None,
         require_mfa: Some(true),
@@ -1036,17 +1016,7 @@ async fn posture_shows_mfa_coverage_tokens_kyc_and_failed_logins() {
     let created = app.client().signup(&signup_request(email)).await.unwrap();
     let alice = app.client().with_token(&created.session_token);
     let tenant_id = created.tenant.unwrap().id;
-    let (bob, bob_created) = app.signed_up("bob").await;
-    alice
-        .member_add(
-            tenant_id,
-            &MemberAddRequest {
-                email: bob_created.user.email,
-                role: TenantRole::Viewer,
-            },
-        )
-        .await
-        .unwrap();
+    let (bob, _) = app.joined(&alice, tenant_id, "bob", TenantRole::Viewer).await;
     alice
         .token_create(&TokenCreateRequest {
             expires_in_days: Some(3),
@@ -1356,17 +1326,7 @@ async fn project_roles_lift_a_member_on_one_project_only() {
         .unwrap();
 
     // Bob now manages research (its members), but not the default project.
-    let (carol, carol_created) = app.signed_up("carol").await;
-    alice
-        .member_add(
-            tenant_id,
-            &MemberAddRequest {
-                email: carol_created.user.email,
-                role: TenantRole::Viewer,
-            },
-        )
-        .await
-        .unwrap();
+    let (carol, carol_created) = app.joined(&alice, tenant_id, "carol", TenantRole::Viewer).await;
     bob.project_member_set(research.id, carol_created.user.id, &set(ProjectRole::Member))
         .await
         .unwrap();

@@ -2,8 +2,8 @@
 //! policy follows the level, revocation is an event, personal data is redactable and never logged.
 
 use ingot_contracts::iam::{
-    KycDecision, KycDecisionRequest, KycLevel, KycPolicyApi, KycState, KycSubmitRequest, MemberAddRequest,
-    PlatformRole, PlatformRolesRequest, TenantRole,
+    KycDecision, KycDecisionRequest, KycLevel, KycPolicyApi, KycState, KycSubmitRequest, PlatformRole,
+    PlatformRolesRequest, TenantRole,
 };
 use ingot_iam::secrets::webhook_signature_make;
 use ingot_kernel::Clock;
@@ -146,17 +146,7 @@ async fn only_owners_submit_and_other_tenants_see_nothing() {
     let app = spawn_app(Backend::Sqlite, |_| {}).await;
     let (alice, created) = app.signed_up("alice").await;
     let tenant_id = created.tenant.unwrap().id;
-    let (bob, bob_created) = app.signed_up("bob").await;
-    alice
-        .member_add(
-            tenant_id,
-            &MemberAddRequest {
-                email: bob_created.user.email,
-                role: TenantRole::Admin,
-            },
-        )
-        .await
-        .unwrap();
+    let (bob, _) = app.joined(&alice, tenant_id, "bob", TenantRole::Admin).await;
     assert_eq!(
         bob.kyc_submit(tenant_id, &submission()).await.unwrap_err().code(),
         Some("forbidden")

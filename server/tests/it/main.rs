@@ -87,6 +87,23 @@ impl TestApp {
         self.client().with_token(&self.admin_token)
     }
 
+    /// Signs up `name` and has `owner` add them to `tenant_id` with `role`.
+    pub async fn joined(
+        &self,
+        owner: &ingot_sdk::Client,
+        tenant_id: ingot_kernel::id::TenantId,
+        name: &str,
+        role: ingot_contracts::iam::TenantRole,
+    ) -> (ingot_sdk::Client, SessionCreated) {
+        let (client, created) = self.signed_up(name).await;
+        let request = ingot_contracts::iam::MemberAddRequest {
+            email: created.user.email.clone(),
+            role,
+        };
+        owner.member_add(tenant_id, &request).await.unwrap();
+        (client, created)
+    }
+
     /// Signs up `name` (a fresh account, tenant and project) and returns a client with its session.
     pub async fn signed_up(&self, name: &str) -> (ingot_sdk::Client, SessionCreated) {
         let request = SignupRequest {
