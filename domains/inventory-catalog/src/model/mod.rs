@@ -1,0 +1,13 @@
+//! Inventory.Catalog model: nodes described generically (no MAAS words here), their lifecycle
+//! state machine, health conditions, SKUs as hardware constraints and deterministic node→SKU
+//! matching. No IO, no clock, no sqlx/axum/tokio here: time comes in as arguments.
+
+mod hardware;
+mod lifecycle;
+mod matching;
+
+pub use hardware::{
+    Cpu, Disk, DiskKind, Gpu, HardwareFacts, HealthAction, HealthCondition, Interconnect, Nic, Topology,
+};
+pub use lifecycle::{NodeCommand, NodeState, NodeTransitionError, node_transition};
+pub use matching::{MatchOutcome, Mismatch, Sku, SkuConstraints, SkuMove, fleet_rematch, sku_match};
