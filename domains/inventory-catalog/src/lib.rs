@@ -8,11 +8,15 @@ pub mod service;
 pub mod store;
 pub mod workers;
 
-use ingot_kernel::db::MigrationSet;
+use ingot_kernel::db::{Migration, MigrationSet};
 
 /// This domain's tables, all prefixed `inv_`.
 pub const MIGRATIONS: MigrationSet = MigrationSet {
     domain: "inventory-catalog",
     table_prefix: "inv_",
-    migrations: &[],
+    migrations: &[Migration::portable(
+        1,
+        "catalog",
+        include_str!("../migrations/0001_catalog.sql"),
+    )],
 };

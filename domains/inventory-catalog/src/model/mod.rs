@@ -5,9 +5,11 @@
 mod hardware;
 mod lifecycle;
 mod matching;
+mod site;
 
 pub use hardware::{
     Cpu, Disk, DiskKind, Gpu, HardwareFacts, HealthAction, HealthCondition, Interconnect, Nic, Topology,
 };
 pub use lifecycle::{NodeCommand, NodeState, NodeTransitionError, node_transition};
 pub use matching::{MatchOutcome, Mismatch, Sku, SkuConstraints, SkuMove, fleet_rematch, sku_match};
+pub use site::{Node, Site, SiteStatus};
