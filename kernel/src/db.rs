@@ -245,6 +245,47 @@ impl Db {
     }
 }
 
+/// Column conversions every store needs: stored values that do not decode are corruption, named
+/// by what they should have been. Structured values are JSON text and enums their serde names,
+/// which both backends store alike.
+pub mod column {
+    use serde::Serialize;
+    use serde::de::DeserializeOwned;
+
+    use super::DbError;
+
+    /// A stored value that does not decode to what it should.
+    pub fn corrupt(what: &str) -> DbError {
+        DbError::Sqlx(sqlx::Error::Decode(format!("corrupt {what}").into()))
+    }
+
+    /// A typed id, `Money` currency or other `FromStr` value stored as text.
+    pub fn parse<T: std::str::FromStr>(text: &str, what: &str) -> Result<T, DbError> {
+        text.parse().map_err(|_| corrupt(what))
+    }
+
+    pub fn to_json<T: Serialize>(value: &T) -> String {
+        // Invariant: stored values are plain serde data, which always serialises.
+        serde_json::to_string(value).expect("stored values serialise to JSON")
+    }
+
+    pub fn from_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, DbError> {
+        serde_json::from_str(text).map_err(|_| corrupt(what))
+    }
+
+    /// A unit enum as its serde name: `available`, `kyc_state`…
+    pub fn enum_to_text<T: Serialize>(value: &T) -> String {
+        serde_json::to_value(value)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default()
+    }
+
+    pub fn enum_from_text<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, DbError> {
+        serde_json::from_value(serde_json::Value::String(text.to_string())).map_err(|_| corrupt(what))
+    }
+}
+
 /// Arbitrary constant naming Ingot's migration lock among PostgreSQL advisory locks.
 const MIGRATION_LOCK_KEY: i64 = 0x1460_7d00_0001;
 

@@ -133,27 +133,20 @@ pub async fn cursor_advance_in_tx(
 }
 
 fn envelope_from_row(row: &sqlx::any::AnyRow) -> Result<EventEnvelope, DbError> {
-    let corrupt = |what: &str| {
-        DbError::Sqlx(sqlx::Error::Decode(
-            format!("kernel_outbox.{what} is corrupt").into(),
-        ))
-    };
+    use crate::db::column::{corrupt, from_json, parse};
     let event_id: String = row.try_get("event_id")?;
     let tenant_id: Option<String> = row.try_get("tenant_id")?;
     let payload: String = row.try_get("payload")?;
     let schema_version: i64 = row.try_get("schema_version")?;
     Ok(EventEnvelope {
-        id: event_id.parse().map_err(|_| corrupt("event_id"))?,
+        id: parse(&event_id, "outbox event_id")?,
         seq: row.try_get("seq")?,
         event_type: row.try_get("event_type")?,
         source: row.try_get("source")?,
         subject: row.try_get("subject")?,
-        tenant_id: tenant_id
-            .map(|t| t.parse())
-            .transpose()
-            .map_err(|_| corrupt("tenant_id"))?,
+        tenant_id: tenant_id.map(|t| parse(&t, "outbox tenant_id")).transpose()?,
         occurred_at: Timestamp::from_micros(row.try_get("occurred_at_us")?),
-        schema_version: u32::try_from(schema_version).map_err(|_| corrupt("schema_version"))?,
-        payload: serde_json::from_str(&payload).map_err(|_| corrupt("payload"))?,
+        schema_version: u32::try_from(schema_version).map_err(|_| corrupt("outbox schema_version"))?,
+        payload: from_json(&payload, "outbox payload")?,
     })
 }

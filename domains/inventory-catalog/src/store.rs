@@ -3,44 +3,14 @@
 //! backends.
 
 use ingot_kernel::Timestamp;
+use ingot_kernel::db::column::{corrupt, enum_from_text, enum_to_text, from_json, parse, to_json};
 use ingot_kernel::db::{DbError, Tx};
 use ingot_kernel::id::{NodeId, SiteId, SkuId};
 use ingot_kernel::money::{Currency, Money};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
 use crate::model::{Node, NodeState, Site, Sku};
-
-fn corrupt(what: &str) -> DbError {
-    DbError::Sqlx(sqlx::Error::Decode(format!("inventory: corrupt {what}").into()))
-}
-
-fn to_json<T: Serialize>(value: &T) -> String {
-    // Invariant: model values are plain serde data and always serialise.
-    serde_json::to_string(value).expect("model values serialise")
-}
-
-fn from_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, DbError> {
-    serde_json::from_str(text).map_err(|_| corrupt(what))
-}
-
-/// Enums are stored as their serde names (`available`, `active`).
-fn enum_text<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
-}
-
-fn enum_parse<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, DbError> {
-    serde_json::from_value(serde_json::Value::String(text.to_string())).map_err(|_| corrupt(what))
-}
-
-fn parse<T: std::str::FromStr>(text: &str, what: &str) -> Result<T, DbError> {
-    text.parse().map_err(|_| corrupt(what))
-}
 
 pub async fn site_insert_in_tx(tx: &mut Tx, site: &Site, now: Timestamp) -> Result<(), DbError> {
     sqlx::query("INSERT INTO inv_sites (id, name, region, country, status, created_at_us) VALUES ($1, $2, $3, $4, $5, $6)")
@@ -48,7 +18,7 @@ pub async fn site_insert_in_tx(tx: &mut Tx, site: &Site, now: Timestamp) -> Resu
         .bind(&site.name)
         .bind(&site.region)
         .bind(&site.country)
-        .bind(enum_text(&site.status))
+        .bind(enum_to_text(&site.status))
         .bind(now.as_micros())
         .execute(&mut **tx)
         .await?;
@@ -61,7 +31,7 @@ fn site_from_row(row: &AnyRow) -> Result<Site, DbError> {
         name: row.try_get("name")?,
         region: row.try_get("region")?,
         country: row.try_get("country")?,
-        status: enum_parse(&row.try_get::<String, _>("status")?, "site status")?,
+        status: enum_from_text(&row.try_get::<String, _>("status")?, "site status")?,
     })
 }
 
@@ -114,7 +84,7 @@ fn node_from_row(row: &AnyRow) -> Result<Node, DbError> {
         id: parse(&row.try_get::<String, _>("id")?, "node id")?,
         site_id: parse(&row.try_get::<String, _>("site_id")?, "site id")?,
         hostname: row.try_get("hostname")?,
-        state: enum_parse(&row.try_get::<String, _>("state")?, "node state")?,
+        state: enum_from_text(&row.try_get::<String, _>("state")?, "node state")?,
         facts: from_json(&row.try_get::<String, _>("facts")?, "hardware facts")?,
         rack: row.try_get("rack")?,
         position: position
@@ -137,7 +107,7 @@ pub async fn node_insert_in_tx(tx: &mut Tx, node: &Node, now: Timestamp) -> Resu
     .bind(node.id.to_string())
     .bind(node.site_id.to_string())
     .bind(&node.hostname)
-    .bind(enum_text(&node.state))
+    .bind(enum_to_text(&node.state))
     .bind(to_json(&node.facts))
     .bind(node.rack.as_deref())
     .bind(node.position.map(i64::from))
@@ -191,10 +161,10 @@ pub async fn node_state_update_in_tx(
 ) -> Result<bool, DbError> {
     let done =
         sqlx::query("UPDATE inv_nodes SET state = $1, updated_at_us = $2 WHERE id = $3 AND state = $4")
-            .bind(enum_text(&to))
+            .bind(enum_to_text(&to))
             .bind(now.as_micros())
             .bind(id.to_string())
-            .bind(enum_text(&from))
+            .bind(enum_to_text(&from))
             .execute(&mut **tx)
             .await?;
     Ok(done.rows_affected() == 1)
