@@ -246,3 +246,49 @@ pub async fn audit_verify(db: &Db) -> Result<AuditVerifyReport, DbError> {
         first_break: None,
     })
 }
+
+/// Records after `after_position`, oldest first, all or one tenant's; `limit` rows at most.
+pub async fn audit_list(
+    db: &Db,
+    tenant_id: Option<TenantId>,
+    after_position: i64,
+    limit: i64,
+) -> Result<Vec<ingot_contracts::iam::AuditEventView>, DbError> {
+    let rows = match tenant_id {
+        Some(tenant_id) => {
+            sqlx::query("SELECT * FROM iam_audit_events WHERE tenant_id = $1 AND position > $2 ORDER BY position LIMIT $3")
+                .bind(tenant_id.to_string())
+                .bind(after_position)
+                .bind(limit)
+                .fetch_all(db.reader())
+                .await?
+        }
+        None => {
+            sqlx::query("SELECT * FROM iam_audit_events WHERE position > $1 ORDER BY position LIMIT $2")
+                .bind(after_position)
+                .bind(limit)
+                .fetch_all(db.reader())
+                .await?
+        }
+    };
+    rows.iter().map(audit_view).collect()
+}
+
+fn audit_view(row: &sqlx::any::AnyRow) -> Result<ingot_contracts::iam::AuditEventView, DbError> {
+    use ingot_kernel::db::column::{from_json, parse};
+    let actor: Option<String> = row.try_get("actor_user_id")?;
+    let tenant: Option<String> = row.try_get("tenant_id")?;
+    Ok(ingot_contracts::iam::AuditEventView {
+        position: row.try_get("position")?,
+        at: Timestamp::from_micros(row.try_get("at_us")?),
+        action: row.try_get("action")?,
+        outcome: row.try_get("outcome")?,
+        actor_user_id: actor.map(|a| parse(&a, "audit actor")).transpose()?,
+        credential: row.try_get("credential")?,
+        target: row.try_get("target")?,
+        tenant_id: tenant.map(|t| parse(&t, "audit tenant")).transpose()?,
+        source_ip: row.try_get("source_ip")?,
+        request_id: row.try_get("request_id")?,
+        details: from_json(&row.try_get::<String, _>("details")?, "audit details")?,
+    })
+}

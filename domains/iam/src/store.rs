@@ -4,18 +4,11 @@ use ingot_contracts::iam::{
     MemberView, PlatformRole, ProjectView, TenantRole, TenantView, TokenView, UserView,
 };
 use ingot_kernel::Timestamp;
+use ingot_kernel::db::column::{corrupt, enum_from_text, enum_to_text, parse};
 use ingot_kernel::db::{DbError, Tx};
 use ingot_kernel::id::{ApiTokenId, ProjectId, SessionId, TenantId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
-
-fn corrupt(what: &str) -> DbError {
-    DbError::Sqlx(sqlx::Error::Decode(format!("iam: corrupt {what}").into()))
-}
-
-fn parse<T: std::str::FromStr>(text: &str, what: &str) -> Result<T, DbError> {
-    text.parse().map_err(|_| corrupt(what))
-}
 
 fn opt_ts(row: &AnyRow, column: &str) -> Result<Option<Timestamp>, DbError> {
     Ok(row.try_get::<Option<i64>, _>(column)?.map(Timestamp::from_micros))
@@ -599,17 +592,6 @@ impl KycRow {
     }
 }
 
-fn enum_text<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
-}
-
-fn enum_parse<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, DbError> {
-    serde_json::from_value(serde_json::Value::String(text.to_string())).map_err(|_| corrupt(what))
-}
-
 /// The tenant's KYC row, locked for this transaction on PostgreSQL.
 pub async fn kyc_get_for_update_in_tx(
     tx: &mut Tx,
@@ -647,8 +629,8 @@ fn kyc_from_row(row: &AnyRow) -> Result<KycRow, DbError> {
     let reviewer: Option<String> = row.try_get("reviewer_user_id")?;
     Ok(KycRow {
         tenant_id: parse(&row.try_get::<String, _>("tenant_id")?, "tenant id")?,
-        state: enum_parse(&row.try_get::<String, _>("state")?, "kyc state")?,
-        level: enum_parse(&row.try_get::<String, _>("level")?, "kyc level")?,
+        state: enum_from_text(&row.try_get::<String, _>("state")?, "kyc state")?,
+        level: enum_from_text(&row.try_get::<String, _>("level")?, "kyc level")?,
         provider: row.try_get("provider")?,
         provider_ref: row.try_get("provider_ref")?,
         personal_data: row.try_get("personal_data")?,
@@ -669,8 +651,8 @@ pub async fn kyc_upsert_in_tx(tx: &mut Tx, kyc: &KycRow, now: Timestamp) -> Resu
          reviewer_user_id = excluded.reviewer_user_id, reason = excluded.reason, updated_at_us = excluded.updated_at_us",
     )
     .bind(kyc.tenant_id.to_string())
-    .bind(enum_text(&kyc.state))
-    .bind(enum_text(&kyc.level))
+    .bind(enum_to_text(&kyc.state))
+    .bind(enum_to_text(&kyc.level))
     .bind(kyc.provider.as_deref())
     .bind(kyc.provider_ref.as_deref())
     .bind(kyc.personal_data.as_deref())
@@ -941,5 +923,260 @@ pub async fn project_members_of_tenant_delete_in_tx(
     .bind(tenant_id.to_string())
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+fn invitation_from_row(row: &AnyRow) -> Result<ingot_contracts::iam::InvitationView, DbError> {
+    let role: String = row.try_get("role")?;
+    Ok(ingot_contracts::iam::InvitationView {
+        id: parse(&row.try_get::<String, _>("id")?, "invitation id")?,
+        tenant_id: parse(&row.try_get::<String, _>("tenant_id")?, "tenant id")?,
+        email: row.try_get("email")?,
+        role: TenantRole::parse(&role).ok_or_else(|| corrupt("invitation role"))?,
+        invited_by: parse(&row.try_get::<String, _>("invited_by")?, "user id")?,
+        created_at: Timestamp::from_micros(row.try_get("created_at_us")?),
+        expires_at: Timestamp::from_micros(row.try_get("expires_at_us")?),
+    })
+}
+
+/// A unique violation means the email already has an open invitation to the tenant.
+pub async fn invitation_insert_in_tx(
+    tx: &mut Tx,
+    invitation: &ingot_contracts::iam::InvitationView,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO iam_invitations (id, tenant_id, email, role, invited_by, created_at_us, expires_at_us) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(invitation.id.to_string())
+    .bind(invitation.tenant_id.to_string())
+    .bind(&invitation.email)
+    .bind(invitation.role.as_str())
+    .bind(invitation.invited_by.to_string())
+    .bind(invitation.created_at.as_micros())
+    .bind(invitation.expires_at.as_micros())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Open (unaccepted, unrevoked, unexpired) invitations of a tenant.
+pub async fn invitations_open_of_tenant<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    tenant_id: TenantId,
+    now: Timestamp,
+) -> Result<Vec<ingot_contracts::iam::InvitationView>, DbError> {
+    sqlx::query(
+        "SELECT * FROM iam_invitations WHERE tenant_id = $1 AND accepted_at_us IS NULL AND revoked_at_us IS NULL \
+         AND expires_at_us > $2 ORDER BY id",
+    )
+    .bind(tenant_id.to_string())
+    .bind(now.as_micros())
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(invitation_from_row)
+    .collect()
+}
+
+/// Open invitations addressed to `email`, read inside the sign-up transaction.
+pub async fn invitations_open_for_email_in_tx(
+    tx: &mut Tx,
+    email: &str,
+    now: Timestamp,
+) -> Result<Vec<ingot_contracts::iam::InvitationView>, DbError> {
+    sqlx::query(
+        "SELECT * FROM iam_invitations WHERE email = $1 AND accepted_at_us IS NULL AND revoked_at_us IS NULL \
+         AND expires_at_us > $2",
+    )
+    .bind(email)
+    .bind(now.as_micros())
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(invitation_from_row)
+    .collect()
+}
+
+/// Whether an open invitation of `tenant_id` was revoked.
+pub async fn invitation_revoke_in_tx(
+    tx: &mut Tx,
+    tenant_id: TenantId,
+    id: ingot_kernel::id::InvitationId,
+    now: Timestamp,
+) -> Result<bool, DbError> {
+    let done = sqlx::query(
+        "UPDATE iam_invitations SET revoked_at_us = $1 WHERE id = $2 AND tenant_id = $3 \
+         AND accepted_at_us IS NULL AND revoked_at_us IS NULL",
+    )
+    .bind(now.as_micros())
+    .bind(id.to_string())
+    .bind(tenant_id.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn invitation_accept_in_tx(
+    tx: &mut Tx,
+    id: ingot_kernel::id::InvitationId,
+    now: Timestamp,
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE iam_invitations SET accepted_at_us = $1 WHERE id = $2")
+        .bind(now.as_micros())
+        .bind(id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn password_reset_insert_in_tx(
+    tx: &mut Tx,
+    user_id: UserId,
+    token_hash: &str,
+    now: Timestamp,
+    expires_at: Timestamp,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO iam_password_resets (id, user_id, token_hash, created_at_us, expires_at_us) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(format!("rst_{}", ingot_kernel::id::new_ulid().to_string().to_lowercase()))
+    .bind(user_id.to_string())
+    .bind(token_hash)
+    .bind(now.as_micros())
+    .bind(expires_at.as_micros())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The unused, unexpired reset with this token hash: (reset id, user).
+pub async fn password_reset_valid<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    token_hash: &str,
+    now: Timestamp,
+) -> Result<Option<(String, UserId)>, DbError> {
+    let row = sqlx::query(
+        "SELECT id, user_id FROM iam_password_resets WHERE token_hash = $1 AND used_at_us IS NULL AND expires_at_us > $2",
+    )
+    .bind(token_hash)
+    .bind(now.as_micros())
+    .fetch_optional(db)
+    .await?;
+    row.map(|row| {
+        Ok((
+            row.try_get("id")?,
+            parse(&row.try_get::<String, _>("user_id")?, "user id")?,
+        ))
+    })
+    .transpose()
+}
+
+/// Marks a reset used; false when it already was (the update decides between racing confirms).
+pub async fn password_reset_use_in_tx(tx: &mut Tx, id: &str, now: Timestamp) -> Result<bool, DbError> {
+    let used =
+        sqlx::query("UPDATE iam_password_resets SET used_at_us = $1 WHERE id = $2 AND used_at_us IS NULL")
+            .bind(now.as_micros())
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    Ok(used.rows_affected() == 1)
+}
+
+/// A queued notification, body still sealed.
+#[derive(Debug, Clone)]
+pub struct NotificationRow {
+    pub id: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body_sealed: String,
+    pub created_at: Timestamp,
+    pub attempts: i64,
+}
+
+fn notification_from_row(row: &AnyRow) -> Result<NotificationRow, DbError> {
+    Ok(NotificationRow {
+        id: row.try_get("id")?,
+        recipient: row.try_get("recipient")?,
+        subject: row.try_get("subject")?,
+        body_sealed: row.try_get("body_sealed")?,
+        created_at: Timestamp::from_micros(row.try_get("created_at_us")?),
+        attempts: row.try_get("attempts")?,
+    })
+}
+
+pub async fn notification_insert_in_tx(tx: &mut Tx, row: &NotificationRow) -> Result<(), DbError> {
+    sqlx::query("INSERT INTO iam_notifications (id, recipient, subject, body_sealed, created_at_us) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&row.id)
+        .bind(&row.recipient)
+        .bind(&row.subject)
+        .bind(&row.body_sealed)
+        .bind(row.created_at.as_micros())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+const NOTIFICATION_COLUMNS: &str = "id, recipient, subject, body_sealed, created_at_us, attempts";
+
+/// The newest `limit` notifications.
+pub async fn notifications_recent<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    limit: i64,
+) -> Result<Vec<NotificationRow>, DbError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {NOTIFICATION_COLUMNS} FROM iam_notifications ORDER BY id DESC LIMIT $1"
+    ));
+    sqlx::query(sql)
+        .bind(limit)
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(notification_from_row)
+        .collect()
+}
+
+/// Undelivered notifications with attempts left, oldest first.
+pub async fn notifications_pending<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    attempts_max: i64,
+    limit: i64,
+) -> Result<Vec<NotificationRow>, DbError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {NOTIFICATION_COLUMNS} FROM iam_notifications WHERE delivered_at_us IS NULL AND attempts < $1 \
+         ORDER BY id LIMIT $2"
+    ));
+    sqlx::query(sql)
+        .bind(attempts_max)
+        .bind(limit)
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(notification_from_row)
+        .collect()
+}
+
+/// Claims the next delivery attempt; false when another deliverer took it first.
+pub async fn notification_attempt_claim_in_tx(
+    tx: &mut Tx,
+    id: &str,
+    attempts_seen: i64,
+) -> Result<bool, DbError> {
+    let claimed = sqlx::query(
+        "UPDATE iam_notifications SET attempts = attempts + 1 WHERE id = $1 AND attempts = $2 AND delivered_at_us IS NULL",
+    )
+    .bind(id)
+    .bind(attempts_seen)
+    .execute(&mut **tx)
+    .await?;
+    Ok(claimed.rows_affected() == 1)
+}
+
+pub async fn notification_delivered_in_tx(tx: &mut Tx, id: &str, now: Timestamp) -> Result<(), DbError> {
+    sqlx::query("UPDATE iam_notifications SET delivered_at_us = $1 WHERE id = $2")
+        .bind(now.as_micros())
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }

@@ -5,12 +5,11 @@
 use std::time::Duration;
 
 use ingot_contracts::iam::{
-    Action, Actor, IamError, InvitationCreateRequest, InvitationView, Resource, TenantRole, UserView,
+    Action, Actor, IamError, InvitationCreateRequest, InvitationView, Resource, UserView,
 };
 use ingot_kernel::Timestamp;
-use ingot_kernel::db::{DbError, Tx};
+use ingot_kernel::db::Tx;
 use ingot_kernel::id::{InvitationId, TenantId};
-use sqlx::Row;
 
 use super::{IamService, Outcome, invalid, not_found_if_hidden};
 use crate::audit::{AuditRecord, audit_append_in_tx};
@@ -18,26 +17,6 @@ use crate::model;
 use crate::store;
 
 const INVITATION_TTL: Duration = Duration::from_secs(7 * 86_400);
-
-fn invitation_from_row(row: &sqlx::any::AnyRow) -> Result<InvitationView, DbError> {
-    let corrupt = || DbError::Sqlx(sqlx::Error::Decode("iam: corrupt invitation".into()));
-    let role: String = row.try_get("role")?;
-    Ok(InvitationView {
-        id: row.try_get::<String, _>("id")?.parse().map_err(|_| corrupt())?,
-        tenant_id: row
-            .try_get::<String, _>("tenant_id")?
-            .parse()
-            .map_err(|_| corrupt())?,
-        email: row.try_get("email")?,
-        role: TenantRole::parse(&role).ok_or_else(corrupt)?,
-        invited_by: row
-            .try_get::<String, _>("invited_by")?
-            .parse()
-            .map_err(|_| corrupt())?,
-        created_at: Timestamp::from_micros(row.try_get("created_at_us")?),
-        expires_at: Timestamp::from_micros(row.try_get("expires_at_us")?),
-    })
-}
 
 impl IamService {
     pub(super) async fn invitation_create_impl(
@@ -72,20 +51,7 @@ impl IamService {
             expires_at: now.plus(INVITATION_TTL),
         };
         let mut tx = self.db.begin().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO iam_invitations (id, tenant_id, email, role, invited_by, created_at_us, expires_at_us) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(invitation.id.to_string())
-        .bind(tenant_id.to_string())
-        .bind(&email)
-        .bind(request.role.as_str())
-        .bind(inviter.to_string())
-        .bind(now.as_micros())
-        .bind(invitation.expires_at.as_micros())
-        .execute(&mut *tx)
-        .await
-        .map_err(DbError::from);
+        let inserted = store::invitation_insert_in_tx(&mut tx, &invitation).await;
         if let Err(err) = inserted {
             return Err(if err.is_unique_violation() {
                 invalid("email", "is already invited").into()
@@ -116,15 +82,7 @@ impl IamService {
     ) -> Outcome<Vec<InvitationView>> {
         self.authorize(actor, Action::MemberManage, Resource::Tenant(tenant_id))
             .map_err(not_found_if_hidden("tenant"))?;
-        let rows = sqlx::query(
-            "SELECT * FROM iam_invitations WHERE tenant_id = $1 AND accepted_at_us IS NULL AND revoked_at_us IS NULL \
-             AND expires_at_us > $2 ORDER BY id",
-        )
-        .bind(tenant_id.to_string())
-        .bind(self.clock.now().as_micros())
-        .fetch_all(self.db.reader())
-        .await?;
-        Ok(rows.iter().map(invitation_from_row).collect::<Result<_, _>>()?)
+        Ok(store::invitations_open_of_tenant(self.db.reader(), tenant_id, self.clock.now()).await?)
     }
 
     pub(super) async fn invitation_revoke_impl(
@@ -137,16 +95,8 @@ impl IamService {
             .map_err(not_found_if_hidden("tenant"))?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        let done = sqlx::query(
-            "UPDATE iam_invitations SET revoked_at_us = $1 WHERE id = $2 AND tenant_id = $3 \
-             AND accepted_at_us IS NULL AND revoked_at_us IS NULL",
-        )
-        .bind(now.as_micros())
-        .bind(invitation_id.to_string())
-        .bind(tenant_id.to_string())
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() != 1 {
+        let revoked = store::invitation_revoke_in_tx(&mut tx, tenant_id, invitation_id, now).await?;
+        if !revoked {
             return Err(IamError::NotFound("invitation").into());
         }
         audit_append_in_tx(
@@ -168,23 +118,11 @@ impl IamService {
         user: &UserView,
         now: Timestamp,
     ) -> Outcome<Vec<TenantId>> {
-        let rows = sqlx::query(
-            "SELECT * FROM iam_invitations WHERE email = $1 AND accepted_at_us IS NULL AND revoked_at_us IS NULL \
-             AND expires_at_us > $2",
-        )
-        .bind(&user.email)
-        .bind(now.as_micros())
-        .fetch_all(&mut **tx)
-        .await?;
+        let invitations = store::invitations_open_for_email_in_tx(tx, &user.email, now).await?;
         let mut joined = Vec::new();
-        for row in &rows {
-            let invitation = invitation_from_row(row)?;
+        for invitation in invitations {
             store::membership_upsert_in_tx(tx, invitation.tenant_id, user.id, invitation.role, now).await?;
-            sqlx::query("UPDATE iam_invitations SET accepted_at_us = $1 WHERE id = $2")
-                .bind(now.as_micros())
-                .bind(invitation.id.to_string())
-                .execute(&mut **tx)
-                .await?;
+            store::invitation_accept_in_tx(tx, invitation.id, now).await?;
             let mut record = AuditRecord::anonymous(
                 &ingot_contracts::iam::Origin::default(),
                 "iam.invitation.accept",

@@ -24,9 +24,8 @@ use ingot_kernel::db::{Backend, Db, DbError, Tx};
 use ingot_kernel::id::{ApiTokenId, InvitationId, ProjectId, SessionId, TenantId, UserId};
 use ingot_kernel::page::{Page, PageRequest};
 use ingot_kernel::{Clock, Timestamp};
-use sqlx::Row;
 
-use crate::audit::{AuditRecord, audit_append, audit_append_in_tx, audit_verify};
+use crate::audit::{AuditRecord, audit_append, audit_append_in_tx, audit_list, audit_verify};
 use crate::model::{self, PasswordVerdict};
 use crate::secrets::{
     API_TOKEN_PREFIX, PasswordHasherPool, SESSION_TOKEN_PREFIX, SecretError, bearer_secret_hash,
@@ -223,12 +222,21 @@ impl IamService {
 
     fn throttle_keys(&self, email: &str, origin: &Origin) -> (String, String) {
         (
-            format!("iam:login:account:{email}"),
+            throttle_account_key(email),
             format!(
                 "iam:login:source:{}",
                 origin.source_ip.as_deref().unwrap_or("unknown")
             ),
         )
+    }
+
+    /// Counts a failed login against the account and the source.
+    async fn throttle_failure(&self, keys: [&str; 2]) {
+        for key in keys {
+            if let Err(err) = self.cache.counter_incr(key, self.config.login_lockout).await {
+                tracing::warn!(error = %err, "login throttle unavailable");
+            }
+        }
     }
 
     /// Counter values; a cache outage must not open the gates, nor lock everyone out: it counts
@@ -315,11 +323,7 @@ impl IamService {
             .await?;
         let attempted = user.as_ref().map(|u| u.view.id);
         let Some(user) = user.filter(|_| matched) else {
-            for key in [&account_key, &source_key] {
-                if let Err(err) = self.cache.counter_incr(key, self.config.login_lockout).await {
-                    tracing::warn!(error = %err, "login throttle unavailable");
-                }
-            }
+            self.throttle_failure([&account_key, &source_key]).await;
             // The account attacked (when it exists) feeds its tenants' security posture.
             let mut record = AuditRecord::anonymous(origin, "iam.login", "failure");
             record.target = attempted.map(|id| id.to_string());
@@ -333,11 +337,7 @@ impl IamService {
             };
             if !self.mfa_check_in_tx(&mut tx, user.view.id, code).await? {
                 drop(tx);
-                for key in [&account_key, &source_key] {
-                    if let Err(err) = self.cache.counter_incr(key, self.config.login_lockout).await {
-                        tracing::warn!(error = %err, "login throttle unavailable");
-                    }
-                }
+                self.throttle_failure([&account_key, &source_key]).await;
                 let record = AuditRecord::anonymous(origin, "iam.login", "failure")
                     .target(user.view.id)
                     .details(serde_json::json!({ "why": "second factor" }));
@@ -957,24 +957,7 @@ impl IamService {
             .after()
             .map_err(|e| invalid("cursor", &e.to_string()))?
             .unwrap_or(0);
-        let rows = match tenant_id {
-                Some(tenant_id) => sqlx::query(
-                    "SELECT * FROM iam_audit_events WHERE tenant_id = $1 AND position > $2 ORDER BY position LIMIT $3",
-                )
-                .bind(tenant_id.to_string())
-                .bind(after)
-                .bind(i64::from(limit) + 1)
-                .fetch_all(self.db.reader())
-                .await
-                .map_err(DbError::from)?,
-                None => sqlx::query("SELECT * FROM iam_audit_events WHERE position > $1 ORDER BY position LIMIT $2")
-                    .bind(after)
-                    .bind(i64::from(limit) + 1)
-                    .fetch_all(self.db.reader())
-                    .await
-                    .map_err(DbError::from)?,
-            };
-        let events = rows.iter().map(audit_view).collect::<Result<Vec<_>, DbError>>()?;
+        let events = audit_list(&self.db, tenant_id, after, i64::from(limit) + 1).await?;
         Ok(Page::from_overfetch(events, limit, |e| e.position))
     }
 
@@ -1451,24 +1434,9 @@ impl IamApi for IamService {
     }
 }
 
-fn audit_view(row: &sqlx::any::AnyRow) -> Result<AuditEventView, DbError> {
-    let corrupt = || DbError::Sqlx(sqlx::Error::Decode("iam: corrupt audit record".into()));
-    let actor: Option<String> = row.try_get("actor_user_id")?;
-    let tenant: Option<String> = row.try_get("tenant_id")?;
-    let details: String = row.try_get("details")?;
-    Ok(AuditEventView {
-        position: row.try_get("position")?,
-        at: Timestamp::from_micros(row.try_get("at_us")?),
-        action: row.try_get("action")?,
-        outcome: row.try_get("outcome")?,
-        actor_user_id: actor.map(|a| a.parse()).transpose().map_err(|_| corrupt())?,
-        credential: row.try_get("credential")?,
-        target: row.try_get("target")?,
-        tenant_id: tenant.map(|t| t.parse()).transpose().map_err(|_| corrupt())?,
-        source_ip: row.try_get("source_ip")?,
-        request_id: row.try_get("request_id")?,
-        details: serde_json::from_str(&details).map_err(|_| corrupt())?,
-    })
+/// The login-failure counter of one account.
+fn throttle_account_key(email: &str) -> String {
+    format!("iam:login:account:{email}")
 }
 
 /// Another tenant's resource is "not found", never "forbidden": its id must not leak.

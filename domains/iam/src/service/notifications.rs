@@ -6,10 +6,10 @@ use ingot_contracts::iam::{Action, Actor, IamError, NotificationView, Resource};
 use ingot_kernel::Timestamp;
 use ingot_kernel::db::Tx;
 use ingot_kernel::id::new_ulid;
-use sqlx::Row;
 
 use super::{IamService, Outcome};
 use crate::audit::{AuditRecord, audit_append};
+use crate::store::{self, NotificationRow};
 
 const NOTIFICATIONS_LIST_MAX: i64 = 200;
 /// Attempts before a message is given up (it stays readable in the outbox).
@@ -20,7 +20,7 @@ fn notification_context(id: &str) -> String {
 }
 
 impl IamService {
-    /// Queues a message for `recipient`. The embedded default's only channel is this outbox.
+    /// Queues a message for `recipient`, body sealed, in the caller's transaction.
     pub(super) async fn notify_in_tx(
         &self,
         tx: &mut Tx,
@@ -30,19 +30,34 @@ impl IamService {
         now: Timestamp,
     ) -> Outcome<()> {
         let id = format!("ntf_{}", new_ulid().to_string().to_lowercase());
-        let sealed = self
+        let body_sealed = self
             .secret_box
             .seal(body.as_bytes(), &notification_context(&id))
             .map_err(|_| IamError::Internal)?;
-        sqlx::query("INSERT INTO iam_notifications (id, recipient, subject, body_sealed, created_at_us) VALUES ($1, $2, $3, $4, $5)")
-            .bind(&id)
-            .bind(recipient)
-            .bind(subject)
-            .bind(sealed)
-            .bind(now.as_micros())
-            .execute(&mut **tx)
-            .await?;
+        let row = NotificationRow {
+            id,
+            recipient: recipient.to_string(),
+            subject: subject.to_string(),
+            body_sealed,
+            created_at: now,
+            attempts: 0,
+        };
+        store::notification_insert_in_tx(tx, &row).await?;
         Ok(())
+    }
+
+    /// The message with its body opened.
+    fn notification_open(&self, row: NotificationRow) -> Outcome<crate::notify::OutgoingMessage> {
+        let body = self
+            .secret_box
+            .open(&row.body_sealed, &notification_context(&row.id))
+            .map_err(|_| IamError::Internal)?;
+        Ok(crate::notify::OutgoingMessage {
+            id: row.id,
+            recipient: row.recipient,
+            subject: row.subject,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        })
     }
 
     /// One delivery pass: hands up to `batch_max` undelivered messages to the notifier. Each
@@ -53,50 +68,20 @@ impl IamService {
     }
 
     async fn notifications_deliver_impl(&self, batch_max: i64) -> Outcome<usize> {
-        let rows = sqlx::query(
-            "SELECT id, recipient, subject, body_sealed, attempts FROM iam_notifications \
-             WHERE delivered_at_us IS NULL AND attempts < $1 ORDER BY id LIMIT $2",
-        )
-        .bind(DELIVERY_ATTEMPTS_MAX)
-        .bind(batch_max)
-        .fetch_all(self.db.reader())
-        .await?;
+        let pending =
+            store::notifications_pending(self.db.reader(), DELIVERY_ATTEMPTS_MAX, batch_max).await?;
         let mut delivered = 0;
-        for row in rows {
-            let id: String = row.try_get("id")?;
-            let attempts: i64 = row.try_get("attempts")?;
-            // Claim this attempt first: of two deliverers racing, only one sends.
+        for row in pending {
             let mut tx = self.db.begin().await?;
-            let claimed = sqlx::query(
-                "UPDATE iam_notifications SET attempts = attempts + 1 \
-                 WHERE id = $1 AND attempts = $2 AND delivered_at_us IS NULL",
-            )
-            .bind(&id)
-            .bind(attempts)
-            .execute(&mut *tx)
-            .await?;
+            let claimed = store::notification_attempt_claim_in_tx(&mut tx, &row.id, row.attempts).await?;
             tx.commit().await?;
-            if claimed.rows_affected() != 1 {
+            if !claimed {
                 continue;
             }
-            let sealed: String = row.try_get("body_sealed")?;
-            let body = self
-                .secret_box
-                .open(&sealed, &notification_context(&id))
-                .map_err(|_| IamError::Internal)?;
-            let message = crate::notify::OutgoingMessage {
-                id: id.clone(),
-                recipient: row.try_get("recipient")?,
-                subject: row.try_get("subject")?,
-                body: String::from_utf8_lossy(&body).into_owned(),
-            };
+            let message = self.notification_open(row)?;
             if self.notifier.deliver(&message).await.is_ok() {
                 let mut tx = self.db.begin().await?;
-                sqlx::query("UPDATE iam_notifications SET delivered_at_us = $1 WHERE id = $2")
-                    .bind(self.clock.now().as_micros())
-                    .bind(&id)
-                    .execute(&mut *tx)
-                    .await?;
+                store::notification_delivered_in_tx(&mut tx, &message.id, self.clock.now()).await?;
                 tx.commit().await?;
                 delivered += 1;
             }
@@ -106,26 +91,17 @@ impl IamService {
 
     pub(super) async fn notification_list_impl(&self, actor: &Actor) -> Outcome<Vec<NotificationView>> {
         self.authorize(actor, Action::NotificationRead, Resource::Platform)?;
-        let rows = sqlx::query(
-            "SELECT id, recipient, subject, body_sealed, created_at_us FROM iam_notifications ORDER BY id DESC LIMIT $1",
-        )
-        .bind(NOTIFICATIONS_LIST_MAX)
-        .fetch_all(self.db.reader())
-        .await?;
+        let rows = store::notifications_recent(self.db.reader(), NOTIFICATIONS_LIST_MAX).await?;
         let mut notifications = Vec::with_capacity(rows.len());
         for row in rows {
-            let id: String = row.try_get("id")?;
-            let sealed: String = row.try_get("body_sealed")?;
-            let body = self
-                .secret_box
-                .open(&sealed, &notification_context(&id))
-                .map_err(|_| IamError::Internal)?;
+            let created_at = row.created_at;
+            let message = self.notification_open(row)?;
             notifications.push(NotificationView {
-                recipient: row.try_get("recipient")?,
-                subject: row.try_get("subject")?,
-                body: String::from_utf8_lossy(&body).into_owned(),
-                created_at: Timestamp::from_micros(row.try_get("created_at_us")?),
-                id,
+                id: message.id,
+                recipient: message.recipient,
+                subject: message.subject,
+                body: message.body,
+                created_at,
             });
         }
         audit_append(

@@ -5,8 +5,6 @@
 use std::time::Duration;
 
 use ingot_contracts::iam::{IamError, Origin, PasswordResetConfirm, PasswordResetRequest};
-use ingot_kernel::id::{UserId, new_ulid};
-use sqlx::Row;
 
 use super::{IamService, Outcome, invalid};
 use crate::audit::{AuditRecord, audit_append, audit_append_in_tx};
@@ -57,14 +55,7 @@ impl IamService {
         }
         let (token, hash) = bearer_secret_new(RESET_PREFIX);
         let mut tx = self.db.begin().await?;
-        sqlx::query("INSERT INTO iam_password_resets (id, user_id, token_hash, created_at_us, expires_at_us) VALUES ($1, $2, $3, $4, $5)")
-            .bind(format!("rst_{}", new_ulid().to_string().to_lowercase()))
-            .bind(user.view.id.to_string())
-            .bind(&hash)
-            .bind(now.as_micros())
-            .bind(now.plus(RESET_TTL).as_micros())
-            .execute(&mut *tx)
-            .await?;
+        store::password_reset_insert_in_tx(&mut tx, user.view.id, &hash, now, now.plus(RESET_TTL)).await?;
         let body = format!(
             "Someone asked to reset the password of {email}. If it was you, send this token to \
              POST /v1/auth/password-reset/confirm within an hour:\n\n{token}\n\nIf it was not you, ignore this message."
@@ -88,12 +79,8 @@ impl IamService {
     ) -> Outcome<()> {
         let now = self.clock.now();
         let hash = bearer_secret_hash(request.token.trim());
-        let row = sqlx::query("SELECT id, user_id FROM iam_password_resets WHERE token_hash = $1 AND used_at_us IS NULL AND expires_at_us > $2")
-            .bind(&hash)
-            .bind(now.as_micros())
-            .fetch_optional(self.db.reader())
-            .await?;
-        let Some(row) = row else {
+        let reset = store::password_reset_valid(self.db.reader(), &hash, now).await?;
+        let Some((reset_id, user_id)) = reset else {
             audit_append(
                 &self.db,
                 &AuditRecord::anonymous(origin, "iam.password_reset.confirm", "failure"),
@@ -102,11 +89,6 @@ impl IamService {
             .await?;
             return Err(IamError::ResetTokenInvalid.into());
         };
-        let reset_id: String = row.try_get("id")?;
-        let user_id: UserId = row
-            .try_get::<String, _>("user_id")?
-            .parse()
-            .map_err(|_| IamError::Internal)?;
         let user = store::user_by_id(self.db.reader(), user_id)
             .await?
             .ok_or(IamError::ResetTokenInvalid)?;
@@ -117,14 +99,8 @@ impl IamService {
         let password_hash = self.hasher.hash(&request.new_password).await?;
         let mut tx = self.db.begin().await?;
         // Invariant: a token works once, even when two confirmations race (the update decides).
-        let used = sqlx::query(
-            "UPDATE iam_password_resets SET used_at_us = $1 WHERE id = $2 AND used_at_us IS NULL",
-        )
-        .bind(now.as_micros())
-        .bind(&reset_id)
-        .execute(&mut *tx)
-        .await?;
-        if used.rows_affected() != 1 {
+        let used = store::password_reset_use_in_tx(&mut tx, &reset_id, now).await?;
+        if !used {
             return Err(IamError::ResetTokenInvalid.into());
         }
         store::user_password_update_in_tx(&mut tx, user_id, &password_hash, now).await?;
@@ -136,7 +112,7 @@ impl IamService {
         tx.commit().await?;
         let _ = self
             .cache
-            .delete(&format!("iam:login:account:{}", user.view.email))
+            .delete(&super::throttle_account_key(&user.view.email))
             .await;
         Ok(())
     }
