@@ -127,7 +127,8 @@ impl Client {
     }
 
     pub async fn logout(&self) -> Result<(), Error> {
-        self.call_empty(Method::POST, "/v1/auth/logout").await
+        self.call_empty(Method::POST, "/v1/auth/logout", None::<&()>)
+            .await
     }
 
     pub async fn me_get(&self) -> Result<MeView, Error> {
@@ -139,12 +140,17 @@ impl Client {
     }
 
     pub async fn session_revoke(&self, session_id: SessionId) -> Result<(), Error> {
-        self.call_empty(Method::DELETE, &format!("/v1/me/sessions/{session_id}"))
-            .await
+        self.call_empty(
+            Method::DELETE,
+            &format!("/v1/me/sessions/{session_id}"),
+            None::<&()>,
+        )
+        .await
     }
 
     pub async fn password_change(&self, request: &PasswordChangeRequest) -> Result<(), Error> {
-        self.post_empty("/v1/me/password", request).await
+        self.call_empty(Method::POST, "/v1/me/password", Some(request))
+            .await
     }
 
     pub async fn token_create(&self, request: &TokenCreateRequest) -> Result<TokenCreated, Error> {
@@ -228,6 +234,7 @@ impl Client {
         self.call_empty(
             Method::DELETE,
             &format!("/v1/tenants/{tenant_id}/members/{user_id}"),
+            None::<&()>,
         )
         .await
     }
@@ -273,7 +280,8 @@ impl Client {
     }
 
     pub async fn mfa_totp_disable(&self, request: &TotpCodeRequest) -> Result<(), Error> {
-        self.post_empty("/v1/me/mfa/totp/disable", request).await
+        self.call_empty(Method::POST, "/v1/me/mfa/totp/disable", Some(request))
+            .await
     }
 
     pub async fn tenant_update(
@@ -290,11 +298,13 @@ impl Client {
     }
 
     pub async fn password_reset_request(&self, request: &PasswordResetRequest) -> Result<(), Error> {
-        self.post_empty("/v1/auth/password-reset", request).await
+        self.call_empty(Method::POST, "/v1/auth/password-reset", Some(request))
+            .await
     }
 
     pub async fn password_reset_confirm(&self, request: &PasswordResetConfirm) -> Result<(), Error> {
-        self.post_empty("/v1/auth/password-reset/confirm", request).await
+        self.call_empty(Method::POST, "/v1/auth/password-reset/confirm", Some(request))
+            .await
     }
 
     pub async fn notification_list(&self) -> Result<Vec<NotificationView>, Error> {
@@ -326,6 +336,7 @@ impl Client {
         self.call_empty(
             Method::DELETE,
             &format!("/v1/tenants/{tenant_id}/invitations/{invitation_id}"),
+            None::<&()>,
         )
         .await
     }
@@ -352,6 +363,7 @@ impl Client {
         self.call_empty(
             Method::DELETE,
             &format!("/v1/projects/{project_id}/members/{user_id}"),
+            None::<&()>,
         )
         .await
     }
@@ -417,22 +429,18 @@ impl Client {
         decode(self.send(request).await?).await
     }
 
-    /// A POST whose success has no body (202, 204).
-    async fn post_empty<B: Serialize + ?Sized>(&self, path: &str, body: &B) -> Result<(), Error> {
-        let response = self
-            .send(self.http.post(format!("{}{path}", self.base)).json(body))
-            .await?;
-        if response.status().is_success() {
-            return Ok(());
+    /// A call whose success has no body (202, 204).
+    async fn call_empty<B: Serialize + ?Sized>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<(), Error> {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(body) = body {
+            request = request.json(body);
         }
-        Err(problem_of(response).await)
-    }
-
-    /// A call whose success has no body (204).
-    async fn call_empty(&self, method: Method, path: &str) -> Result<(), Error> {
-        let response = self
-            .send(self.http.request(method, format!("{}{path}", self.base)))
-            .await?;
+        let response = self.send(request).await?;
         if response.status().is_success() {
             return Ok(());
         }
