@@ -1,2 +1,69 @@
-//! Provisioning.Allocation published language: DTOs, events and the service trait other domains call.
-//! Empty until the Provisioning.Allocation issue lands; its owner fills it in.
+//! Provisioning.Allocation published language: DTOs, events and the service traits other domains
+//! call. So far: the assignment events Inventory counts capacity from, and the evacuation call
+//! Inventory makes when an operator forces maintenance on an assigned node. The Allocation issue
+//! fills in the rest.
+
+use ingot_kernel::id::{AllocationId, NodeId, TenantId};
+use serde::{Deserialize, Serialize};
+
+use crate::BoxFuture;
+
+/// A node was bound to an allocation (Allocation's fact; Inventory counts it as assigned).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeAssigned {
+    pub allocation_id: AllocationId,
+    pub tenant_id: TenantId,
+    pub node_id: NodeId,
+}
+
+/// A node left its allocation after a clean release and may be counted as free again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeReleased {
+    pub allocation_id: AllocationId,
+    pub tenant_id: TenantId,
+    pub node_id: NodeId,
+}
+
+impl ingot_kernel::event::DomainEvent for NodeAssigned {
+    const EVENT_TYPE: &'static str = "allocation.node_assigned";
+    const SOURCE: &'static str = "provisioning-allocation";
+
+    fn subject(&self) -> String {
+        self.node_id.to_string()
+    }
+
+    fn tenant_id(&self) -> Option<TenantId> {
+        Some(self.tenant_id)
+    }
+}
+
+impl ingot_kernel::event::DomainEvent for NodeReleased {
+    const EVENT_TYPE: &'static str = "allocation.node_released";
+    const SOURCE: &'static str = "provisioning-allocation";
+
+    fn subject(&self) -> String {
+        self.node_id.to_string()
+    }
+
+    fn tenant_id(&self) -> Option<TenantId> {
+        Some(self.tenant_id)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EvacuationError {
+    #[error("the allocation cannot be moved or ended: {0}")]
+    Refused(String),
+    #[error("allocation service unavailable")]
+    Unavailable,
+}
+
+/// Asked by Inventory when an operator forces maintenance on an assigned node: move the
+/// allocation elsewhere or end it. Returns once the node is no longer needed by it.
+pub trait NodeEvacuation: Send + Sync {
+    fn node_evacuate<'a>(
+        &'a self,
+        node_id: NodeId,
+        reason: &'a str,
+    ) -> BoxFuture<'a, Result<(), EvacuationError>>;
+}

@@ -261,10 +261,21 @@ pub enum Action {
     NotificationRead,
     /// Manage a project: its members and settings.
     ProjectManage,
+    /// Full capacity counts (maintenance, onboarding, unmatched) and their history.
+    CapacityRead,
+    /// Sites and SKUs: list, create, change.
+    CatalogManage,
+    /// Set list prices.
+    PriceSet,
+    /// Node details and hardware facts (tenants see only their allocations' nodes, through
+    /// Allocation).
+    NodeRead,
+    /// Maintenance, quarantine and bulk import of nodes.
+    NodeOperate,
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 23] = [
         Action::OwnershipRead,
         Action::AuditVerify,
         Action::TenantCreate,
@@ -283,6 +294,11 @@ impl Action {
         Action::PlatformRolesManage,
         Action::NotificationRead,
         Action::ProjectManage,
+        Action::CapacityRead,
+        Action::CatalogManage,
+        Action::PriceSet,
+        Action::NodeRead,
+        Action::NodeOperate,
     ];
 }
 
@@ -1206,4 +1222,27 @@ pub trait IamApi: Send + Sync {
         page: ingot_kernel::page::PageRequest,
     ) -> BoxFuture<'a, Result<ingot_kernel::page::Page<AuditEventView>, IamError>>;
     fn audit_verify<'a>(&'a self, actor: &'a Actor) -> BoxFuture<'a, Result<AuditVerifyReport, IamError>>;
+}
+
+/// An audited change made by another domain, recorded by IAM's audit log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEntry {
+    /// `<domain>.<thing>.<verb>`: `inventory.offer.price_set`.
+    pub action: &'static str,
+    /// The id or name of what changed.
+    pub target: String,
+    /// Decision inputs and context; never secrets.
+    pub details: serde_json::Value,
+}
+
+/// IAM's audit log, for other domains: the record is appended inside the caller's transaction,
+/// so an audited change and its record commit together or not at all.
+#[cfg(feature = "sql")]
+pub trait AuditTrail: Send + Sync {
+    fn audit_in_tx<'a>(
+        &'a self,
+        tx: &'a mut ingot_kernel::db::Tx,
+        actor: &'a Actor,
+        entry: AuditEntry,
+    ) -> BoxFuture<'a, Result<(), ingot_kernel::db::DbError>>;
 }

@@ -60,6 +60,9 @@ pub struct Config {
     /// Base64 of 32 bytes: the key sealing secrets at rest. When absent, a key file in the data
     /// directory is used (made on first start); replicas sharing a database must share this key.
     pub secret_key: Option<String>,
+    /// Seed the demo site, SKUs and prices into an empty catalog. `None`: only on the embedded
+    /// default (no `database_url`), never silently on a production database.
+    pub demo_catalog: Option<bool>,
 }
 
 impl fmt::Debug for Config {
@@ -78,6 +81,7 @@ impl fmt::Debug for Config {
                 "kyc_webhook_secret",
                 &self.kyc_webhook_secret.as_ref().map(|_| "<redacted>"),
             )
+            .field("demo_catalog", &self.demo_catalog_enabled())
             .finish()
     }
 }
@@ -109,6 +113,7 @@ impl Default for Config {
             kyc_provider: "sim".into(),
             kyc_webhook_secret: None,
             secret_key: None,
+            demo_catalog: None,
         }
     }
 }
@@ -116,6 +121,10 @@ impl Default for Config {
 impl Config {
     pub fn sqlite_path(&self) -> PathBuf {
         self.data_dir.join("ingot.db")
+    }
+
+    pub fn demo_catalog_enabled(&self) -> bool {
+        self.demo_catalog.unwrap_or(self.database_url.is_none())
     }
 }
 
@@ -153,6 +162,7 @@ const KEYS: &[(&str, &str)] = &[
     ("kyc.provider", "INGOT_KYC_PROVIDER"),
     ("kyc.webhook_secret", "INGOT_KYC_WEBHOOK_SECRET"),
     ("secret_key", "INGOT_SECRET_KEY"),
+    ("demo_catalog", "INGOT_DEMO_CATALOG"),
 ];
 
 /// Resolves the configuration from flags, the given environment and the config file they name.
@@ -335,6 +345,13 @@ fn apply(config: &mut Config, key: &str, value: &str, origin: &str) -> Result<()
                 ));
             }
             config.secret_key = Some(value.to_string());
+        }
+        "demo_catalog" => {
+            config.demo_catalog = Some(match value {
+                "true" => true,
+                "false" => false,
+                _ => return Err(bad(format!("expected true or false, got {value:?}"))),
+            });
         }
         "kyc.webhook_secret" => {
             if value.len() < 16 {

@@ -165,6 +165,8 @@ pub struct App {
     pub db: Db,
     /// IAM, for the composition root's own commands (`bootstrap-admin`) and tests.
     pub iam: Arc<ingot_iam::IamService>,
+    /// Inventory, for tests that play the provisioning side (`NodeRegistry`) or Allocation.
+    pub inventory: Arc<ingot_inventory_catalog::service::InventoryService>,
     pub openapi: utoipa::openapi::OpenApi,
     pub config: Config,
     clock: Arc<dyn Clock>,
@@ -204,11 +206,28 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         telemetry::metrics_handle(),
     ));
 
+    let inventory = Arc::new(ingot_inventory_catalog::service::InventoryService::new(
+        db.clone(),
+        clock.clone(),
+        authorizer.clone(),
+        iam.clone(),
+        // Allocation's evacuation joins here when Allocation lands.
+        None,
+    ));
+    if config.demo_catalog_enabled()
+        && inventory
+            .demo_catalog_seed()
+            .await
+            .map_err(StartError::Database)?
+    {
+        tracing::info!("seeded the demo catalog: site demo1 with SKUs gpu-8x-h100, gpu-8x-a100 and cpu-64c");
+    }
+
     let openapi_json: openapi::OpenApiJson = Arc::new(OnceLock::new());
     let (router, openapi) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(ingot_iam::http::router(iam.clone()))
         .merge(ingot_billing::http::router())
-        .merge(ingot_inventory_catalog::http::router())
+        .merge(ingot_inventory_catalog::http::router(inventory.clone()))
         .merge(ingot_provisioning_allocation::http::router())
         .merge(ingot_provisioning_baremetal_maas::http::router())
         .merge(ingot_app_platform::http::router())
@@ -241,7 +260,7 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         }) as Arc<dyn Controller>],
         ingot_iam::workers::controllers(iam.clone()),
         ingot_billing::workers::controllers(),
-        ingot_inventory_catalog::workers::controllers(),
+        ingot_inventory_catalog::workers::controllers(inventory.clone()),
         ingot_provisioning_allocation::workers::controllers(),
         ingot_provisioning_baremetal_maas::workers::controllers(),
         ingot_app_platform::workers::controllers(),
@@ -254,6 +273,7 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         router,
         db,
         iam,
+        inventory,
         openapi,
         config,
         clock,

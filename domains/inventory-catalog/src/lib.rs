@@ -1,6 +1,5 @@
 //! Inventory.Catalog: sites, nodes and hardware facts, SKUs and node→SKU matching, capacity, offers and prices.
 //! Never: know which tenant uses a node; call MAAS.
-//! The rooms are in place (model, store, service, http, workers, migrations); the Inventory.Catalog issue fills them.
 
 pub mod http;
 pub mod model;
@@ -14,9 +13,12 @@ use ingot_kernel::db::{Migration, MigrationSet};
 pub const MIGRATIONS: MigrationSet = MigrationSet {
     domain: "inventory-catalog",
     table_prefix: "inv_",
-    migrations: &[Migration::portable(
-        1,
-        "catalog",
-        include_str!("../migrations/0001_catalog.sql"),
-    )],
+    migrations: &[
+        Migration::portable(1, "catalog", include_str!("../migrations/0001_catalog.sql")),
+        Migration::portable(
+            2,
+            "nodes_health_capacity",
+            include_str!("../migrations/0002_nodes_health_capacity.sql"),
+        ),
+    ],
 };

@@ -7,6 +7,7 @@
 mod app;
 mod conventions;
 mod iam;
+mod inventory;
 mod kyc;
 mod process;
 
@@ -69,6 +70,8 @@ pub struct TestApp {
     pub url: String,
     /// IAM in-process, to call contracts other domains use (the KYC policy).
     pub iam: Arc<ingot_iam::IamService>,
+    /// Inventory in-process, to play the provisioning side and Allocation's events.
+    pub inventory: Arc<ingot_inventory_catalog::service::InventoryService>,
     /// What the notifier handed out, in order.
     pub delivered: Arc<Capture>,
     /// The server's clock: tests move it instead of sleeping.
@@ -153,6 +156,7 @@ pub async fn spawn_app(backend: Backend, tune: impl FnOnce(&mut Config)) -> Test
         .await
         .expect("bootstrap admin");
     let iam = app.iam.clone();
+    let inventory = app.inventory.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
@@ -163,6 +167,7 @@ pub async fn spawn_app(backend: Backend, tune: impl FnOnce(&mut Config)) -> Test
         addr,
         admin_token,
         iam,
+        inventory,
         clock,
         delivered,
         url: format!("http://{addr}"),

@@ -19,6 +19,9 @@ fn platform_grants(action: Action) -> &'static [PlatformRole] {
             &[PlatformAdmin]
         }
         Action::TenantCreate | Action::KycSubmit | Action::CredentialManage => &[],
+        Action::CapacityRead | Action::NodeRead => &[PlatformAdmin, Operator, Support, Finance],
+        Action::CatalogManage | Action::NodeOperate => &[PlatformAdmin, Operator],
+        Action::PriceSet => &[PlatformAdmin, Finance],
     }
 }
 
@@ -41,7 +44,12 @@ fn tenant_grants(action: Action) -> &'static [TenantRole] {
         | Action::TenantCreate
         | Action::CredentialManage
         | Action::PlatformRolesManage
-        | Action::NotificationRead => &[],
+        | Action::NotificationRead
+        | Action::CapacityRead
+        | Action::CatalogManage
+        | Action::PriceSet
+        | Action::NodeRead
+        | Action::NodeOperate => &[],
     }
 }
 
@@ -435,6 +443,66 @@ mod tests {
               tenant billing          --nn---
               platform platform_admin AAAAAAA
               platform operator       nnnn---
+              platform finance        nnnn---
+              platform security       nnnn---
+              platform support        nnnn---
+            CapacityRead
+              anonymous               uuuuuuu
+              tenant owner            --nn---
+              tenant admin            --nn---
+              tenant member           --nn---
+              tenant viewer           --nn---
+              tenant billing          --nn---
+              platform platform_admin AAAAAAA
+              platform operator       AAAAAAA
+              platform finance        AAAAAAA
+              platform security       nnnn---
+              platform support        AAAAAAA
+            CatalogManage
+              anonymous               uuuuuuu
+              tenant owner            --nn---
+              tenant admin            --nn---
+              tenant member           --nn---
+              tenant viewer           --nn---
+              tenant billing          --nn---
+              platform platform_admin AAAAAAA
+              platform operator       AAAAAAA
+              platform finance        nnnn---
+              platform security       nnnn---
+              platform support        nnnn---
+            PriceSet
+              anonymous               uuuuuuu
+              tenant owner            --nn---
+              tenant admin            --nn---
+              tenant member           --nn---
+              tenant viewer           --nn---
+              tenant billing          --nn---
+              platform platform_admin AAAAAAA
+              platform operator       nnnn---
+              platform finance        AAAAAAA
+              platform security       nnnn---
+              platform support        nnnn---
+            NodeRead
+              anonymous               uuuuuuu
+              tenant owner            --nn---
+              tenant admin            --nn---
+              tenant member           --nn---
+              tenant viewer           --nn---
+              tenant billing          --nn---
+              platform platform_admin AAAAAAA
+              platform operator       AAAAAAA
+              platform finance        AAAAAAA
+              platform security       nnnn---
+              platform support        AAAAAAA
+            NodeOperate
+              anonymous               uuuuuuu
+              tenant owner            --nn---
+              tenant admin            --nn---
+              tenant member           --nn---
+              tenant viewer           --nn---
+              tenant billing          --nn---
+              platform platform_admin AAAAAAA
+              platform operator       AAAAAAA
               platform finance        nnnn---
               platform security       nnnn---
               platform support        nnnn---

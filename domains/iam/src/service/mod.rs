@@ -1457,6 +1457,23 @@ impl Authorizer for IamAuthorizer {
     }
 }
 
+impl ingot_contracts::iam::AuditTrail for IamService {
+    fn audit_in_tx<'a>(
+        &'a self,
+        tx: &'a mut Tx,
+        actor: &'a Actor,
+        entry: ingot_contracts::iam::AuditEntry,
+    ) -> BoxFuture<'a, Result<(), DbError>> {
+        Box::pin(async move {
+            let record = AuditRecord::by(actor, entry.action, "success")
+                .target(entry.target)
+                .details(entry.details);
+            audit_append_in_tx(tx, &record, self.clock.now()).await?;
+            Ok(())
+        })
+    }
+}
+
 impl Authenticator for IamService {
     fn authenticate<'a>(
         &'a self,

@@ -2,62 +2,7 @@
 //! `decommissioning → retired`. Whether a node is assigned to a tenant is Allocation's, not a
 //! state here.
 
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NodeState {
-    /// Registered, not yet ready to sell (commissioning, burn-in).
-    Onboarding,
-    Available,
-    /// Taken out by an operator for work; returns to available.
-    Maintenance,
-    /// Suspected faulty or compromised: out until cleared.
-    Quarantined,
-    /// Being wiped and removed.
-    Decommissioning,
-    /// Gone for good.
-    Retired,
-}
-
-impl NodeState {
-    pub const ALL: [NodeState; 6] = [
-        NodeState::Onboarding,
-        NodeState::Available,
-        NodeState::Maintenance,
-        NodeState::Quarantined,
-        NodeState::Decommissioning,
-        NodeState::Retired,
-    ];
-}
-
-/// What can be asked of a node's lifecycle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NodeCommand {
-    /// Onboarding finished cleanly.
-    OnboardingComplete,
-    MaintenanceStart,
-    MaintenanceEnd,
-    Quarantine,
-    /// Cleared after quarantine: back to available.
-    QuarantineRelease,
-    Decommission,
-    /// The wipe and removal finished.
-    DecommissionComplete,
-}
-
-impl NodeCommand {
-    pub const ALL: [NodeCommand; 7] = [
-        NodeCommand::OnboardingComplete,
-        NodeCommand::MaintenanceStart,
-        NodeCommand::MaintenanceEnd,
-        NodeCommand::Quarantine,
-        NodeCommand::QuarantineRelease,
-        NodeCommand::Decommission,
-        NodeCommand::DecommissionComplete,
-    ];
-}
+pub use ingot_contracts::inventory::{NodeCommand, NodeState};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NodeTransitionError {

@@ -8,24 +8,14 @@ use serde::{Deserialize, Serialize};
 
 use super::hardware::{HardwareFacts, Interconnect};
 
-/// What a node must have to be sold as a SKU.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SkuConstraints {
-    /// Exact GPU model; `None` for CPU-only SKUs (which then require no GPU at all).
-    pub gpu_model: Option<String>,
-    /// Exact number of GPUs (0 for CPU-only).
-    pub gpu_count: u32,
-    pub cores_min: u32,
-    pub ram_min_mib: u64,
-    pub storage_min_gib: u64,
-    pub interconnect: Option<Interconnect>,
-}
+pub use ingot_contracts::inventory::SkuConstraints;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sku {
     pub id: SkuId,
     /// Stable, human name: `gpu-8x-h100`.
     pub name: String,
+    pub description: String,
     pub active: bool,
     pub constraints: SkuConstraints,
 }
@@ -59,62 +49,60 @@ pub enum Mismatch {
     },
 }
 
-impl SkuConstraints {
-    /// Every constraint `facts` fails; empty when the node fits.
-    pub fn mismatches(&self, facts: &HardwareFacts) -> Vec<Mismatch> {
-        let mut out = Vec::new();
-        let found_model = facts.gpu_model().map(str::to_string);
-        let model_ok = match &self.gpu_model {
-            None => facts.gpus.is_empty(),
-            Some(wanted) => found_model.as_deref() == Some(wanted.as_str()),
-        };
-        if !model_ok {
-            out.push(Mismatch::GpuModel {
-                wanted: self.gpu_model.clone(),
-                found: found_model,
-            });
-        }
-        if facts.gpu_count() != self.gpu_count {
-            out.push(Mismatch::GpuCount {
-                wanted: self.gpu_count,
-                found: facts.gpu_count(),
-            });
-        }
-        if facts.cpu.cores < self.cores_min {
-            out.push(Mismatch::Cores {
-                min: self.cores_min,
-                found: facts.cpu.cores,
-            });
-        }
-        if facts.ram_mib < self.ram_min_mib {
-            out.push(Mismatch::Ram {
-                min_mib: self.ram_min_mib,
-                found_mib: facts.ram_mib,
-            });
-        }
-        if facts.storage_gib() < self.storage_min_gib {
-            out.push(Mismatch::Storage {
-                min_gib: self.storage_min_gib,
-                found_gib: facts.storage_gib(),
-            });
-        }
-        if let Some(wanted) = self.interconnect.filter(|i| !facts.interconnects.contains(i)) {
-            out.push(Mismatch::Interconnect { wanted });
-        }
-        out
+/// Every constraint of `sku` that `facts` fails; empty when the node fits.
+pub fn sku_mismatches(sku: &SkuConstraints, facts: &HardwareFacts) -> Vec<Mismatch> {
+    let mut out = Vec::new();
+    let found_model = facts.gpu_model().map(str::to_string);
+    let model_ok = match &sku.gpu_model {
+        None => facts.gpus.is_empty(),
+        Some(wanted) => found_model.as_deref() == Some(wanted.as_str()),
+    };
+    if !model_ok {
+        out.push(Mismatch::GpuModel {
+            wanted: sku.gpu_model.clone(),
+            found: found_model,
+        });
     }
+    if facts.gpu_count() != sku.gpu_count {
+        out.push(Mismatch::GpuCount {
+            wanted: sku.gpu_count,
+            found: facts.gpu_count(),
+        });
+    }
+    if facts.cpu.cores < sku.cores_min {
+        out.push(Mismatch::Cores {
+            min: sku.cores_min,
+            found: facts.cpu.cores,
+        });
+    }
+    if facts.ram_mib < sku.ram_min_mib {
+        out.push(Mismatch::Ram {
+            min_mib: sku.ram_min_mib,
+            found_mib: facts.ram_mib,
+        });
+    }
+    if facts.storage_gib() < sku.storage_min_gib {
+        out.push(Mismatch::Storage {
+            min_gib: sku.storage_min_gib,
+            found_gib: facts.storage_gib(),
+        });
+    }
+    if let Some(wanted) = sku.interconnect.filter(|i| !facts.interconnects.contains(i)) {
+        out.push(Mismatch::Interconnect { wanted });
+    }
+    out
+}
 
-    /// How demanding the SKU is, for picking among several that fit: GPUs, then interconnect,
-    /// then RAM, cores and storage.
-    fn demand(&self) -> (u32, bool, u64, u32, u64) {
-        (
-            self.gpu_count,
-            self.interconnect.is_some(),
-            self.ram_min_mib,
-            self.cores_min,
-            self.storage_min_gib,
-        )
-    }
+/// How demanding a SKU is, for picking among several that fit: GPUs, then interconnect, then
+/// RAM, cores and storage.
+fn demand(sku: &SkuConstraints) -> (u32, bool, u64, u32, u64) {
+    (
+        sku.gpu_count,
+        sku.interconnect.is_some(),
+        sku.ram_min_mib,
+        sku.cores_min,
+        sku.storage_min_gib,
+    )
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -135,12 +123,12 @@ pub fn sku_match(facts: &HardwareFacts, skus: &[Sku]) -> MatchOutcome {
     let mut fitting: Vec<&Sku> = active
         .iter()
         .copied()
-        .filter(|s| s.constraints.mismatches(facts).is_empty())
+        .filter(|s| sku_mismatches(&s.constraints, facts).is_empty())
         .collect();
     if fitting.is_empty() {
         let mut reasons: Vec<String> = active
             .iter()
-            .map(|s| format!("{}: {}", s.name, describe(&s.constraints.mismatches(facts))))
+            .map(|s| format!("{}: {}", s.name, describe(&sku_mismatches(&s.constraints, facts))))
             .collect();
         if reasons.is_empty() {
             reasons.push("no active SKU".into());
@@ -148,12 +136,11 @@ pub fn sku_match(facts: &HardwareFacts, skus: &[Sku]) -> MatchOutcome {
         return MatchOutcome::Unmatched { reasons };
     }
     fitting.sort_by(|a, b| {
-        b.constraints
-            .demand()
-            .cmp(&a.constraints.demand())
+        demand(&b.constraints)
+            .cmp(&demand(&a.constraints))
             .then(a.name.cmp(&b.name))
     });
-    if fitting.len() > 1 && fitting[0].constraints.demand() == fitting[1].constraints.demand() {
+    if fitting.len() > 1 && demand(&fitting[0].constraints) == demand(&fitting[1].constraints) {
         return MatchOutcome::Unmatched {
             reasons: vec![format!(
                 "ambiguous: {} and {} fit equally; make their constraints differ",
@@ -261,6 +248,7 @@ mod tests {
         Sku {
             id: SkuId::generate(),
             name: name.into(),
+            description: String::new(),
             active: true,
             constraints: SkuConstraints {
                 gpu_model: gpu.map(|(m, _)| m.to_string()),

@@ -10,8 +10,10 @@ mod site;
 
 pub use capacity::{Capacity, CapacityEvent, CapacityKey, CapacityLedger, NodeStanding, capacity_recount};
 pub use hardware::{
-    Cpu, Disk, DiskKind, Gpu, HardwareFacts, HealthAction, HealthCondition, Interconnect, Nic, Topology,
+    Cpu, Disk, DiskKind, Gpu, HardwareFacts, HealthAction, HealthCondition, Interconnect, Nic, Placement,
 };
 pub use lifecycle::{NodeCommand, NodeState, NodeTransitionError, node_transition};
-pub use matching::{MatchOutcome, Mismatch, Sku, SkuConstraints, SkuMove, fleet_rematch, sku_match};
+pub use matching::{
+    MatchOutcome, Mismatch, Sku, SkuConstraints, SkuMove, fleet_rematch, sku_match, sku_mismatches,
+};
 pub use site::{Node, Site, SiteStatus};

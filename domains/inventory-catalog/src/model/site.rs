@@ -3,19 +3,12 @@
 use ingot_kernel::id::{NodeId, SiteId, SkuId};
 use serde::{Deserialize, Serialize};
 
-use super::hardware::HardwareFacts;
+use ingot_kernel::Timestamp;
+
+use super::hardware::{HardwareFacts, Placement};
 use super::lifecycle::NodeState;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SiteStatus {
-    /// Being built: nodes may onboard, nothing is sold.
-    Planned,
-    Active,
-    /// No new allocations; existing ones run out.
-    Draining,
-    Closed,
-}
+pub use ingot_contracts::inventory::SiteStatus;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Site {
@@ -35,10 +28,14 @@ pub struct Node {
     pub hostname: String,
     pub state: NodeState,
     pub facts: HardwareFacts,
-    pub rack: Option<String>,
-    pub position: Option<u32>,
-    pub fabric_group: Option<String>,
+    pub placement: Placement,
+    /// The provisioning system's own key for the machine, if one registered it.
+    pub source_ref: Option<String>,
     /// `None` while unmatched; then `unmatched_reasons` says why.
     pub sku_id: Option<SkuId>,
     pub unmatched_reasons: Vec<String>,
+    /// Assigned to an allocation: Allocation's fact, learned from its events.
+    pub assigned: bool,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
 }
