@@ -7,59 +7,18 @@
 // A benchmark reports; it does not assert. Failures to set up are fatal.
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
+mod support;
+
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use ingot_contracts::iam::{LoginRequest, SignupRequest, TenantRole, TokenCreateRequest};
 use ingot_iam::secrets::{ARGON2_LANES, ARGON2_MEMORY_KIB, ARGON2_PASSES, PasswordHasherPool};
-use ingotd::config::Config;
-use ingotd::{Seams, app_build, app_serve};
-
-struct Run {
-    seconds: f64,
-    clients: usize,
-}
-
-async fn count_for<F, Fut>(run: &Run, clients: usize, stop_early: Option<Arc<AtomicBool>>, work: F) -> f64
-where
-    F: Fn() -> Fut + Send + Sync + Clone + 'static,
-    Fut: std::future::Future<Output = bool> + Send,
-{
-    let done = Arc::new(AtomicU64::new(0));
-    let deadline = Instant::now() + Duration::from_secs_f64(run.seconds);
-    let mut handles = Vec::new();
-    for _ in 0..clients {
-        let (work, done, stop) = (work.clone(), done.clone(), stop_early.clone());
-        handles.push(tokio::spawn(async move {
-            while Instant::now() < deadline && !stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed)) {
-                if work().await {
-                    done.fetch_add(1, Ordering::Relaxed);
-                }
-            }
-        }));
-    }
-    let started = Instant::now();
-    for handle in handles {
-        handle.await.unwrap();
-    }
-    done.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64()
-}
+use support::{Run, count_for, embedded_app_spawn, hello_world_rps};
 
 #[tokio::main]
 async fn main() {
-    let real = std::env::args().any(|a| a == "--bench");
-    let run = if real {
-        Run {
-            seconds: 10.0,
-            clients: 16,
-        }
-    } else {
-        Run {
-            seconds: 0.2,
-            clients: 2,
-        }
-    };
+    let run = Run::from_args();
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
 
     // Baseline 1: raw argon2id hashing with the same parameters and pool as IAM uses.
@@ -75,35 +34,9 @@ async fn main() {
     };
 
     // Baseline 2: axum hello-world on the same machine, same client.
-    let hello = axum::Router::new().route("/", axum::routing::get(|| async { "hello" }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let hello_url = format!("http://{}/", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, hello).await.unwrap() });
-    let http = reqwest::Client::builder()
-        .pool_max_idle_per_host(64)
-        .build()
-        .unwrap();
-    let hello_rps = {
-        let (http, url) = (http.clone(), hello_url.clone());
-        count_for(&run, run.clients, None, move || {
-            let (http, url) = (http.clone(), url.clone());
-            async move { http.get(&url).send().await.is_ok_and(|r| r.status().is_success()) }
-        })
-        .await
-    };
+    let hello_rps = hello_world_rps(&run).await;
 
-    // Ingot on the embedded default (SQLite), rate limiting off for a single-source load.
-    let data_dir = std::env::temp_dir().join(format!("ingot-bench-{}", ingot_kernel::id::new_ulid()));
-    let mut config = Config {
-        data_dir: data_dir.clone(),
-        ..Config::default()
-    };
-    config.http.rate_limit_per_s = 0;
-    config.log_level = "error".into();
-    let app = app_build(config, Seams::default()).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(app_serve(app, listener, std::future::pending()));
+    let (base, data_dir, _) = embedded_app_spawn().await;
     let client = ingot_sdk::Client::new(&base).unwrap();
     let mut users = Vec::new();
     for i in 0..run.clients {

@@ -13,6 +13,7 @@ use ingot_sdk::ingot_contracts::iam::{
 };
 
 use crate::OutputFormat;
+use crate::catalog::{self, CatalogCommand, NodesCommand, OffersCommand, SitesCommand, SkusCommand};
 use crate::config;
 use crate::output::{self, emit};
 
@@ -62,6 +63,23 @@ pub enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// The public catalog: SKUs and offers on sale (no login needed).
+    Catalog {
+        #[command(subcommand)]
+        command: CatalogCommand,
+    },
+    /// Nodes per site × SKU now, or hourly history with --history (operators).
+    Capacity {
+        /// Hourly snapshots instead of the counts now.
+        #[arg(long)]
+        history: bool,
+        /// Start of the history, RFC 3339 [default: a day before --to]
+        #[arg(long, requires = "history", value_name = "RFC3339")]
+        from: Option<ingot_kernel::Timestamp>,
+        /// End of the history (exclusive), RFC 3339 [default: now]
+        #[arg(long, requires = "history", value_name = "RFC3339")]
+        to: Option<ingot_kernel::Timestamp>,
     },
     /// Platform administration.
     Admin {
@@ -197,6 +215,26 @@ pub enum AdminCommand {
     Kyc {
         #[command(subcommand)]
         command: AdminKycCommand,
+    },
+    /// Sites nodes live in.
+    Sites {
+        #[command(subcommand)]
+        command: SitesCommand,
+    },
+    /// SKUs: what a node must have to sell as one.
+    Skus {
+        #[command(subcommand)]
+        command: SkusCommand,
+    },
+    /// List prices of SKUs at sites.
+    Offers {
+        #[command(subcommand)]
+        command: OffersCommand,
+    },
+    /// The fleet: list, inspect, maintenance, quarantine, bulk import.
+    Nodes {
+        #[command(subcommand)]
+        command: NodesCommand,
     },
 }
 
@@ -494,7 +532,15 @@ pub async fn run(server: Option<&str>, format: OutputFormat, command: Command) -
                 });
             }
         },
+        Command::Catalog { command } => catalog::catalog_run(&client, format, command).await?,
+        Command::Capacity { history, from, to } => {
+            catalog::capacity_run(&client, format, history, from, to).await?
+        }
         Command::Admin { command } => match command {
+            AdminCommand::Sites { command } => catalog::sites_run(&client, format, command).await?,
+            AdminCommand::Skus { command } => catalog::skus_run(&client, format, command).await?,
+            AdminCommand::Offers { command } => catalog::offers_run(&client, format, command).await?,
+            AdminCommand::Nodes { command } => catalog::nodes_run(&client, format, command).await?,
             AdminCommand::Ownership => {
                 let registry = client.ownership_get().await?;
                 output::ownership_print(format, &registry)?;

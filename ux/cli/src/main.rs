@@ -2,8 +2,10 @@
 //! Server from `--server`, `INGOT_SERVER` or the config file; token from `INGOT_TOKEN` or the
 //! config file (`~/.config/ingot/config.toml`), which `ingot login` writes.
 
+mod catalog;
 mod commands;
 mod config;
+mod import_csv;
 mod output;
 
 use std::process::ExitCode;
@@ -40,6 +42,12 @@ async fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             eprintln!("ingot: {err}");
+            // A 422 names each bad field; without them the user cannot tell what to fix.
+            if let Some(ingot_sdk::Error::Api(problem)) = err.downcast_ref::<ingot_sdk::Error>() {
+                for field in &problem.errors {
+                    eprintln!("  {}: {}", field.field, field.message);
+                }
+            }
             ExitCode::FAILURE
         }
     }

@@ -59,7 +59,7 @@ pub fn json_or_id<T: Serialize>(
     Ok(())
 }
 
-fn json_print<T: Serialize>(value: &T) -> anyhow::Result<()> {
+pub fn json_print<T: Serialize>(value: &T) -> anyhow::Result<()> {
     println!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
 }

@@ -15,8 +15,14 @@ use ingot_contracts::iam::{
     TenantUpdateRequest, TenantView, TokenCreateRequest, TokenCreated, TokenView, TotpCodeRequest,
     TotpEnrolment, UserView,
 };
+use ingot_contracts::inventory::{
+    CapacityHistoryPoint, CapacityView, MaintenanceRequest, NodeFilter, NodeImportReport, NodeImportRequest,
+    NodeView, OfferSetRequest, OfferView, QuarantineRequest, SiteCreateRequest, SiteView, SkuChangeReport,
+    SkuCreateRequest, SkuUpdateRequest, SkuView,
+};
 use ingot_contracts::operations::{HealthReport, OwnershipRegistry};
-use ingot_kernel::id::{ApiTokenId, InvitationId, ProjectId, SessionId, TenantId, UserId};
+use ingot_kernel::Timestamp;
+use ingot_kernel::id::{ApiTokenId, InvitationId, NodeId, ProjectId, SessionId, SkuId, TenantId, UserId};
 use ingot_kernel::page::Page;
 use ingot_kernel::problem::ProblemBody;
 use reqwest::Method;
@@ -411,6 +417,127 @@ impl Client {
         self.get("/v1/admin/audit/verify").await
     }
 
+    /// The SKUs on sale. Public: works without a token.
+    pub async fn catalog_skus(&self) -> Result<Vec<SkuView>, Error> {
+        self.get("/v1/catalog/skus").await
+    }
+
+    /// Every SKU × site on sale with its hourly price and free nodes. Public.
+    pub async fn catalog_offers(&self) -> Result<Vec<OfferView>, Error> {
+        self.get("/v1/catalog/offers").await
+    }
+
+    /// Capacity per site × SKU; tenants get fewer columns than operators.
+    pub async fn capacity_get(&self) -> Result<Vec<CapacityView>, Error> {
+        self.get("/v1/capacity").await
+    }
+
+    /// Hourly snapshots in `[from, to)`; the server defaults `to` to now and `from` to a day
+    /// before `to`.
+    pub async fn capacity_history(
+        &self,
+        from: Option<Timestamp>,
+        to: Option<Timestamp>,
+    ) -> Result<Vec<CapacityHistoryPoint>, Error> {
+        let mut query: Vec<(&str, String)> = Vec::new();
+        query.extend(from.map(|t| ("from", t.to_string())));
+        query.extend(to.map(|t| ("to", t.to_string())));
+        let request = self
+            .http
+            .get(format!("{}/v1/capacity/history", self.base))
+            .query(&query);
+        decode(self.send(request).await?).await
+    }
+
+    pub async fn site_list(&self) -> Result<Vec<SiteView>, Error> {
+        self.get("/v1/admin/sites").await
+    }
+
+    pub async fn site_create(&self, request: &SiteCreateRequest) -> Result<SiteView, Error> {
+        self.call(Method::POST, "/v1/admin/sites", Some(request)).await
+    }
+
+    /// Every SKU, active or not.
+    pub async fn sku_list(&self) -> Result<Vec<SkuView>, Error> {
+        self.get("/v1/admin/skus").await
+    }
+
+    /// The report lists the nodes the fleet re-match moved.
+    pub async fn sku_create(&self, request: &SkuCreateRequest) -> Result<SkuChangeReport, Error> {
+        self.call(Method::POST, "/v1/admin/skus", Some(request)).await
+    }
+
+    pub async fn sku_update(
+        &self,
+        sku_id: SkuId,
+        request: &SkuUpdateRequest,
+    ) -> Result<SkuChangeReport, Error> {
+        self.call(Method::PATCH, &format!("/v1/admin/skus/{sku_id}"), Some(request))
+            .await
+    }
+
+    /// `site` is the site's name, not its id.
+    pub async fn offer_set(
+        &self,
+        sku_id: SkuId,
+        site: &str,
+        request: &OfferSetRequest,
+    ) -> Result<OfferView, Error> {
+        let site = path_segment(site);
+        self.call(
+            Method::PUT,
+            &format!("/v1/admin/offers/{sku_id}/{site}"),
+            Some(request),
+        )
+        .await
+    }
+
+    /// One page of nodes; pass the page's `next_cursor` back in `filter.cursor` for the next.
+    pub async fn node_list(&self, filter: &NodeFilter) -> Result<Page<NodeView>, Error> {
+        let request = self
+            .http
+            .get(format!("{}/v1/admin/nodes", self.base))
+            .query(filter);
+        decode(self.send(request).await?).await
+    }
+
+    pub async fn node_get(&self, node_id: NodeId) -> Result<NodeView, Error> {
+        self.get(&format!("/v1/admin/nodes/{node_id}")).await
+    }
+
+    pub async fn node_maintenance(
+        &self,
+        node_id: NodeId,
+        request: &MaintenanceRequest,
+    ) -> Result<NodeView, Error> {
+        self.call(
+            Method::POST,
+            &format!("/v1/admin/nodes/{node_id}/maintenance"),
+            Some(request),
+        )
+        .await
+    }
+
+    pub async fn node_quarantine(
+        &self,
+        node_id: NodeId,
+        request: &QuarantineRequest,
+    ) -> Result<NodeView, Error> {
+        self.call(
+            Method::POST,
+            &format!("/v1/admin/nodes/{node_id}/quarantine"),
+            Some(request),
+        )
+        .await
+    }
+
+    /// All or nothing: one bad row imports no node, and the problem's `errors` name each bad
+    /// row as `nodes[i].field`.
+    pub async fn node_import(&self, request: &NodeImportRequest) -> Result<NodeImportReport, Error> {
+        self.call(Method::POST, "/v1/admin/nodes/import", Some(request))
+            .await
+    }
+
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Error> {
         let response = self.send(self.http.get(format!("{}{path}", self.base))).await?;
         decode(response).await
@@ -456,6 +583,20 @@ impl Client {
     }
 }
 
+/// Percent-encodes a free-text path segment. Site names are `[a-z0-9-]` by rule, but a typo
+/// holding `/` or `?` must reach the server as one (unknown) name, not as another route.
+fn path_segment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, Error> {
     let status = response.status().as_u16();
     if response.status().is_success() {
@@ -484,5 +625,12 @@ mod tests {
             .with_token("ingot_secret");
         assert_eq!(client.server(), "http://127.0.0.1:8080");
         assert!(!format!("{client:?}").contains("ingot_secret"));
+    }
+
+    #[test]
+    fn path_segments_cannot_leave_their_segment() {
+        assert_eq!(path_segment("fra1"), "fra1");
+        assert_eq!(path_segment("a/b?c d"), "a%2Fb%3Fc%20d");
+        assert_eq!(path_segment("ü"), "%C3%BC");
     }
 }

@@ -14,6 +14,9 @@ async fn server() -> (String, String, ingot_kernel::testing::TestDb) {
     let config = Config {
         database_url: Some(test_db.url.clone()),
         data_dir: std::env::temp_dir().join(format!("ingot-cli-app-{}", ingot_kernel::id::new_ulid())),
+        // On by default only without a database URL; the catalog tests want what a fresh
+        // embedded install shows: site demo1 and SKUs gpu-8x-h100, gpu-8x-a100, cpu-64c.
+        demo_catalog: Some(true),
         ..Config::default()
     };
     let app = app_build(config, Seams::default()).await.unwrap();
@@ -306,4 +309,425 @@ async fn a_tenant_journey_through_the_cli() {
         audit.contains("iam.kyc.decide") && audit.contains("iam.project.create"),
         "{audit}"
     );
+}
+
+/// Runs `ingot` with `INGOT_TOKEN` set.
+fn ingot_as(home: &Path, token: &str, args: &[&str]) -> Command {
+    let mut command = ingot(home, args);
+    command.env("INGOT_TOKEN", token);
+    command
+}
+
+fn stderr_of_failure(output: &Output) -> String {
+    assert!(
+        !output.status.success(),
+        "ingot should have failed: {}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+#[tokio::test]
+async fn the_catalog_is_public() {
+    let (url, _admin, _db) = server().await;
+    let home = home();
+    let offers: serde_json::Value = serde_json::from_str(&stdout(
+        &run(ingot(
+            &home,
+            &["catalog", "offers", "--output", "json", "--server", &url],
+        ))
+        .await,
+    ))
+    .unwrap();
+    let offers = offers.as_array().unwrap();
+    let mut skus: Vec<&str> = offers.iter().map(|o| o["sku"].as_str().unwrap()).collect();
+    skus.sort_unstable();
+    assert_eq!(skus, ["cpu-64c", "gpu-8x-a100", "gpu-8x-h100"]);
+    assert!(offers.iter().all(|o| o["site"] == "demo1"), "{offers:?}");
+    let h100 = offers.iter().find(|o| o["sku"] == "gpu-8x-h100").unwrap();
+    assert_eq!(h100["hourly_price"]["amount"], "19.920000");
+    assert_eq!(h100["hourly_price"]["currency"], "USD");
+
+    let table = stdout(&run(ingot(&home, &["catalog", "offers", "--server", &url])).await);
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("gpu-8x-h100") && l.contains("demo1") && l.contains("19.92 USD")),
+        "{table}"
+    );
+    let skus = stdout(&run(ingot(&home, &["catalog", "skus", "--server", &url])).await);
+    assert!(
+        skus.lines().any(|l| l.starts_with("gpu-8x-h100")
+            && l.contains("8x H100-SXM5-80GB")
+            && l.contains("infiniband")),
+        "{skus}"
+    );
+}
+
+const CSV_HEADER: &str = "hostname,site,state,cpu_model,cpu_sockets,cpu_cores,ram_gib,gpu_model,gpu_count,gpu_memory_gib,disks,nics,interconnects,rack,position,fabric_group";
+
+#[tokio::test]
+async fn operators_import_nodes_from_csv_all_or_nothing() {
+    let (url, admin_token, _db) = server().await;
+    let home = home();
+    let admin = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--server", &url]);
+        ingot_as(&home, &admin_token, &all)
+    };
+    let node_count = |output: Output| {
+        let page: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        page["items"].as_array().unwrap().len()
+    };
+
+    // Parses locally, but the server finds row 2 (CSV line 3) bad: nothing is imported.
+    let refused = home.join("refused.csv");
+    std::fs::write(
+        &refused,
+        format!(
+            "{CSV_HEADER}\n\
+             gpu-001,demo1,available,\"AMD EPYC 9654, 96-Core\",2,192,2048,H100-SXM5-80GB,8,80,nvme:3840;nvme:3840,400;400,infiniband;nvlink,r1,1,ib-a\n\
+             cpu-001,demo1,,Xeon 8480,1,0,256,,,,nvme:1920,25,,r1,2,\n"
+        ),
+    )
+    .unwrap();
+    let stderr = stderr_of_failure(
+        &run(admin(&[
+            "admin",
+            "nodes",
+            "import",
+            "--csv",
+            refused.to_str().unwrap(),
+        ]))
+        .await,
+    );
+    assert!(
+        stderr.contains("nothing was imported") && stderr.contains("line 3: cpu_cores: must be at least 1"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("line 2"), "{stderr}");
+    assert_eq!(
+        node_count(run(admin(&["--output", "json", "admin", "nodes", "list"])).await),
+        0
+    );
+
+    // Fails locally: every bad line is reported and nothing is sent.
+    let bad = home.join("bad.csv");
+    std::fs::write(
+        &bad,
+        format!(
+            "{CSV_HEADER}\n\
+             gpu-001,demo1,,EPYC,2,192,lots,,,,,,,,,\n\
+             cpu-001,demo1,,Xeon,1,64,256,,,,tape:10,,,,,\n\
+             cpu-002,demo1,,Xeon,1,64,256,,,,,,,,,\n"
+        ),
+    )
+    .unwrap();
+    let stderr = stderr_of_failure(
+        &run(admin(&[
+            "admin",
+            "nodes",
+            "import",
+            "--csv",
+            bad.to_str().unwrap(),
+        ]))
+        .await,
+    );
+    assert!(
+        stderr.contains("nothing was sent")
+            && stderr.contains("line 2: ram_gib: must be a whole number")
+            && stderr.contains("line 3: disks: \"tape:10\""),
+        "{stderr}"
+    );
+    assert_eq!(
+        node_count(run(admin(&["--output", "json", "admin", "nodes", "list"])).await),
+        0
+    );
+
+    // The JSON contract as is: the server's field errors come back by row.
+    let json = home.join("nodes.json");
+    std::fs::write(
+        &json,
+        r#"{"nodes": [{"hostname": "x-1", "site": "nowhere",
+            "facts": {"cpu": {"model": "x", "sockets": 1, "cores": 1}, "ram_mib": 1024}}]}"#,
+    )
+    .unwrap();
+    let stderr = stderr_of_failure(
+        &run(admin(&[
+            "admin",
+            "nodes",
+            "import",
+            "--json",
+            json.to_str().unwrap(),
+        ]))
+        .await,
+    );
+    assert!(stderr.contains("nodes[0].site: no site named"), "{stderr}");
+
+    // Fixed, the same file imports whole.
+    std::fs::write(
+        &refused,
+        std::fs::read_to_string(&refused)
+            .unwrap()
+            .replace("Xeon 8480,1,0,", "Xeon 8480,1,64,"),
+    )
+    .unwrap();
+    let imported = stdout(
+        &run(admin(&[
+            "admin",
+            "nodes",
+            "import",
+            "--csv",
+            refused.to_str().unwrap(),
+        ]))
+        .await,
+    );
+    assert!(imported.starts_with("imported 2 node(s)"), "{imported}");
+
+    let listed = stdout(&run(admin(&["admin", "nodes", "list"])).await);
+    let rows: Vec<&str> = listed.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "{listed}");
+    assert!(
+        rows[0].contains("cpu-001") && rows[0].contains("onboarding") && rows[0].contains("cpu-64c"),
+        "{listed}"
+    );
+    assert!(
+        rows[1].contains("gpu-001") && rows[1].contains("available") && rows[1].contains("gpu-8x-h100"),
+        "{listed}"
+    );
+    // One node a page: --all follows the cursor, without it the page says where to go on.
+    let list_json = |args: &[&str]| {
+        let mut all = vec!["--output", "json", "admin", "nodes", "list"];
+        all.extend(args);
+        admin(&all)
+    };
+    let all: serde_json::Value =
+        serde_json::from_str(&stdout(&run(list_json(&["--limit", "1", "--all"])).await)).unwrap();
+    assert_eq!(all["items"].as_array().unwrap().len(), 2, "{all}");
+    let first: serde_json::Value =
+        serde_json::from_str(&stdout(&run(list_json(&["--limit", "1"])).await)).unwrap();
+    assert_eq!(first["items"][0]["hostname"], "cpu-001");
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let second: serde_json::Value = serde_json::from_str(&stdout(
+        &run(list_json(&["--limit", "1", "--cursor", cursor])).await,
+    ))
+    .unwrap();
+    assert_eq!(second["items"][0]["hostname"], "gpu-001");
+    let onboarding: serde_json::Value =
+        serde_json::from_str(&stdout(&run(list_json(&["--state", "onboarding"])).await)).unwrap();
+    assert_eq!(onboarding["items"].as_array().unwrap().len(), 1);
+    assert_eq!(onboarding["items"][0]["hostname"], "cpu-001");
+    let page: serde_json::Value = serde_json::from_str(&stdout(
+        &run(list_json(&["--sku", "gpu-8x-h100", "--site", "demo1"])).await,
+    ))
+    .unwrap();
+    let gpu = &page["items"][0];
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    assert_eq!(gpu["facts"]["cpu"]["model"], "AMD EPYC 9654, 96-Core");
+    assert_eq!(gpu["facts"]["ram_mib"], 2048 * 1024);
+    assert_eq!(gpu["facts"]["gpus"][0]["memory_mib"], 80 * 1024);
+    let gpu_id = gpu["id"].as_str().unwrap();
+
+    let shown = stdout(&run(admin(&["admin", "nodes", "show", gpu_id])).await);
+    assert!(
+        shown.contains("8x H100-SXM5-80GB (80 GiB)") && shown.contains("rack r1"),
+        "{shown}"
+    );
+    let on = stdout(
+        &run(admin(&[
+            "admin",
+            "nodes",
+            "maintenance",
+            gpu_id,
+            "--on",
+            "--reason",
+            "fan swap",
+        ]))
+        .await,
+    );
+    assert_eq!(on.trim(), "gpu-001 maintenance");
+    let off = stdout(&run(admin(&["admin", "nodes", "maintenance", gpu_id, "--off"])).await);
+    assert_eq!(off.trim(), "gpu-001 available");
+    let both = run(admin(&["admin", "nodes", "quarantine", gpu_id, "--on", "--off"])).await;
+    assert!(!both.status.success());
+
+    // Operators see every count, tenants only total and available.
+    let capacity = stdout(&run(admin(&["capacity"])).await);
+    assert!(
+        capacity.lines().next().unwrap().contains("ASSIGNED")
+            && capacity
+                .lines()
+                .any(|l| l.starts_with("demo1") && l.contains("gpu-8x-h100")),
+        "{capacity}"
+    );
+}
+
+#[tokio::test]
+async fn operators_shape_sites_skus_and_prices() {
+    let (url, admin_token, _db) = server().await;
+    let home = home();
+    let admin = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--server", &url]);
+        ingot_as(&home, &admin_token, &all)
+    };
+    let site = stdout(
+        &run(admin(&[
+            "admin",
+            "sites",
+            "add",
+            "--name",
+            "fra1",
+            "--region",
+            "eu-central",
+            "--country",
+            "DE",
+            "--status",
+            "active",
+        ]))
+        .await,
+    );
+    assert!(site.trim().ends_with("fra1 active"), "{site}");
+    let sites = stdout(&run(admin(&["admin", "sites", "list"])).await);
+    assert!(sites.contains("demo1") && sites.contains("eu-central"), "{sites}");
+
+    let created: serde_json::Value = serde_json::from_str(&stdout(
+        &run(admin(&[
+            "--output",
+            "json",
+            "admin",
+            "skus",
+            "add",
+            "--name",
+            "gpu-4x-l40s",
+            "--gpu-model",
+            "L40S",
+            "--gpu-count",
+            "4",
+            "--cores-min",
+            "32",
+            "--ram-min-gib",
+            "512",
+            "--storage-min-gib",
+            "1000",
+            "--description",
+            "4x L40S",
+        ]))
+        .await,
+    ))
+    .unwrap();
+    assert_eq!(created["sku"]["constraints"]["ram_min_mib"], 512 * 1024);
+    let sku_id = created["sku"]["id"].as_str().unwrap();
+
+    let price = stdout(
+        &run(admin(&[
+            "admin", "offers", "set", sku_id, "fra1", "--price", "4.5", "--reason", "launch",
+        ]))
+        .await,
+    );
+    assert_eq!(price.trim(), "gpu-4x-l40s at fra1: 4.50 USD per hour");
+    let offers = stdout(&run(ingot(&home, &["catalog", "offers", "--server", &url])).await);
+    assert!(
+        offers
+            .lines()
+            .any(|l| l.starts_with("gpu-4x-l40s") && l.contains("fra1") && l.contains("4.50 USD")),
+        "{offers}"
+    );
+
+    let updated = stdout(
+        &run(admin(&[
+            "admin",
+            "skus",
+            "update",
+            sku_id,
+            "--cores-min",
+            "48",
+            "--active",
+            "false",
+        ]))
+        .await,
+    );
+    assert!(
+        updated.starts_with(&format!("{sku_id} gpu-4x-l40s (inactive); 0 node(s) moved")),
+        "{updated}"
+    );
+    let skus: serde_json::Value = serde_json::from_str(&stdout(
+        &run(admin(&["--output", "json", "admin", "skus", "list"])).await,
+    ))
+    .unwrap();
+    let l40s = skus
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "gpu-4x-l40s")
+        .unwrap();
+    assert_eq!(l40s["constraints"]["cores_min"], 48);
+    assert_eq!(
+        l40s["constraints"]["gpu_model"], "L40S",
+        "untouched constraints stay"
+    );
+    let offers = stdout(&run(ingot(&home, &["catalog", "offers", "--server", &url])).await);
+    assert!(!offers.contains("gpu-4x-l40s"), "{offers}");
+
+    let capacity = stdout(&run(admin(&["capacity"])).await);
+    assert!(capacity.starts_with("SITE"), "{capacity}");
+    let history: serde_json::Value = serde_json::from_str(&stdout(
+        &run(admin(&[
+            "--output",
+            "json",
+            "capacity",
+            "--history",
+            "--from",
+            "2020-01-01T00:00:00Z",
+        ]))
+        .await,
+    ))
+    .unwrap();
+    assert!(history.is_array(), "{history}");
+
+    // Bad input is named field by field.
+    let stderr = stderr_of_failure(
+        &run(admin(&[
+            "admin",
+            "sites",
+            "add",
+            "--name",
+            "Bad Name",
+            "--region",
+            "x",
+            "--country",
+            "DE",
+        ]))
+        .await,
+    );
+    assert!(stderr.contains("  name: "), "{stderr}");
+}
+
+#[tokio::test]
+async fn tenants_are_refused_the_fleet() {
+    let (url, _admin, _db) = server().await;
+    let home = home();
+    let signup = ingot_sdk::ingot_contracts::iam::SignupRequest {
+        email: "tenant@example.com".into(),
+        password: "tuba-cellar-orbit-42".into(),
+        display_name: "Tenant".into(),
+        tenant_name: "Tenant Co".into(),
+    };
+    let session = ingot_sdk::Client::new(&url)
+        .unwrap()
+        .signup(&signup)
+        .await
+        .unwrap()
+        .session_token;
+    let stderr = stderr_of_failure(
+        &run(ingot_as(
+            &home,
+            &session,
+            &["admin", "nodes", "list", "--server", &url],
+        ))
+        .await,
+    );
+    assert!(stderr.contains("forbidden"), "{stderr}");
+    // The public catalog still answers them.
+    stdout(&run(ingot_as(&home, &session, &["catalog", "skus", "--server", &url])).await);
 }

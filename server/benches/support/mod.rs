@@ -1,0 +1,96 @@
+//! What every benchmark shares: a timed closed-loop load generator, the axum hello-world
+//! baseline measured in the same run, and an embedded-default ingotd to measure against.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use ingotd::config::Config;
+use ingotd::{Seams, app_build, app_serve};
+
+/// How long each phase runs, with how many concurrent clients.
+#[derive(Debug, Clone, Copy)]
+pub struct Run {
+    pub seconds: f64,
+    pub clients: usize,
+}
+
+impl Run {
+    /// Real figures under `cargo bench`; a short smoke run under `cargo test --all-targets`.
+    pub fn from_args() -> Run {
+        if std::env::args().any(|a| a == "--bench") {
+            Run {
+                seconds: 10.0,
+                clients: 16,
+            }
+        } else {
+            Run {
+                seconds: 0.2,
+                clients: 2,
+            }
+        }
+    }
+}
+
+/// Runs `work` from `clients` loops for the run's duration; returns successes per second.
+pub async fn count_for<F, Fut>(run: &Run, clients: usize, stop_early: Option<Arc<AtomicBool>>, work: F) -> f64
+where
+    F: Fn() -> Fut + Send + Sync + Clone + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    let done = Arc::new(AtomicU64::new(0));
+    let deadline = Instant::now() + Duration::from_secs_f64(run.seconds);
+    let mut handles = Vec::new();
+    for _ in 0..clients {
+        let (work, done, stop) = (work.clone(), done.clone(), stop_early.clone());
+        handles.push(tokio::spawn(async move {
+            while Instant::now() < deadline && !stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed)) {
+                if work().await {
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }));
+    }
+    let started = Instant::now();
+    for handle in handles {
+        handle.await.unwrap();
+    }
+    done.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64()
+}
+
+/// Requests per second an axum hello-world serves on this machine to the same client.
+pub async fn hello_world_rps(run: &Run) -> f64 {
+    let hello = axum::Router::new().route("/", axum::routing::get(|| async { "hello" }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, hello).await.unwrap() });
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .build()
+        .unwrap();
+    count_for(run, run.clients, None, move || {
+        let (http, url) = (http.clone(), url.clone());
+        async move { http.get(&url).send().await.is_ok_and(|r| r.status().is_success()) }
+    })
+    .await
+}
+
+/// ingotd on the embedded default (SQLite, demo catalog) with rate limiting off for a
+/// single-source load. Returns its base URL, its data dir (remove it when done) and a platform
+/// admin token.
+pub async fn embedded_app_spawn() -> (String, PathBuf, String) {
+    let data_dir = std::env::temp_dir().join(format!("ingot-bench-{}", ingot_kernel::id::new_ulid()));
+    let mut config = Config {
+        data_dir: data_dir.clone(),
+        ..Config::default()
+    };
+    config.http.rate_limit_per_s = 0;
+    config.log_level = "error".into();
+    let app = app_build(config, Seams::default()).await.unwrap();
+    let admin_token = app.iam.bootstrap_admin("bench-admin@example.com").await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(app_serve(app, listener, std::future::pending()));
+    (base, data_dir, admin_token)
+}
