@@ -345,7 +345,7 @@ pub struct CapacityView {
     pub available: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned: Option<u32>,
-    /// Out of service: maintenance or quarantine.
+    /// Out of service: maintenance, quarantine, or a health condition that prevents allocation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maintenance: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -616,11 +616,12 @@ pub trait InventoryApi: Send + Sync {
     fn catalog_skus(&self) -> Answer<'_, Vec<SkuView>>;
     fn catalog_offers(&self) -> Answer<'_, Vec<OfferView>>;
     fn capacity<'a>(&'a self, actor: &'a Actor) -> Answer<'a, Vec<CapacityView>>;
+    /// Hourly snapshots with `from <= hour < to`; `to` defaults to now, `from` to a day before `to`.
     fn capacity_history<'a>(
         &'a self,
         actor: &'a Actor,
-        from: Timestamp,
-        to: Timestamp,
+        from: Option<Timestamp>,
+        to: Option<Timestamp>,
     ) -> Answer<'a, Vec<CapacityHistoryPoint>>;
     fn sites_list<'a>(&'a self, actor: &'a Actor) -> Answer<'a, Vec<SiteView>>;
     fn site_create<'a>(&'a self, actor: &'a Actor, request: SiteCreateRequest) -> Answer<'a, SiteView>;

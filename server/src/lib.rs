@@ -147,6 +147,9 @@ pub struct Seams {
     pub authenticator: Option<Arc<dyn Authenticator>>,
     /// `None`: notifications are logged and kept in the outbox (the embedded default).
     pub notifier: Option<Arc<dyn ingot_iam::notify::Notifier>>,
+    /// Allocation's answer when an operator forces maintenance on an assigned node. `None` until
+    /// Allocation is wired here (issue #7): forcing then answers 503 and changes nothing.
+    pub node_evacuation: Option<Arc<dyn ingot_contracts::allocation::NodeEvacuation>>,
 }
 
 impl Default for Seams {
@@ -155,6 +158,7 @@ impl Default for Seams {
             clock: Arc::new(SystemClock),
             authenticator: None,
             notifier: None,
+            node_evacuation: None,
         }
     }
 }
@@ -211,8 +215,7 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         clock.clone(),
         authorizer.clone(),
         iam.clone(),
-        // Allocation's evacuation joins here when Allocation lands.
-        None,
+        seams.node_evacuation.clone(),
     ));
     if config.demo_catalog_enabled()
         && inventory

@@ -81,12 +81,9 @@ async fn capacity_history(
     actor: Actor,
     Query(query): Query<HistoryQuery>,
 ) -> Result<Json<Vec<CapacityHistoryPoint>>, Problem> {
-    const DAY_US: i64 = 86_400_000_000;
-    let to = query.to.unwrap_or(Timestamp::from_micros(i64::MAX));
-    let from = query
-        .from
-        .unwrap_or_else(|| Timestamp::from_micros(to.as_micros().saturating_sub(DAY_US)));
-    Ok(Json(inventory.capacity_history(&actor, from, to).await?))
+    Ok(Json(
+        inventory.capacity_history(&actor, query.from, query.to).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/v1/admin/sites", tag = "catalog", operation_id = "site_list",

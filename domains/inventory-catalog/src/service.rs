@@ -258,7 +258,26 @@ impl InventoryService {
 
     async fn node_view(&self, node: Node, names: &Names) -> Result<NodeView> {
         let health = store::health_of(self.db.reader(), node.id).await.or_internal()?;
-        Ok(NodeView {
+        Ok(Self::node_view_with(node, health, names))
+    }
+
+    /// Views of many nodes with one query for their health.
+    async fn node_views(&self, nodes: Vec<Node>, names: &Names) -> Result<Vec<NodeView>> {
+        let ids: Vec<NodeId> = nodes.iter().map(|n| n.id).collect();
+        let mut health = store::health_of_many(self.db.reader(), &ids)
+            .await
+            .or_internal()?;
+        Ok(nodes
+            .into_iter()
+            .map(|node| {
+                let conditions = health.remove(&node.id).unwrap_or_default();
+                Self::node_view_with(node, conditions, names)
+            })
+            .collect())
+    }
+
+    fn node_view_with(node: Node, health: Vec<HealthCondition>, names: &Names) -> NodeView {
+        NodeView {
             id: node.id,
             hostname: node.hostname,
             site: names.site(node.site_id),
@@ -273,7 +292,7 @@ impl InventoryService {
             health,
             created_at: node.created_at,
             updated_at: node.updated_at,
-        })
+        }
     }
 
     async fn node_load(&self, node_id: NodeId) -> Result<Node> {
@@ -374,7 +393,9 @@ impl InventoryService {
             _ => None,
         };
         if let Some((kind, _)) = operator_condition(node.state) {
-            store::health_clear_in_tx(tx, node.id, kind).await.or_internal()?;
+            store::health_clear_in_tx(tx, node, kind, now)
+                .await
+                .or_internal()?;
         }
         if let Some((kind, action)) = operator_condition(to) {
             let condition = HealthCondition {
@@ -384,7 +405,7 @@ impl InventoryService {
                 since: now,
                 detail: reason.clone(),
             };
-            store::health_upsert_in_tx(tx, node.id, &condition)
+            store::health_upsert_in_tx(tx, node, &condition, now)
                 .await
                 .or_internal()?;
         }
@@ -577,11 +598,14 @@ impl InventoryApi for InventoryService {
     fn capacity_history<'a>(
         &'a self,
         actor: &'a Actor,
-        from: Timestamp,
-        to: Timestamp,
+        from: Option<Timestamp>,
+        to: Option<Timestamp>,
     ) -> BoxFuture<'a, Result<Vec<CapacityHistoryPoint>>> {
         Box::pin(async move {
             self.authorize(actor, Action::CapacityRead)?;
+            const DAY_US: i64 = 86_400_000_000;
+            let to = to.unwrap_or_else(|| self.clock.now());
+            let from = from.unwrap_or_else(|| Timestamp::from_micros(to.as_micros().saturating_sub(DAY_US)));
             if to <= from {
                 return Err(InventoryError::invalid("to", "must be after from"));
             }
@@ -880,10 +904,7 @@ impl InventoryApi for InventoryService {
                 limit,
             };
             let nodes = store::nodes_page(self.db.reader(), &query).await.or_internal()?;
-            let mut views = Vec::with_capacity(nodes.len());
-            for node in nodes {
-                views.push(self.node_view(node, &names).await?);
-            }
+            let views = self.node_views(nodes, &names).await?;
             Ok(Page::from_overfetch(views, limit, |n| n.hostname.clone()))
         })
     }
@@ -996,7 +1017,7 @@ impl InventoryApi for InventoryService {
             let now = self.clock.now();
             let mut tx = self.db.begin().await.or_internal()?;
             let skus = store::skus_list(&mut *tx).await.or_internal()?;
-            let mut ids = Vec::with_capacity(request.nodes.len());
+            let mut inserted = Vec::with_capacity(request.nodes.len());
             for row in request.nodes {
                 let (sku_id, unmatched_reasons) = sku_for(&row.facts, &skus);
                 let node = Node {
@@ -1013,16 +1034,6 @@ impl InventoryApi for InventoryService {
                     created_at: now,
                     updated_at: now,
                 };
-                match store::node_insert_in_tx(&mut tx, &node).await {
-                    // Validated above; a concurrent import or registration took the name since.
-                    Err(err) if err.is_unique_violation() => {
-                        return Err(InventoryError::Conflict(format!(
-                            "{} was registered by someone else meanwhile; nothing was imported",
-                            node.hostname
-                        )));
-                    }
-                    other => other.or_internal()?,
-                }
                 emit(
                     &mut tx,
                     &NodeRegistered {
@@ -1035,24 +1046,31 @@ impl InventoryApi for InventoryService {
                     now,
                 )
                 .await?;
-                ids.push(node.id);
+                inserted.push(node);
+            }
+            match store::nodes_insert_in_tx(&mut tx, &inserted, now).await {
+                // Validated above; a concurrent import or registration took a name since.
+                Err(err) if err.is_unique_violation() => {
+                    return Err(InventoryError::Conflict(
+                        "a hostname in this import was registered by someone else meanwhile; nothing was imported"
+                            .into(),
+                    ));
+                }
+                other => other.or_internal()?,
             }
             self.audit(
                 &mut tx,
                 actor,
                 "inventory.nodes.import",
-                format!("{} nodes", ids.len()),
-                serde_json::json!({"node_ids": ids}),
+                format!("{} nodes", inserted.len()),
+                serde_json::json!({"node_ids": inserted.iter().map(|n| n.id).collect::<Vec<_>>()}),
             )
             .await?;
             tx.commit().await.or_internal()?;
             let names = self.names().await?;
-            let mut imported = Vec::with_capacity(ids.len());
-            for id in ids {
-                let node = self.node_load(id).await?;
-                imported.push(self.node_view(node, &names).await?);
-            }
-            Ok(NodeImportReport { imported })
+            Ok(NodeImportReport {
+                imported: self.node_views(inserted, &names).await?,
+            })
         })
     }
 }
@@ -1223,9 +1241,9 @@ impl NodeRegistry for InventoryService {
 
     fn node_health_raise(&self, node_id: NodeId, condition: HealthCondition) -> BoxFuture<'_, Result<()>> {
         Box::pin(async move {
-            self.node_load(node_id).await?;
+            let node = self.node_load(node_id).await?;
             let mut tx = self.db.begin().await.or_internal()?;
-            store::health_upsert_in_tx(&mut tx, node_id, &condition)
+            store::health_upsert_in_tx(&mut tx, &node, &condition, self.clock.now())
                 .await
                 .or_internal()?;
             tx.commit().await.or_internal()?;
@@ -1235,8 +1253,9 @@ impl NodeRegistry for InventoryService {
 
     fn node_health_clear<'a>(&'a self, node_id: NodeId, kind: &'a str) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
+            let node = self.node_load(node_id).await?;
             let mut tx = self.db.begin().await.or_internal()?;
-            store::health_clear_in_tx(&mut tx, node_id, kind)
+            store::health_clear_in_tx(&mut tx, &node, kind, self.clock.now())
                 .await
                 .or_internal()?;
             tx.commit().await.or_internal()?;

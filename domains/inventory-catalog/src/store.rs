@@ -152,6 +152,25 @@ fn node_from_row(row: &AnyRow) -> Result<Node, DbError> {
 
 /// Inserts a node and recounts its capacity row.
 pub async fn node_insert_in_tx(tx: &mut Tx, node: &Node) -> Result<(), DbError> {
+    node_row_insert_in_tx(tx, node).await?;
+    capacity_refresh_in_tx(tx, node.site_id, node.sku_id, node.updated_at).await
+}
+
+/// Inserts many nodes, then recounts each capacity row they touch once (in key order, so
+/// concurrent batches lock rows in the same order).
+pub async fn nodes_insert_in_tx(tx: &mut Tx, nodes: &[Node], now: Timestamp) -> Result<(), DbError> {
+    let mut keys = std::collections::BTreeSet::new();
+    for node in nodes {
+        node_row_insert_in_tx(tx, node).await?;
+        keys.insert((node.site_id, node.sku_id));
+    }
+    for (site_id, sku_id) in keys {
+        capacity_refresh_in_tx(tx, site_id, sku_id, now).await?;
+    }
+    Ok(())
+}
+
+async fn node_row_insert_in_tx(tx: &mut Tx, node: &Node) -> Result<(), DbError> {
     sqlx::query(
         "INSERT INTO inv_nodes (id, site_id, hostname, state, facts, rack, position, fabric_group, source_ref, \
          sku_id, unmatched_reasons, assigned, created_at_us, updated_at_us) \
@@ -173,7 +192,7 @@ pub async fn node_insert_in_tx(tx: &mut Tx, node: &Node) -> Result<(), DbError> 
     .bind(node.updated_at.as_micros())
     .execute(&mut **tx)
     .await?;
-    capacity_refresh_in_tx(tx, node.site_id, node.sku_id, node.updated_at).await
+    Ok(())
 }
 
 async fn node_where<'e, E: Executor<'e, Database = Any>>(
@@ -399,17 +418,20 @@ pub async fn nodes_eligible<'e, E: Executor<'e, Database = Any>>(
 // ---------------------------------------------------------------------------------------------
 // Health.
 
+/// Raises or refreshes a condition and recounts the node's capacity row (a condition that
+/// prevents allocation takes an available node out of the available count).
 pub async fn health_upsert_in_tx(
     tx: &mut Tx,
-    node_id: NodeId,
+    node: &Node,
     condition: &HealthCondition,
+    now: Timestamp,
 ) -> Result<(), DbError> {
     sqlx::query(
         "INSERT INTO inv_node_health (node_id, kind, action, source, since_us, detail) VALUES ($1, $2, $3, $4, $5, $6) \
          ON CONFLICT (node_id, kind) DO UPDATE SET action = excluded.action, source = excluded.source, \
          detail = excluded.detail",
     )
-    .bind(node_id.to_string())
+    .bind(node.id.to_string())
     .bind(&condition.kind)
     .bind(enum_to_text(&condition.action))
     .bind(&condition.source)
@@ -417,39 +439,65 @@ pub async fn health_upsert_in_tx(
     .bind(condition.detail.as_deref())
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    capacity_refresh_in_tx(tx, node.site_id, node.sku_id, now).await
 }
 
-pub async fn health_clear_in_tx(tx: &mut Tx, node_id: NodeId, kind: &str) -> Result<(), DbError> {
+pub async fn health_clear_in_tx(tx: &mut Tx, node: &Node, kind: &str, now: Timestamp) -> Result<(), DbError> {
     sqlx::query("DELETE FROM inv_node_health WHERE node_id = $1 AND kind = $2")
-        .bind(node_id.to_string())
+        .bind(node.id.to_string())
         .bind(kind)
         .execute(&mut **tx)
         .await?;
-    Ok(())
+    capacity_refresh_in_tx(tx, node.site_id, node.sku_id, now).await
+}
+
+fn health_from_row(row: &AnyRow) -> Result<HealthCondition, DbError> {
+    Ok(HealthCondition {
+        kind: row.try_get("kind")?,
+        action: enum_from_text(&row.try_get::<String, _>("action")?, "health action")?,
+        source: row.try_get("source")?,
+        since: Timestamp::from_micros(row.try_get("since_us")?),
+        detail: row.try_get("detail")?,
+    })
 }
 
 pub async fn health_of<'e, E: Executor<'e, Database = Any>>(
     db: E,
     node_id: NodeId,
 ) -> Result<Vec<HealthCondition>, DbError> {
-    sqlx::query(
-        "SELECT kind, action, source, since_us, detail FROM inv_node_health WHERE node_id = $1 ORDER BY kind",
-    )
-    .bind(node_id.to_string())
-    .fetch_all(db)
-    .await?
-    .iter()
-    .map(|row| {
-        Ok(HealthCondition {
-            kind: row.try_get("kind")?,
-            action: enum_from_text(&row.try_get::<String, _>("action")?, "health action")?,
-            source: row.try_get("source")?,
-            since: Timestamp::from_micros(row.try_get("since_us")?),
-            detail: row.try_get("detail")?,
-        })
-    })
-    .collect()
+    Ok(health_of_many(db, &[node_id])
+        .await?
+        .remove(&node_id)
+        .unwrap_or_default())
+}
+
+/// The conditions of several nodes in one query, for rendering a page of them.
+pub async fn health_of_many<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    node_ids: &[NodeId],
+) -> Result<std::collections::BTreeMap<NodeId, Vec<HealthCondition>>, DbError> {
+    let mut by_node = std::collections::BTreeMap::new();
+    if node_ids.is_empty() {
+        return Ok(by_node);
+    }
+    let placeholders: Vec<String> = (1..=node_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT node_id, kind, action, source, since_us, detail FROM inv_node_health WHERE node_id IN ({}) \
+         ORDER BY node_id, kind",
+        placeholders.join(", ")
+    ));
+    let mut query = sqlx::query(sql);
+    for id in node_ids {
+        query = query.bind(id.to_string());
+    }
+    for row in query.fetch_all(db).await? {
+        let node_id: NodeId = parse(&row.try_get::<String, _>("node_id")?, "node id")?;
+        by_node
+            .entry(node_id)
+            .or_insert_with(Vec::new)
+            .push(health_from_row(&row)?);
+    }
+    Ok(by_node)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -565,16 +613,18 @@ pub async fn capacity_refresh_in_tx(
     .bind(now.as_micros())
     .execute(&mut **tx)
     .await?;
+    const STANDING: &str = "SELECT state, assigned, (SELECT COUNT(*) FROM inv_node_health h WHERE h.node_id = n.id \
+         AND h.action = 'prevents_allocation') AS blocking FROM inv_nodes n WHERE site_id = $1";
     let rows = match sku_id {
         Some(sku_id) => {
-            sqlx::query("SELECT state, assigned FROM inv_nodes WHERE site_id = $1 AND sku_id = $2")
+            sqlx::query(sqlx::AssertSqlSafe(format!("{STANDING} AND sku_id = $2")))
                 .bind(site_id.to_string())
                 .bind(sku_id.to_string())
                 .fetch_all(&mut **tx)
                 .await?
         }
         None => {
-            sqlx::query("SELECT state, assigned FROM inv_nodes WHERE site_id = $1 AND sku_id IS NULL")
+            sqlx::query(sqlx::AssertSqlSafe(format!("{STANDING} AND sku_id IS NULL")))
                 .bind(site_id.to_string())
                 .fetch_all(&mut **tx)
                 .await?
@@ -588,6 +638,7 @@ pub async fn capacity_refresh_in_tx(
                 sku_id,
                 state: enum_from_text(&row.try_get::<String, _>("state")?, "node state")?,
                 assigned: row.try_get::<i64, _>("assigned")? != 0,
+                blocked: row.try_get::<i64, _>("blocking")? != 0,
             })
         })
         .collect::<Result<Vec<_>, DbError>>()?;

@@ -4,10 +4,12 @@
 
 use std::time::Duration;
 
-use ingot_contracts::allocation::{NodeAssigned, NodeReleased};
+use ingot_contracts::BoxFuture;
+use ingot_contracts::allocation::{EvacuationError, NodeAssigned, NodeEvacuation, NodeReleased};
 use ingot_contracts::iam::{PlatformRole, PlatformRolesRequest};
 use ingot_contracts::inventory::{
-    Cpu, Gpu, HardwareFacts, InventoryForAllocation, NodeRegistration, NodeRegistry, Placement,
+    Cpu, Gpu, HardwareFacts, HealthAction, HealthCondition, InventoryForAllocation, NodeCommand,
+    NodeRegistration, NodeRegistry, Placement,
 };
 use ingot_kernel::db::Backend;
 use ingot_kernel::event::DomainEvent;
@@ -16,7 +18,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sqlx::Row;
 
-use super::{TestApp, http, spawn_app};
+use super::{TestApp, http, spawn_app, spawn_app_with};
 
 async fn send(
     app: &TestApp,
@@ -568,6 +570,47 @@ async fn a_provisioning_system_registers_machines_idempotently() {
         (Some("cpu-64c"), Some("onboarding"))
     );
 
+    // Commissioned: sellable. A reported fault that prevents allocation takes it out of the
+    // available count (and out of eligibility) until it clears; the lifecycle state stays.
+    let state = app
+        .inventory
+        .node_command(id, NodeCommand::OnboardingComplete, "commissioned".into())
+        .await
+        .unwrap();
+    assert_eq!(state, ingot_contracts::inventory::NodeState::Available);
+    let cpu = capacity_row(&app, &app.admin_token, "cpu-64c").await;
+    assert_eq!(
+        (cpu["available"].as_u64(), cpu["maintenance"].as_u64()),
+        (Some(1), Some(0))
+    );
+    let fault = HealthCondition {
+        kind: "disk_smart_failure".into(),
+        action: HealthAction::PreventsAllocation,
+        source: "provisioning".into(),
+        since: ingot_kernel::Clock::now(&app.clock),
+        detail: Some("nvme0 reallocated sectors".into()),
+    };
+    app.inventory.node_health_raise(id, fault).await.unwrap();
+    let cpu = capacity_row(&app, &app.admin_token, "cpu-64c").await;
+    assert_eq!(
+        (cpu["available"].as_u64(), cpu["maintenance"].as_u64()),
+        (Some(0), Some(1))
+    );
+    let cpu_sku = node["sku_id"].as_str().unwrap().parse().unwrap();
+    assert!(
+        app.inventory
+            .eligible_nodes(cpu_sku, site_id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    app.inventory
+        .node_health_clear(id, "disk_smart_failure")
+        .await
+        .unwrap();
+    let cpu = capacity_row(&app, &app.admin_token, "cpu-64c").await;
+    assert_eq!(cpu["available"], 1);
+
     // The same machine, re-commissioned with GPUs fitted: same node, new SKU (here: none fits).
     let upgraded = NodeRegistration {
         facts: HardwareFacts {
@@ -797,5 +840,91 @@ async fn bad_input_is_refused_clearly_and_changes_nothing() {
     assert_eq!(node_count(&app).await, 0);
     let (_, offers) = send(&app, None, "GET", "/v1/catalog/offers", None).await;
     assert_eq!(offers, json!([]));
+    app.stop().await;
+}
+
+/// Stands in for Allocation: records what it was asked to evacuate and says yes.
+#[derive(Default)]
+struct EvacuationLog(std::sync::Mutex<Vec<(NodeId, String)>>);
+
+impl NodeEvacuation for EvacuationLog {
+    fn node_evacuate<'a>(
+        &'a self,
+        node_id: NodeId,
+        reason: &'a str,
+    ) -> BoxFuture<'a, Result<(), EvacuationError>> {
+        self.0.lock().unwrap().push((node_id, reason.to_string()));
+        Box::pin(async { Ok(()) })
+    }
+}
+
+#[tokio::test]
+async fn forced_maintenance_asks_allocation_to_evacuate_first() {
+    let evacuations = std::sync::Arc::new(EvacuationLog::default());
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        |_| {},
+        |seams| seams.node_evacuation = Some(evacuations.clone()),
+    )
+    .await;
+    catalog_built(&app).await;
+    let admin = Some(app.admin_token.as_str());
+    let import =
+        json!({"nodes": [{"hostname": "n1", "site": "fra1", "state": "available", "facts": h100_facts()}]});
+    let (_, report) = send(&app, admin, "POST", "/v1/admin/nodes/import", Some(import)).await;
+    let n1: NodeId = report["imported"][0]["id"].as_str().unwrap().parse().unwrap();
+    allocation_says(
+        &app,
+        &NodeAssigned {
+            allocation_id: AllocationId::generate(),
+            tenant_id: TenantId::generate(),
+            node_id: n1,
+        },
+    )
+    .await;
+    followed_until(&app, n1, true).await;
+
+    let path = format!("/v1/admin/nodes/{n1}/maintenance");
+    let (status, _) = send(&app, admin, "POST", &path, Some(json!({"enabled": true}))).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        evacuations.0.lock().unwrap().is_empty(),
+        "without force, Allocation is not asked"
+    );
+    let (status, node) = send(
+        &app,
+        admin,
+        "POST",
+        &path,
+        Some(json!({"enabled": true, "force": true, "reason": "PSU"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{node}");
+    assert_eq!(node["state"], "maintenance");
+    assert_eq!(*evacuations.0.lock().unwrap(), [(n1, "PSU".to_string())]);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn capacity_history_defaults_to_the_last_day() {
+    let app = spawn_app(Backend::Sqlite, |_| {}).await;
+    catalog_built(&app).await;
+    let admin = Some(app.admin_token.as_str());
+    let import =
+        json!({"nodes": [{"hostname": "n1", "site": "fra1", "state": "available", "facts": h100_facts()}]});
+    send(&app, admin, "POST", "/v1/admin/nodes/import", Some(import)).await;
+    app.inventory.capacity_snapshot().await.unwrap();
+    let (status, history) = send(&app, admin, "GET", "/v1/capacity/history", None).await;
+    assert_eq!(status, StatusCode::OK, "{history}");
+    let points = history.as_array().unwrap();
+    assert_eq!(points.len(), 1, "{history}");
+    assert_eq!(points[0]["available"], 1);
+    app.clock.advance(Duration::from_secs(2 * 86_400));
+    let (_, history) = send(&app, admin, "GET", "/v1/capacity/history", None).await;
+    assert_eq!(
+        history,
+        json!([]),
+        "two days later the snapshot is outside the default window"
+    );
     app.stop().await;
 }

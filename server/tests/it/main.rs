@@ -131,6 +131,15 @@ impl TestApp {
 
 /// A fresh ingotd on `backend`, with a fresh database, on 127.0.0.1:0.
 pub async fn spawn_app(backend: Backend, tune: impl FnOnce(&mut Config)) -> TestApp {
+    spawn_app_with(backend, tune, |_| {}).await
+}
+
+/// [`spawn_app`], with seams the test sets (a neighbour domain's contract standing in, say).
+pub async fn spawn_app_with(
+    backend: Backend,
+    tune: impl FnOnce(&mut Config),
+    seams_tune: impl FnOnce(&mut Seams),
+) -> TestApp {
     // Errors the server logs show up in a failing test's output.
     ingotd::telemetry::logging_init_for_tests();
     let test_db = TestDb::new(backend).await;
@@ -144,11 +153,12 @@ pub async fn spawn_app(backend: Backend, tune: impl FnOnce(&mut Config)) -> Test
     tune(&mut config);
     let clock = ManualClock::new(SystemClock.now());
     let delivered = Arc::new(Capture::default());
-    let seams = Seams {
+    let mut seams = Seams {
         clock: Arc::new(clock.clone()),
         notifier: Some(delivered.clone()),
         ..Seams::default()
     };
+    seams_tune(&mut seams);
     let app = app_build(config, seams).await.expect("app builds");
     let admin_token = app
         .iam

@@ -15,7 +15,7 @@ pub struct Capacity {
     pub total: u32,
     pub available: u32,
     pub assigned: u32,
-    /// Out of service: maintenance or quarantine.
+    /// Out of service: maintenance, quarantine, or a health condition that prevents allocation.
     pub maintenance: u32,
     pub onboarding: u32,
     pub unmatched: u32,
@@ -28,6 +28,8 @@ pub struct NodeStanding {
     pub sku_id: Option<SkuId>,
     pub state: NodeState,
     pub assigned: bool,
+    /// A health condition prevents allocating it.
+    pub blocked: bool,
 }
 
 /// What changes capacity: Inventory's own node events and Allocation's assignment events.
@@ -53,6 +55,11 @@ pub enum CapacityEvent {
     NodeReleased {
         node_id: NodeId,
     },
+    /// Whether some health condition now prevents allocating the node.
+    NodeHealthChanged {
+        node_id: NodeId,
+        blocked: bool,
+    },
 }
 
 pub type CapacityKey = (SiteId, Option<SkuId>);
@@ -68,6 +75,7 @@ fn count_into(capacity: &mut BTreeMap<CapacityKey, Capacity>, node: &NodeStandin
     }
     let bucket = match node.state {
         NodeState::Available if node.assigned => &mut entry.assigned,
+        NodeState::Available if node.blocked => &mut entry.maintenance,
         NodeState::Available => &mut entry.available,
         NodeState::Maintenance | NodeState::Quarantined => &mut entry.maintenance,
         NodeState::Onboarding => &mut entry.onboarding,
@@ -105,7 +113,8 @@ impl CapacityLedger {
             | CapacityEvent::NodeStateChanged { node_id, .. }
             | CapacityEvent::NodeSkuChanged { node_id, .. }
             | CapacityEvent::NodeAssigned { node_id }
-            | CapacityEvent::NodeReleased { node_id } => node_id,
+            | CapacityEvent::NodeReleased { node_id }
+            | CapacityEvent::NodeHealthChanged { node_id, .. } => node_id,
         };
         if let Some(before) = self.nodes.get(&node_id).copied() {
             count_into(&mut self.capacity, &before, -1);
@@ -124,6 +133,7 @@ impl CapacityLedger {
                 sku_id,
                 state,
                 assigned: self.early_assignments.remove(&node_id),
+                blocked: false,
             }),
             (CapacityEvent::NodeStateChanged { state, .. }, Some(node)) => {
                 Some(NodeStanding { state, ..node })
@@ -139,6 +149,9 @@ impl CapacityLedger {
                 assigned: false,
                 ..node
             }),
+            (CapacityEvent::NodeHealthChanged { blocked, .. }, Some(node)) => {
+                Some(NodeStanding { blocked, ..node })
+            }
             (CapacityEvent::NodeAssigned { .. }, None) => {
                 self.early_assignments.insert(node_id);
                 None
@@ -191,7 +204,7 @@ mod tests {
             let mut ledger = CapacityLedger::default();
             for _ in 0..300 {
                 let node_id = nodes[random.next(nodes.len())];
-                let event = match random.next(5) {
+                let event = match random.next(6) {
                     0 => CapacityEvent::NodeRegistered {
                         node_id,
                         site_id: sites[random.next(2)],
@@ -207,6 +220,10 @@ mod tests {
                         sku_id: skus[random.next(3)],
                     },
                     3 => CapacityEvent::NodeAssigned { node_id },
+                    4 => CapacityEvent::NodeHealthChanged {
+                        node_id,
+                        blocked: random.next(2) == 0,
+                    },
                     _ => CapacityEvent::NodeReleased { node_id },
                 };
                 ledger.apply(event);
@@ -264,7 +281,23 @@ mod tests {
             }
         );
         assert_eq!(ledger.capacity()[&(site, None)].unmatched, 1);
+        // A health condition that prevents allocation takes an available node out of service.
         ledger.apply(CapacityEvent::NodeReleased { node_id: a });
+        ledger.apply(CapacityEvent::NodeHealthChanged {
+            node_id: a,
+            blocked: true,
+        });
+        assert_eq!(
+            (
+                ledger.capacity()[&(site, sku)].available,
+                ledger.capacity()[&(site, sku)].maintenance
+            ),
+            (0, 2)
+        );
+        ledger.apply(CapacityEvent::NodeHealthChanged {
+            node_id: a,
+            blocked: false,
+        });
         ledger.apply(CapacityEvent::NodeStateChanged {
             node_id: b,
             state: NodeState::Retired,

@@ -52,15 +52,15 @@ pub enum Mismatch {
 /// Every constraint of `sku` that `facts` fails; empty when the node fits.
 pub fn sku_mismatches(sku: &SkuConstraints, facts: &HardwareFacts) -> Vec<Mismatch> {
     let mut out = Vec::new();
-    let found_model = facts.gpu_model().map(str::to_string);
+    let found_model = facts.gpu_model();
     let model_ok = match &sku.gpu_model {
         None => facts.gpus.is_empty(),
-        Some(wanted) => found_model.as_deref() == Some(wanted.as_str()),
+        Some(wanted) => found_model == Some(wanted.as_str()),
     };
     if !model_ok {
         out.push(Mismatch::GpuModel {
             wanted: sku.gpu_model.clone(),
-            found: found_model,
+            found: found_model.map(str::to_string),
         });
     }
     if facts.gpu_count() != sku.gpu_count {
@@ -117,39 +117,48 @@ pub enum MatchOutcome {
     },
 }
 
-/// The SKU `facts` is sold as, among the active `skus`.
-pub fn sku_match(facts: &HardwareFacts, skus: &[Sku]) -> MatchOutcome {
-    let active: Vec<&Sku> = skus.iter().filter(|s| s.active).collect();
-    let mut fitting: Vec<&Sku> = active
+/// The one active SKU `facts` fits best, or why there is none: `Err(None)` when nothing fits,
+/// `Err(Some((a, b)))` when `a` and `b` (first by name) fit equally well.
+fn sku_pick<'a>(facts: &HardwareFacts, skus: &'a [Sku]) -> Result<&'a Sku, Option<(&'a Sku, &'a Sku)>> {
+    let mut fitting: Vec<&Sku> = skus
         .iter()
-        .copied()
-        .filter(|s| sku_mismatches(&s.constraints, facts).is_empty())
+        .filter(|s| s.active && sku_mismatches(&s.constraints, facts).is_empty())
         .collect();
-    if fitting.is_empty() {
-        let mut reasons: Vec<String> = active
-            .iter()
-            .map(|s| format!("{}: {}", s.name, describe(&sku_mismatches(&s.constraints, facts))))
-            .collect();
-        if reasons.is_empty() {
-            reasons.push("no active SKU".into());
-        }
-        return MatchOutcome::Unmatched { reasons };
-    }
     fitting.sort_by(|a, b| {
         demand(&b.constraints)
             .cmp(&demand(&a.constraints))
             .then(a.name.cmp(&b.name))
     });
-    if fitting.len() > 1 && demand(&fitting[0].constraints) == demand(&fitting[1].constraints) {
-        return MatchOutcome::Unmatched {
+    match fitting.as_slice() {
+        [] => Err(None),
+        [first, second, ..] if demand(&first.constraints) == demand(&second.constraints) => {
+            Err(Some((first, second)))
+        }
+        [first, ..] => Ok(first),
+    }
+}
+
+/// The SKU `facts` is sold as, among the active `skus`, or why none.
+pub fn sku_match(facts: &HardwareFacts, skus: &[Sku]) -> MatchOutcome {
+    match sku_pick(facts, skus) {
+        Ok(sku) => MatchOutcome::Matched { sku_id: sku.id },
+        Err(Some((a, b))) => MatchOutcome::Unmatched {
             reasons: vec![format!(
                 "ambiguous: {} and {} fit equally; make their constraints differ",
-                fitting[0].name, fitting[1].name
+                a.name, b.name
             )],
-        };
-    }
-    MatchOutcome::Matched {
-        sku_id: fitting[0].id,
+        },
+        Err(None) => {
+            let mut reasons: Vec<String> = skus
+                .iter()
+                .filter(|s| s.active)
+                .map(|s| format!("{}: {}", s.name, describe(&sku_mismatches(&s.constraints, facts))))
+                .collect();
+            if reasons.is_empty() {
+                reasons.push("no active SKU".into());
+            }
+            MatchOutcome::Unmatched { reasons }
+        }
     }
 }
 
@@ -186,10 +195,9 @@ pub fn fleet_rematch(nodes: &[(NodeId, HardwareFacts, Option<SkuId>)], skus: &[S
     nodes
         .iter()
         .filter_map(|(node_id, facts, current)| {
-            let next = match sku_match(facts, skus) {
-                MatchOutcome::Matched { sku_id } => Some(sku_id),
-                MatchOutcome::Unmatched { .. } => None,
-            };
+            // Reasons are only worth their strings for nodes that end unmatched and moved; the
+            // caller asks `sku_match` for those.
+            let next = sku_pick(facts, skus).ok().map(|sku| sku.id);
             (next != *current).then_some(SkuMove {
                 node_id: *node_id,
                 from: *current,

@@ -260,17 +260,19 @@ async fn recounted_capacity(db: &Db) -> std::collections::BTreeMap<(SiteId, Opti
         limit: 10_000,
         ..NodeQuery::default()
     };
-    let standings: Vec<NodeStanding> = store::nodes_page(db.reader(), &all)
-        .await
-        .unwrap()
-        .iter()
-        .map(|n| NodeStanding {
+    let mut standings = Vec::new();
+    for n in store::nodes_page(db.reader(), &all).await.unwrap() {
+        let health = store::health_of(db.reader(), n.id).await.unwrap();
+        standings.push(NodeStanding {
             site_id: n.site_id,
             sku_id: n.sku_id,
             state: n.state,
             assigned: n.assigned,
-        })
-        .collect();
+            blocked: health
+                .iter()
+                .any(|h| h.action == HealthAction::PreventsAllocation),
+        });
+    }
     capacity_recount(&standings)
 }
 
@@ -290,12 +292,23 @@ store_test!(stored_capacity_follows_every_node_change, |t| {
     store::node_assigned_set_in_tx(&mut tx, others[2].id, true, T0)
         .await
         .unwrap();
+    // A condition that prevents allocation takes the last available node out of service.
+    let broken = HealthCondition {
+        kind: "ib_link_down".into(),
+        action: HealthAction::PreventsAllocation,
+        source: "test".into(),
+        since: T0,
+        detail: None,
+    };
+    store::health_upsert_in_tx(&mut tx, &node, &broken, T0)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let expected = Capacity {
         total: 3,
-        available: 1,
+        available: 0,
         assigned: 1,
-        maintenance: 1,
+        maintenance: 2,
         onboarding: 0,
         unmatched: 0,
     };
@@ -357,7 +370,7 @@ store_test!(
             since: T0,
             detail: None,
         };
-        store::health_upsert_in_tx(&mut tx, others[2].id, &broken)
+        store::health_upsert_in_tx(&mut tx, &others[2], &broken, T0)
             .await
             .unwrap();
         let cosmetic = HealthCondition {
@@ -365,7 +378,7 @@ store_test!(
             action: HealthAction::Informational,
             ..broken.clone()
         };
-        store::health_upsert_in_tx(&mut tx, others[3].id, &cosmetic)
+        store::health_upsert_in_tx(&mut tx, &others[3], &cosmetic, T0)
             .await
             .unwrap();
         tx.commit().await.unwrap();
@@ -381,7 +394,7 @@ store_test!(
             [broken]
         );
         let mut tx = t.db.begin().await.unwrap();
-        store::health_clear_in_tx(&mut tx, others[2].id, "gpu_xid_error")
+        store::health_clear_in_tx(&mut tx, &others[2], "gpu_xid_error", T0)
             .await
             .unwrap();
         tx.commit().await.unwrap();
