@@ -23,8 +23,7 @@ use ingot_kernel::page::{Page, PageRequest};
 use ingot_kernel::{Clock, Timestamp, outbox};
 
 use crate::model::{
-    Capacity, HealthAction, MatchOutcome, Node, Site, Sku, SkuConstraints, fleet_rematch, node_transition,
-    sku_match,
+    HealthAction, MatchOutcome, Node, Site, Sku, SkuConstraints, fleet_rematch, node_transition, sku_match,
 };
 use crate::store::{self, NodeQuery};
 
@@ -528,33 +527,18 @@ impl InventoryApi for InventoryService {
 
     fn catalog_offers(&self) -> BoxFuture<'_, Result<Vec<OfferView>>> {
         Box::pin(async move {
-            let names = self.names().await?;
-            let offers = store::offers_list(self.db.reader()).await.or_internal()?;
-            let capacity: BTreeMap<_, Capacity> = store::capacity_list(self.db.reader())
-                .await
-                .or_internal()?
+            let offers = store::catalog_offers(self.db.reader()).await.or_internal()?;
+            Ok(offers
                 .into_iter()
-                .collect();
-            let mut views: Vec<OfferView> = offers
-                .into_iter()
-                .filter_map(|(sku_id, site_id, price)| {
-                    let sku = names.skus.get(&sku_id).filter(|s| s.active)?;
-                    let site = names
-                        .sites
-                        .get(&site_id)
-                        .filter(|s| s.status == SiteStatus::Active)?;
-                    Some(OfferView {
-                        sku_id,
-                        sku: sku.name.clone(),
-                        site_id,
-                        site: site.name.clone(),
-                        hourly_price: price,
-                        available: capacity.get(&(site_id, Some(sku_id))).map_or(0, |c| c.available),
-                    })
+                .map(|o| OfferView {
+                    sku_id: o.sku_id,
+                    sku: o.sku,
+                    site_id: o.site_id,
+                    site: o.site,
+                    hourly_price: o.hourly_price,
+                    available: o.available,
                 })
-                .collect();
-            views.sort_by(|a, b| (&a.sku, &a.site).cmp(&(&b.sku, &b.site)));
-            Ok(views)
+                .collect())
         })
     }
 

@@ -565,6 +565,45 @@ pub async fn offer_get<'e, E: Executor<'e, Database = Any>>(
     .transpose()
 }
 
+/// An offer as the public catalog shows it, read in one query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogOffer {
+    pub sku_id: SkuId,
+    pub sku: String,
+    pub site_id: SiteId,
+    pub site: String,
+    pub hourly_price: Money,
+    pub available: u32,
+}
+
+/// Offers of active SKUs at active sites with their live availability, by SKU and site name.
+pub async fn catalog_offers<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+) -> Result<Vec<CatalogOffer>, DbError> {
+    sqlx::query(
+        "SELECT o.sku_id, k.name AS sku, o.site_id, s.name AS site, o.hourly_price_micros, o.currency, \
+         COALESCE(c.available, 0) AS available FROM inv_offers o \
+         JOIN inv_skus k ON k.id = o.sku_id JOIN inv_sites s ON s.id = o.site_id \
+         LEFT JOIN inv_capacity c ON c.site_id = o.site_id AND c.sku_key = o.sku_id \
+         WHERE k.active = 1 AND s.status = 'active' ORDER BY k.name, s.name",
+    )
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(|row| {
+        let (sku_id, site_id, hourly_price) = offer_from_row(row)?;
+        Ok(CatalogOffer {
+            sku_id,
+            sku: row.try_get("sku")?,
+            site_id,
+            site: row.try_get("site")?,
+            hourly_price,
+            available: count(row, "available")?,
+        })
+    })
+    .collect()
+}
+
 // ---------------------------------------------------------------------------------------------
 // Capacity.
 
