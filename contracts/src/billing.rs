@@ -1,2 +1,180 @@
-//! Billing published language: DTOs, events and the service trait other domains call.
-//! Empty until the Billing issue lands; its owner fills it in.
+//! Billing published language: balances, ledger entries, credits, top-ups and the ledger
+//! verification report as served; the errors; the trait the HTTP layer and the web app call.
+//! Metering, rating and the balance policy Allocation asks join here with the Billing issue.
+
+use ingot_kernel::Timestamp;
+use ingot_kernel::id::{TenantId, TransactionId};
+use ingot_kernel::money::Money;
+use ingot_kernel::page::{Page, PageRequest};
+use ingot_kernel::problem::{Code, Problem};
+use serde::{Deserialize, Serialize};
+
+use crate::BoxFuture;
+use crate::iam::{Actor, DenyReason};
+
+/// A tenant's money in one currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct BalanceView {
+    pub tenant_id: TenantId,
+    /// Paid in, minus what was charged.
+    pub cash: Money,
+    /// Promotional credit, spent before cash.
+    pub promo: Money,
+    /// Reserved by running allocations.
+    pub held: Money,
+    /// What may still be spent or reserved: cash + promo − held + credit limit.
+    pub available: Money,
+    /// How far below zero finance lets cash go (invoiced tenants); zero for prepaid.
+    pub credit_limit: Money,
+}
+
+/// One ledger movement as a tenant sees it: what happened to one of its accounts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct LedgerEntryView {
+    pub transaction_id: TransactionId,
+    pub at: Timestamp,
+    /// `top_up`, `credit`, `usage`, `refund`, `reversal`, `adjustment`.
+    pub kind: String,
+    /// `cash` or `promo`.
+    pub account: String,
+    /// Positive: money in; negative: money out.
+    pub amount: Money,
+    pub memo: String,
+}
+
+/// `POST /v1/admin/tenants/{tenant_id}/credits`: finance gives a tenant money (the manual
+/// provider), audited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreditRequest {
+    pub amount: Money,
+    /// Why: kept in the ledger memo and the audit log.
+    pub reason: String,
+    /// Promotional credit instead of cash.
+    #[serde(default)]
+    pub promotional: bool,
+}
+
+/// `POST /v1/tenants/{tenant_id}/top-ups`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TopUpRequest {
+    pub amount: Money,
+    /// `test` (embedded default: credited at once, clearly labelled) or `stripe`.
+    #[serde(default)]
+    pub provider: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TopUpStatus {
+    /// Waiting for the payer (follow `checkout_url`).
+    Pending,
+    Succeeded,
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct TopUpView {
+    pub tenant_id: TenantId,
+    pub provider: String,
+    pub amount: Money,
+    pub status: TopUpStatus,
+    /// Where the payer completes payment, for providers that need it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkout_url: Option<String>,
+    /// The ledger transaction that credited it, once it succeeded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transaction_id: Option<TransactionId>,
+}
+
+/// `GET /v1/admin/ledger/verify`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct LedgerVerifyReport {
+    pub ok: bool,
+    pub accounts: u64,
+    pub transactions: u64,
+    pub transfers: u64,
+    /// Every broken invariant, named.
+    pub breaches: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BillingError {
+    #[error("not allowed")]
+    Denied(DenyReason),
+    #[error("no such {0}")]
+    NotFound(&'static str),
+    #[error("invalid request")]
+    Invalid(Vec<(String, String)>),
+    #[error("insufficient funds")]
+    InsufficientFunds,
+    #[error("this idempotency key was used for a different request")]
+    IdempotencyConflict,
+    #[error("{0} is unavailable")]
+    Unavailable(&'static str),
+    #[error("internal error")]
+    Internal,
+}
+
+impl BillingError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> BillingError {
+        BillingError::Invalid(vec![(field.into(), message.into())])
+    }
+}
+
+impl From<DenyReason> for BillingError {
+    fn from(reason: DenyReason) -> BillingError {
+        BillingError::Denied(reason)
+    }
+}
+
+impl From<BillingError> for Problem {
+    fn from(err: BillingError) -> Problem {
+        match err {
+            BillingError::Denied(reason) => reason.into(),
+            BillingError::NotFound(what) => Problem::new(Code::NotFound).detail(format!("no such {what}")),
+            BillingError::Invalid(fields) => fields.into_iter().fold(
+                Problem::new(Code::ValidationFailed),
+                |problem, (field, message)| problem.field(field, message),
+            ),
+            BillingError::InsufficientFunds => Problem::new(Code::InsufficientFunds),
+            BillingError::IdempotencyConflict => Problem::new(Code::IdempotencyKeyReused),
+            BillingError::Unavailable(what) => {
+                Problem::new(Code::Unavailable).detail(format!("{what} is unavailable"))
+            }
+            BillingError::Internal => Problem::new(Code::Internal),
+        }
+    }
+}
+
+type Answer<'a, T> = BoxFuture<'a, Result<T, BillingError>>;
+
+/// Billing's service: what the HTTP layer and the web app call. Every call is authorized
+/// against `actor`.
+pub trait BillingApi: Send + Sync {
+    fn balance_get<'a>(&'a self, actor: &'a Actor, tenant_id: TenantId) -> Answer<'a, BalanceView>;
+    fn ledger_list<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+        page: PageRequest,
+    ) -> Answer<'a, Page<LedgerEntryView>>;
+    /// `idempotency_key` makes a retried call land once (the HTTP edge passes the request's
+    /// `Idempotency-Key`, or one is made per call).
+    fn top_up<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+        request: TopUpRequest,
+        idempotency_key: Option<String>,
+    ) -> Answer<'a, TopUpView>;
+    fn credit_grant<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+        request: CreditRequest,
+        idempotency_key: Option<String>,
+    ) -> Answer<'a, LedgerEntryView>;
+    fn ledger_verify<'a>(&'a self, actor: &'a Actor) -> Answer<'a, LedgerVerifyReport>;
+}

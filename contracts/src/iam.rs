@@ -272,10 +272,18 @@ pub enum Action {
     NodeRead,
     /// Maintenance, quarantine and bulk import of nodes.
     NodeOperate,
+    /// A tenant's balance and ledger entries.
+    BalanceRead,
+    /// Add money to a tenant's balance through a payment provider.
+    TopUp,
+    /// Give a tenant money by hand (finance's manual provider), audited.
+    CreditGrant,
+    /// Recompute every ledger invariant.
+    LedgerVerify,
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 27] = [
         Action::OwnershipRead,
         Action::AuditVerify,
         Action::TenantCreate,
@@ -299,6 +307,10 @@ impl Action {
         Action::PriceSet,
         Action::NodeRead,
         Action::NodeOperate,
+        Action::BalanceRead,
+        Action::TopUp,
+        Action::CreditGrant,
+        Action::LedgerVerify,
     ];
 }
 

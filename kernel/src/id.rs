@@ -143,6 +143,7 @@ define_id!(EventId, "evt", "event");
 define_id!(RequestId, "req", "request");
 define_id!(IncidentId, "inc", "incident");
 define_id!(InvitationId, "inv", "invitation");
+define_id!(HoldId, "hld", "ledger hold");
 
 #[cfg(test)]
 mod tests {

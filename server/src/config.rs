@@ -63,6 +63,9 @@ pub struct Config {
     /// Seed the demo site, SKUs and prices into an empty catalog. `None`: only on the embedded
     /// default (no `database_url`), never silently on a production database.
     pub demo_catalog: Option<bool>,
+    /// Offer the `test` payment provider (top-ups credited at once, no real money). `None`: only
+    /// on the embedded default.
+    pub billing_test_provider: Option<bool>,
 }
 
 impl fmt::Debug for Config {
@@ -82,6 +85,7 @@ impl fmt::Debug for Config {
                 &self.kyc_webhook_secret.as_ref().map(|_| "<redacted>"),
             )
             .field("demo_catalog", &self.demo_catalog_enabled())
+            .field("billing_test_provider", &self.billing_test_provider_enabled())
             .finish()
     }
 }
@@ -114,6 +118,7 @@ impl Default for Config {
             kyc_webhook_secret: None,
             secret_key: None,
             demo_catalog: None,
+            billing_test_provider: None,
         }
     }
 }
@@ -125,6 +130,10 @@ impl Config {
 
     pub fn demo_catalog_enabled(&self) -> bool {
         self.demo_catalog.unwrap_or(self.database_url.is_none())
+    }
+
+    pub fn billing_test_provider_enabled(&self) -> bool {
+        self.billing_test_provider.unwrap_or(self.database_url.is_none())
     }
 }
 
@@ -163,6 +172,7 @@ const KEYS: &[(&str, &str)] = &[
     ("kyc.webhook_secret", "INGOT_KYC_WEBHOOK_SECRET"),
     ("secret_key", "INGOT_SECRET_KEY"),
     ("demo_catalog", "INGOT_DEMO_CATALOG"),
+    ("billing.test_provider", "INGOT_BILLING_TEST_PROVIDER"),
 ];
 
 /// Resolves the configuration from flags, the given environment and the config file they name.
@@ -263,6 +273,13 @@ fn apply(config: &mut Config, key: &str, value: &str, origin: &str) -> Result<()
             .parse::<u64>()
             .map_err(|_| bad(format!("expected a non-negative integer, got {value:?}")))
     };
+    let flag = |value: &str| -> Result<bool, ConfigError> {
+        match value {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            _ => Err(bad(format!("expected true or false, got {value:?}"))),
+        }
+    };
     match key {
         "listen" => {
             config.listen = value.parse().map_err(|_| {
@@ -346,13 +363,8 @@ fn apply(config: &mut Config, key: &str, value: &str, origin: &str) -> Result<()
             }
             config.secret_key = Some(value.to_string());
         }
-        "demo_catalog" => {
-            config.demo_catalog = Some(match value {
-                "true" => true,
-                "false" => false,
-                _ => return Err(bad(format!("expected true or false, got {value:?}"))),
-            });
-        }
+        "demo_catalog" => config.demo_catalog = Some(flag(value)?),
+        "billing.test_provider" => config.billing_test_provider = Some(flag(value)?),
         "kyc.webhook_secret" => {
             if value.len() < 16 {
                 return Err(bad("must be at least 16 characters".into()));

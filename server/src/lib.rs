@@ -226,10 +226,21 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         tracing::info!("seeded the demo catalog: site demo1 with SKUs gpu-8x-h100, gpu-8x-a100 and cpu-64c");
     }
 
+    let billing = Arc::new(ingot_billing::service::BillingService::new(
+        db.clone(),
+        clock.clone(),
+        authorizer.clone(),
+        iam.clone(),
+        ingot_billing::service::BillingConfig {
+            test_provider: config.billing_test_provider_enabled(),
+            ..ingot_billing::service::BillingConfig::default()
+        },
+    ));
+
     let openapi_json: openapi::OpenApiJson = Arc::new(OnceLock::new());
     let (router, openapi) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(ingot_iam::http::router(iam.clone()))
-        .merge(ingot_billing::http::router())
+        .merge(ingot_billing::http::router(billing))
         .merge(ingot_inventory_catalog::http::router(inventory.clone()))
         .merge(ingot_provisioning_allocation::http::router())
         .merge(ingot_provisioning_baremetal_maas::http::router())

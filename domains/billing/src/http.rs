@@ -1,8 +1,105 @@
-//! Billing HTTP: axum routes that parse, call the service and render contracts DTOs.
+//! Billing HTTP: the routes of DESIGN.md's Billing row built so far. Each parses, calls
+//! `BillingApi`, renders.
 
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use ingot_contracts::billing::{
+    BalanceView, BillingApi, CreditRequest, LedgerEntryView, LedgerVerifyReport, TopUpRequest, TopUpView,
+};
+use ingot_contracts::iam::Actor;
+use ingot_kernel::http::{Json, Path, Query};
+use ingot_kernel::id::TenantId;
+use ingot_kernel::page::{Page, PageRequest};
+use ingot_kernel::problem::{Problem, ProblemBody};
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+type Billing = State<Arc<dyn BillingApi>>;
 
 /// This domain's routes, with their OpenAPI descriptions.
-pub fn router() -> OpenApiRouter {
+pub fn router(billing: Arc<dyn BillingApi>) -> OpenApiRouter {
     OpenApiRouter::new()
+        .routes(routes!(balance_get))
+        .routes(routes!(ledger_list))
+        .routes(routes!(top_up))
+        .routes(routes!(credit_grant))
+        .routes(routes!(ledger_verify))
+        .with_state(billing)
+}
+
+/// The request's `Idempotency-Key`, which the ledger also keys the posting by: a retry that
+/// reaches the service twice still lands once.
+fn idempotency_key(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+#[utoipa::path(get, path = "/v1/tenants/{tenant_id}/balance", tag = "billing", operation_id = "balance_get",
+    params(("tenant_id" = TenantId, Path)),
+    responses((status = 200, body = BalanceView), (status = 404, body = ProblemBody)))]
+async fn balance_get(
+    State(billing): Billing,
+    actor: Actor,
+    Path(tenant_id): Path<TenantId>,
+) -> Result<Json<BalanceView>, Problem> {
+    Ok(Json(billing.balance_get(&actor, tenant_id).await?))
+}
+
+/// The tenant's ledger entries, oldest first.
+#[utoipa::path(get, path = "/v1/tenants/{tenant_id}/ledger", tag = "billing", operation_id = "ledger_list",
+    params(("tenant_id" = TenantId, Path), PageRequest),
+    responses((status = 200, body = Page<LedgerEntryView>), (status = 404, body = ProblemBody)))]
+async fn ledger_list(
+    State(billing): Billing,
+    actor: Actor,
+    Path(tenant_id): Path<TenantId>,
+    Query(page): Query<PageRequest>,
+) -> Result<Json<Page<LedgerEntryView>>, Problem> {
+    Ok(Json(billing.ledger_list(&actor, tenant_id, page).await?))
+}
+
+/// Add money through a payment provider. On the embedded default the `test` provider credits
+/// at once (no real money).
+#[utoipa::path(post, path = "/v1/tenants/{tenant_id}/top-ups", tag = "billing", operation_id = "top_up",
+    params(("tenant_id" = TenantId, Path)), request_body = TopUpRequest,
+    responses((status = 201, body = TopUpView), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn top_up(
+    State(billing): Billing,
+    actor: Actor,
+    headers: HeaderMap,
+    Path(tenant_id): Path<TenantId>,
+    Json(request): Json<TopUpRequest>,
+) -> Result<(StatusCode, Json<TopUpView>), Problem> {
+    let view = billing
+        .top_up(&actor, tenant_id, request, idempotency_key(&headers))
+        .await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Give a tenant money by hand (finance only), audited.
+#[utoipa::path(post, path = "/v1/admin/tenants/{tenant_id}/credits", tag = "billing", operation_id = "credit_grant",
+    params(("tenant_id" = TenantId, Path)), request_body = CreditRequest,
+    responses((status = 201, body = LedgerEntryView), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn credit_grant(
+    State(billing): Billing,
+    actor: Actor,
+    headers: HeaderMap,
+    Path(tenant_id): Path<TenantId>,
+    Json(request): Json<CreditRequest>,
+) -> Result<(StatusCode, Json<LedgerEntryView>), Problem> {
+    let entry = billing
+        .credit_grant(&actor, tenant_id, request, idempotency_key(&headers))
+        .await?;
+    Ok((StatusCode::CREATED, Json(entry)))
+}
+
+/// Recompute every ledger invariant and name each breach.
+#[utoipa::path(get, path = "/v1/admin/ledger/verify", tag = "billing", operation_id = "ledger_verify",
+    responses((status = 200, body = LedgerVerifyReport), (status = 403, body = ProblemBody)))]
+async fn ledger_verify(State(billing): Billing, actor: Actor) -> Result<Json<LedgerVerifyReport>, Problem> {
+    Ok(Json(billing.ledger_verify(&actor).await?))
 }

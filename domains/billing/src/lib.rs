@@ -1,6 +1,5 @@
 //! Billing: the double-entry ledger, metering, rating, balance policy, payments and statements.
 //! Never: trust a balance it did not derive from ledger entries; float money.
-//! The rooms are in place (model, store, service, http, workers, migrations); the Billing issue fills them.
 
 pub mod http;
 pub mod model;
@@ -8,11 +7,16 @@ pub mod service;
 pub mod store;
 pub mod workers;
 
-use ingot_kernel::db::MigrationSet;
+use ingot_kernel::db::{Migration, MigrationSet};
 
 /// This domain's tables, all prefixed `billing_`.
 pub const MIGRATIONS: MigrationSet = MigrationSet {
     domain: "billing",
     table_prefix: "billing_",
-    migrations: &[],
+    migrations: &[Migration::per_backend(
+        1,
+        "ledger",
+        include_str!("../migrations/0001_ledger.sql"),
+        include_str!("../migrations/0001_ledger.postgres.sql"),
+    )],
 };

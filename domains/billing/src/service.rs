@@ -1,1 +1,401 @@
-//! Billing service: use cases behind the contracts trait; authorization is decided here.
+//! Billing service: `contracts::billing::BillingApi`. Every use case authorizes, builds a
+//! [`Posting`] with the model (so only balanced postings exist), writes it with the store in
+//! one transaction together with its audit record, and renders.
+
+use std::sync::Arc;
+
+use ingot_contracts::BoxFuture;
+use ingot_contracts::billing::{
+    BalanceView, BillingApi, BillingError, CreditRequest, LedgerEntryView, LedgerVerifyReport, TopUpRequest,
+    TopUpStatus, TopUpView,
+};
+use ingot_contracts::iam::{Action, Actor, AuditEntry, AuditTrail, Authorizer, Resource};
+use ingot_kernel::Clock;
+use ingot_kernel::db::{Db, DbError, Tx};
+use ingot_kernel::id::TenantId;
+use ingot_kernel::money::{Currency, Money};
+use ingot_kernel::page::{Page, PageRequest};
+
+use crate::model::{AccountKind, AccountRef, Posting, PostingKind, Transfer};
+use crate::store::{self, LedgerError, TenantEntry};
+
+/// The largest single top-up or credit: a typo guard, not a business limit.
+const AMOUNT_MAX_MICROS: i64 = 1_000_000 * 1_000_000;
+
+/// Tunables with production defaults.
+#[derive(Debug, Clone)]
+pub struct BillingConfig {
+    /// The currency balances are kept in.
+    pub currency: Currency,
+    /// Whether the `test` payment provider (credits at once, no real money) is offered: on for
+    /// the embedded default, off in production.
+    pub test_provider: bool,
+}
+
+impl Default for BillingConfig {
+    fn default() -> BillingConfig {
+        BillingConfig {
+            currency: Currency::USD,
+            test_provider: false,
+        }
+    }
+}
+
+pub struct BillingService {
+    db: Db,
+    clock: Arc<dyn Clock>,
+    authorizer: Arc<dyn Authorizer>,
+    audit: Arc<dyn AuditTrail>,
+    config: BillingConfig,
+}
+
+type Result<T> = std::result::Result<T, BillingError>;
+
+fn internal(err: impl std::fmt::Display) -> BillingError {
+    tracing::error!(error = %err, "billing storage failed");
+    BillingError::Internal
+}
+
+impl From<LedgerError> for BillingError {
+    fn from(err: LedgerError) -> BillingError {
+        match err {
+            LedgerError::InsufficientFunds { .. } => BillingError::InsufficientFunds,
+            LedgerError::IdempotencyConflict(_) => BillingError::IdempotencyConflict,
+            LedgerError::HoldUnknown => BillingError::NotFound("hold"),
+            other => internal(other),
+        }
+    }
+}
+
+fn account_name(account: &AccountRef) -> &'static str {
+    match account.kind() {
+        AccountKind::TenantPromo => "promo",
+        _ => "cash",
+    }
+}
+
+fn entry_view(entry: TenantEntry) -> LedgerEntryView {
+    LedgerEntryView {
+        transaction_id: entry.transaction_id,
+        at: entry.at,
+        kind: entry.kind,
+        account: account_name(&entry.account).into(),
+        amount: entry.amount,
+        memo: entry.memo,
+    }
+}
+
+impl BillingService {
+    pub fn new(
+        db: Db,
+        clock: Arc<dyn Clock>,
+        authorizer: Arc<dyn Authorizer>,
+        audit: Arc<dyn AuditTrail>,
+        config: BillingConfig,
+    ) -> BillingService {
+        BillingService {
+            db,
+            clock,
+            authorizer,
+            audit,
+            config,
+        }
+    }
+
+    fn authorize(&self, actor: &Actor, action: Action, resource: Resource) -> Result<()> {
+        self.authorizer
+            .authorize(actor, action, resource)
+            .into_result()
+            .map_err(BillingError::from)
+    }
+
+    fn account(&self, tenant_id: TenantId, kind: AccountKind) -> AccountRef {
+        // Invariant: the kinds passed here are tenant kinds.
+        AccountRef::tenant(tenant_id, kind, self.config.currency).expect("a tenant account kind")
+    }
+
+    fn platform(&self, kind: AccountKind) -> AccountRef {
+        // Invariant: the kinds passed here are platform kinds.
+        AccountRef::platform(kind, self.config.currency).expect("a platform account kind")
+    }
+
+    fn amount_checked(&self, amount: Money) -> Result<()> {
+        if amount.currency() != self.config.currency {
+            return Err(BillingError::invalid(
+                "amount.currency",
+                format!("balances are kept in {}", self.config.currency.as_str()),
+            ));
+        }
+        if amount.micros() <= 0 || amount.micros() > AMOUNT_MAX_MICROS {
+            return Err(BillingError::invalid(
+                "amount",
+                "must be more than zero and at most 1000000",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Writes `posting` with its audit record in one transaction; a replay of the same posting
+    /// returns the first transaction and writes nothing.
+    async fn post_audited(
+        &self,
+        actor: &Actor,
+        posting: &Posting,
+        audit_action: &'static str,
+        details: serde_json::Value,
+    ) -> Result<store::Posted> {
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await.map_err(internal)?;
+        let posted = store::post_in_tx(&mut tx, posting, None, now).await?;
+        if !posted.replayed {
+            self.audit_in_tx(
+                &mut tx,
+                actor,
+                audit_action,
+                posted.transaction_id.to_string(),
+                details,
+            )
+            .await?;
+        }
+        tx.commit().await.map_err(internal)?;
+        Ok(posted)
+    }
+
+    async fn audit_in_tx(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        action: &'static str,
+        target: String,
+        details: serde_json::Value,
+    ) -> Result<()> {
+        self.audit
+            .audit_in_tx(
+                tx,
+                actor,
+                AuditEntry {
+                    action,
+                    target,
+                    details,
+                },
+            )
+            .await
+            .map_err(|err: DbError| internal(err))
+    }
+
+    /// The one entry `posted` made on `account`, as the tenant sees it.
+    async fn posted_entry(&self, posted: store::Posted, account: AccountRef) -> Result<LedgerEntryView> {
+        store::entries_of_transaction(self.db.reader(), posted.transaction_id, &account)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .next()
+            .map(entry_view)
+            .ok_or(BillingError::Internal)
+    }
+}
+
+impl BillingApi for BillingService {
+    fn balance_get<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+    ) -> BoxFuture<'a, Result<BalanceView>> {
+        Box::pin(async move {
+            self.authorize(actor, Action::BalanceRead, Resource::Tenant(tenant_id))?;
+            let currency = self.config.currency;
+            let zero = store::AccountFigures {
+                balance: Money::zero(currency),
+                held: Money::zero(currency),
+                floor: Some(Money::zero(currency)),
+            };
+            let cash = store::account_get(
+                self.db.reader(),
+                &self.account(tenant_id, AccountKind::TenantCash),
+            )
+            .await
+            .map_err(internal)?
+            .unwrap_or(zero);
+            let promo = store::account_get(
+                self.db.reader(),
+                &self.account(tenant_id, AccountKind::TenantPromo),
+            )
+            .await
+            .map_err(internal)?
+            .unwrap_or(zero);
+            let credit_limit = -cash.floor.map_or(0, |f| f.micros());
+            let held = cash.held.micros() + promo.held.micros();
+            let available = cash.balance.micros() + promo.balance.micros() - held + credit_limit;
+            Ok(BalanceView {
+                tenant_id,
+                cash: cash.balance,
+                promo: promo.balance,
+                held: Money::from_micros(held, currency),
+                available: Money::from_micros(available, currency),
+                credit_limit: Money::from_micros(credit_limit, currency),
+            })
+        })
+    }
+
+    fn ledger_list<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+        page: PageRequest,
+    ) -> BoxFuture<'a, Result<Page<LedgerEntryView>>> {
+        Box::pin(async move {
+            self.authorize(actor, Action::BalanceRead, Resource::Tenant(tenant_id))?;
+            let limit = page
+                .limit()
+                .map_err(|e| BillingError::invalid("limit", e.to_string()))?;
+            let after: Option<(i64, String, i64)> = page
+                .after()
+                .map_err(|e| BillingError::invalid("cursor", e.to_string()))?;
+            let accounts = [
+                self.account(tenant_id, AccountKind::TenantCash),
+                self.account(tenant_id, AccountKind::TenantPromo),
+            ];
+            let entries = store::entries_of(self.db.reader(), &accounts, after, limit)
+                .await
+                .map_err(internal)?;
+            let keyed: Vec<((i64, String, i64), LedgerEntryView)> = entries
+                .into_iter()
+                .map(|e| {
+                    (
+                        (e.at.as_micros(), e.transaction_id.to_string(), e.position),
+                        entry_view(e),
+                    )
+                })
+                .collect();
+            let page = Page::from_overfetch(keyed, limit, |(key, _)| key.clone());
+            Ok(Page {
+                items: page.items.into_iter().map(|(_, view)| view).collect(),
+                next_cursor: page.next_cursor,
+            })
+        })
+    }
+
+    fn top_up<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+        request: TopUpRequest,
+        idempotency_key: Option<String>,
+    ) -> BoxFuture<'a, Result<TopUpView>> {
+        Box::pin(async move {
+            self.authorize(actor, Action::TopUp, Resource::Tenant(tenant_id))?;
+            self.amount_checked(request.amount)?;
+            let provider = request.provider.as_deref().unwrap_or("test");
+            if provider != "test" {
+                return Err(BillingError::invalid(
+                    "provider",
+                    format!("the {provider:?} provider is not configured here"),
+                ));
+            }
+            if !self.config.test_provider {
+                return Err(BillingError::invalid(
+                    "provider",
+                    "the test provider is only offered on the embedded default",
+                ));
+            }
+            let key = format!(
+                "top-up/{tenant_id}/{}",
+                idempotency_key.unwrap_or_else(|| ingot_kernel::id::new_ulid().to_string())
+            );
+            let posting = Posting::new(
+                key,
+                PostingKind::TopUp,
+                Some(tenant_id),
+                vec![Transfer {
+                    debit: self.platform(AccountKind::PlatformPaymentClearing),
+                    credit: self.account(tenant_id, AccountKind::TenantCash),
+                    amount: request.amount,
+                }],
+                "top-up through the test provider (no real money)",
+            )
+            .map_err(|e| BillingError::invalid("amount", e.to_string()))?;
+            let posted = self
+                .post_audited(
+                    actor,
+                    &posting,
+                    "billing.top_up",
+                    serde_json::json!({"tenant_id": tenant_id, "amount": request.amount, "provider": provider}),
+                )
+                .await?;
+            Ok(TopUpView {
+                tenant_id,
+                provider: provider.into(),
+                amount: request.amount,
+                status: TopUpStatus::Succeeded,
+                checkout_url: None,
+                transaction_id: Some(posted.transaction_id),
+            })
+        })
+    }
+
+    fn credit_grant<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+        request: CreditRequest,
+        idempotency_key: Option<String>,
+    ) -> BoxFuture<'a, Result<LedgerEntryView>> {
+        Box::pin(async move {
+            self.authorize(actor, Action::CreditGrant, Resource::Platform)?;
+            self.amount_checked(request.amount)?;
+            let reason = request.reason.trim();
+            if reason.is_empty() || reason.len() > 500 {
+                return Err(BillingError::invalid(
+                    "reason",
+                    "say why, in at most 500 characters",
+                ));
+            }
+            let kind = if request.promotional {
+                AccountKind::TenantPromo
+            } else {
+                AccountKind::TenantCash
+            };
+            let account = self.account(tenant_id, kind);
+            let key = format!(
+                "credit/{tenant_id}/{}",
+                idempotency_key.unwrap_or_else(|| ingot_kernel::id::new_ulid().to_string())
+            );
+            let posting = Posting::new(
+                key,
+                PostingKind::Credit,
+                Some(tenant_id),
+                vec![Transfer {
+                    debit: self.platform(AccountKind::PlatformAdjustments),
+                    credit: account,
+                    amount: request.amount,
+                }],
+                reason,
+            )
+            .map_err(|e| BillingError::invalid("amount", e.to_string()))?;
+            let posted = self
+                .post_audited(
+                    actor,
+                    &posting,
+                    "billing.credit.grant",
+                    serde_json::json!({"tenant_id": tenant_id, "amount": request.amount,
+                        "promotional": request.promotional, "reason": reason}),
+                )
+                .await?;
+            self.posted_entry(posted, account).await
+        })
+    }
+
+    fn ledger_verify<'a>(&'a self, actor: &'a Actor) -> BoxFuture<'a, Result<LedgerVerifyReport>> {
+        Box::pin(async move {
+            self.authorize(actor, Action::LedgerVerify, Resource::Platform)?;
+            let report = store::ledger_verify(self.db.reader()).await.map_err(internal)?;
+            Ok(LedgerVerifyReport {
+                ok: report.breaches.is_empty(),
+                accounts: report.accounts,
+                transactions: report.transactions,
+                transfers: report.transfers,
+                breaches: report.breaches,
+            })
+        })
+    }
+}

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::zombie_processes)]
 
 mod app;
+mod billing;
 mod conventions;
 mod iam;
 mod inventory;

@@ -22,6 +22,11 @@ fn platform_grants(action: Action) -> &'static [PlatformRole] {
         Action::CapacityRead | Action::NodeRead => &[PlatformAdmin, Operator, Support, Finance],
         Action::CatalogManage | Action::NodeOperate => &[PlatformAdmin, Operator],
         Action::PriceSet => &[PlatformAdmin, Finance],
+        Action::BalanceRead => &[PlatformAdmin, Finance, Support],
+        Action::CreditGrant => &[Finance],
+        Action::LedgerVerify => &[PlatformAdmin, Finance, Security],
+        // Staff never pay on a tenant's behalf.
+        Action::TopUp => &[],
     }
 }
 
@@ -36,6 +41,8 @@ fn tenant_grants(action: Action) -> &'static [TenantRole] {
             &[Owner, Admin]
         }
         Action::AuditRead | Action::PostureRead => &[Owner, Admin],
+        Action::BalanceRead => &[Owner, Admin, Billing],
+        Action::TopUp => &[Owner, Billing],
         Action::KycRead => &[Owner, Admin, Billing],
         Action::KycSubmit => &[Owner],
         Action::OwnershipRead
@@ -49,7 +56,9 @@ fn tenant_grants(action: Action) -> &'static [TenantRole] {
         | Action::CatalogManage
         | Action::PriceSet
         | Action::NodeRead
-        | Action::NodeOperate => &[],
+        | Action::NodeOperate
+        | Action::CreditGrant
+        | Action::LedgerVerify => &[],
     }
 }
 
@@ -505,6 +514,54 @@ mod tests {
               platform operator       AAAAAAA
               platform finance        nnnn---
               platform security       nnnn---
+              platform support        nnnn---
+            BalanceRead
+              anonymous               uuuuuuu
+              tenant owner            AAnn---
+              tenant admin            AAnn---
+              tenant member           --nn---
+              tenant viewer           --nn---
+              tenant billing          AAnn---
+              platform platform_admin AAAAAAA
+              platform operator       nnnn---
+              platform finance        AAAAAAA
+              platform security       nnnn---
+              platform support        AAAAAAA
+            TopUp
+              anonymous               uuuuuuu
+              tenant owner            AAnn---
+              tenant admin            --nn---
+              tenant member           --nn---
+              tenant viewer           --nn---
+              tenant billing          AAnn---
+              platform platform_admin nnnn---
+              platform operator       nnnn---
+              platform finance        nnnn---
+              platform security       nnnn---
+              platform support        nnnn---
+            CreditGrant
+              anonymous               uuuuuuu
+              tenant owner            --nn---
+              tenant admin            --nn---
+              tenant member           --nn---
+              tenant viewer           --nn---
+              tenant billing          --nn---
+              platform platform_admin nnnn---
+              platform operator       nnnn---
+              platform finance        AAAAAAA
+              platform security       nnnn---
+              platform support        nnnn---
+            LedgerVerify
+              anonymous               uuuuuuu
+              tenant owner            --nn---
+              tenant admin            --nn---
+              tenant member           --nn---
+              tenant viewer           --nn---
+              tenant billing          --nn---
+              platform platform_admin AAAAAAA
+              platform operator       nnnn---
+              platform finance        AAAAAAA
+              platform security       AAAAAAA
               platform support        nnnn---
         "#]]
         .assert_eq(&table);
