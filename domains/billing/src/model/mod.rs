@@ -6,8 +6,10 @@
 //! [`Posting::new`], which checks the rest.
 
 mod ledger;
+mod metering;
 
 pub use ledger::{
     AccountKind, AccountRef, Hold, HoldError, HoldState, Posting, PostingError, PostingKind, Transfer,
     account_deltas,
 };
+pub use metering::{Meter, MeterKey, Usage, UsageFact, billable_micros, cost_due};
