@@ -1,9 +1,10 @@
 //! Provisioning.Allocation published language: DTOs, events and the service traits other domains
-//! call. So far: the assignment events Inventory counts capacity from, and the evacuation call
-//! Inventory makes when an operator forces maintenance on an assigned node. The Allocation issue
-//! fills in the rest.
+//! call. So far: the assignment events Inventory counts capacity from, the metering events
+//! Billing charges from, and the evacuation call Inventory makes when an operator forces
+//! maintenance on an assigned node. The Allocation issue fills in the rest.
 
-use ingot_kernel::id::{AllocationId, NodeId, TenantId};
+use ingot_kernel::Timestamp;
+use ingot_kernel::id::{AllocationId, NodeId, SiteId, SkuId, TenantId};
 use serde::{Deserialize, Serialize};
 
 use crate::BoxFuture;
@@ -39,6 +40,54 @@ impl ingot_kernel::event::DomainEvent for NodeAssigned {
 
 impl ingot_kernel::event::DomainEvent for NodeReleased {
     const EVENT_TYPE: &'static str = "allocation.node_released";
+    const SOURCE: &'static str = "provisioning-allocation";
+
+    fn subject(&self) -> String {
+        self.node_id.to_string()
+    }
+
+    fn tenant_id(&self) -> Option<TenantId> {
+        Some(self.tenant_id)
+    }
+}
+
+/// The node is the tenant's to use from `at` (its provisioning reported it deployed): metering
+/// starts there. Sent once per node of an allocation; repeats carry the same values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeMeteringStarted {
+    pub allocation_id: AllocationId,
+    pub tenant_id: TenantId,
+    pub node_id: NodeId,
+    pub sku_id: SkuId,
+    pub site_id: SiteId,
+    pub at: Timestamp,
+}
+
+/// Metering of the node stops at `at`: released, force-released, expired or out of money.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeMeteringStopped {
+    pub allocation_id: AllocationId,
+    pub tenant_id: TenantId,
+    pub node_id: NodeId,
+    pub at: Timestamp,
+    pub reason: String,
+}
+
+impl ingot_kernel::event::DomainEvent for NodeMeteringStarted {
+    const EVENT_TYPE: &'static str = "allocation.node_metering_started";
+    const SOURCE: &'static str = "provisioning-allocation";
+
+    fn subject(&self) -> String {
+        self.node_id.to_string()
+    }
+
+    fn tenant_id(&self) -> Option<TenantId> {
+        Some(self.tenant_id)
+    }
+}
+
+impl ingot_kernel::event::DomainEvent for NodeMeteringStopped {
+    const EVENT_TYPE: &'static str = "allocation.node_metering_stopped";
     const SOURCE: &'static str = "provisioning-allocation";
 
     fn subject(&self) -> String {

@@ -533,6 +533,17 @@ pub struct OfferPriceChanged {
     pub effective_at: Timestamp,
 }
 
+/// A health condition was raised (`cleared_at` absent) or cleared. Billing credits the time a
+/// node spends under an operator-declared condition that prevents allocation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeHealthChanged {
+    pub node_id: NodeId,
+    pub site_id: SiteId,
+    pub condition: HealthCondition,
+    #[serde(default)]
+    pub cleared_at: Option<Timestamp>,
+}
+
 macro_rules! inventory_event {
     ($type:ident, $name:literal, $subject:ident) => {
         impl ingot_kernel::event::DomainEvent for $type {
@@ -553,6 +564,7 @@ inventory_event!(NodeRegistered, "node.registered", node_id);
 inventory_event!(NodeStateChanged, "node.state_changed", node_id);
 inventory_event!(NodeSkuChanged, "node.sku_changed", node_id);
 inventory_event!(OfferPriceChanged, "offer.price_changed", sku_id);
+inventory_event!(NodeHealthChanged, "node.health_changed", node_id);
 
 // ---------------------------------------------------------------------------------------------
 // Errors and traits.

@@ -66,6 +66,8 @@ pub struct Config {
     /// Offer the `test` payment provider (top-ups credited at once, no real money). `None`: only
     /// on the embedded default.
     pub billing_test_provider: Option<bool>,
+    /// How often accrued usage is charged.
+    pub billing_rating_interval: Duration,
 }
 
 impl fmt::Debug for Config {
@@ -86,6 +88,7 @@ impl fmt::Debug for Config {
             )
             .field("demo_catalog", &self.demo_catalog_enabled())
             .field("billing_test_provider", &self.billing_test_provider_enabled())
+            .field("billing_rating_interval", &self.billing_rating_interval)
             .finish()
     }
 }
@@ -119,6 +122,7 @@ impl Default for Config {
             secret_key: None,
             demo_catalog: None,
             billing_test_provider: None,
+            billing_rating_interval: Duration::from_secs(60),
         }
     }
 }
@@ -173,6 +177,7 @@ const KEYS: &[(&str, &str)] = &[
     ("secret_key", "INGOT_SECRET_KEY"),
     ("demo_catalog", "INGOT_DEMO_CATALOG"),
     ("billing.test_provider", "INGOT_BILLING_TEST_PROVIDER"),
+    ("billing.rating_interval_s", "INGOT_BILLING_RATING_INTERVAL_S"),
 ];
 
 /// Resolves the configuration from flags, the given environment and the config file they name.
@@ -365,6 +370,13 @@ fn apply(config: &mut Config, key: &str, value: &str, origin: &str) -> Result<()
         }
         "demo_catalog" => config.demo_catalog = Some(flag(value)?),
         "billing.test_provider" => config.billing_test_provider = Some(flag(value)?),
+        "billing.rating_interval_s" => {
+            let n = number(value)?;
+            if !(1..=3_600).contains(&n) {
+                return Err(bad("must be between 1 and 3600".into()));
+            }
+            config.billing_rating_interval = Duration::from_secs(n);
+        }
         "kyc.webhook_secret" => {
             if value.len() < 16 {
                 return Err(bad("must be at least 16 characters".into()));

@@ -169,6 +169,8 @@ pub struct App {
     pub db: Db,
     /// IAM, for the composition root's own commands (`bootstrap-admin`) and tests.
     pub iam: Arc<ingot_iam::IamService>,
+    /// Billing, for tests that drive metering and rating passes themselves.
+    pub billing: Arc<ingot_billing::service::BillingService>,
     /// Inventory, for tests that play the provisioning side (`NodeRegistry`) or Allocation.
     pub inventory: Arc<ingot_inventory_catalog::service::InventoryService>,
     pub openapi: utoipa::openapi::OpenApi,
@@ -240,7 +242,7 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
     let openapi_json: openapi::OpenApiJson = Arc::new(OnceLock::new());
     let (router, openapi) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(ingot_iam::http::router(iam.clone()))
-        .merge(ingot_billing::http::router(billing))
+        .merge(ingot_billing::http::router(billing.clone()))
         .merge(ingot_inventory_catalog::http::router(inventory.clone()))
         .merge(ingot_provisioning_allocation::http::router())
         .merge(ingot_provisioning_baremetal_maas::http::router())
@@ -273,7 +275,7 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
             clock: clock.clone(),
         }) as Arc<dyn Controller>],
         ingot_iam::workers::controllers(iam.clone()),
-        ingot_billing::workers::controllers(),
+        ingot_billing::workers::controllers(billing.clone(), config.billing_rating_interval),
         ingot_inventory_catalog::workers::controllers(inventory.clone()),
         ingot_provisioning_allocation::workers::controllers(),
         ingot_provisioning_baremetal_maas::workers::controllers(),
@@ -287,6 +289,7 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         router,
         db,
         iam,
+        billing,
         inventory,
         openapi,
         config,

@@ -13,10 +13,13 @@ use ingot_kernel::db::{Migration, MigrationSet};
 pub const MIGRATIONS: MigrationSet = MigrationSet {
     domain: "billing",
     table_prefix: "billing_",
-    migrations: &[Migration::per_backend(
-        1,
-        "ledger",
-        include_str!("../migrations/0001_ledger.sql"),
-        include_str!("../migrations/0001_ledger.postgres.sql"),
-    )],
+    migrations: &[
+        Migration::per_backend(
+            1,
+            "ledger",
+            include_str!("../migrations/0001_ledger.sql"),
+            include_str!("../migrations/0001_ledger.postgres.sql"),
+        ),
+        Migration::portable(2, "metering", include_str!("../migrations/0002_metering.sql")),
+    ],
 };

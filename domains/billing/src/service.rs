@@ -399,3 +399,238 @@ impl BillingApi for BillingService {
         })
     }
 }
+
+/// What one rating pass did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RatingPass {
+    pub meters: usize,
+    pub postings: usize,
+    /// Meters whose charge did not fit the tenant's balance; retried next pass.
+    pub refused: usize,
+}
+
+/// Metering and rating: following the events usage is folded from, and charging it.
+impl BillingService {
+    /// Reads the events metering needs behind Billing's outbox cursor (prices, Allocation's
+    /// metering starts and stops, operator-declared faults) and folds them, cursor and effects
+    /// in one transaction. Returns how many events were read.
+    pub async fn usage_follow(&self, batch_max: i64) -> std::result::Result<usize, DbError> {
+        use ingot_contracts::allocation::{NodeMeteringStarted, NodeMeteringStopped};
+        use ingot_contracts::inventory::{HealthAction, NodeHealthChanged, OfferPriceChanged};
+        use ingot_kernel::event::DomainEvent;
+        use store::metering as meters;
+
+        const CONSUMER: &str = "billing.usage";
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        let batch =
+            ingot_kernel::outbox::batch_fetch_in_tx(&self.db, &mut tx, CONSUMER, batch_max, now).await?;
+        for event in &batch.events {
+            let payload = event.payload.clone();
+            let unreadable = |err: serde_json::Error| {
+                tracing::error!(event_id = %event.id, event_type = %event.event_type, error = %err, "unreadable event skipped");
+            };
+            match event.event_type.as_str() {
+                OfferPriceChanged::EVENT_TYPE => match serde_json::from_value::<OfferPriceChanged>(payload) {
+                    Ok(e) => {
+                        meters::price_record_in_tx(
+                            &mut tx,
+                            e.sku_id,
+                            e.site_id,
+                            e.effective_at,
+                            e.hourly_price,
+                        )
+                        .await?
+                    }
+                    Err(err) => unreadable(err),
+                },
+                NodeMeteringStarted::EVENT_TYPE => {
+                    match serde_json::from_value::<NodeMeteringStarted>(payload) {
+                        Ok(e) => {
+                            meters::meter_started_in_tx(
+                                &mut tx,
+                                e.allocation_id,
+                                e.node_id,
+                                e.tenant_id,
+                                e.sku_id,
+                                e.site_id,
+                                e.at,
+                            )
+                            .await?
+                        }
+                        Err(err) => unreadable(err),
+                    }
+                }
+                NodeMeteringStopped::EVENT_TYPE => {
+                    match serde_json::from_value::<NodeMeteringStopped>(payload) {
+                        Ok(e) => {
+                            meters::meter_stopped_in_tx(
+                                &mut tx,
+                                e.allocation_id,
+                                e.node_id,
+                                e.tenant_id,
+                                e.at,
+                            )
+                            .await?
+                        }
+                        Err(err) => unreadable(err),
+                    }
+                }
+                NodeHealthChanged::EVENT_TYPE => match serde_json::from_value::<NodeHealthChanged>(payload) {
+                    // Only faults an operator declared, and that stop the node being used, are
+                    // credited: the tenant could not use the machine and it was not their doing.
+                    Ok(e)
+                        if e.condition.action == HealthAction::PreventsAllocation
+                            && e.condition.source.starts_with("operator") =>
+                    {
+                        meters::fault_record_in_tx(
+                            &mut tx,
+                            e.node_id,
+                            &e.condition.kind,
+                            e.condition.since,
+                            e.cleared_at,
+                        )
+                        .await?
+                    }
+                    Ok(_) => {}
+                    Err(err) => unreadable(err),
+                },
+                _ => {}
+            }
+        }
+        if let Some(last) = batch.last {
+            ingot_kernel::outbox::cursor_advance_in_tx(&mut tx, CONSUMER, last, now).await?;
+        }
+        tx.commit().await?;
+        Ok(batch.events.len())
+    }
+
+    /// Charges (or refunds) every unsettled meter up to now.
+    pub async fn rate_due(&self) -> std::result::Result<RatingPass, DbError> {
+        let mut pass = RatingPass::default();
+        loop {
+            let meters = store::metering::meters_unsettled(self.db.reader(), 200).await?;
+            let batch = meters.len();
+            for meter in meters {
+                pass.meters += 1;
+                match self.meter_rate(meter.allocation_id, meter.node_id).await {
+                    Ok(true) => pass.postings += 1,
+                    Ok(false) => {}
+                    Err(LedgerError::InsufficientFunds { account }) => {
+                        pass.refused += 1;
+                        tracing::warn!(%account, allocation_id = %meter.allocation_id, "usage charge refused: balance exhausted");
+                    }
+                    Err(LedgerError::Db(err)) => return Err(err),
+                    Err(err) => {
+                        tracing::error!(error = %err, allocation_id = %meter.allocation_id, "usage not rated")
+                    }
+                }
+            }
+            // Settled meters leave the unsettled set; a full batch of still-open ones would loop
+            // forever, so one pass reads each page once.
+            if batch < 200 || pass.meters >= 10_000 {
+                return Ok(pass);
+            }
+        }
+    }
+
+    /// Rates one meter in one transaction: the posting and the meter's new charged total commit
+    /// together, so a crash between them cannot charge twice or lose a charge. Returns whether a
+    /// posting was made.
+    async fn meter_rate(
+        &self,
+        allocation_id: ingot_kernel::id::AllocationId,
+        node_id: ingot_kernel::id::NodeId,
+    ) -> std::result::Result<bool, LedgerError> {
+        use crate::model::{billable_micros, cost_due};
+        use store::metering as meters;
+
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        let Some(meter) = meters::meter_lock_in_tx(&mut tx, allocation_id, node_id, now).await? else {
+            return Ok(false);
+        };
+        let (Some(tenant_id), Some(sku_id), Some(site_id), Some(started)) =
+            (meter.tenant_id, meter.sku_id, meter.site_id, meter.started_at)
+        else {
+            return Ok(false);
+        };
+        let price = match meter.price {
+            Some(price) => price,
+            None => match meters::price_at(&mut *tx, sku_id, site_id, started).await? {
+                Some(price) => price,
+                None => {
+                    tracing::warn!(%sku_id, %site_id, "no list price known for metered usage yet");
+                    return Ok(false);
+                }
+            },
+        };
+        if price.currency() != self.config.currency {
+            tracing::error!(
+                currency = price.currency().as_str(),
+                "usage priced in a currency balances are not kept in"
+            );
+            return Ok(false);
+        }
+        let faults = meters::faults_of(&mut *tx, node_id).await?;
+        let due = cost_due(billable_micros(started, meter.stopped_at, &faults, now), price).micros();
+        let delta = due - meter.charged_micros;
+        let key = format!("usage/{allocation_id}/{node_id}/{}", meter.postings);
+        let memo = format!("usage of {node_id} in {allocation_id}");
+        let revenue = self.platform(AccountKind::PlatformRevenue);
+        let cash = self.account(tenant_id, AccountKind::TenantCash);
+        let posting = if delta > 0 {
+            // Promotional credit is spent first.
+            let promo = self.account(tenant_id, AccountKind::TenantPromo);
+            let promo_spendable = store::account_get(&mut *tx, &promo)
+                .await?
+                .map_or(0, |a| (a.balance.micros() - a.held.micros()).max(0));
+            let from_promo = delta.min(promo_spendable);
+            let mut transfers = Vec::new();
+            for (account, micros) in [(promo, from_promo), (cash, delta - from_promo)] {
+                if micros > 0 {
+                    transfers.push(Transfer {
+                        debit: account,
+                        credit: revenue,
+                        amount: Money::from_micros(micros, price.currency()),
+                    });
+                }
+            }
+            Some(Posting::new(
+                key,
+                PostingKind::Usage,
+                Some(tenant_id),
+                transfers,
+                memo,
+            ))
+        } else if delta < 0 {
+            let transfer = Transfer {
+                debit: revenue,
+                credit: cash,
+                amount: Money::from_micros(-delta, price.currency()),
+            };
+            Some(Posting::new(
+                key,
+                PostingKind::Refund,
+                Some(tenant_id),
+                vec![transfer],
+                memo,
+            ))
+        } else {
+            None
+        };
+        let posted = match posting {
+            Some(posting) => {
+                let posting = posting
+                    .map_err(|err| LedgerError::Db(ingot_kernel::db::column::corrupt(&err.to_string())))?;
+                store::post_in_tx(&mut tx, &posting, None, now).await?;
+                true
+            }
+            None => false,
+        };
+        let settled = meter.stopped_at.is_some_and(|stopped| stopped <= now);
+        meters::meter_rated_in_tx(&mut tx, &meter, price, due, posted, settled).await?;
+        tx.commit().await?;
+        Ok(posted)
+    }
+}

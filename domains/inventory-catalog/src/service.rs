@@ -10,11 +10,11 @@ use ingot_contracts::allocation::{EvacuationError, NodeEvacuation};
 use ingot_contracts::iam::{Action, Actor, AuditEntry, AuditTrail, Authorizer, DenyReason, Resource};
 use ingot_contracts::inventory::{
     CapacityHistoryPoint, CapacityView, EligibleNode, HealthCondition, InventoryApi, InventoryError,
-    InventoryForAllocation, MaintenanceRequest, NodeCommand, NodeFilter, NodeImportReport, NodeImportRequest,
-    NodeImportRow, NodeRegistered, NodeRegistration, NodeRegistry, NodeSkuChanged, NodeState,
-    NodeStateChanged, NodeView, OfferPriceChanged, OfferSetRequest, OfferView, PriceQuote, QuarantineRequest,
-    SiteCreateRequest, SiteStatus, SiteView, SkuChangeReport, SkuCreateRequest, SkuMoveView,
-    SkuUpdateRequest, SkuView,
+    InventoryForAllocation, MaintenanceRequest, NodeCommand, NodeFilter, NodeHealthChanged, NodeImportReport,
+    NodeImportRequest, NodeImportRow, NodeRegistered, NodeRegistration, NodeRegistry, NodeSkuChanged,
+    NodeState, NodeStateChanged, NodeView, OfferPriceChanged, OfferSetRequest, OfferView, PriceQuote,
+    QuarantineRequest, SiteCreateRequest, SiteStatus, SiteView, SkuChangeReport, SkuCreateRequest,
+    SkuMoveView, SkuUpdateRequest, SkuView,
 };
 use ingot_kernel::db::{Db, DbError, Tx};
 use ingot_kernel::event::DomainEvent;
@@ -363,6 +363,49 @@ impl InventoryService {
         }
     }
 
+    /// Raises (or refreshes) a condition and announces it as stored (a refresh keeps `since`).
+    async fn health_raise_in_tx(
+        &self,
+        tx: &mut Tx,
+        node: &Node,
+        condition: &HealthCondition,
+        now: Timestamp,
+    ) -> Result<()> {
+        store::health_upsert_in_tx(tx, node, condition, now)
+            .await
+            .or_internal()?;
+        let stored = store::health_of(&mut **tx, node.id)
+            .await
+            .or_internal()?
+            .into_iter()
+            .find(|c| c.kind == condition.kind)
+            .ok_or(InventoryError::Internal)?;
+        let event = NodeHealthChanged {
+            node_id: node.id,
+            site_id: node.site_id,
+            condition: stored,
+            cleared_at: None,
+        };
+        emit(tx, &event, now).await
+    }
+
+    /// Clears a condition, announcing the window it covered; clearing nothing changes nothing.
+    async fn health_clear_in_tx(&self, tx: &mut Tx, node: &Node, kind: &str, now: Timestamp) -> Result<()> {
+        if let Some(cleared) = store::health_clear_in_tx(tx, node, kind, now)
+            .await
+            .or_internal()?
+        {
+            let event = NodeHealthChanged {
+                node_id: node.id,
+                site_id: node.site_id,
+                condition: cleared,
+                cleared_at: Some(now),
+            };
+            emit(tx, &event, now).await?;
+        }
+        Ok(())
+    }
+
     /// Applies a lifecycle command to a node: compare-and-set on its state, with the event and
     /// the health condition that goes with operator states, in `tx`.
     async fn node_command_in_tx(
@@ -392,9 +435,7 @@ impl InventoryService {
             _ => None,
         };
         if let Some((kind, _)) = operator_condition(node.state) {
-            store::health_clear_in_tx(tx, node, kind, now)
-                .await
-                .or_internal()?;
+            self.health_clear_in_tx(tx, node, kind, now).await?;
         }
         if let Some((kind, action)) = operator_condition(to) {
             let condition = HealthCondition {
@@ -404,9 +445,7 @@ impl InventoryService {
                 since: now,
                 detail: reason.clone(),
             };
-            store::health_upsert_in_tx(tx, node, &condition, now)
-                .await
-                .or_internal()?;
+            self.health_raise_in_tx(tx, node, &condition, now).await?;
         }
         emit(
             tx,
@@ -1227,9 +1266,8 @@ impl NodeRegistry for InventoryService {
         Box::pin(async move {
             let node = self.node_load(node_id).await?;
             let mut tx = self.db.begin().await.or_internal()?;
-            store::health_upsert_in_tx(&mut tx, &node, &condition, self.clock.now())
-                .await
-                .or_internal()?;
+            self.health_raise_in_tx(&mut tx, &node, &condition, self.clock.now())
+                .await?;
             tx.commit().await.or_internal()?;
             Ok(())
         })
@@ -1239,9 +1277,8 @@ impl NodeRegistry for InventoryService {
         Box::pin(async move {
             let node = self.node_load(node_id).await?;
             let mut tx = self.db.begin().await.or_internal()?;
-            store::health_clear_in_tx(&mut tx, &node, kind, self.clock.now())
-                .await
-                .or_internal()?;
+            self.health_clear_in_tx(&mut tx, &node, kind, self.clock.now())
+                .await?;
             tx.commit().await.or_internal()?;
             Ok(())
         })

@@ -442,13 +442,27 @@ pub async fn health_upsert_in_tx(
     capacity_refresh_in_tx(tx, node.site_id, node.sku_id, now).await
 }
 
-pub async fn health_clear_in_tx(tx: &mut Tx, node: &Node, kind: &str, now: Timestamp) -> Result<(), DbError> {
+/// Clears the condition of `kind`, returning it as it was (`None` if there was none).
+pub async fn health_clear_in_tx(
+    tx: &mut Tx,
+    node: &Node,
+    kind: &str,
+    now: Timestamp,
+) -> Result<Option<HealthCondition>, DbError> {
+    let cleared = health_of(&mut **tx, node.id)
+        .await?
+        .into_iter()
+        .find(|c| c.kind == kind);
+    if cleared.is_none() {
+        return Ok(None);
+    }
     sqlx::query("DELETE FROM inv_node_health WHERE node_id = $1 AND kind = $2")
         .bind(node.id.to_string())
         .bind(kind)
         .execute(&mut **tx)
         .await?;
-    capacity_refresh_in_tx(tx, node.site_id, node.sku_id, now).await
+    capacity_refresh_in_tx(tx, node.site_id, node.sku_id, now).await?;
+    Ok(cleared)
 }
 
 fn health_from_row(row: &AnyRow) -> Result<HealthCondition, DbError> {

@@ -326,3 +326,213 @@ async fn bad_money_is_refused_and_changes_nothing() {
     );
     app.stop().await;
 }
+
+/// Appends one of Allocation's events, as Allocation will.
+async fn allocation_says(app: &TestApp, event: &impl ingot_kernel::event::DomainEvent) {
+    let mut tx = app.db.db.begin().await.unwrap();
+    ingot_kernel::outbox::append_in_tx(&mut tx, &event.to_envelope(ingot_kernel::Clock::now(&app.clock)))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// Lets Billing fold every event committed so far, then rates. On PostgreSQL the outbox holds an
+/// event back while any older transaction on the cluster is open, so this polls until Billing's
+/// cursor has passed every event in the outbox.
+async fn billed(app: &TestApp) -> ingot_billing::service::RatingPass {
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(10));
+    for _ in 0..1_000 {
+        app.billing.usage_follow(100).await.unwrap();
+        let pending: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM kernel_outbox o JOIN kernel_outbox_cursors c ON c.consumer = 'billing.usage' \
+             WHERE o.txid > c.txid OR (o.txid = c.txid AND o.seq > c.seq)",
+        )
+        .fetch_one(app.db.db.reader())
+        .await
+        .unwrap();
+        if pending == 0 {
+            return app.billing.rate_due().await.unwrap();
+        }
+        tick.tick().await;
+    }
+    panic!("billing never caught up with the outbox");
+}
+
+async fn ledger_total(app: &TestApp, token: &str, tenant: ingot_kernel::id::TenantId, kinds: &[&str]) -> i64 {
+    let (_, ledger) = send(
+        app,
+        Some(token),
+        "GET",
+        &format!("/v1/tenants/{tenant}/ledger?limit=500"),
+        None,
+        None,
+    )
+    .await;
+    ledger["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| kinds.contains(&e["kind"].as_str().unwrap()))
+        .map(|e| {
+            let amount = ingot_kernel::money::Money::parse(
+                e["amount"]["amount"].as_str().unwrap(),
+                ingot_kernel::money::Currency::USD,
+            )
+            .unwrap();
+            amount.micros()
+        })
+        .sum()
+}
+
+async fn usage_is_charged_to_the_second_faults_are_credited_late_stops_refunded(backend: Backend) {
+    use ingot_contracts::allocation::{NodeMeteringStarted, NodeMeteringStopped};
+    use ingot_kernel::id::{AllocationId, NodeId};
+    use std::time::Duration;
+
+    let app = spawn_app(backend, |config| {
+        config.billing_test_provider = Some(true);
+        config.demo_catalog = Some(true);
+        // The test rates by hand; the background pass must not race it.
+        config.billing_rating_interval = Duration::from_secs(3_600);
+    })
+    .await;
+    let admin = Some(app.admin_token.as_str());
+    let (_, offers) = send(&app, None, "GET", "/v1/catalog/offers", None, None).await;
+    let h100 = offers
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["sku"] == "gpu-8x-h100")
+        .unwrap()
+        .clone();
+    let (sku_id, site_id) = (
+        h100["sku_id"].as_str().unwrap().parse().unwrap(),
+        h100["site_id"].as_str().unwrap().parse().unwrap(),
+    );
+    // A machine in the inventory, so an operator can quarantine it.
+    let facts = json!({"cpu": {"model": "EPYC", "sockets": 2, "cores": 128}, "ram_mib": 2_097_152,
+        "gpus": [{"model": "H100-SXM5-80GB", "count": 8, "memory_mib": 81_920}],
+        "disks": [{"size_gib": 7_680, "kind": "nvme"}], "interconnects": ["infiniband"]});
+    let (status, report) = send(
+        &app,
+        admin,
+        "POST",
+        "/v1/admin/nodes/import",
+        Some(json!({"nodes": [{"hostname": "h1", "site": "demo1", "state": "available", "facts": facts}]})),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{report}");
+    let node_id: NodeId = report["imported"][0]["id"].as_str().unwrap().parse().unwrap();
+
+    let (_, owner) = app.signed_up("owner").await;
+    let tenant = owner.tenant.as_ref().unwrap().id;
+    let token = owner.session_token.as_str();
+    send(
+        &app,
+        Some(token),
+        "POST",
+        &format!("/v1/tenants/{tenant}/top-ups"),
+        Some(json!({"amount": usd("100")})),
+        None,
+    )
+    .await;
+
+    // Allocation reports the node deployed for the tenant.
+    let allocation_id = AllocationId::generate();
+    let start = ingot_kernel::Clock::now(&app.clock);
+    allocation_says(
+        &app,
+        &NodeMeteringStarted {
+            allocation_id,
+            tenant_id: tenant,
+            node_id,
+            sku_id,
+            site_id,
+            at: start,
+        },
+    )
+    .await;
+    app.clock.advance(Duration::from_secs(1_800));
+    let pass = billed(&app).await;
+    assert_eq!(pass.postings, 1);
+    let half_hour = 9_960_000; // 19.92 / 2
+    assert_eq!(ledger_total(&app, token, tenant, &["usage"]).await, -half_hour);
+
+    // An operator quarantines the machine for 15 minutes: that time is not charged.
+    let quarantine = format!("/v1/admin/nodes/{node_id}/quarantine");
+    send(
+        &app,
+        admin,
+        "POST",
+        &quarantine,
+        Some(json!({"enabled": true, "reason": "xid 79"})),
+        None,
+    )
+    .await;
+    app.clock.advance(Duration::from_secs(900));
+    send(
+        &app,
+        admin,
+        "POST",
+        &quarantine,
+        Some(json!({"enabled": false})),
+        None,
+    )
+    .await;
+    // Rated at 2 h with no stop yet: 2 h − 15 min.
+    app.clock.advance(Duration::from_secs(4_500));
+    billed(&app).await;
+    let seven_quarters = 34_860_000; // 19.92 × 1.75
+    assert_eq!(
+        ledger_total(&app, token, tenant, &["usage", "refund"]).await,
+        -seven_quarters
+    );
+
+    // The stop arrives late: it happened at 1 h 30 min. The excess is refunded.
+    allocation_says(
+        &app,
+        &NodeMeteringStopped {
+            allocation_id,
+            tenant_id: tenant,
+            node_id,
+            at: start.plus(Duration::from_secs(5_400)),
+            reason: "released".into(),
+        },
+    )
+    .await;
+    let pass = billed(&app).await;
+    assert_eq!(pass.postings, 1);
+    let one_and_a_quarter = 24_900_000; // 19.92 × 1.25
+    assert_eq!(
+        ledger_total(&app, token, tenant, &["usage", "refund"]).await,
+        -one_and_a_quarter
+    );
+    // Settled: later passes charge nothing more.
+    app.clock.advance(Duration::from_secs(3_600));
+    let pass = billed(&app).await;
+    assert_eq!(pass.postings, 0);
+    let (_, balance) = send(
+        &app,
+        Some(token),
+        "GET",
+        &format!("/v1/tenants/{tenant}/balance"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(balance["cash"], usd("75.100000"));
+    let (_, report) = send(&app, admin, "GET", "/v1/admin/ledger/verify", None, None).await;
+    assert_eq!(report["ok"], true, "{report}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn usage_is_charged_to_the_second_faults_are_credited_late_stops_refunded_sqlite() {
+    usage_is_charged_to_the_second_faults_are_credited_late_stops_refunded(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn usage_is_charged_to_the_second_faults_are_credited_late_stops_refunded_postgres() {
+    usage_is_charged_to_the_second_faults_are_credited_late_stops_refunded(Backend::Postgres).await;
+}

@@ -71,6 +71,8 @@ pub struct TestApp {
     pub url: String,
     /// IAM in-process, to call contracts other domains use (the KYC policy).
     pub iam: Arc<ingot_iam::IamService>,
+    /// Billing in-process, to drive metering and rating passes.
+    pub billing: Arc<ingot_billing::service::BillingService>,
     /// Inventory in-process, to play the provisioning side and Allocation's events.
     pub inventory: Arc<ingot_inventory_catalog::service::InventoryService>,
     /// What the notifier handed out, in order.
@@ -168,6 +170,7 @@ pub async fn spawn_app_with(
         .expect("bootstrap admin");
     let iam = app.iam.clone();
     let inventory = app.inventory.clone();
+    let billing = app.billing.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
@@ -178,6 +181,7 @@ pub async fn spawn_app_with(
         addr,
         admin_token,
         iam,
+        billing,
         inventory,
         clock,
         delivered,

@@ -638,3 +638,5 @@ pub async fn entries_of_transaction<'e, E: Executor<'e, Database = Any>>(
         .map(|row| entry_from_row(row, std::slice::from_ref(&key)))
         .collect()
 }
+
+pub mod metering;
