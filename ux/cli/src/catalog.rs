@@ -331,7 +331,7 @@ pub async fn catalog_run(
                         vec![
                             o.sku.clone(),
                             o.site.clone(),
-                            price_text(&o.hourly_price),
+                            output::money_text(&o.hourly_price),
                             o.available.to_string(),
                         ]
                     })
@@ -615,7 +615,7 @@ pub async fn offers_run(client: &Client, format: OutputFormat, command: OffersCo
                     "{} at {}: {} per hour",
                     o.sku,
                     o.site,
-                    price_text(&o.hourly_price)
+                    output::money_text(&o.hourly_price)
                 )
             })
         }
@@ -927,19 +927,6 @@ fn gib_as_mib(gib: u64) -> anyhow::Result<u64> {
         .with_context(|| format!("{gib} GiB is too large"))
 }
 
-/// `12.500000 USD` as `12.50 USD`: trailing zeros past the cents say nothing.
-fn price_text(price: &Money) -> String {
-    let amount = price.amount_string();
-    let trimmed = match amount.split_once('.') {
-        Some((units, fraction)) => {
-            let fraction = fraction.trim_end_matches('0');
-            format!("{units}.{fraction:0<2}")
-        }
-        None => amount,
-    };
-    format!("{trimmed} {}", price.currency())
-}
-
 /// An enum as the API spells it (`quarantined`, `prevents_allocation`).
 fn word<T: Serialize + std::fmt::Debug>(value: &T) -> String {
     match serde_json::to_value(value) {
@@ -954,15 +941,6 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
-
-    #[test]
-    fn prices_keep_cents_and_drop_the_rest_of_the_zeros() {
-        let usd = |text| Money::parse(text, Currency::USD).unwrap();
-        assert_eq!(price_text(&usd("12.5")), "12.50 USD");
-        assert_eq!(price_text(&usd("19.92")), "19.92 USD");
-        assert_eq!(price_text(&usd("0.000125")), "0.000125 USD");
-        assert_eq!(price_text(&usd("3")), "3.00 USD");
-    }
 
     #[test]
     fn enums_print_as_the_api_spells_them() {

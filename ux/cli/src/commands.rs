@@ -13,6 +13,7 @@ use ingot_sdk::ingot_contracts::iam::{
 };
 
 use crate::OutputFormat;
+use crate::billing::{self, AdminBillingCommand, BillingCommand};
 use crate::catalog::{self, CatalogCommand, NodesCommand, OffersCommand, SitesCommand, SkusCommand};
 use crate::config;
 use crate::output::{self, emit};
@@ -80,6 +81,11 @@ pub enum Command {
         /// End of the history (exclusive), RFC 3339 [default: now]
         #[arg(long, requires = "history", value_name = "RFC3339")]
         to: Option<ingot_kernel::Timestamp>,
+    },
+    /// Your tenant's money: balance, ledger, top-ups.
+    Billing {
+        #[command(subcommand)]
+        command: BillingCommand,
     },
     /// Platform administration.
     Admin {
@@ -235,6 +241,11 @@ pub enum AdminCommand {
     Nodes {
         #[command(subcommand)]
         command: NodesCommand,
+    },
+    /// Credits and ledger verification (finance).
+    Billing {
+        #[command(subcommand)]
+        command: AdminBillingCommand,
     },
 }
 
@@ -536,7 +547,11 @@ pub async fn run(server: Option<&str>, format: OutputFormat, command: Command) -
         Command::Capacity { history, from, to } => {
             catalog::capacity_run(&client, format, history, from, to).await?
         }
+        Command::Billing { command } => return billing::billing_run(&client, format, command).await,
         Command::Admin { command } => match command {
+            AdminCommand::Billing { command } => {
+                return billing::admin_billing_run(&client, format, command).await;
+            }
             AdminCommand::Sites { command } => catalog::sites_run(&client, format, command).await?,
             AdminCommand::Skus { command } => catalog::skus_run(&client, format, command).await?,
             AdminCommand::Offers { command } => catalog::offers_run(&client, format, command).await?,

@@ -1,5 +1,6 @@
 //! Rendering: aligned tables for people, JSON for scripts. Data comes from the SDK as is.
 
+use ingot_kernel::money::Money;
 use ingot_sdk::ingot_contracts::operations::{HealthReport, OwnershipRegistry};
 use serde::Serialize;
 
@@ -64,6 +65,19 @@ pub fn json_print<T: Serialize>(value: &T) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `12.500000 USD` as `12.50 USD`: trailing zeros past the cents say nothing.
+pub fn money_text(money: &Money) -> String {
+    let amount = money.amount_string();
+    let trimmed = match amount.split_once('.') {
+        Some((units, fraction)) => {
+            let fraction = fraction.trim_end_matches('0');
+            format!("{units}.{fraction:0<2}")
+        }
+        None => amount,
+    };
+    format!("{trimmed} {}", money.currency())
+}
+
 pub fn health_print(
     format: OutputFormat,
     health: &HealthReport,
@@ -115,7 +129,22 @@ pub fn ownership_print(format: OutputFormat, registry: &OwnershipRegistry) -> an
 
 #[cfg(test)]
 mod tests {
+    // Unit tests fail by panicking.
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
+    use ingot_kernel::money::Currency;
+
+    #[test]
+    fn money_keeps_cents_and_drops_the_rest_of_the_zeros() {
+        let usd = |text| Money::parse(text, Currency::USD).unwrap();
+        assert_eq!(money_text(&usd("12.5")), "12.50 USD");
+        assert_eq!(money_text(&usd("19.92")), "19.92 USD");
+        assert_eq!(money_text(&usd("0.000125")), "0.000125 USD");
+        assert_eq!(money_text(&usd("3")), "3.00 USD");
+        assert_eq!(money_text(&usd("-4.25")), "-4.25 USD");
+        assert_eq!(money_text(&usd("0")), "0.00 USD");
+    }
 
     #[test]
     fn tables_align_columns() {

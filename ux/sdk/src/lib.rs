@@ -6,6 +6,9 @@ pub use ingot_contracts;
 
 use std::time::Duration;
 
+use ingot_contracts::billing::{
+    BalanceView, CreditRequest, LedgerEntryView, LedgerVerifyReport, TopUpRequest, TopUpView,
+};
 use ingot_contracts::iam::{
     AuditEventView, AuditVerifyReport, InvitationCreateRequest, InvitationView, KycDecisionRequest,
     KycSubmitRequest, KycView, LoginRequest, MeView, MemberAddRequest, MemberUpdateRequest, MemberView,
@@ -33,6 +36,10 @@ use serde::de::DeserializeOwned;
 pub const SERVER_DEFAULT: &str = "http://127.0.0.1:8080";
 /// Requests give up after this long.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// The header a creating POST carries so that sending it again lands once.
+pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
+/// The longest key the server takes.
+const IDEMPOTENCY_KEY_CHARS_MAX: usize = 255;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -47,6 +54,10 @@ pub enum Error {
     Unexpected { status: u16 },
     #[error("invalid server url {0:?}")]
     InvalidUrl(String),
+    /// Caught here: a key that is not a valid header value would otherwise surface as a
+    /// transport error, which it is not.
+    #[error("idempotency key must be 1 to 255 visible ASCII characters")]
+    InvalidIdempotencyKey,
 }
 
 impl Error {
@@ -538,6 +549,70 @@ impl Client {
             .await
     }
 
+    /// The tenant's money: cash, promotional credit, holds and what is still available.
+    pub async fn balance_get(&self, tenant_id: TenantId) -> Result<BalanceView, Error> {
+        self.get(&format!("/v1/tenants/{tenant_id}/balance")).await
+    }
+
+    /// One page of the tenant's ledger entries, oldest first; pass the page's `next_cursor` back
+    /// as `cursor` for the next.
+    pub async fn ledger_list(
+        &self,
+        tenant_id: TenantId,
+        limit: Option<u32>,
+        cursor: Option<&str>,
+    ) -> Result<Page<LedgerEntryView>, Error> {
+        let mut query: Vec<(&str, String)> = Vec::new();
+        query.extend(limit.map(|l| ("limit", l.to_string())));
+        query.extend(cursor.map(|c| ("cursor", c.to_string())));
+        let request = self
+            .http
+            .get(format!("{}/v1/tenants/{tenant_id}/ledger", self.base))
+            .query(&query);
+        decode(self.send(request).await?).await
+    }
+
+    /// Adds money through a payment provider (`request.provider`; the server's default is
+    /// `test`). The request carries `idempotency_key`, or a fresh key when `None`: the server
+    /// answers a repeat of the key with the first answer and the ledger posts once per key, so
+    /// resending the request cannot add the money twice. This client does not retry by itself;
+    /// to retry a top-up whose answer was lost, pass the same key again (see
+    /// [`idempotency_key_new`]).
+    pub async fn top_up(
+        &self,
+        tenant_id: TenantId,
+        request: &TopUpRequest,
+        idempotency_key: Option<&str>,
+    ) -> Result<TopUpView, Error> {
+        self.post_idempotent(
+            &format!("/v1/tenants/{tenant_id}/top-ups"),
+            request,
+            idempotency_key,
+        )
+        .await
+    }
+
+    /// Gives a tenant money by hand (finance only), audited. Keyed like [`Client::top_up`]:
+    /// `idempotency_key`, or a fresh key when `None`, so resending cannot credit twice.
+    pub async fn credit_grant(
+        &self,
+        tenant_id: TenantId,
+        request: &CreditRequest,
+        idempotency_key: Option<&str>,
+    ) -> Result<LedgerEntryView, Error> {
+        self.post_idempotent(
+            &format!("/v1/admin/tenants/{tenant_id}/credits"),
+            request,
+            idempotency_key,
+        )
+        .await
+    }
+
+    /// Recomputes every ledger invariant; breaches are named in the report, not as an error.
+    pub async fn ledger_verify(&self) -> Result<LedgerVerifyReport, Error> {
+        self.get("/v1/admin/ledger/verify").await
+    }
+
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Error> {
         let response = self.send(self.http.get(format!("{}{path}", self.base))).await?;
         decode(response).await
@@ -574,6 +649,27 @@ impl Client {
         Err(problem_of(response).await)
     }
 
+    /// A POST with an `Idempotency-Key`: the given key, else a fresh one, so that whatever
+    /// resends this request (a retry layer, a proxy) cannot make it land twice.
+    async fn post_idempotent<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+        idempotency_key: Option<&str>,
+    ) -> Result<T, Error> {
+        let key = match idempotency_key {
+            Some(key) if idempotency_key_valid(key) => key.to_string(),
+            Some(_) => return Err(Error::InvalidIdempotencyKey),
+            None => idempotency_key_new(),
+        };
+        let request = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(IDEMPOTENCY_KEY_HEADER, key)
+            .json(body);
+        decode(self.send(request).await?).await
+    }
+
     async fn send(&self, request: reqwest::RequestBuilder) -> Result<reqwest::Response, Error> {
         let request = match &self.token {
             Some(token) => request.bearer_auth(token),
@@ -581,6 +677,17 @@ impl Client {
         };
         request.send().await.map_err(Error::Transport)
     }
+}
+
+/// A fresh idempotency key. Make one before the first attempt and pass it to every retry of
+/// the same operation.
+pub fn idempotency_key_new() -> String {
+    ingot_kernel::id::new_ulid().to_string()
+}
+
+/// The server's rule for keys: 1 to 255 visible ASCII characters.
+fn idempotency_key_valid(key: &str) -> bool {
+    !key.is_empty() && key.len() <= IDEMPOTENCY_KEY_CHARS_MAX && key.bytes().all(|b| b.is_ascii_graphic())
 }
 
 /// Percent-encodes a free-text path segment. Site names are `[a-z0-9-]` by rule, but a typo
@@ -625,6 +732,17 @@ mod tests {
             .with_token("ingot_secret");
         assert_eq!(client.server(), "http://127.0.0.1:8080");
         assert!(!format!("{client:?}").contains("ingot_secret"));
+    }
+
+    #[test]
+    fn idempotency_keys_are_fresh_and_valid_header_values() {
+        let (first, second) = (idempotency_key_new(), idempotency_key_new());
+        assert_ne!(first, second);
+        assert!(idempotency_key_valid(&first));
+        assert!(idempotency_key_valid("pay-1"));
+        for bad in ["", "two words", "line\nbreak", "café", &"k".repeat(256)] {
+            assert!(!idempotency_key_valid(bad), "{bad:?}");
+        }
     }
 
     #[test]

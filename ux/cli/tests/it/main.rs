@@ -17,6 +17,8 @@ async fn server() -> (String, String, ingot_kernel::testing::TestDb) {
         // On by default only without a database URL; the catalog tests want what a fresh
         // embedded install shows: site demo1 and SKUs gpu-8x-h100, gpu-8x-a100, cpu-64c.
         demo_catalog: Some(true),
+        // Likewise top-ups through the test provider (credited at once, no real money).
+        billing_test_provider: Some(true),
         ..Config::default()
     };
     let app = app_build(config, Seams::default()).await.unwrap();
@@ -63,7 +65,7 @@ fn stdout(output: &Output) -> String {
 #[tokio::test]
 async fn help_lists_the_commands_and_global_flags() {
     let text = stdout(&run(ingot(&home(), &["--help"])).await);
-    for word in ["health", "admin", "--server", "--output"] {
+    for word in ["health", "billing", "admin", "--server", "--output"] {
         assert!(text.contains(word), "{word} missing from:\n{text}");
     }
 }
@@ -730,4 +732,198 @@ async fn tenants_are_refused_the_fleet() {
     assert!(stderr.contains("forbidden"), "{stderr}");
     // The public catalog still answers them.
     stdout(&run(ingot_as(&home, &session, &["catalog", "skus", "--server", &url])).await);
+}
+
+/// A signed-up tenant owner's session token and tenant id.
+async fn owner_signed_up(url: &str, email: &str) -> (String, String) {
+    let signup = ingot_sdk::ingot_contracts::iam::SignupRequest {
+        email: email.into(),
+        password: "tuba-cellar-orbit-42".into(),
+        display_name: "Owner".into(),
+        tenant_name: format!("Tenant of {email}"),
+    };
+    let created = ingot_sdk::Client::new(url)
+        .unwrap()
+        .signup(&signup)
+        .await
+        .unwrap();
+    (created.session_token, created.tenant.unwrap().id.to_string())
+}
+
+#[tokio::test]
+async fn tenants_top_up_and_finance_credits_and_verifies() {
+    let (url, admin_token, _db) = server().await;
+    let home = home();
+    let (owner, tenant) = owner_signed_up(&url, "owner@example.com").await;
+    let as_owner = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--server", &url]);
+        ingot_as(&home, &owner, &all)
+    };
+
+    // No --tenant: the owner belongs to one tenant, so it is that one.
+    let topped = stdout(&run(as_owner(&["billing", "top-up", "25.50"])).await);
+    assert!(
+        topped.starts_with(&format!(
+            "top-up of 25.50 USD to {tenant} via test: succeeded (txn_"
+        )),
+        "{topped}"
+    );
+    let balance: serde_json::Value = serde_json::from_str(&stdout(
+        &run(as_owner(&["billing", "balance", "--output", "json"])).await,
+    ))
+    .unwrap();
+    assert_eq!(
+        balance["cash"],
+        serde_json::json!({"amount": "25.500000", "currency": "USD"})
+    );
+
+    // Typos are refused before anything is sent.
+    let stderr = stderr_of_failure(&run(as_owner(&["billing", "top-up", "1.1234567"])).await);
+    assert!(stderr.contains("has 7 decimals; at most 6"), "{stderr}");
+    let stderr = stderr_of_failure(&run(as_owner(&["billing", "top-up", "twenty"])).await);
+    assert!(stderr.contains("\"twenty\" is not a decimal number"), "{stderr}");
+
+    // Finance is a platform role, set by the admin.
+    let (finance, _) = owner_signed_up(&url, "finance@example.com").await;
+    let finance_id = ingot_sdk::Client::new(&url)
+        .unwrap()
+        .with_token(&finance)
+        .me_get()
+        .await
+        .unwrap()
+        .user
+        .id;
+    ingot_sdk::Client::new(&url)
+        .unwrap()
+        .with_token(&admin_token)
+        .platform_roles_set(
+            finance_id,
+            &ingot_sdk::ingot_contracts::iam::PlatformRolesRequest {
+                platform_roles: vec![ingot_sdk::ingot_contracts::iam::PlatformRole::Finance],
+            },
+        )
+        .await
+        .unwrap();
+    let as_finance = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--server", &url]);
+        ingot_as(&home, &finance, &all)
+    };
+    let credit = [
+        "admin",
+        "billing",
+        "credit",
+        &tenant,
+        "5",
+        "--reason",
+        "sorry for the outage",
+        "--promotional",
+    ];
+    let credited = stdout(&run(as_finance(&credit)).await);
+    assert!(
+        credited.starts_with(&format!("credited 5.00 USD to {tenant} (promo): txn_")),
+        "{credited}"
+    );
+    let verified = stdout(&run(as_finance(&["admin", "billing", "verify"])).await);
+    assert!(
+        verified.starts_with("ok: ") && verified.contains("2 transaction(s)"),
+        "{verified}"
+    );
+
+    // Owners give themselves nothing.
+    let stderr = stderr_of_failure(&run(as_owner(&credit)).await);
+    assert!(stderr.contains("forbidden"), "{stderr}");
+    let stderr = stderr_of_failure(&run(as_owner(&["admin", "billing", "verify"])).await);
+    assert!(stderr.contains("forbidden"), "{stderr}");
+
+    let ledger = stdout(&run(as_owner(&["billing", "ledger"])).await);
+    let rows: Vec<&str> = ledger.lines().collect();
+    assert!(
+        rows.len() == 3 && rows[0].starts_with("AT") && rows[0].contains("AMOUNT"),
+        "{ledger}"
+    );
+    assert!(
+        rows[1].contains("top_up") && rows[1].contains("cash") && rows[1].contains("25.50 USD"),
+        "{ledger}"
+    );
+    assert!(
+        rows[2].contains("credit")
+            && rows[2].contains("promo")
+            && rows[2].contains("5.00 USD")
+            && rows[2].contains("sorry for the outage"),
+        "{ledger}"
+    );
+    let all: serde_json::Value = serde_json::from_str(&stdout(
+        &run(as_owner(&[
+            "--output", "json", "billing", "ledger", "--limit", "1", "--all",
+        ]))
+        .await,
+    ))
+    .unwrap();
+    assert_eq!(all["items"].as_array().unwrap().len(), 2, "{all}");
+    let first = run(as_owner(&["billing", "ledger", "--limit", "1"])).await;
+    assert_eq!(stdout(&first).lines().count(), 2);
+    assert!(String::from_utf8_lossy(&first.stderr).contains("more entries follow"));
+
+    let table = stdout(&run(as_owner(&["billing", "balance"])).await);
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(
+        lines[0] == format!("balance of {tenant}")
+            && lines[1].starts_with("CASH")
+            && lines[2].starts_with("25.50 USD")
+            && lines[2].trim_end().ends_with("30.50 USD"),
+        "{table}"
+    );
+
+    // With a second tenant the CLI does not guess.
+    stdout(&run(as_owner(&["tenants", "create", "Second"])).await);
+    let stderr = stderr_of_failure(&run(as_owner(&["billing", "balance"])).await);
+    assert!(
+        stderr.contains("you belong to 2 tenants; pass --tenant") && stderr.contains(&tenant),
+        "{stderr}"
+    );
+    stdout(&run(as_owner(&["billing", "balance", "--tenant", &tenant])).await);
+}
+
+#[tokio::test]
+async fn a_retried_top_up_lands_once_per_idempotency_key() {
+    let (url, _admin, _db) = server().await;
+    let home = home();
+    let (owner, tenant) = owner_signed_up(&url, "retry@example.com").await;
+    let keyed = [
+        "--output",
+        "json",
+        "billing",
+        "top-up",
+        "1",
+        "--idempotency-key",
+        "pay-1",
+        "--server",
+        &url,
+    ];
+    let transaction = |output: Output| {
+        let view: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        view["transaction_id"].as_str().unwrap().to_string()
+    };
+    let first = transaction(run(ingot_as(&home, &owner, &keyed)).await);
+    let again = transaction(run(ingot_as(&home, &owner, &keyed)).await);
+    assert_eq!(first, again, "the same key lands once");
+
+    // Without a key the SDK makes a fresh one per call: two calls are two top-ups.
+    let client = ingot_sdk::Client::new(&url).unwrap().with_token(&owner);
+    let tenant_id: ingot_kernel::id::TenantId = tenant.parse().unwrap();
+    let request = ingot_sdk::ingot_contracts::billing::TopUpRequest {
+        amount: ingot_kernel::money::Money::parse("1", ingot_kernel::money::Currency::USD).unwrap(),
+        provider: None,
+    };
+    let one = client.top_up(tenant_id, &request, None).await.unwrap();
+    let two = client.top_up(tenant_id, &request, None).await.unwrap();
+    assert_ne!(one.transaction_id, two.transaction_id);
+    assert!(matches!(
+        client.top_up(tenant_id, &request, Some("two words")).await,
+        Err(ingot_sdk::Error::InvalidIdempotencyKey)
+    ));
+    let balance = client.balance_get(tenant_id).await.unwrap();
+    assert_eq!(balance.cash.amount_string(), "3.000000");
 }
