@@ -3,7 +3,7 @@
 //! Metering, rating and the balance policy Allocation asks join here with the Billing issue.
 
 use ingot_kernel::Timestamp;
-use ingot_kernel::id::{TenantId, TransactionId};
+use ingot_kernel::id::{AllocationId, NodeId, SkuId, TenantId, TransactionId};
 use ingot_kernel::money::Money;
 use ingot_kernel::page::{Page, PageRequest};
 use ingot_kernel::problem::{Code, Problem};
@@ -99,6 +99,36 @@ pub struct LedgerVerifyReport {
     pub breaches: Vec<String>,
 }
 
+/// One node's usage in a statement's month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct UsageLine {
+    pub allocation_id: AllocationId,
+    pub node_id: NodeId,
+    pub sku_id: Option<SkuId>,
+    /// Billed seconds in the month (after fault credits), at `hourly_rate`.
+    pub seconds: i64,
+    pub hourly_rate: Option<Money>,
+    /// Charged in the month, net of refunds.
+    pub amount: Money,
+}
+
+/// `GET /v1/tenants/{tenant_id}/statements/{yyyy-mm}`: the month's money, adding up exactly:
+/// opening + top_ups + credits − usage_total + other = closing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct StatementView {
+    pub tenant_id: TenantId,
+    /// `2026-11`.
+    pub month: String,
+    pub opening_balance: Money,
+    pub top_ups: Money,
+    pub credits: Money,
+    pub usage: Vec<UsageLine>,
+    pub usage_total: Money,
+    /// Everything else that moved the balance (reversals, adjustments).
+    pub other: Money,
+    pub closing_balance: Money,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BillingError {
     #[error("not allowed")]
@@ -177,4 +207,11 @@ pub trait BillingApi: Send + Sync {
         idempotency_key: Option<String>,
     ) -> Answer<'a, LedgerEntryView>;
     fn ledger_verify<'a>(&'a self, actor: &'a Actor) -> Answer<'a, LedgerVerifyReport>;
+    /// `month` is `YYYY-MM`.
+    fn statement_get<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+        month: &'a str,
+    ) -> Answer<'a, StatementView>;
 }

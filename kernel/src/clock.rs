@@ -46,6 +46,15 @@ impl Timestamp {
     }
 
     /// Time elapsed from `earlier` to `self`; zero when `earlier` is later.
+    /// Midnight UTC starting the first day of `month` (1–12) of `year`: the bounds of monthly
+    /// statements.
+    pub fn month_start(year: i64, month: u32) -> Option<Timestamp> {
+        if !(1..=12).contains(&month) || !(1970..=9999).contains(&year) {
+            return None;
+        }
+        Some(Timestamp::from_secs(days_from_civil(year, month, 1) * 86_400))
+    }
+
     pub fn since(self, earlier: Timestamp) -> Duration {
         Duration::from_micros(u64::try_from(self.0.saturating_sub(earlier.0)).unwrap_or(0))
     }

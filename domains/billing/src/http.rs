@@ -4,9 +4,11 @@
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use ingot_contracts::billing::{
-    BalanceView, BillingApi, CreditRequest, LedgerEntryView, LedgerVerifyReport, TopUpRequest, TopUpView,
+    BalanceView, BillingApi, CreditRequest, LedgerEntryView, LedgerVerifyReport, StatementView, TopUpRequest,
+    TopUpView,
 };
 use ingot_contracts::iam::Actor;
 use ingot_kernel::http::{Json, Path, Query};
@@ -26,6 +28,7 @@ pub fn router(billing: Arc<dyn BillingApi>) -> OpenApiRouter {
         .routes(routes!(top_up))
         .routes(routes!(credit_grant))
         .routes(routes!(ledger_verify))
+        .routes(routes!(statement_get))
         .with_state(billing)
 }
 
@@ -102,4 +105,72 @@ async fn credit_grant(
     responses((status = 200, body = LedgerVerifyReport), (status = 403, body = ProblemBody)))]
 async fn ledger_verify(State(billing): Billing, actor: Actor) -> Result<Json<LedgerVerifyReport>, Problem> {
     Ok(Json(billing.ledger_verify(&actor).await?))
+}
+
+/// The month's statement: JSON, or CSV when asked with `Accept: text/csv`.
+#[utoipa::path(get, path = "/v1/tenants/{tenant_id}/statements/{month}", tag = "billing", operation_id = "statement_get",
+    params(("tenant_id" = TenantId, Path), ("month" = String, Path, description = "YYYY-MM")),
+    responses(
+        (status = 200, body = StatementView, content_type = "application/json"),
+        (status = 200, body = String, content_type = "text/csv"),
+        (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn statement_get(
+    State(billing): Billing,
+    actor: Actor,
+    headers: HeaderMap,
+    Path((tenant_id, month)): Path<(TenantId, String)>,
+) -> Result<Response, Problem> {
+    let statement = billing.statement_get(&actor, tenant_id, &month).await?;
+    let wants_csv = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/csv"));
+    if !wants_csv {
+        return Ok(Json(statement).into_response());
+    }
+    let mut response = (StatusCode::OK, statement_csv(&statement)).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    if let Ok(disposition) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"statement-{}-{}.csv\"",
+        statement.tenant_id, statement.month
+    )) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, disposition);
+    }
+    Ok(response)
+}
+
+/// One row per figure and per usage line; every cell is an id, a number or a fixed word, so
+/// nothing needs quoting.
+fn statement_csv(statement: &StatementView) -> String {
+    let currency = statement.closing_balance.currency().as_str().to_string();
+    let mut out = String::from("line,allocation_id,node_id,sku_id,seconds,hourly_rate,amount,currency\n");
+    let mut figure = |line: &str, amount: &ingot_kernel::money::Money| {
+        out.push_str(&format!("{line},,,,,,{},{currency}\n", amount.amount_string()));
+    };
+    figure("opening_balance", &statement.opening_balance);
+    figure("top_ups", &statement.top_ups);
+    figure("credits", &statement.credits);
+    for line in &statement.usage {
+        out.push_str(&format!(
+            "usage,{},{},{},{},{},{},{currency}\n",
+            line.allocation_id,
+            line.node_id,
+            line.sku_id.map(|s| s.to_string()).unwrap_or_default(),
+            line.seconds,
+            line.hourly_rate.map(|r| r.amount_string()).unwrap_or_default(),
+            line.amount.amount_string(),
+        ));
+    }
+    let mut figure = |line: &str, amount: &ingot_kernel::money::Money| {
+        out.push_str(&format!("{line},,,,,,{},{currency}\n", amount.amount_string()));
+    };
+    figure("usage_total", &statement.usage_total);
+    figure("other", &statement.other);
+    figure("closing_balance", &statement.closing_balance);
+    out
 }

@@ -21,5 +21,6 @@ pub const MIGRATIONS: MigrationSet = MigrationSet {
             include_str!("../migrations/0001_ledger.postgres.sql"),
         ),
         Migration::portable(2, "metering", include_str!("../migrations/0002_metering.sql")),
+        Migration::portable(3, "references", include_str!("../migrations/0003_references.sql")),
     ],
 };

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use ingot_contracts::BoxFuture;
 use ingot_contracts::billing::{
-    BalanceView, BillingApi, BillingError, CreditRequest, LedgerEntryView, LedgerVerifyReport, TopUpRequest,
-    TopUpStatus, TopUpView,
+    BalanceView, BillingApi, BillingError, CreditRequest, LedgerEntryView, LedgerVerifyReport, StatementView,
+    TopUpRequest, TopUpStatus, TopUpView, UsageLine,
 };
 use ingot_contracts::iam::{Action, Actor, AuditEntry, AuditTrail, Authorizer, Resource};
 use ingot_kernel::Clock;
@@ -385,6 +385,94 @@ impl BillingApi for BillingService {
         })
     }
 
+    fn statement_get<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+        month: &'a str,
+    ) -> BoxFuture<'a, Result<StatementView>> {
+        Box::pin(async move {
+            self.authorize(actor, Action::BalanceRead, Resource::Tenant(tenant_id))?;
+            let bad_month = || BillingError::invalid("month", "a month such as 2026-11");
+            let (year, number) = month.split_once('-').ok_or_else(bad_month)?;
+            let (year, number): (i64, u32) = match (year.len(), number.len()) {
+                (4, 2) => (
+                    year.parse().map_err(|_| bad_month())?,
+                    number.parse().map_err(|_| bad_month())?,
+                ),
+                _ => return Err(bad_month()),
+            };
+            let from = ingot_kernel::Timestamp::month_start(year, number).ok_or_else(bad_month)?;
+            let to = if number == 12 {
+                ingot_kernel::Timestamp::month_start(year + 1, 1)
+            } else {
+                ingot_kernel::Timestamp::month_start(year, number + 1)
+            }
+            .ok_or_else(bad_month)?;
+            let accounts = [
+                self.account(tenant_id, AccountKind::TenantCash),
+                self.account(tenant_id, AccountKind::TenantPromo),
+            ];
+            let (opening, movements) = store::statement_movements(self.db.reader(), &accounts, from, to)
+                .await
+                .map_err(internal)?;
+            let (mut top_ups, mut credits, mut other) = (0i64, 0i64, 0i64);
+            let mut usage: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
+            for m in &movements {
+                match (m.kind.as_str(), &m.reference) {
+                    ("top_up", _) => top_ups += m.delta_micros,
+                    ("credit", _) => credits += m.delta_micros,
+                    ("usage" | "refund", Some(reference)) => {
+                        *usage.entry(reference.clone()).or_insert(0) -= m.delta_micros
+                    }
+                    _ => other += m.delta_micros,
+                }
+            }
+            let currency = self.config.currency;
+            let money = |micros| Money::from_micros(micros, currency);
+            let mut lines = Vec::with_capacity(usage.len());
+            for (reference, amount) in &usage {
+                let parsed = reference
+                    .split_once('/')
+                    .and_then(|(a, n)| Some((a.parse().ok()?, n.parse().ok()?)));
+                let Some((allocation_id, node_id)) = parsed else {
+                    other -= amount;
+                    continue;
+                };
+                let meter = store::metering::meter_get(self.db.reader(), allocation_id, node_id)
+                    .await
+                    .map_err(internal)?;
+                let rate = meter.as_ref().and_then(|m| m.price);
+                let seconds = rate.map_or(0, |r| {
+                    // Rounded to the nearest second: the amount is exact, the seconds informative.
+                    let micros = i128::from(*amount) * 3_600 * 2 / i128::from(r.micros().max(1));
+                    i64::try_from((micros + micros.signum()) / 2).unwrap_or(0)
+                });
+                lines.push(UsageLine {
+                    allocation_id,
+                    node_id,
+                    sku_id: meter.and_then(|m| m.sku_id),
+                    seconds,
+                    hourly_rate: rate,
+                    amount: money(*amount),
+                });
+            }
+            let usage_total: i64 = lines.iter().map(|l| l.amount.micros()).sum();
+            let closing = opening + top_ups + credits - usage_total + other;
+            Ok(StatementView {
+                tenant_id,
+                month: format!("{year:04}-{number:02}"),
+                opening_balance: money(opening),
+                top_ups: money(top_ups),
+                credits: money(credits),
+                usage: lines,
+                usage_total: money(usage_total),
+                other: money(other),
+                closing_balance: money(closing),
+            })
+        })
+    }
+
     fn ledger_verify<'a>(&'a self, actor: &'a Actor) -> BoxFuture<'a, Result<LedgerVerifyReport>> {
         Box::pin(async move {
             self.authorize(actor, Action::LedgerVerify, Resource::Platform)?;
@@ -577,6 +665,7 @@ impl BillingService {
         let delta = due - meter.charged_micros;
         let key = format!("usage/{allocation_id}/{node_id}/{}", meter.postings);
         let memo = format!("usage of {node_id} in {allocation_id}");
+        let reference = format!("{allocation_id}/{node_id}");
         let revenue = self.platform(AccountKind::PlatformRevenue);
         let cash = self.account(tenant_id, AccountKind::TenantCash);
         let posting = if delta > 0 {
@@ -596,26 +685,20 @@ impl BillingService {
                     });
                 }
             }
-            Some(Posting::new(
-                key,
-                PostingKind::Usage,
-                Some(tenant_id),
-                transfers,
-                memo,
-            ))
+            Some(
+                Posting::new(key, PostingKind::Usage, Some(tenant_id), transfers, memo)
+                    .map(|p| p.with_reference(reference)),
+            )
         } else if delta < 0 {
             let transfer = Transfer {
                 debit: revenue,
                 credit: cash,
                 amount: Money::from_micros(-delta, price.currency()),
             };
-            Some(Posting::new(
-                key,
-                PostingKind::Refund,
-                Some(tenant_id),
-                vec![transfer],
-                memo,
-            ))
+            Some(
+                Posting::new(key, PostingKind::Refund, Some(tenant_id), vec![transfer], memo)
+                    .map(|p| p.with_reference(reference)),
+            )
         } else {
             None
         };

@@ -524,6 +524,99 @@ async fn usage_is_charged_to_the_second_faults_are_credited_late_stops_refunded(
     assert_eq!(balance["cash"], usd("75.100000"));
     let (_, report) = send(&app, admin, "GET", "/v1/admin/ledger/verify", None, None).await;
     assert_eq!(report["ok"], true, "{report}");
+
+    // The statements of the months this ran in add up to the ledger exactly.
+    let mut months: Vec<String> = [start, ingot_kernel::Clock::now(&app.clock)]
+        .iter()
+        .map(|t| t.to_string()[..7].to_string())
+        .collect();
+    months.dedup();
+    let (mut usage_total, mut seconds, mut top_ups) = (0i64, 0i64, 0i64);
+    let mut closing = Value::Null;
+    for (i, month) in months.iter().enumerate() {
+        let (status, statement) = send(
+            &app,
+            Some(token),
+            "GET",
+            &format!("/v1/tenants/{tenant}/statements/{month}"),
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{statement}");
+        if i == 0 {
+            assert_eq!(statement["opening_balance"], usd("0.000000"));
+        }
+        let micros = |v: &Value| {
+            ingot_kernel::money::Money::parse(
+                v["amount"].as_str().unwrap(),
+                ingot_kernel::money::Currency::USD,
+            )
+            .unwrap()
+            .micros()
+        };
+        usage_total += micros(&statement["usage_total"]);
+        top_ups += micros(&statement["top_ups"]);
+        for line in statement["usage"].as_array().unwrap() {
+            assert_eq!(line["hourly_rate"], usd("19.920000"));
+            seconds += line["seconds"].as_i64().unwrap();
+        }
+        closing = statement["closing_balance"].clone();
+    }
+    assert_eq!(
+        (usage_total, seconds, top_ups),
+        (one_and_a_quarter, 4_500, 100_000_000)
+    );
+    assert_eq!(
+        closing,
+        usd("75.100000"),
+        "the last closing balance is the balance"
+    );
+    let csv = http()
+        .get(format!(
+            "{}/v1/tenants/{tenant}/statements/{}",
+            app.url, months[0]
+        ))
+        .bearer_auth(token)
+        .header("accept", "text/csv")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let csv = csv.text().await.unwrap();
+    assert!(
+        csv.starts_with("line,allocation_id,node_id,sku_id,seconds,hourly_rate,amount,currency\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(&format!("usage,{allocation_id},{node_id},")),
+        "{csv}"
+    );
+    let (status, _) = send(
+        &app,
+        Some(token),
+        "GET",
+        &format!("/v1/tenants/{tenant}/statements/2026-13"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, stranger) = app.signed_up("stranger").await;
+    let (status, _) = send(
+        &app,
+        Some(&stranger.session_token),
+        "GET",
+        &format!("/v1/tenants/{tenant}/statements/{}", months[0]),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "another tenant's statement is invisible"
+    );
     app.stop().await;
 }
 

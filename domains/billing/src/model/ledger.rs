@@ -162,6 +162,8 @@ pub struct Posting {
     transfers: Vec<Transfer>,
     memo: String,
     reverses: Option<TransactionId>,
+    /// What the posting is for, for statements: `alc_…/nod_…` for usage of one node.
+    reference: Option<String>,
 }
 
 const TRANSFERS_MAX: usize = 64;
@@ -205,7 +207,18 @@ impl Posting {
             transfers,
             memo: memo.into(),
             reverses: None,
+            reference: None,
         })
+    }
+
+    /// The same posting, tagged with what it is for.
+    pub fn with_reference(mut self, reference: impl Into<String>) -> Posting {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    pub fn reference(&self) -> Option<&str> {
+        self.reference.as_deref()
     }
 
     /// The posting that undoes `original` (written as transaction `original_id`): every transfer

@@ -262,3 +262,21 @@ pub async fn meter_rated_in_tx(
     .await?;
     Ok(())
 }
+
+pub async fn meter_get<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    allocation_id: AllocationId,
+    node_id: NodeId,
+) -> Result<Option<MeterRow>, DbError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {METER_COLUMNS} FROM billing_meters WHERE allocation_id = $1 AND node_id = $2"
+    ));
+    sqlx::query(sql)
+        .bind(allocation_id.to_string())
+        .bind(node_id.to_string())
+        .fetch_optional(db)
+        .await?
+        .as_ref()
+        .map(meter_from_row)
+        .transpose()
+}

@@ -142,7 +142,8 @@ pub async fn post_in_tx(
     let fingerprint = posting.fingerprint();
     let claimed = sqlx::query(
         "INSERT INTO billing_transactions (id, idempotency_key, fingerprint, kind, tenant_id, memo, reverses, \
-         hold_id, created_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (idempotency_key) DO NOTHING",
+         hold_id, created_at_us, reference) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         ON CONFLICT (idempotency_key) DO NOTHING",
     )
     .bind(transaction_id.to_string())
     .bind(posting.idempotency_key())
@@ -153,6 +154,7 @@ pub async fn post_in_tx(
     .bind(posting.reverses().map(|t| t.to_string()))
     .bind(against_hold.map(|h| h.to_string()))
     .bind(now.as_micros())
+    .bind(posting.reference())
     .execute(&mut **tx)
     .await?;
     if claimed.rows_affected() == 0 {
@@ -640,3 +642,79 @@ pub async fn entries_of_transaction<'e, E: Executor<'e, Database = Any>>(
 }
 
 pub mod metering;
+
+/// One transaction's effect on a tenant's accounts (cash and promo together), for statements.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementMovement {
+    pub transaction_id: TransactionId,
+    pub kind: String,
+    pub reference: Option<String>,
+    pub at: Timestamp,
+    /// Net change of the tenant's accounts: positive in, negative out.
+    pub delta_micros: i64,
+}
+
+/// The tenant's movements in `[from, to)`, one per transaction, and the net of everything
+/// before `from` (the opening balance).
+pub async fn statement_movements<'e, E>(
+    db: E,
+    accounts: &[AccountRef],
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<(i64, Vec<StatementMovement>), DbError>
+where
+    E: Executor<'e, Database = Any> + Copy,
+{
+    let keys: Vec<String> = accounts.iter().map(AccountRef::key).collect();
+    let list = (1..=keys.len())
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (from_at, to_at) = (keys.len() + 1, keys.len() + 2);
+    let delta = format!(
+        "CAST(SUM(CASE WHEN t.credit_key IN ({list}) THEN t.amount_micros ELSE 0 END) AS BIGINT) \
+         - CAST(SUM(CASE WHEN t.debit_key IN ({list}) THEN t.amount_micros ELSE 0 END) AS BIGINT)"
+    );
+    let touching = format!("(t.credit_key IN ({list}) OR t.debit_key IN ({list}))");
+    let opening_sql = sqlx::AssertSqlSafe(format!(
+        "SELECT COALESCE({delta}, 0) AS delta FROM billing_transfers t JOIN billing_transactions x \
+         ON x.id = t.transaction_id WHERE {touching} AND x.created_at_us < ${from_at}"
+    ));
+    let mut opening = sqlx::query(opening_sql);
+    for key in &keys {
+        opening = opening.bind(key.clone());
+    }
+    let opening: i64 = opening
+        .bind(from.as_micros())
+        .fetch_one(db)
+        .await?
+        .try_get::<Option<i64>, _>("delta")?
+        .unwrap_or(0);
+    let rows_sql = sqlx::AssertSqlSafe(format!(
+        "SELECT x.id, x.kind, x.reference, x.created_at_us, {delta} AS delta FROM billing_transfers t \
+         JOIN billing_transactions x ON x.id = t.transaction_id WHERE {touching} \
+         AND x.created_at_us >= ${from_at} AND x.created_at_us < ${to_at} \
+         GROUP BY x.id, x.kind, x.reference, x.created_at_us ORDER BY x.created_at_us, x.id"
+    ));
+    let mut rows = sqlx::query(rows_sql);
+    for key in &keys {
+        rows = rows.bind(key.clone());
+    }
+    let movements = rows
+        .bind(from.as_micros())
+        .bind(to.as_micros())
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(StatementMovement {
+                transaction_id: parse(&row.try_get::<String, _>("id")?, "transaction id")?,
+                kind: row.try_get("kind")?,
+                reference: row.try_get("reference")?,
+                at: Timestamp::from_micros(row.try_get("created_at_us")?),
+                delta_micros: row.try_get("delta")?,
+            })
+        })
+        .collect::<Result<Vec<_>, DbError>>()?;
+    Ok((opening, movements))
+}
