@@ -129,6 +129,14 @@ pub struct StatementView {
     pub closing_balance: Money,
 }
 
+/// What a payment provider's webhook call is answered with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct WebhookAck {
+    pub event_id: String,
+    /// The event was received before: nothing changed this time.
+    pub duplicate: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BillingError {
     #[error("not allowed")]
@@ -143,6 +151,12 @@ pub enum BillingError {
     IdempotencyConflict,
     #[error("{0} is unavailable")]
     Unavailable(&'static str),
+    /// A payment webhook whose signature is missing, wrong or stale.
+    #[error("the webhook signature is missing, wrong or stale")]
+    SignatureInvalid,
+    /// The payment provider refused or failed the request.
+    #[error("{0}")]
+    Provider(String),
     #[error("internal error")]
     Internal,
 }
@@ -173,6 +187,8 @@ impl From<BillingError> for Problem {
             BillingError::Unavailable(what) => {
                 Problem::new(Code::Unavailable).detail(format!("{what} is unavailable"))
             }
+            BillingError::SignatureInvalid => Problem::new(Code::PaymentSignatureInvalid),
+            BillingError::Provider(why) => Problem::new(Code::PaymentProviderFailed).detail(why),
             BillingError::Internal => Problem::new(Code::Internal),
         }
     }
@@ -207,6 +223,13 @@ pub trait BillingApi: Send + Sync {
         idempotency_key: Option<String>,
     ) -> Answer<'a, LedgerEntryView>;
     fn ledger_verify<'a>(&'a self, actor: &'a Actor) -> Answer<'a, LedgerVerifyReport>;
+    /// A payment provider's signed webhook: verified, then applied once per event id.
+    fn payment_webhook<'a>(
+        &'a self,
+        provider: &'a str,
+        signature: Option<&'a str>,
+        body: &'a [u8],
+    ) -> Answer<'a, WebhookAck>;
     /// `month` is `YYYY-MM`.
     fn statement_get<'a>(
         &'a self,

@@ -61,6 +61,8 @@ codes! {
     AlreadyMember => ("already_member", 409, "This user is already a member"),
     WeakPassword => ("weak_password", 422, "The password is too weak"),
     NodeAssigned => ("node_assigned", 409, "The node is assigned to an allocation; pass force to take it anyway"),
+    PaymentSignatureInvalid => ("payment_signature_invalid", 400, "The payment webhook signature is missing, wrong or stale"),
+    PaymentProviderFailed => ("payment_provider_failed", 502, "The payment provider refused or failed the request"),
     InsufficientFunds => ("insufficient_funds", 402, "The balance does not cover this; top up first"),
     KycWrongState => ("kyc_wrong_state", 409, "KYC is not in a state that allows this"),
     WebhookSignatureInvalid => ("webhook_signature_invalid", 401, "The webhook signature is missing, wrong or stale"),

@@ -68,6 +68,12 @@ pub struct Config {
     pub billing_test_provider: Option<bool>,
     /// How often accrued usage is charged.
     pub billing_rating_interval: Duration,
+    /// A Stripe-compatible card provider; off unless its key and webhook secret are set.
+    pub stripe_base_url: String,
+    pub stripe_api_key: Option<String>,
+    pub stripe_webhook_secret: Option<String>,
+    /// Where the payer returns after a card checkout.
+    pub stripe_return_url: String,
 }
 
 impl fmt::Debug for Config {
@@ -89,6 +95,15 @@ impl fmt::Debug for Config {
             .field("demo_catalog", &self.demo_catalog_enabled())
             .field("billing_test_provider", &self.billing_test_provider_enabled())
             .field("billing_rating_interval", &self.billing_rating_interval)
+            .field("stripe_base_url", &self.stripe_base_url)
+            .field(
+                "stripe_api_key",
+                &self.stripe_api_key.as_ref().map(|_| "<redacted>"),
+            )
+            .field(
+                "stripe_webhook_secret",
+                &self.stripe_webhook_secret.as_ref().map(|_| "<redacted>"),
+            )
             .finish()
     }
 }
@@ -123,6 +138,10 @@ impl Default for Config {
             demo_catalog: None,
             billing_test_provider: None,
             billing_rating_interval: Duration::from_secs(60),
+            stripe_base_url: "https://api.stripe.com".into(),
+            stripe_api_key: None,
+            stripe_webhook_secret: None,
+            stripe_return_url: "http://127.0.0.1:8080/".into(),
         }
     }
 }
@@ -178,6 +197,13 @@ const KEYS: &[(&str, &str)] = &[
     ("demo_catalog", "INGOT_DEMO_CATALOG"),
     ("billing.test_provider", "INGOT_BILLING_TEST_PROVIDER"),
     ("billing.rating_interval_s", "INGOT_BILLING_RATING_INTERVAL_S"),
+    ("payments.stripe.base_url", "INGOT_PAYMENTS_STRIPE_BASE_URL"),
+    ("payments.stripe.api_key", "INGOT_PAYMENTS_STRIPE_API_KEY"),
+    (
+        "payments.stripe.webhook_secret",
+        "INGOT_PAYMENTS_STRIPE_WEBHOOK_SECRET",
+    ),
+    ("payments.stripe.return_url", "INGOT_PAYMENTS_STRIPE_RETURN_URL"),
 ];
 
 /// Resolves the configuration from flags, the given environment and the config file they name.
@@ -370,6 +396,30 @@ fn apply(config: &mut Config, key: &str, value: &str, origin: &str) -> Result<()
         }
         "demo_catalog" => config.demo_catalog = Some(flag(value)?),
         "billing.test_provider" => config.billing_test_provider = Some(flag(value)?),
+        "payments.stripe.base_url" => {
+            if !(value.starts_with("http://") || value.starts_with("https://")) {
+                return Err(bad("expected http(s)://…".into()));
+            }
+            config.stripe_base_url = value.trim_end_matches('/').to_string();
+        }
+        "payments.stripe.api_key" => {
+            if value.trim().is_empty() {
+                return Err(bad("must not be empty".into()));
+            }
+            config.stripe_api_key = Some(value.to_string());
+        }
+        "payments.stripe.webhook_secret" => {
+            if value.len() < 16 {
+                return Err(bad("must be at least 16 characters".into()));
+            }
+            config.stripe_webhook_secret = Some(value.to_string());
+        }
+        "payments.stripe.return_url" => {
+            if !(value.starts_with("http://") || value.starts_with("https://")) {
+                return Err(bad("expected http(s)://…".into()));
+            }
+            config.stripe_return_url = value.to_string();
+        }
         "billing.rating_interval_s" => {
             let n = number(value)?;
             if !(1..=3_600).contains(&n) {

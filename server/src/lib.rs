@@ -228,7 +228,7 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         tracing::info!("seeded the demo catalog: site demo1 with SKUs gpu-8x-h100, gpu-8x-a100 and cpu-64c");
     }
 
-    let billing = Arc::new(ingot_billing::service::BillingService::new(
+    let mut billing = ingot_billing::service::BillingService::new(
         db.clone(),
         clock.clone(),
         authorizer.clone(),
@@ -237,7 +237,19 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
             test_provider: config.billing_test_provider_enabled(),
             ..ingot_billing::service::BillingConfig::default()
         },
-    ));
+    )
+    .with_kyc(iam.clone());
+    if let (Some(api_key), Some(webhook_secret)) = (&config.stripe_api_key, &config.stripe_webhook_secret) {
+        billing = billing.with_stripe(Arc::new(ingot_billing::payments::Stripe::new(
+            ingot_billing::payments::StripeConfig {
+                base_url: config.stripe_base_url.clone(),
+                api_key: api_key.clone(),
+                webhook_secret: webhook_secret.clone(),
+                return_url: config.stripe_return_url.clone(),
+            },
+        )));
+    }
+    let billing = Arc::new(billing);
 
     let openapi_json: openapi::OpenApiJson = Arc::new(OnceLock::new());
     let (router, openapi) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())

@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ingot_contracts::billing::{
     BalanceView, BillingApi, CreditRequest, LedgerEntryView, LedgerVerifyReport, StatementView, TopUpRequest,
-    TopUpView,
+    TopUpView, WebhookAck,
 };
 use ingot_contracts::iam::Actor;
 use ingot_kernel::http::{Json, Path, Query};
@@ -29,6 +29,7 @@ pub fn router(billing: Arc<dyn BillingApi>) -> OpenApiRouter {
         .routes(routes!(credit_grant))
         .routes(routes!(ledger_verify))
         .routes(routes!(statement_get))
+        .routes(routes!(payment_webhook))
         .with_state(billing)
 }
 
@@ -173,4 +174,19 @@ fn statement_csv(statement: &StatementView) -> String {
     figure("other", &statement.other);
     figure("closing_balance", &statement.closing_balance);
     out
+}
+
+/// A payment provider's signed event (Stripe: `Stripe-Signature: t=…,v1=…`). Verified, then
+/// applied once per event id; a replay is acknowledged and changes nothing.
+#[utoipa::path(post, path = "/v1/webhooks/payments/{provider}", tag = "billing", operation_id = "payment_webhook",
+    security(()), params(("provider" = String, Path, description = "`stripe`")), request_body = String,
+    responses((status = 200, body = WebhookAck), (status = 400, body = ProblemBody), (status = 404, body = ProblemBody)))]
+async fn payment_webhook(
+    State(billing): Billing,
+    headers: HeaderMap,
+    Path(provider): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<WebhookAck>, Problem> {
+    let signature = headers.get("stripe-signature").and_then(|v| v.to_str().ok());
+    Ok(Json(billing.payment_webhook(&provider, signature, &body).await?))
 }

@@ -3,6 +3,7 @@
 
 pub mod http;
 pub mod model;
+pub mod payments;
 pub mod service;
 pub mod store;
 pub mod workers;
@@ -22,5 +23,6 @@ pub const MIGRATIONS: MigrationSet = MigrationSet {
         ),
         Migration::portable(2, "metering", include_str!("../migrations/0002_metering.sql")),
         Migration::portable(3, "references", include_str!("../migrations/0003_references.sql")),
+        Migration::portable(4, "payments", include_str!("../migrations/0004_payments.sql")),
     ],
 };

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use ingot_contracts::BoxFuture;
 use ingot_contracts::billing::{
     BalanceView, BillingApi, BillingError, CreditRequest, LedgerEntryView, LedgerVerifyReport, StatementView,
-    TopUpRequest, TopUpStatus, TopUpView, UsageLine,
+    TopUpRequest, TopUpStatus, TopUpView, UsageLine, WebhookAck,
 };
-use ingot_contracts::iam::{Action, Actor, AuditEntry, AuditTrail, Authorizer, Resource};
+use ingot_contracts::iam::{Action, Actor, AuditEntry, AuditTrail, Authorizer, KycPolicyApi, Resource};
 use ingot_kernel::Clock;
 use ingot_kernel::db::{Db, DbError, Tx};
 use ingot_kernel::id::TenantId;
@@ -17,6 +17,8 @@ use ingot_kernel::money::{Currency, Money};
 use ingot_kernel::page::{Page, PageRequest};
 
 use crate::model::{AccountKind, AccountRef, Posting, PostingKind, Transfer};
+use crate::payments::{PaymentError, PaymentEvent, PaymentProvider};
+use crate::store::payments::TopUpRow;
 use crate::store::{self, LedgerError, TenantEntry};
 
 /// The largest single top-up or credit: a typo guard, not a business limit.
@@ -46,6 +48,10 @@ pub struct BillingService {
     clock: Arc<dyn Clock>,
     authorizer: Arc<dyn Authorizer>,
     audit: Arc<dyn AuditTrail>,
+    /// KYC limits (the daily top-up ceiling); absent only in tests of Billing alone.
+    kyc: Option<Arc<dyn KycPolicyApi>>,
+    /// The card provider, when configured.
+    stripe: Option<Arc<dyn PaymentProvider>>,
     config: BillingConfig,
 }
 
@@ -98,8 +104,182 @@ impl BillingService {
             clock,
             authorizer,
             audit,
+            kyc: None,
+            stripe: None,
             config,
         }
+    }
+
+    /// Top-ups respect the tenant's KYC daily ceiling, asked from IAM's contract.
+    pub fn with_kyc(mut self, kyc: Arc<dyn KycPolicyApi>) -> BillingService {
+        self.kyc = Some(kyc);
+        self
+    }
+
+    /// Card top-ups through a Stripe-compatible provider.
+    pub fn with_stripe(mut self, stripe: Arc<dyn PaymentProvider>) -> BillingService {
+        self.stripe = Some(stripe);
+        self
+    }
+
+    /// Refuses a top-up that would take the tenant past its KYC level's daily ceiling.
+    async fn top_up_limit_check(&self, tenant_id: TenantId, amount: Money) -> Result<()> {
+        let Some(kyc) = &self.kyc else { return Ok(()) };
+        let policy = kyc
+            .kyc_policy_get(tenant_id)
+            .await
+            .map_err(|_| BillingError::Unavailable("the KYC policy"))?;
+        let since = self.clock.now().minus(std::time::Duration::from_secs(86_400));
+        let today = store::payments::top_ups_since(self.db.reader(), tenant_id, since)
+            .await
+            .map_err(internal)?;
+        if today + amount.micros() > policy.max_top_up_per_day.micros() {
+            return Err(BillingError::invalid(
+                "amount",
+                format!(
+                    "over the daily top-up limit of {} {} for your verification level; verify your identity to raise it",
+                    policy.max_top_up_per_day.amount_string(),
+                    policy.max_top_up_per_day.currency().as_str()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// What a verified payment event does: credits a paid checkout, marks a failed one, and
+    /// posts refunds (the part the tenant already spent is carried by the platform's refunds
+    /// account, so no floor is crossed and the loss is visible to finance).
+    async fn payment_event_apply_in_tx(
+        &self,
+        tx: &mut Tx,
+        provider: &str,
+        event: &PaymentEvent,
+        now: ingot_kernel::Timestamp,
+    ) -> Result<()> {
+        match event {
+            PaymentEvent::Succeeded {
+                provider_ref,
+                payment_ref,
+                amount,
+                ..
+            } => {
+                let Some(top_up) = store::payments::top_up_find(&mut **tx, provider, provider_ref, false)
+                    .await
+                    .map_err(internal)?
+                else {
+                    tracing::warn!(
+                        provider,
+                        provider_ref,
+                        "payment for a checkout Ingot did not open: ignored"
+                    );
+                    return Ok(());
+                };
+                if *amount != top_up.amount {
+                    tracing::error!(
+                        provider,
+                        provider_ref,
+                        "paid amount differs from the checkout's: crediting what was paid"
+                    );
+                }
+                let posting = Posting::new(
+                    format!("payment/{provider}/{provider_ref}"),
+                    PostingKind::TopUp,
+                    Some(top_up.tenant_id),
+                    vec![Transfer {
+                        debit: self.platform(AccountKind::PlatformPaymentClearing),
+                        credit: self.account(top_up.tenant_id, AccountKind::TenantCash),
+                        amount: *amount,
+                    }],
+                    format!("card top-up ({provider} {provider_ref})"),
+                )
+                .map_err(|e| BillingError::invalid("amount", e.to_string()))?;
+                store::post_in_tx(tx, &posting, None, now).await?;
+                store::payments::top_up_update_in_tx(
+                    tx,
+                    &top_up.id,
+                    "succeeded",
+                    payment_ref.as_deref(),
+                    0,
+                    now,
+                )
+                .await
+                .map_err(internal)?;
+            }
+            PaymentEvent::Failed { provider_ref, .. } => {
+                if let Some(top_up) = store::payments::top_up_find(&mut **tx, provider, provider_ref, false)
+                    .await
+                    .map_err(internal)?
+                    .filter(|t| t.status == "pending")
+                {
+                    store::payments::top_up_update_in_tx(tx, &top_up.id, "failed", None, 0, now)
+                        .await
+                        .map_err(internal)?;
+                }
+            }
+            PaymentEvent::Refunded {
+                event_id,
+                payment_ref,
+                refunded,
+            } => {
+                let Some(top_up) = store::payments::top_up_find(&mut **tx, provider, payment_ref, true)
+                    .await
+                    .map_err(internal)?
+                else {
+                    tracing::warn!(
+                        provider,
+                        payment_ref,
+                        "refund of a payment Ingot does not know: ignored"
+                    );
+                    return Ok(());
+                };
+                let more = refunded.micros() - top_up.refunded.micros();
+                if more <= 0 {
+                    return Ok(());
+                }
+                let cash = self.account(top_up.tenant_id, AccountKind::TenantCash);
+                let spendable = store::account_get(&mut **tx, &cash)
+                    .await
+                    .map_err(internal)?
+                    .and_then(|a| a.spendable())
+                    .map_or(0, |m| m.micros().max(0));
+                let from_tenant = more.min(spendable);
+                let clearing = self.platform(AccountKind::PlatformPaymentClearing);
+                let mut transfers = Vec::new();
+                for (account, micros) in [
+                    (cash, from_tenant),
+                    (self.platform(AccountKind::PlatformRefunds), more - from_tenant),
+                ] {
+                    if micros > 0 {
+                        transfers.push(Transfer {
+                            debit: account,
+                            credit: clearing,
+                            amount: Money::from_micros(micros, refunded.currency()),
+                        });
+                    }
+                }
+                let posting = Posting::new(
+                    format!("refund/{provider}/{event_id}"),
+                    PostingKind::Refund,
+                    Some(top_up.tenant_id),
+                    transfers,
+                    format!("card refund ({provider} {payment_ref})"),
+                )
+                .map_err(|e| BillingError::invalid("amount", e.to_string()))?;
+                store::post_in_tx(tx, &posting, None, now).await?;
+                store::payments::top_up_update_in_tx(
+                    tx,
+                    &top_up.id,
+                    &top_up.status,
+                    None,
+                    refunded.micros(),
+                    now,
+                )
+                .await
+                .map_err(internal)?;
+            }
+            PaymentEvent::Ignored { .. } => {}
+        }
+        Ok(())
     }
 
     fn authorize(&self, actor: &Actor, action: Action, resource: Resource) -> Result<()> {
@@ -285,25 +465,69 @@ impl BillingApi for BillingService {
         Box::pin(async move {
             self.authorize(actor, Action::TopUp, Resource::Tenant(tenant_id))?;
             self.amount_checked(request.amount)?;
-            let provider = request.provider.as_deref().unwrap_or("test");
-            if provider != "test" {
+            let default = if self.config.test_provider {
+                "test"
+            } else {
+                "stripe"
+            };
+            let provider = request.provider.as_deref().unwrap_or(default);
+            let stripe = self.stripe.as_ref().filter(|_| provider == "stripe");
+            if !(provider == "test" && self.config.test_provider) && stripe.is_none() {
                 return Err(BillingError::invalid(
                     "provider",
                     format!("the {provider:?} provider is not configured here"),
                 ));
             }
-            if !self.config.test_provider {
-                return Err(BillingError::invalid(
-                    "provider",
-                    "the test provider is only offered on the embedded default",
-                ));
-            }
+            self.top_up_limit_check(tenant_id, request.amount).await?;
             let key = format!(
                 "top-up/{tenant_id}/{}",
                 idempotency_key.unwrap_or_else(|| ingot_kernel::id::new_ulid().to_string())
             );
+            let now = self.clock.now();
+            if let Some(stripe) = stripe {
+                // The provider call happens outside any transaction; its idempotency key makes a
+                // retry open the same checkout, and the row below is keyed by it too.
+                let checkout = stripe
+                    .checkout_create(tenant_id, request.amount, &key)
+                    .await
+                    .map_err(|err| match err {
+                        PaymentError::Refused(why) => BillingError::invalid("amount", why),
+                        other => BillingError::Provider(other.to_string()),
+                    })?;
+                let row = TopUpRow {
+                    id: key.clone(),
+                    tenant_id,
+                    provider: stripe.name().into(),
+                    provider_ref: checkout.provider_ref.clone(),
+                    payment_ref: None,
+                    amount: request.amount,
+                    status: "pending".into(),
+                    refunded: Money::zero(request.amount.currency()),
+                };
+                let mut tx = self.db.begin().await.map_err(internal)?;
+                store::payments::top_up_insert_in_tx(&mut tx, &row, now)
+                    .await
+                    .map_err(internal)?;
+                self.audit_in_tx(
+                    &mut tx,
+                    actor,
+                    "billing.top_up.checkout",
+                    checkout.provider_ref.clone(),
+                    serde_json::json!({"tenant_id": tenant_id, "amount": request.amount, "provider": provider}),
+                )
+                .await?;
+                tx.commit().await.map_err(internal)?;
+                return Ok(TopUpView {
+                    tenant_id,
+                    provider: provider.into(),
+                    amount: request.amount,
+                    status: TopUpStatus::Pending,
+                    checkout_url: Some(checkout.url),
+                    transaction_id: None,
+                });
+            }
             let posting = Posting::new(
-                key,
+                key.clone(),
                 PostingKind::TopUp,
                 Some(tenant_id),
                 vec![Transfer {
@@ -314,14 +538,32 @@ impl BillingApi for BillingService {
                 "top-up through the test provider (no real money)",
             )
             .map_err(|e| BillingError::invalid("amount", e.to_string()))?;
-            let posted = self
-                .post_audited(
+            let mut tx = self.db.begin().await.map_err(internal)?;
+            let posted = store::post_in_tx(&mut tx, &posting, None, now).await?;
+            if !posted.replayed {
+                let row = TopUpRow {
+                    id: key.clone(),
+                    tenant_id,
+                    provider: "test".into(),
+                    provider_ref: key,
+                    payment_ref: None,
+                    amount: request.amount,
+                    status: "succeeded".into(),
+                    refunded: Money::zero(request.amount.currency()),
+                };
+                store::payments::top_up_insert_in_tx(&mut tx, &row, now)
+                    .await
+                    .map_err(internal)?;
+                self.audit_in_tx(
+                    &mut tx,
                     actor,
-                    &posting,
                     "billing.top_up",
+                    posted.transaction_id.to_string(),
                     serde_json::json!({"tenant_id": tenant_id, "amount": request.amount, "provider": provider}),
                 )
                 .await?;
+            }
+            tx.commit().await.map_err(internal)?;
             Ok(TopUpView {
                 tenant_id,
                 provider: provider.into(),
@@ -329,6 +571,47 @@ impl BillingApi for BillingService {
                 status: TopUpStatus::Succeeded,
                 checkout_url: None,
                 transaction_id: Some(posted.transaction_id),
+            })
+        })
+    }
+
+    fn payment_webhook<'a>(
+        &'a self,
+        provider: &'a str,
+        signature: Option<&'a str>,
+        body: &'a [u8],
+    ) -> BoxFuture<'a, Result<WebhookAck>> {
+        Box::pin(async move {
+            let stripe = self
+                .stripe
+                .as_ref()
+                .filter(|s| s.name() == provider)
+                .ok_or(BillingError::NotFound("payment provider"))?;
+            let now = self.clock.now();
+            let event = stripe
+                .webhook_parse(signature, body, now)
+                .map_err(|err| match err {
+                    PaymentError::SignatureInvalid => BillingError::SignatureInvalid,
+                    other => BillingError::invalid("body", other.to_string()),
+                })?;
+            let mut tx = self.db.begin().await.map_err(internal)?;
+            let fresh = store::payments::webhook_event_claim_in_tx(
+                &mut tx,
+                provider,
+                event.event_id(),
+                event.event_type(),
+                now,
+            )
+            .await
+            .map_err(internal)?;
+            if fresh {
+                self.payment_event_apply_in_tx(&mut tx, provider, &event, now)
+                    .await?;
+            }
+            tx.commit().await.map_err(internal)?;
+            Ok(WebhookAck {
+                event_id: event.event_id().to_string(),
+                duplicate: !fresh,
             })
         })
     }

@@ -629,3 +629,233 @@ async fn usage_is_charged_to_the_second_faults_are_credited_late_stops_refunded_
 async fn usage_is_charged_to_the_second_faults_are_credited_late_stops_refunded_postgres() {
     usage_is_charged_to_the_second_faults_are_credited_late_stops_refunded(Backend::Postgres).await;
 }
+
+/// A stand-in for Stripe's checkout API on 127.0.0.1: answers `POST /v1/checkout/sessions` for
+/// the right key, one session per idempotency key, and keeps every request body it saw.
+struct FakeStripe {
+    url: String,
+    requests: std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>,
+}
+
+async fn fake_stripe() -> FakeStripe {
+    use axum::http::{HeaderMap, StatusCode as Status};
+    let requests: std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>> = Default::default();
+    let seen = requests.clone();
+    let router = axum::Router::new().route(
+        "/v1/checkout/sessions",
+        axum::routing::post(move |headers: HeaderMap, body: String| {
+            let seen = seen.clone();
+            async move {
+                if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some("Bearer sk_test_123") {
+                    return (Status::UNAUTHORIZED, axum::Json(json!({"error": {"message": "bad key"}})));
+                }
+                let key = headers
+                    .get("idempotency-key")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_string();
+                let mut seen = seen.lock().unwrap();
+                let n = seen.iter().position(|(k, _)| *k == key).unwrap_or_else(|| {
+                    seen.push((key, body));
+                    seen.len() - 1
+                });
+                (
+                    Status::OK,
+                    axum::Json(json!({"id": format!("cs_test_{n}"), "url": format!("https://checkout.example/cs_test_{n}")})),
+                )
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    FakeStripe { url, requests }
+}
+
+const STRIPE_SECRET: &str = "whsec_test_secret_123";
+
+async fn stripe_says(app: &TestApp, event: &Value, secret: &str) -> (StatusCode, Value) {
+    let body = serde_json::to_vec(event).unwrap();
+    let now_s = ingot_kernel::Clock::now(&app.clock).as_micros() / 1_000_000;
+    let signature = ingot_kernel::crypto::webhook_signature_make(secret, &body, now_s);
+    let response = http()
+        .post(format!("{}/v1/webhooks/payments/stripe", app.url))
+        .header("stripe-signature", signature)
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn card_top_ups_credit_once_and_refunds_follow(backend: Backend) {
+    let stripe = fake_stripe().await;
+    let app = spawn_app(backend, |config| {
+        config.stripe_base_url = stripe.url.clone();
+        config.stripe_api_key = Some("sk_test_123".into());
+        config.stripe_webhook_secret = Some(STRIPE_SECRET.into());
+    })
+    .await;
+    let (_, owner) = app.signed_up("owner").await;
+    let tenant = owner.tenant.as_ref().unwrap().id;
+    let token = Some(owner.session_token.as_str());
+    let balance = |app: &TestApp| {
+        let path = format!("/v1/tenants/{tenant}/balance");
+        let token = owner.session_token.clone();
+        let app_url = app.url.clone();
+        async move {
+            let response = http()
+                .get(format!("{app_url}{path}"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            response.json::<Value>().await.unwrap()["cash"].clone()
+        }
+    };
+
+    let path = format!("/v1/tenants/{tenant}/top-ups");
+    let (status, top_up) = send(
+        &app,
+        token,
+        "POST",
+        &path,
+        Some(json!({"amount": usd("25.50")})),
+        Some("card-1"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{top_up}");
+    assert_eq!(top_up["status"], "pending");
+    assert_eq!(top_up["checkout_url"], "https://checkout.example/cs_test_0");
+    {
+        let requests = stripe.requests.lock().unwrap();
+        assert_eq!(requests.len(), 1);
+        assert!(
+            requests[0].1.contains("2550") && requests[0].1.contains(&tenant.to_string()),
+            "{}",
+            requests[0].1
+        );
+    }
+    assert_eq!(
+        balance(&app).await,
+        usd("0.000000"),
+        "nothing is credited before the provider says paid"
+    );
+
+    let paid = json!({"id": "evt_paid", "type": "checkout.session.completed", "data": {"object": {
+        "id": "cs_test_0", "payment_status": "paid", "payment_intent": "pi_1", "amount_total": 2550, "currency": "usd"}}});
+    let (status, ack) = stripe_says(&app, &paid, STRIPE_SECRET).await;
+    assert_eq!(
+        (status, &ack["duplicate"]),
+        (StatusCode::OK, &json!(false)),
+        "{ack}"
+    );
+    assert_eq!(balance(&app).await, usd("25.500000"));
+    let (status, ack) = stripe_says(&app, &paid, STRIPE_SECRET).await;
+    assert_eq!((status, &ack["duplicate"]), (StatusCode::OK, &json!(true)));
+    assert_eq!(
+        balance(&app).await,
+        usd("25.500000"),
+        "a replayed webhook credits once"
+    );
+
+    let forged = json!({"id": "evt_forged", "type": "checkout.session.completed", "data": {"object": {
+        "id": "cs_test_0", "payment_status": "paid", "amount_total": 999_999, "currency": "usd"}}});
+    let (status, problem) = stripe_says(&app, &forged, "whsec_not_the_secret").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    assert_eq!(problem["code"], "payment_signature_invalid");
+    let unsigned = http()
+        .post(format!("{}/v1/webhooks/payments/stripe", app.url))
+        .body(serde_json::to_vec(&forged).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unsigned.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        balance(&app).await,
+        usd("25.500000"),
+        "bad signatures change nothing"
+    );
+
+    // Refunds are running totals: 10.00, then all of it.
+    let refund = |id: &str, cents: i64| {
+        json!({"id": id, "type": "charge.refunded", "data": {"object": {
+            "id": "ch_1", "payment_intent": "pi_1", "amount_refunded": cents, "currency": "usd"}}})
+    };
+    stripe_says(&app, &refund("evt_r1", 1_000), STRIPE_SECRET).await;
+    assert_eq!(balance(&app).await, usd("15.500000"));
+    stripe_says(&app, &refund("evt_r2", 2_550), STRIPE_SECRET).await;
+    stripe_says(&app, &refund("evt_r2", 2_550), STRIPE_SECRET).await;
+    assert_eq!(balance(&app).await, usd("0.000000"));
+
+    // Card amounts are whole cents; the KYC level's daily ceiling (500 for an unverified
+    // tenant) counts pending checkouts too.
+    let (status, _) = send(
+        &app,
+        token,
+        "POST",
+        &path,
+        Some(json!({"amount": usd("1.005")})),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, problem) = send(
+        &app,
+        token,
+        "POST",
+        &path,
+        Some(json!({"amount": usd("480")})),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("daily top-up limit"),
+        "{problem}"
+    );
+    let (status, _) = send(
+        &app,
+        token,
+        "POST",
+        &path,
+        Some(json!({"amount": usd("10"), "provider": "test"})),
+        None,
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the test provider is off here"
+    );
+    let (status, _) = send(
+        &app,
+        None,
+        "POST",
+        "/v1/webhooks/payments/paypal",
+        Some(json!({})),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let finance = finance(&app).await;
+    let (_, report) = send(&app, Some(&finance), "GET", "/v1/admin/ledger/verify", None, None).await;
+    assert_eq!(report["ok"], true, "{report}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn card_top_ups_credit_once_and_refunds_follow_sqlite() {
+    card_top_ups_credit_once_and_refunds_follow(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn card_top_ups_credit_once_and_refunds_follow_postgres() {
+    card_top_ups_credit_once_and_refunds_follow(Backend::Postgres).await;
+}

@@ -718,3 +718,4 @@ where
         .collect::<Result<Vec<_>, DbError>>()?;
     Ok((opening, movements))
 }
+pub mod payments;
