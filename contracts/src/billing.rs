@@ -55,6 +55,30 @@ pub struct CreditRequest {
     pub promotional: bool,
 }
 
+/// `POST /v1/admin/tenants/{tenant_id}/charges`: finance charges a tenant by hand (damages,
+/// corrections), audited; refused with `insufficient_funds` past the tenant's floor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChargeRequest {
+    pub amount: Money,
+    pub reason: String,
+}
+
+/// One metered node of one allocation, as `GET /v1/tenants/{tenant_id}/usage` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct UsageView {
+    pub allocation_id: AllocationId,
+    pub node_id: NodeId,
+    pub sku_id: Option<SkuId>,
+    pub started_at: Option<Timestamp>,
+    /// Absent while it runs.
+    pub stopped_at: Option<Timestamp>,
+    /// The list price captured at start, once rated.
+    pub hourly_rate: Option<Money>,
+    /// Charged so far (net of refunds).
+    pub charged: Money,
+}
+
 /// `POST /v1/tenants/{tenant_id}/top-ups`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -222,6 +246,14 @@ pub trait BillingApi: Send + Sync {
         request: CreditRequest,
         idempotency_key: Option<String>,
     ) -> Answer<'a, LedgerEntryView>;
+    fn charge_post<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+        request: ChargeRequest,
+        idempotency_key: Option<String>,
+    ) -> Answer<'a, LedgerEntryView>;
+    fn usage_list<'a>(&'a self, actor: &'a Actor, tenant_id: TenantId) -> Answer<'a, Vec<UsageView>>;
     fn ledger_verify<'a>(&'a self, actor: &'a Actor) -> Answer<'a, LedgerVerifyReport>;
     /// A payment provider's signed webhook: verified, then applied once per event id.
     fn payment_webhook<'a>(

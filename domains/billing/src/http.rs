@@ -7,8 +7,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ingot_contracts::billing::{
-    BalanceView, BillingApi, CreditRequest, LedgerEntryView, LedgerVerifyReport, StatementView, TopUpRequest,
-    TopUpView, WebhookAck,
+    BalanceView, BillingApi, ChargeRequest, CreditRequest, LedgerEntryView, LedgerVerifyReport,
+    StatementView, TopUpRequest, TopUpView, UsageView, WebhookAck,
 };
 use ingot_contracts::iam::Actor;
 use ingot_kernel::http::{Json, Path, Query};
@@ -30,6 +30,8 @@ pub fn router(billing: Arc<dyn BillingApi>) -> OpenApiRouter {
         .routes(routes!(ledger_verify))
         .routes(routes!(statement_get))
         .routes(routes!(payment_webhook))
+        .routes(routes!(charge_post))
+        .routes(routes!(usage_list))
         .with_state(billing)
 }
 
@@ -189,4 +191,33 @@ async fn payment_webhook(
 ) -> Result<Json<WebhookAck>, Problem> {
     let signature = headers.get("stripe-signature").and_then(|v| v.to_str().ok());
     Ok(Json(billing.payment_webhook(&provider, signature, &body).await?))
+}
+
+/// Charge a tenant by hand (finance only), audited; refused past the tenant's floor.
+#[utoipa::path(post, path = "/v1/admin/tenants/{tenant_id}/charges", tag = "billing", operation_id = "charge_post",
+    params(("tenant_id" = TenantId, Path)), request_body = ChargeRequest,
+    responses((status = 201, body = LedgerEntryView), (status = 402, body = ProblemBody), (status = 403, body = ProblemBody)))]
+async fn charge_post(
+    State(billing): Billing,
+    actor: Actor,
+    headers: HeaderMap,
+    Path(tenant_id): Path<TenantId>,
+    Json(request): Json<ChargeRequest>,
+) -> Result<(StatusCode, Json<LedgerEntryView>), Problem> {
+    let entry = billing
+        .charge_post(&actor, tenant_id, request, idempotency_key(&headers))
+        .await?;
+    Ok((StatusCode::CREATED, Json(entry)))
+}
+
+/// The tenant's metered nodes: when each started and stopped, its rate and what it cost so far.
+#[utoipa::path(get, path = "/v1/tenants/{tenant_id}/usage", tag = "billing", operation_id = "usage_list",
+    params(("tenant_id" = TenantId, Path)),
+    responses((status = 200, body = Vec<UsageView>), (status = 404, body = ProblemBody)))]
+async fn usage_list(
+    State(billing): Billing,
+    actor: Actor,
+    Path(tenant_id): Path<TenantId>,
+) -> Result<Json<Vec<UsageView>>, Problem> {
+    Ok(Json(billing.usage_list(&actor, tenant_id).await?))
 }

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use ingot_contracts::BoxFuture;
 use ingot_contracts::billing::{
-    BalanceView, BillingApi, BillingError, CreditRequest, LedgerEntryView, LedgerVerifyReport, StatementView,
-    TopUpRequest, TopUpStatus, TopUpView, UsageLine, WebhookAck,
+    BalanceView, BillingApi, BillingError, ChargeRequest, CreditRequest, LedgerEntryView, LedgerVerifyReport,
+    StatementView, TopUpRequest, TopUpStatus, TopUpView, UsageLine, UsageView, WebhookAck,
 };
 use ingot_contracts::iam::{Action, Actor, AuditEntry, AuditTrail, Authorizer, KycPolicyApi, Resource};
 use ingot_kernel::Clock;
@@ -753,6 +753,77 @@ impl BillingApi for BillingService {
                 other: money(other),
                 closing_balance: money(closing),
             })
+        })
+    }
+
+    fn charge_post<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+        request: ChargeRequest,
+        idempotency_key: Option<String>,
+    ) -> BoxFuture<'a, Result<LedgerEntryView>> {
+        Box::pin(async move {
+            self.authorize(actor, Action::CreditGrant, Resource::Platform)?;
+            self.amount_checked(request.amount)?;
+            let reason = request.reason.trim();
+            if reason.is_empty() || reason.len() > 500 {
+                return Err(BillingError::invalid(
+                    "reason",
+                    "say why, in at most 500 characters",
+                ));
+            }
+            let account = self.account(tenant_id, AccountKind::TenantCash);
+            let key = format!(
+                "charge/{tenant_id}/{}",
+                idempotency_key.unwrap_or_else(|| ingot_kernel::id::new_ulid().to_string())
+            );
+            let posting = Posting::new(
+                key,
+                PostingKind::Adjustment,
+                Some(tenant_id),
+                vec![Transfer {
+                    debit: account,
+                    credit: self.platform(AccountKind::PlatformAdjustments),
+                    amount: request.amount,
+                }],
+                reason,
+            )
+            .map_err(|e| BillingError::invalid("amount", e.to_string()))?;
+            let posted = self
+                .post_audited(
+                    actor,
+                    &posting,
+                    "billing.charge",
+                    serde_json::json!({"tenant_id": tenant_id, "amount": request.amount, "reason": reason}),
+                )
+                .await?;
+            self.posted_entry(posted, account).await
+        })
+    }
+
+    fn usage_list<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+    ) -> BoxFuture<'a, Result<Vec<UsageView>>> {
+        Box::pin(async move {
+            self.authorize(actor, Action::BalanceRead, Resource::Tenant(tenant_id))?;
+            let meters = store::metering::meters_of_tenant(self.db.reader(), tenant_id, 500)
+                .await
+                .map_err(internal)?;
+            Ok(meters
+                .into_iter()
+                .map(|m| UsageView {
+                    allocation_id: m.allocation_id,
+                    node_id: m.node_id,
+                    sku_id: m.sku_id,
+                    started_at: m.started_at,
+                    stopped_at: m.stopped_at,
+                    hourly_rate: m.price,
+                    charged: Money::from_micros(m.charged_micros, self.config.currency),
+                })
+                .collect())
         })
     }
 

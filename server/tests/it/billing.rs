@@ -230,7 +230,25 @@ async fn nobody_reads_or_moves_another_tenants_money() {
     for token in [&owner.session_token, &app.admin_token] {
         let (status, _) = send(&app, Some(token), "POST", &credits, Some(credit.clone()), None).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "only finance grants credit");
+        let charges = format!("/v1/admin/tenants/{tenant}/charges");
+        let charge = json!({"amount": usd("1"), "reason": "r"});
+        let (status, _) = send(&app, Some(token), "POST", &charges, Some(charge), None).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "only finance charges by hand");
     }
+    let (status, _) = send(
+        &app,
+        Some(&stranger.session_token),
+        "GET",
+        &format!("/v1/tenants/{tenant}/usage"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "another tenant's usage is invisible"
+    );
     let (status, _) = send(
         &app,
         Some(&owner.session_token),
@@ -524,6 +542,23 @@ async fn usage_is_charged_to_the_second_faults_are_credited_late_stops_refunded(
     assert_eq!(balance["cash"], usd("75.100000"));
     let (_, report) = send(&app, admin, "GET", "/v1/admin/ledger/verify", None, None).await;
     assert_eq!(report["ok"], true, "{report}");
+
+    let (status, usage) = send(
+        &app,
+        Some(token),
+        "GET",
+        &format!("/v1/tenants/{tenant}/usage"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{usage}");
+    assert_eq!(usage.as_array().unwrap().len(), 1);
+    assert_eq!(
+        (&usage[0]["charged"], &usage[0]["hourly_rate"]),
+        (&usd("24.900000"), &usd("19.920000"))
+    );
+    assert!(usage[0]["stopped_at"].is_string());
 
     // The statements of the months this ran in add up to the ledger exactly.
     let mut months: Vec<String> = [start, ingot_kernel::Clock::now(&app.clock)]
@@ -858,4 +893,77 @@ async fn card_top_ups_credit_once_and_refunds_follow_sqlite() {
 #[tokio::test]
 async fn card_top_ups_credit_once_and_refunds_follow_postgres() {
     card_top_ups_credit_once_and_refunds_follow(Backend::Postgres).await;
+}
+
+/// 32 HTTP clients charge one tenant at once: exactly what fits above the floor is charged,
+/// every other request is refused with `insufficient_funds`, and the ledger verifies.
+#[tokio::test]
+async fn racing_http_charges_never_overdraw_the_hot_account() {
+    let app = spawn_app(Backend::Postgres, |config| config.http.rate_limit_per_s = 0).await;
+    let (_, owner) = app.signed_up("owner").await;
+    let tenant = owner.tenant.as_ref().unwrap().id;
+    let finance = finance(&app).await;
+    let (status, _) = send(
+        &app,
+        Some(&finance),
+        "POST",
+        &format!("/v1/admin/tenants/{tenant}/credits"),
+        Some(json!({"amount": usd("10"), "reason": "float"})),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let url = format!("{}/v1/admin/tenants/{tenant}/charges", app.url);
+    let mut clients = Vec::new();
+    for _ in 0..32 {
+        let (url, finance) = (url.clone(), finance.clone());
+        clients.push(tokio::spawn(async move {
+            let http = http();
+            let (mut charged, mut refused) = (0, 0);
+            for _ in 0..5 {
+                let response = http
+                    .post(&url)
+                    .bearer_auth(&finance)
+                    .json(&json!({"amount": usd("0.07"), "reason": "racing"}))
+                    .send()
+                    .await
+                    .unwrap();
+                match response.status() {
+                    StatusCode::CREATED => charged += 1,
+                    StatusCode::PAYMENT_REQUIRED => {
+                        let problem: Value = response.json().await.unwrap();
+                        assert_eq!(problem["code"], "insufficient_funds");
+                        refused += 1;
+                    }
+                    other => panic!("unexpected {other}: {}", response.text().await.unwrap()),
+                }
+            }
+            (charged, refused)
+        }));
+    }
+    let (mut charged, mut refused) = (0, 0);
+    for client in clients {
+        let (c, r) = client.await.unwrap();
+        charged += c;
+        refused += r;
+    }
+    assert_eq!(
+        (charged, refused),
+        (142, 18),
+        "142 × 0.07 = 9.94 fits in 10.00; nothing more"
+    );
+    let (_, balance) = send(
+        &app,
+        Some(&owner.session_token),
+        "GET",
+        &format!("/v1/tenants/{tenant}/balance"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(balance["cash"], usd("0.060000"));
+    let (_, report) = send(&app, Some(&finance), "GET", "/v1/admin/ledger/verify", None, None).await;
+    assert_eq!(report["ok"], true, "{report}");
+    assert_eq!(report["transactions"], 143);
+    app.stop().await;
 }

@@ -280,3 +280,22 @@ pub async fn meter_get<'e, E: Executor<'e, Database = Any>>(
         .map(meter_from_row)
         .transpose()
 }
+
+/// A tenant's meters, newest first.
+pub async fn meters_of_tenant<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    tenant_id: TenantId,
+    limit: i64,
+) -> Result<Vec<MeterRow>, DbError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {METER_COLUMNS} FROM billing_meters WHERE tenant_id = $1 \
+         ORDER BY started_at_us DESC, allocation_id, node_id LIMIT {limit}"
+    ));
+    sqlx::query(sql)
+        .bind(tenant_id.to_string())
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(meter_from_row)
+        .collect()
+}
