@@ -1,6 +1,9 @@
 //! What every benchmark shares: a timed closed-loop load generator, the axum hello-world
 //! baseline measured in the same run, and an embedded-default ingotd to measure against.
 
+// Each benchmark compiles this module on its own and uses only part of it.
+#![allow(dead_code)]
+
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -77,9 +80,9 @@ pub async fn hello_world_rps(run: &Run) -> f64 {
 }
 
 /// ingotd on the embedded default (SQLite, demo catalog) with rate limiting off for a
-/// single-source load. Returns its base URL, its data dir (remove it when done) and a platform
-/// admin token.
-pub async fn embedded_app_spawn() -> (String, PathBuf, String) {
+/// single-source load, built but not yet serving; with its data dir (remove it when done) and a
+/// platform admin token.
+pub async fn embedded_app() -> (ingotd::App, PathBuf, String) {
     let data_dir = std::env::temp_dir().join(format!("ingot-bench-{}", ingot_kernel::id::new_ulid()));
     let mut config = Config {
         data_dir: data_dir.clone(),
@@ -89,8 +92,19 @@ pub async fn embedded_app_spawn() -> (String, PathBuf, String) {
     config.log_level = "error".into();
     let app = app_build(config, Seams::default()).await.unwrap();
     let admin_token = app.iam.bootstrap_admin("bench-admin@example.com").await.unwrap();
+    (app, data_dir, admin_token)
+}
+
+/// Serves `app` on 127.0.0.1:0 in the background; returns its base URL.
+pub async fn serve(app: ingotd::App) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(app_serve(app, listener, std::future::pending()));
-    (base, data_dir, admin_token)
+    base
+}
+
+/// [`embedded_app`], serving.
+pub async fn embedded_app_spawn() -> (String, PathBuf, String) {
+    let (app, data_dir, admin_token) = embedded_app().await;
+    (serve(app).await, data_dir, admin_token)
 }
