@@ -82,7 +82,7 @@ pub enum Command {
         #[arg(long, requires = "history", value_name = "RFC3339")]
         to: Option<ingot_kernel::Timestamp>,
     },
-    /// Your tenant's money: balance, ledger, top-ups.
+    /// Your tenant's money: balance, ledger, usage, monthly statements, top-ups.
     Billing {
         #[command(subcommand)]
         command: BillingCommand,
@@ -242,7 +242,7 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: NodesCommand,
     },
-    /// Credits and ledger verification (finance).
+    /// Credits, charges and ledger verification (finance).
     Billing {
         #[command(subcommand)]
         command: AdminBillingCommand,

@@ -7,7 +7,8 @@ pub use ingot_contracts;
 use std::time::Duration;
 
 use ingot_contracts::billing::{
-    BalanceView, CreditRequest, LedgerEntryView, LedgerVerifyReport, TopUpRequest, TopUpView,
+    BalanceView, ChargeRequest, CreditRequest, LedgerEntryView, LedgerVerifyReport, StatementView,
+    TopUpRequest, TopUpView, UsageView,
 };
 use ingot_contracts::iam::{
     AuditEventView, AuditVerifyReport, InvitationCreateRequest, InvitationView, KycDecisionRequest,
@@ -608,6 +609,57 @@ impl Client {
         .await
     }
 
+    /// Charges a tenant by hand (finance only), audited. Keyed like [`Client::top_up`]:
+    /// `idempotency_key`, or a fresh key when `None`, so resending cannot charge twice. A
+    /// charge past the tenant's floor is refused with `insufficient_funds`.
+    pub async fn charge_post(
+        &self,
+        tenant_id: TenantId,
+        request: &ChargeRequest,
+        idempotency_key: Option<&str>,
+    ) -> Result<LedgerEntryView, Error> {
+        self.post_idempotent(
+            &format!("/v1/admin/tenants/{tenant_id}/charges"),
+            request,
+            idempotency_key,
+        )
+        .await
+    }
+
+    /// The tenant's metered nodes: started, stopped, rate and what each cost so far.
+    pub async fn usage_list(&self, tenant_id: TenantId) -> Result<Vec<UsageView>, Error> {
+        self.get(&format!("/v1/tenants/{tenant_id}/usage")).await
+    }
+
+    /// The statement of `month` (`YYYY-MM`, UTC); the server says whether the month is valid.
+    pub async fn statement_get(&self, tenant_id: TenantId, month: &str) -> Result<StatementView, Error> {
+        self.get(&statement_path(tenant_id, month)).await
+    }
+
+    /// The same statement as the server's CSV, unaltered, ready to be saved as a file;
+    /// [`Error::Unexpected`] when the answer is not CSV.
+    pub async fn statement_csv(&self, tenant_id: TenantId, month: &str) -> Result<String, Error> {
+        let request = self
+            .http
+            .get(format!("{}{}", self.base, statement_path(tenant_id, month)))
+            .header(reqwest::header::ACCEPT, "text/csv");
+        let response = self.send(request).await?;
+        let status = response.status().as_u16();
+        if !response.status().is_success() {
+            return Err(problem_of(response).await);
+        }
+        // A server that ignores `Accept` answers JSON, which must not be saved as CSV.
+        let is_csv = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/csv"));
+        if !is_csv {
+            return Err(Error::Unexpected { status });
+        }
+        response.text().await.map_err(Error::Transport)
+    }
+
     /// Recomputes every ledger invariant; breaches are named in the report, not as an error.
     pub async fn ledger_verify(&self) -> Result<LedgerVerifyReport, Error> {
         self.get("/v1/admin/ledger/verify").await
@@ -690,6 +742,12 @@ fn idempotency_key_valid(key: &str) -> bool {
     !key.is_empty() && key.len() <= IDEMPOTENCY_KEY_CHARS_MAX && key.bytes().all(|b| b.is_ascii_graphic())
 }
 
+/// `month` is typed by people: encoded, so that a typo is refused as a month rather than routed
+/// elsewhere.
+fn statement_path(tenant_id: TenantId, month: &str) -> String {
+    format!("/v1/tenants/{tenant_id}/statements/{}", path_segment(month))
+}
+
 /// Percent-encodes a free-text path segment. Site names are `[a-z0-9-]` by rule, but a typo
 /// holding `/` or `?` must reach the server as one (unknown) name, not as another route.
 fn path_segment(text: &str) -> String {
@@ -750,5 +808,11 @@ mod tests {
         assert_eq!(path_segment("fra1"), "fra1");
         assert_eq!(path_segment("a/b?c d"), "a%2Fb%3Fc%20d");
         assert_eq!(path_segment("ü"), "%C3%BC");
+        let tenant: TenantId = "ten_01jdq3v0k4x2m8n5p7r9s1t3w5".parse().unwrap();
+        assert_eq!(
+            statement_path(tenant, "2026-11"),
+            "/v1/tenants/ten_01jdq3v0k4x2m8n5p7r9s1t3w5/statements/2026-11"
+        );
+        assert!(statement_path(tenant, "../usage").ends_with("/statements/..%2Fusage"));
     }
 }

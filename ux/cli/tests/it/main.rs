@@ -750,6 +750,31 @@ async fn owner_signed_up(url: &str, email: &str) -> (String, String) {
     (created.session_token, created.tenant.unwrap().id.to_string())
 }
 
+/// The session token of a user the admin made finance (a platform role).
+async fn finance_signed_up(url: &str, admin_token: &str, email: &str) -> String {
+    let (finance, _) = owner_signed_up(url, email).await;
+    let finance_id = ingot_sdk::Client::new(url)
+        .unwrap()
+        .with_token(&finance)
+        .me_get()
+        .await
+        .unwrap()
+        .user
+        .id;
+    ingot_sdk::Client::new(url)
+        .unwrap()
+        .with_token(admin_token)
+        .platform_roles_set(
+            finance_id,
+            &ingot_sdk::ingot_contracts::iam::PlatformRolesRequest {
+                platform_roles: vec![ingot_sdk::ingot_contracts::iam::PlatformRole::Finance],
+            },
+        )
+        .await
+        .unwrap();
+    finance
+}
+
 #[tokio::test]
 async fn tenants_top_up_and_finance_credits_and_verifies() {
     let (url, admin_token, _db) = server().await;
@@ -784,27 +809,7 @@ async fn tenants_top_up_and_finance_credits_and_verifies() {
     let stderr = stderr_of_failure(&run(as_owner(&["billing", "top-up", "twenty"])).await);
     assert!(stderr.contains("\"twenty\" is not a decimal number"), "{stderr}");
 
-    // Finance is a platform role, set by the admin.
-    let (finance, _) = owner_signed_up(&url, "finance@example.com").await;
-    let finance_id = ingot_sdk::Client::new(&url)
-        .unwrap()
-        .with_token(&finance)
-        .me_get()
-        .await
-        .unwrap()
-        .user
-        .id;
-    ingot_sdk::Client::new(&url)
-        .unwrap()
-        .with_token(&admin_token)
-        .platform_roles_set(
-            finance_id,
-            &ingot_sdk::ingot_contracts::iam::PlatformRolesRequest {
-                platform_roles: vec![ingot_sdk::ingot_contracts::iam::PlatformRole::Finance],
-            },
-        )
-        .await
-        .unwrap();
+    let finance = finance_signed_up(&url, &admin_token, "finance@example.com").await;
     let as_finance = |args: &[&str]| {
         let mut all = args.to_vec();
         all.extend(["--server", &url]);
@@ -926,4 +931,132 @@ async fn a_retried_top_up_lands_once_per_idempotency_key() {
     ));
     let balance = client.balance_get(tenant_id).await.unwrap();
     assert_eq!(balance.cash.amount_string(), "3.000000");
+}
+
+#[tokio::test]
+async fn finance_charges_and_tenants_read_usage_and_statements() {
+    let (url, admin_token, _db) = server().await;
+    let home = home();
+    let (owner, tenant) = owner_signed_up(&url, "owner@example.com").await;
+    let as_owner = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--server", &url]);
+        ingot_as(&home, &owner, &all)
+    };
+    let finance = finance_signed_up(&url, &admin_token, "finance@example.com").await;
+    let as_finance = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--server", &url]);
+        ingot_as(&home, &finance, &all)
+    };
+    let cash = |output: Output| {
+        let balance: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        balance["cash"]["amount"].as_str().unwrap().to_string()
+    };
+
+    // Nothing ran yet: no usage is an empty list, not an error.
+    let usage = stdout(&run(as_owner(&["billing", "usage", "--output", "json"])).await);
+    assert_eq!(usage.trim(), "[]");
+    let usage = stdout(&run(as_owner(&["billing", "usage"])).await);
+    assert_eq!(
+        usage.trim(),
+        "ALLOCATION  NODE  SKU  STARTED  STOPPED  RATE/HOUR  CHARGED"
+    );
+
+    stdout(&run(as_owner(&["billing", "top-up", "25.50"])).await);
+    let charge = |amount: &'static str| {
+        [
+            "admin",
+            "billing",
+            "charge",
+            tenant.as_str(),
+            amount,
+            "--reason",
+            "damaged a chassis",
+        ]
+    };
+    let charged = stdout(&run(as_finance(&charge("5.00"))).await);
+    assert!(
+        charged.starts_with(&format!("charged 5.00 USD to {tenant} (cash): txn_")),
+        "{charged}"
+    );
+    let balance = ["billing", "balance", "--output", "json"];
+    assert_eq!(cash(run(as_owner(&balance)).await), "20.500000");
+
+    // Past the floor: refused, and nothing moves.
+    let stderr = stderr_of_failure(&run(as_finance(&charge("100"))).await);
+    assert!(stderr.contains("insufficient_funds"), "{stderr}");
+    assert_eq!(cash(run(as_owner(&balance)).await), "20.500000");
+    // Owners charge nobody, not even themselves.
+    let stderr = stderr_of_failure(&run(as_owner(&charge("1"))).await);
+    assert!(stderr.contains("forbidden"), "{stderr}");
+    // A charge retried with its key lands once.
+    let keyed = [
+        &charge("0.5")[..],
+        &["--idempotency-key", "fee-1", "--output", "json"],
+    ]
+    .concat();
+    let transaction = |output: Output| {
+        let entry: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+        assert_eq!(entry["amount"]["amount"], "-0.500000", "{entry}");
+        entry["transaction_id"].as_str().unwrap().to_string()
+    };
+    let first = transaction(run(as_finance(&keyed)).await);
+    assert_eq!(transaction(run(as_finance(&keyed)).await), first);
+    assert_eq!(cash(run(as_owner(&balance)).await), "20.000000");
+
+    // This month's statement, as the server dates it: `2026-11-29T13:43:36.000000Z`.
+    let now = ingot_kernel::Clock::now(&ingot_kernel::SystemClock).to_string();
+    let month = &now[..7];
+    let statement = stdout(&run(as_owner(&["billing", "statement", month])).await);
+    let lines: Vec<&str> = statement.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            format!("statement of {tenant} for {month}").as_str(),
+            "opening balance   0.00 USD",
+            "top-ups          25.50 USD",
+            "credits           0.00 USD",
+            "usage            none",
+            "usage total       0.00 USD",
+            "other            -5.50 USD",
+            "closing balance  20.00 USD",
+        ],
+        "{statement}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(
+        &run(as_owner(&["--output", "json", "billing", "statement", month])).await,
+    ))
+    .unwrap();
+    assert_eq!(json["closing_balance"]["amount"], "20.000000", "{json}");
+    let csv = stdout(&run(as_owner(&["billing", "statement", month, "--csv"])).await);
+    assert!(
+        csv.starts_with("line,allocation_id,node_id,sku_id,seconds,hourly_rate,amount,currency\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("\ntop_ups,,,,,,25.500000,USD\n")
+            && csv.ends_with("\nclosing_balance,,,,,,20.000000,USD\n"),
+        "{csv}"
+    );
+
+    // Typos are refused before anything is sent: no server answers here.
+    let offline = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--server", "http://127.0.0.1:1"]);
+        ingot_as(&home, &owner, &all)
+    };
+    let stderr = stderr_of_failure(&run(offline(&["billing", "statement", "2026-13"])).await);
+    assert_eq!(
+        stderr.trim(),
+        "ingot: month \"2026-13\": 13 is not a month; months are 01 to 12"
+    );
+    let stderr = stderr_of_failure(&run(offline(&["billing", "statement", "Nov"])).await);
+    assert_eq!(
+        stderr.trim(),
+        "ingot: month \"Nov\" is not YYYY-MM, such as 2026-11"
+    );
+    let both = ["--output", "json", "billing", "statement", month, "--csv"];
+    let stderr = stderr_of_failure(&run(offline(&both)).await);
+    assert!(stderr.contains("pass one"), "{stderr}");
 }
