@@ -153,6 +153,101 @@ pub struct StatementView {
     pub closing_balance: Money,
 }
 
+/// What Allocation asks before it assigns nodes: may this tenant add `node_count` nodes at
+/// `hourly_price` each to what it already burns?
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BurnRateRequest {
+    pub tenant_id: TenantId,
+    pub node_count: u32,
+    /// List price per node-hour of what would be added.
+    pub hourly_price: Money,
+}
+
+/// Why the balance policy refuses a new burn rate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum BurnRefusal {
+    /// The balance would not last `runway_hours` at the new total rate.
+    #[error(
+        "the balance does not cover {runway_hours} h at the new rate: {needed} needed, {available} available"
+    )]
+    InsufficientRunway {
+        runway_hours: u32,
+        needed: Money,
+        available: Money,
+    },
+    /// The tenant's KYC level allows at most `max` nodes at once.
+    #[error("your verification level allows {max} nodes at once; {running} are running")]
+    NodeLimit { max: u32, running: u32 },
+}
+
+/// The policy's answer: approved with the resulting runway, or refused with why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BurnDecision {
+    Approved {
+        /// How long the balance lasts at the new total rate (`None`: the rate is zero).
+        runway_hours: Option<u64>,
+    },
+    Refused(BurnRefusal),
+}
+
+/// The balance policy, as Allocation calls it before it assigns nodes.
+pub trait BalancePolicy: Send + Sync {
+    fn burn_rate_approve(&self, request: BurnRateRequest) -> Answer<'_, BurnDecision>;
+}
+
+/// `PUT /v1/admin/tenants/{tenant_id}/credit-limit`: how far below zero finance lets an invoiced
+/// tenant's cash go (zero for prepaid).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreditLimitRequest {
+    pub credit_limit: Money,
+    pub reason: String,
+}
+
+/// The tenant's balance fell below `runway_hours` of its current burn (announced once per
+/// crossing).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BalanceLow {
+    pub tenant_id: TenantId,
+    pub runway_hours: u32,
+    pub available: Money,
+    pub burn_per_hour: Money,
+}
+
+/// The tenant's balance ran out and the grace period passed: Allocation force-releases its nodes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BalanceExhausted {
+    pub tenant_id: TenantId,
+    pub since: Timestamp,
+}
+
+impl ingot_kernel::event::DomainEvent for BalanceLow {
+    const EVENT_TYPE: &'static str = "billing.balance_low";
+    const SOURCE: &'static str = "billing";
+
+    fn subject(&self) -> String {
+        self.tenant_id.to_string()
+    }
+
+    fn tenant_id(&self) -> Option<TenantId> {
+        Some(self.tenant_id)
+    }
+}
+
+impl ingot_kernel::event::DomainEvent for BalanceExhausted {
+    const EVENT_TYPE: &'static str = "billing.balance_exhausted";
+    const SOURCE: &'static str = "billing";
+
+    fn subject(&self) -> String {
+        self.tenant_id.to_string()
+    }
+
+    fn tenant_id(&self) -> Option<TenantId> {
+        Some(self.tenant_id)
+    }
+}
+
 /// What a payment provider's webhook call is answered with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct WebhookAck {
@@ -254,6 +349,12 @@ pub trait BillingApi: Send + Sync {
         idempotency_key: Option<String>,
     ) -> Answer<'a, LedgerEntryView>;
     fn usage_list<'a>(&'a self, actor: &'a Actor, tenant_id: TenantId) -> Answer<'a, Vec<UsageView>>;
+    fn credit_limit_set<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+        request: CreditLimitRequest,
+    ) -> Answer<'a, BalanceView>;
     fn ledger_verify<'a>(&'a self, actor: &'a Actor) -> Answer<'a, LedgerVerifyReport>;
     /// A payment provider's signed webhook: verified, then applied once per event id.
     fn payment_webhook<'a>(

@@ -68,6 +68,10 @@ pub struct Config {
     pub billing_test_provider: Option<bool>,
     /// How often accrued usage is charged.
     pub billing_rating_interval: Duration,
+    /// New burn rates need this many hours of balance.
+    pub billing_runway_hours: u32,
+    /// How long an exhausted balance is tolerated before Allocation releases.
+    pub billing_grace: Duration,
     /// A Stripe-compatible card provider; off unless its key and webhook secret are set.
     pub stripe_base_url: String,
     pub stripe_api_key: Option<String>,
@@ -95,6 +99,8 @@ impl fmt::Debug for Config {
             .field("demo_catalog", &self.demo_catalog_enabled())
             .field("billing_test_provider", &self.billing_test_provider_enabled())
             .field("billing_rating_interval", &self.billing_rating_interval)
+            .field("billing_runway_hours", &self.billing_runway_hours)
+            .field("billing_grace", &self.billing_grace)
             .field("stripe_base_url", &self.stripe_base_url)
             .field(
                 "stripe_api_key",
@@ -138,6 +144,8 @@ impl Default for Config {
             demo_catalog: None,
             billing_test_provider: None,
             billing_rating_interval: Duration::from_secs(60),
+            billing_runway_hours: 24,
+            billing_grace: Duration::from_secs(15 * 60),
             stripe_base_url: "https://api.stripe.com".into(),
             stripe_api_key: None,
             stripe_webhook_secret: None,
@@ -197,6 +205,8 @@ const KEYS: &[(&str, &str)] = &[
     ("demo_catalog", "INGOT_DEMO_CATALOG"),
     ("billing.test_provider", "INGOT_BILLING_TEST_PROVIDER"),
     ("billing.rating_interval_s", "INGOT_BILLING_RATING_INTERVAL_S"),
+    ("billing.runway_hours", "INGOT_BILLING_RUNWAY_HOURS"),
+    ("billing.grace_s", "INGOT_BILLING_GRACE_S"),
     ("payments.stripe.base_url", "INGOT_PAYMENTS_STRIPE_BASE_URL"),
     ("payments.stripe.api_key", "INGOT_PAYMENTS_STRIPE_API_KEY"),
     (
@@ -420,6 +430,14 @@ fn apply(config: &mut Config, key: &str, value: &str, origin: &str) -> Result<()
             }
             config.stripe_return_url = value.to_string();
         }
+        "billing.runway_hours" => {
+            let n = number(value)?;
+            if !(1..=720).contains(&n) {
+                return Err(bad("must be between 1 and 720".into()));
+            }
+            config.billing_runway_hours = u32::try_from(n).map_err(|_| bad("is too large".into()))?;
+        }
+        "billing.grace_s" => config.billing_grace = Duration::from_secs(number(value)?),
         "billing.rating_interval_s" => {
             let n = number(value)?;
             if !(1..=3_600).contains(&n) {

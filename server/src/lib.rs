@@ -235,6 +235,8 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         iam.clone(),
         ingot_billing::service::BillingConfig {
             test_provider: config.billing_test_provider_enabled(),
+            runway_hours: config.billing_runway_hours,
+            grace: config.billing_grace,
             ..ingot_billing::service::BillingConfig::default()
         },
     )

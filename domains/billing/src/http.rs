@@ -7,8 +7,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ingot_contracts::billing::{
-    BalanceView, BillingApi, ChargeRequest, CreditRequest, LedgerEntryView, LedgerVerifyReport,
-    StatementView, TopUpRequest, TopUpView, UsageView, WebhookAck,
+    BalanceView, BillingApi, ChargeRequest, CreditLimitRequest, CreditRequest, LedgerEntryView,
+    LedgerVerifyReport, StatementView, TopUpRequest, TopUpView, UsageView, WebhookAck,
 };
 use ingot_contracts::iam::Actor;
 use ingot_kernel::http::{Json, Path, Query};
@@ -32,6 +32,7 @@ pub fn router(billing: Arc<dyn BillingApi>) -> OpenApiRouter {
         .routes(routes!(payment_webhook))
         .routes(routes!(charge_post))
         .routes(routes!(usage_list))
+        .routes(routes!(credit_limit_set))
         .with_state(billing)
 }
 
@@ -220,4 +221,17 @@ async fn usage_list(
     Path(tenant_id): Path<TenantId>,
 ) -> Result<Json<Vec<UsageView>>, Problem> {
     Ok(Json(billing.usage_list(&actor, tenant_id).await?))
+}
+
+/// Let an invoiced tenant's cash go this far below zero (finance only), audited.
+#[utoipa::path(put, path = "/v1/admin/tenants/{tenant_id}/credit-limit", tag = "billing", operation_id = "credit_limit_set",
+    params(("tenant_id" = TenantId, Path)), request_body = CreditLimitRequest,
+    responses((status = 200, body = BalanceView), (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn credit_limit_set(
+    State(billing): Billing,
+    actor: Actor,
+    Path(tenant_id): Path<TenantId>,
+    Json(request): Json<CreditLimitRequest>,
+) -> Result<Json<BalanceView>, Problem> {
+    Ok(Json(billing.credit_limit_set(&actor, tenant_id, request).await?))
 }

@@ -24,5 +24,10 @@ pub const MIGRATIONS: MigrationSet = MigrationSet {
         Migration::portable(2, "metering", include_str!("../migrations/0002_metering.sql")),
         Migration::portable(3, "references", include_str!("../migrations/0003_references.sql")),
         Migration::portable(4, "payments", include_str!("../migrations/0004_payments.sql")),
+        Migration::portable(
+            5,
+            "balance_watch",
+            include_str!("../migrations/0005_balance_watch.sql"),
+        ),
     ],
 };

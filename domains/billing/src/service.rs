@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use ingot_contracts::BoxFuture;
 use ingot_contracts::billing::{
-    BalanceView, BillingApi, BillingError, ChargeRequest, CreditRequest, LedgerEntryView, LedgerVerifyReport,
-    StatementView, TopUpRequest, TopUpStatus, TopUpView, UsageLine, UsageView, WebhookAck,
+    BalanceView, BillingApi, BillingError, ChargeRequest, CreditLimitRequest, CreditRequest, LedgerEntryView,
+    LedgerVerifyReport, StatementView, TopUpRequest, TopUpStatus, TopUpView, UsageLine, UsageView,
+    WebhookAck,
 };
 use ingot_contracts::iam::{Action, Actor, AuditEntry, AuditTrail, Authorizer, KycPolicyApi, Resource};
 use ingot_kernel::Clock;
@@ -32,6 +33,10 @@ pub struct BillingConfig {
     /// Whether the `test` payment provider (credits at once, no real money) is offered: on for
     /// the embedded default, off in production.
     pub test_provider: bool,
+    /// A new burn rate is approved only if the balance lasts this long at the new total rate.
+    pub runway_hours: u32,
+    /// How long an exhausted balance is tolerated before Allocation is told to release.
+    pub grace: std::time::Duration,
 }
 
 impl Default for BillingConfig {
@@ -39,6 +44,8 @@ impl Default for BillingConfig {
         BillingConfig {
             currency: Currency::USD,
             test_provider: false,
+            runway_hours: 24,
+            grace: std::time::Duration::from_secs(15 * 60),
         }
     }
 }
@@ -383,37 +390,55 @@ impl BillingApi for BillingService {
     ) -> BoxFuture<'a, Result<BalanceView>> {
         Box::pin(async move {
             self.authorize(actor, Action::BalanceRead, Resource::Tenant(tenant_id))?;
-            let currency = self.config.currency;
-            let zero = store::AccountFigures {
-                balance: Money::zero(currency),
-                held: Money::zero(currency),
-                floor: Some(Money::zero(currency)),
-            };
-            let cash = store::account_get(
-                self.db.reader(),
+            self.balance_of(tenant_id).await
+        })
+    }
+
+    fn credit_limit_set<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+        request: CreditLimitRequest,
+    ) -> BoxFuture<'a, Result<BalanceView>> {
+        Box::pin(async move {
+            self.authorize(actor, Action::CreditGrant, Resource::Platform)?;
+            let limit = request.credit_limit;
+            if limit.currency() != self.config.currency
+                || limit.micros() < 0
+                || limit.micros() > AMOUNT_MAX_MICROS
+            {
+                return Err(BillingError::invalid(
+                    "credit_limit",
+                    format!("zero or more {}, at most 1000000", self.config.currency.as_str()),
+                ));
+            }
+            let reason = request.reason.trim();
+            if reason.is_empty() || reason.len() > 500 {
+                return Err(BillingError::invalid(
+                    "reason",
+                    "say why, in at most 500 characters",
+                ));
+            }
+            let now = self.clock.now();
+            let mut tx = self.db.begin().await.map_err(internal)?;
+            store::account_floor_set_in_tx(
+                &mut tx,
                 &self.account(tenant_id, AccountKind::TenantCash),
+                -limit.micros(),
+                now,
             )
             .await
-            .map_err(internal)?
-            .unwrap_or(zero);
-            let promo = store::account_get(
-                self.db.reader(),
-                &self.account(tenant_id, AccountKind::TenantPromo),
+            .map_err(internal)?;
+            self.audit_in_tx(
+                &mut tx,
+                actor,
+                "billing.credit_limit.set",
+                tenant_id.to_string(),
+                serde_json::json!({"credit_limit": limit, "reason": reason}),
             )
-            .await
-            .map_err(internal)?
-            .unwrap_or(zero);
-            let credit_limit = -cash.floor.map_or(0, |f| f.micros());
-            let held = cash.held.micros() + promo.held.micros();
-            let available = cash.balance.micros() + promo.balance.micros() - held + credit_limit;
-            Ok(BalanceView {
-                tenant_id,
-                cash: cash.balance,
-                promo: promo.balance,
-                held: Money::from_micros(held, currency),
-                available: Money::from_micros(available, currency),
-                credit_limit: Money::from_micros(credit_limit, currency),
-            })
+            .await?;
+            tx.commit().await.map_err(internal)?;
+            self.balance_of(tenant_id).await
         })
     }
 
@@ -1022,15 +1047,28 @@ impl BillingService {
         let reference = format!("{allocation_id}/{node_id}");
         let revenue = self.platform(AccountKind::PlatformRevenue);
         let cash = self.account(tenant_id, AccountKind::TenantCash);
+        // What can be charged now: all of `delta`, or as much as the balance allows above its
+        // floors. The rest stays owed (`charged < due`): the balance watch sees the balance at
+        // zero, and the grace period and exhaustion follow.
+        let mut charged = due;
         let posting = if delta > 0 {
             // Promotional credit is spent first.
             let promo = self.account(tenant_id, AccountKind::TenantPromo);
-            let promo_spendable = store::account_get(&mut *tx, &promo)
-                .await?
-                .map_or(0, |a| (a.balance.micros() - a.held.micros()).max(0));
-            let from_promo = delta.min(promo_spendable);
+            let spendable = |figures: Option<store::AccountFigures>| {
+                figures
+                    .and_then(|a| a.spendable())
+                    .map_or(0, |m| m.micros().max(0))
+            };
+            let promo_spendable = spendable(store::account_get(&mut *tx, &promo).await?);
+            let cash_spendable = spendable(store::account_get(&mut *tx, &cash).await?);
+            let payable = delta.min(promo_spendable.saturating_add(cash_spendable));
+            if payable < delta {
+                charged = meter.charged_micros + payable;
+                tracing::warn!(%allocation_id, owed = delta - payable, "usage exceeds the balance; the rest stays owed");
+            }
+            let from_promo = payable.min(promo_spendable);
             let mut transfers = Vec::new();
-            for (account, micros) in [(promo, from_promo), (cash, delta - from_promo)] {
+            for (account, micros) in [(promo, from_promo), (cash, payable - from_promo)] {
                 if micros > 0 {
                     transfers.push(Transfer {
                         debit: account,
@@ -1038,6 +1076,11 @@ impl BillingService {
                         amount: Money::from_micros(micros, price.currency()),
                     });
                 }
+            }
+            if transfers.is_empty() {
+                meters::meter_rated_in_tx(&mut tx, &meter, price, charged, false, false).await?;
+                tx.commit().await?;
+                return Err(LedgerError::InsufficientFunds { account: cash.key() });
             }
             Some(
                 Posting::new(key, PostingKind::Usage, Some(tenant_id), transfers, memo)
@@ -1065,9 +1108,186 @@ impl BillingService {
             }
             None => false,
         };
-        let settled = meter.stopped_at.is_some_and(|stopped| stopped <= now);
-        meters::meter_rated_in_tx(&mut tx, &meter, price, due, posted, settled).await?;
+        let settled = charged == due && meter.stopped_at.is_some_and(|stopped| stopped <= now);
+        meters::meter_rated_in_tx(&mut tx, &meter, price, charged, posted, settled).await?;
         tx.commit().await?;
         Ok(posted)
+    }
+}
+
+impl BillingService {
+    /// A tenant's money as it stands (no authorization: callers decide who may see it).
+    async fn balance_of(&self, tenant_id: TenantId) -> Result<BalanceView> {
+        {
+            let currency = self.config.currency;
+            let zero = store::AccountFigures {
+                balance: Money::zero(currency),
+                held: Money::zero(currency),
+                floor: Some(Money::zero(currency)),
+            };
+            let cash = store::account_get(
+                self.db.reader(),
+                &self.account(tenant_id, AccountKind::TenantCash),
+            )
+            .await
+            .map_err(internal)?
+            .unwrap_or(zero);
+            let promo = store::account_get(
+                self.db.reader(),
+                &self.account(tenant_id, AccountKind::TenantPromo),
+            )
+            .await
+            .map_err(internal)?
+            .unwrap_or(zero);
+            let credit_limit = -cash.floor.map_or(0, |f| f.micros());
+            let held = cash.held.micros() + promo.held.micros();
+            let available = cash.balance.micros() + promo.balance.micros() - held + credit_limit;
+            Ok(BalanceView {
+                tenant_id,
+                cash: cash.balance,
+                promo: promo.balance,
+                held: Money::from_micros(held, currency),
+                available: Money::from_micros(available, currency),
+                credit_limit: Money::from_micros(credit_limit, currency),
+            })
+        }
+    }
+
+    /// What the tenant burns per hour now, and on how many nodes: its running meters at their
+    /// prices.
+    async fn burn_of(&self, tenant_id: TenantId) -> Result<(i64, u32)> {
+        let meters = store::metering::meters_of_tenant(self.db.reader(), tenant_id, 10_000)
+            .await
+            .map_err(internal)?;
+        let (mut burn, mut running) = (0i64, 0u32);
+        for meter in meters
+            .iter()
+            .filter(|m| m.started_at.is_some() && m.stopped_at.is_none())
+        {
+            running += 1;
+            let price = match (meter.price, meter.sku_id, meter.site_id, meter.started_at) {
+                (Some(price), ..) => Some(price),
+                (None, Some(sku), Some(site), Some(at)) => {
+                    store::metering::price_at(self.db.reader(), sku, site, at)
+                        .await
+                        .map_err(internal)?
+                }
+                _ => None,
+            };
+            burn += price.map_or(0, |p| p.micros());
+        }
+        Ok((burn, running))
+    }
+
+    /// One pass of the balance watch: announces each runway threshold a tenant crosses once,
+    /// starts the grace period when the balance is gone, and announces `BalanceExhausted` once
+    /// the grace has passed. A tenant whose balance recovers starts afresh.
+    pub async fn balance_watch(&self) -> std::result::Result<usize, DbError> {
+        use ingot_contracts::billing::{BalanceExhausted, BalanceLow};
+        use ingot_kernel::event::DomainEvent;
+        const THRESHOLDS_H: [i64; 3] = [24, 6, 1];
+        let mut announced = 0;
+        for tenant_id in store::metering::tenants_watched(self.db.reader()).await? {
+            let (Ok(balance), Ok((burn, _))) =
+                (self.balance_of(tenant_id).await, self.burn_of(tenant_id).await)
+            else {
+                continue;
+            };
+            let now = self.clock.now();
+            let (warned, exhausted_since, exhausted_announced) =
+                store::metering::watch_get(self.db.reader(), tenant_id).await?;
+            let available = balance.available.micros();
+            let runway_h = (burn > 0).then(|| available.max(0) / burn);
+            // The lowest threshold now crossed, if any.
+            let crossed = runway_h.and_then(|h| THRESHOLDS_H.iter().rev().find(|t| h < **t).copied());
+            let mut events = Vec::new();
+            let warned_now = match (crossed, warned) {
+                (Some(t), Some(w)) if t >= w => Some(w),
+                (Some(t), _) => {
+                    events.push(
+                        BalanceLow {
+                            tenant_id,
+                            runway_hours: u32::try_from(t).unwrap_or(u32::MAX),
+                            available: balance.available,
+                            burn_per_hour: Money::from_micros(burn, self.config.currency),
+                        }
+                        .to_envelope(now),
+                    );
+                    Some(t)
+                }
+                (None, _) => None,
+            };
+            let (since, mut told) = if available <= 0 && burn > 0 {
+                (Some(exhausted_since.unwrap_or(now)), exhausted_announced)
+            } else {
+                (None, false)
+            };
+            if let Some(since) = since.filter(|s| !told && now.since(*s) >= self.config.grace) {
+                events.push(BalanceExhausted { tenant_id, since }.to_envelope(now));
+                told = true;
+            }
+            if (warned_now, since, told) == (warned, exhausted_since, exhausted_announced)
+                && events.is_empty()
+            {
+                continue;
+            }
+            let mut tx = self.db.begin().await?;
+            for event in &events {
+                ingot_kernel::outbox::append_in_tx(&mut tx, event).await?;
+            }
+            store::metering::watch_set_in_tx(&mut tx, tenant_id, warned_now, since, told, now).await?;
+            tx.commit().await?;
+            announced += events.len();
+        }
+        Ok(announced)
+    }
+}
+
+impl ingot_contracts::billing::BalancePolicy for BillingService {
+    fn burn_rate_approve(
+        &self,
+        request: ingot_contracts::billing::BurnRateRequest,
+    ) -> BoxFuture<'_, Result<ingot_contracts::billing::BurnDecision>> {
+        use ingot_contracts::billing::{BurnDecision, BurnRefusal};
+        Box::pin(async move {
+            let tenant_id = request.tenant_id;
+            if request.hourly_price.currency() != self.config.currency || request.hourly_price.micros() < 0 {
+                return Err(BillingError::invalid(
+                    "hourly_price",
+                    "a non-negative price in the balance's currency",
+                ));
+            }
+            let (burn, running) = self.burn_of(tenant_id).await?;
+            if let Some(kyc) = &self.kyc {
+                let policy = kyc
+                    .kyc_policy_get(tenant_id)
+                    .await
+                    .map_err(|_| BillingError::Unavailable("the KYC policy"))?;
+                if running + request.node_count > policy.max_concurrent_nodes {
+                    return Ok(BurnDecision::Refused(BurnRefusal::NodeLimit {
+                        max: policy.max_concurrent_nodes,
+                        running,
+                    }));
+                }
+            }
+            let added = request
+                .hourly_price
+                .micros()
+                .saturating_mul(i64::from(request.node_count));
+            let new_burn = burn.saturating_add(added);
+            let available = self.balance_of(tenant_id).await?.available;
+            let needed = new_burn.saturating_mul(i64::from(self.config.runway_hours));
+            if available.micros() < needed {
+                return Ok(BurnDecision::Refused(BurnRefusal::InsufficientRunway {
+                    runway_hours: self.config.runway_hours,
+                    needed: Money::from_micros(needed, self.config.currency),
+                    available,
+                }));
+            }
+            Ok(BurnDecision::Approved {
+                runway_hours: (new_burn > 0)
+                    .then(|| u64::try_from(available.micros() / new_burn).unwrap_or(0)),
+            })
+        })
     }
 }

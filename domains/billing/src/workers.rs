@@ -53,6 +53,28 @@ impl Controller for Rating {
     }
 }
 
+/// Announces low balances and, after the grace period, exhausted ones.
+pub struct BalanceWatch {
+    pub billing: Arc<BillingService>,
+}
+
+impl Controller for BalanceWatch {
+    fn name(&self) -> &'static str {
+        "billing.balance_watch"
+    }
+
+    fn interval(&self) -> Duration {
+        Duration::from_secs(30)
+    }
+
+    fn reconcile(&self) -> ReconcileFuture<'_> {
+        Box::pin(async move {
+            self.billing.balance_watch().await?;
+            Ok(())
+        })
+    }
+}
+
 /// The controllers `ingotd` runs for this domain.
 pub fn controllers(billing: Arc<BillingService>, rating_interval: Duration) -> Vec<Arc<dyn Controller>> {
     vec![
@@ -60,8 +82,9 @@ pub fn controllers(billing: Arc<BillingService>, rating_interval: Duration) -> V
             billing: billing.clone(),
         }),
         Arc::new(Rating {
-            billing,
+            billing: billing.clone(),
             interval: rating_interval,
         }),
+        Arc::new(BalanceWatch { billing }),
     ]
 }

@@ -967,3 +967,225 @@ async fn racing_http_charges_never_overdraw_the_hot_account() {
     assert_eq!(report["transactions"], 143);
     app.stop().await;
 }
+
+/// A tenant verified at `level` by a security reviewer, through the API.
+async fn kyc_verified(
+    app: &TestApp,
+    owner: &ingot_sdk::Client,
+    tenant: ingot_kernel::id::TenantId,
+    level: ingot_contracts::iam::KycLevel,
+) {
+    use ingot_contracts::iam::{KycDecision, KycDecisionRequest, KycSubmitRequest};
+    owner
+        .kyc_submit(
+            tenant,
+            &KycSubmitRequest {
+                provider_ref: None,
+                personal_data: Some(json!({"legal_name": "A"})),
+            },
+        )
+        .await
+        .unwrap();
+    let (reviewer, created) = app.signed_up("reviewer").await;
+    app.admin()
+        .platform_roles_set(
+            created.user.id,
+            &PlatformRolesRequest {
+                platform_roles: vec![PlatformRole::Security],
+            },
+        )
+        .await
+        .unwrap();
+    reviewer
+        .kyc_decide(
+            tenant,
+            &KycDecisionRequest {
+                decision: KycDecision::Verify,
+                level: Some(level),
+                reason: "ok".into(),
+            },
+        )
+        .await
+        .unwrap();
+}
+
+async fn outbox_count(app: &TestApp, event_type: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM kernel_outbox WHERE event_type = $1")
+        .bind(event_type)
+        .fetch_one(app.db.db.reader())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_balance_policy_approves_runway_and_announces_exhaustion_once() {
+    use ingot_contracts::allocation::NodeMeteringStarted;
+    use ingot_contracts::billing::{BalancePolicy, BurnDecision, BurnRateRequest, BurnRefusal};
+    use ingot_contracts::iam::KycLevel;
+    use ingot_kernel::id::{AllocationId, NodeId};
+    use std::time::Duration;
+
+    let app = spawn_app(Backend::Sqlite, |config| {
+        config.billing_test_provider = Some(true);
+        config.demo_catalog = Some(true);
+        config.billing_rating_interval = Duration::from_secs(3_600);
+    })
+    .await;
+    let (owner_client, owner) = app.signed_up("owner").await;
+    let tenant = owner.tenant.as_ref().unwrap().id;
+    let token = owner.session_token.as_str();
+    let price = ingot_kernel::money::Money::parse("1.20", ingot_kernel::money::Currency::USD).unwrap();
+    let ask = |nodes: u32| BurnRateRequest {
+        tenant_id: tenant,
+        node_count: nodes,
+        hourly_price: price,
+    };
+
+    // Unverified tenants may not run nodes at all.
+    assert_eq!(
+        app.billing.burn_rate_approve(ask(1)).await.unwrap(),
+        BurnDecision::Refused(BurnRefusal::NodeLimit { max: 0, running: 0 })
+    );
+    kyc_verified(&app, &owner_client, tenant, KycLevel::Basic).await;
+    // Verified, but no money: 24 h × 1.20 = 28.80 needed.
+    let refused = app.billing.burn_rate_approve(ask(1)).await.unwrap();
+    assert!(
+        matches!(
+            refused,
+            BurnDecision::Refused(BurnRefusal::InsufficientRunway { runway_hours: 24, .. })
+        ),
+        "{refused:?}"
+    );
+    send(
+        &app,
+        Some(token),
+        "POST",
+        &format!("/v1/tenants/{tenant}/top-ups"),
+        Some(json!({"amount": usd("30")})),
+        None,
+    )
+    .await;
+    assert_eq!(
+        app.billing.burn_rate_approve(ask(1)).await.unwrap(),
+        BurnDecision::Approved {
+            runway_hours: Some(25)
+        }
+    );
+    assert!(matches!(
+        app.billing.burn_rate_approve(ask(2)).await.unwrap(),
+        BurnDecision::Refused(_)
+    ));
+    // A credit limit set by finance counts as money.
+    let finance = finance(&app).await;
+    let (status, balance) = send(
+        &app,
+        Some(&finance),
+        "PUT",
+        &format!("/v1/admin/tenants/{tenant}/credit-limit"),
+        Some(json!({"credit_limit": usd("100"), "reason": "invoiced customer"})),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{balance}");
+    assert_eq!(balance["available"], usd("130.000000"));
+    assert!(matches!(
+        app.billing.burn_rate_approve(ask(2)).await.unwrap(),
+        BurnDecision::Approved { .. }
+    ));
+    let (status, _) = send(
+        &app,
+        Some(token),
+        "PUT",
+        &format!("/v1/admin/tenants/{tenant}/credit-limit"),
+        Some(json!({"credit_limit": usd("1000000"), "reason": "mine"})),
+        None,
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "tenants do not set their own credit"
+    );
+    send(
+        &app,
+        Some(&finance),
+        "PUT",
+        &format!("/v1/admin/tenants/{tenant}/credit-limit"),
+        Some(json!({"credit_limit": usd("0"), "reason": "back to prepaid"})),
+        None,
+    )
+    .await;
+
+    // One cpu-64c node runs at 1.20/h on 30.00: the watch warns at 24 h and 6 h of runway…
+    let (_, offers) = send(&app, None, "GET", "/v1/catalog/offers", None, None).await;
+    let cpu = offers
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["sku"] == "cpu-64c")
+        .unwrap()
+        .clone();
+    let start = ingot_kernel::Clock::now(&app.clock);
+    allocation_says(
+        &app,
+        &NodeMeteringStarted {
+            allocation_id: AllocationId::generate(),
+            tenant_id: tenant,
+            node_id: NodeId::generate(),
+            sku_id: cpu["sku_id"].as_str().unwrap().parse().unwrap(),
+            site_id: cpu["site_id"].as_str().unwrap().parse().unwrap(),
+            at: start,
+        },
+    )
+    .await;
+    billed(&app).await;
+    assert_eq!(
+        app.billing.balance_watch().await.unwrap(),
+        0,
+        "25 h of runway: nothing to say"
+    );
+    app.clock.advance(Duration::from_secs(2 * 3_600));
+    billed(&app).await;
+    assert_eq!(app.billing.balance_watch().await.unwrap(), 1);
+    assert_eq!(
+        app.billing.balance_watch().await.unwrap(),
+        0,
+        "each crossing is announced once"
+    );
+    app.clock.advance(Duration::from_secs(18 * 3_600));
+    billed(&app).await;
+    assert_eq!(app.billing.balance_watch().await.unwrap(), 1, "under 6 h");
+    // …then the money runs out: the grace period starts, and passes, and Allocation is told once.
+    app.clock.advance(Duration::from_secs(6 * 3_600));
+    billed(&app).await;
+    app.billing.balance_watch().await.unwrap();
+    assert_eq!(
+        outbox_count(&app, "billing.balance_exhausted").await,
+        0,
+        "not during the grace period"
+    );
+    app.clock.advance(Duration::from_secs(16 * 60));
+    app.billing.balance_watch().await.unwrap();
+    app.billing.balance_watch().await.unwrap();
+    assert_eq!(outbox_count(&app, "billing.balance_exhausted").await, 1);
+    assert_eq!(
+        outbox_count(&app, "billing.balance_low").await,
+        3,
+        "24 h, 6 h and 1 h"
+    );
+    let (_, balance) = send(
+        &app,
+        Some(app.admin_token.as_str()),
+        "GET",
+        &format!("/v1/tenants/{tenant}/balance"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(
+        balance["cash"],
+        usd("0.000000"),
+        "charged down to the floor, never below (read with the API token: a day on, the session has expired)"
+    );
+    app.stop().await;
+}
