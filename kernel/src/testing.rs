@@ -184,3 +184,18 @@ mod tests {
         assert_eq!(database_url_with_name("postgres://h", "x"), "postgres://h/x");
     }
 }
+
+/// A small deterministic generator for property tests: the same seed replays the same sequence,
+/// so a failing seed can be rerun.
+#[derive(Debug, Clone)]
+pub struct XorShift(pub u64);
+
+impl XorShift {
+    /// The next number in `0..below`.
+    pub fn next(&mut self, below: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % below as u64) as usize
+    }
+}

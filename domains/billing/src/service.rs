@@ -25,6 +25,17 @@ use crate::store::{self, LedgerError, TenantEntry};
 /// The largest single top-up or credit: a typo guard, not a business limit.
 const AMOUNT_MAX_MICROS: i64 = 1_000_000 * 1_000_000;
 
+/// A hand-made movement of a tenant's money.
+struct ManualPosting<'a> {
+    tenant_id: TenantId,
+    account: AccountRef,
+    /// Into the tenant's account (a credit), or out of it (a charge).
+    into_tenant: bool,
+    amount: Money,
+    reason: &'a str,
+    idempotency_key: Option<String>,
+}
+
 /// Tunables with production defaults.
 #[derive(Debug, Clone)]
 pub struct BillingConfig {
@@ -370,6 +381,64 @@ impl BillingService {
             .map_err(|err: DbError| internal(err))
     }
 
+    /// Finance moves money into or out of a tenant account by hand (the manual provider): the
+    /// other side is the platform's adjustments account; authorized, reasoned and audited.
+    async fn manual_post(
+        &self,
+        actor: &Actor,
+        manual: ManualPosting<'_>,
+        mut details: serde_json::Value,
+    ) -> Result<LedgerEntryView> {
+        self.authorize(actor, Action::CreditGrant, Resource::Platform)?;
+        self.amount_checked(manual.amount)?;
+        let reason = manual.reason.trim();
+        if reason.is_empty() || reason.len() > 500 {
+            return Err(BillingError::invalid(
+                "reason",
+                "say why, in at most 500 characters",
+            ));
+        }
+        let tenant_id = manual.tenant_id;
+        let adjustments = self.platform(AccountKind::PlatformAdjustments);
+        let (debit, credit, kind, verb, audit_action) = if manual.into_tenant {
+            (
+                adjustments,
+                manual.account,
+                PostingKind::Credit,
+                "credit",
+                "billing.credit.grant",
+            )
+        } else {
+            (
+                manual.account,
+                adjustments,
+                PostingKind::Adjustment,
+                "charge",
+                "billing.charge",
+            )
+        };
+        let key = format!(
+            "{verb}/{tenant_id}/{}",
+            manual
+                .idempotency_key
+                .unwrap_or_else(|| ingot_kernel::id::new_ulid().to_string())
+        );
+        let transfer = Transfer {
+            debit,
+            credit,
+            amount: manual.amount,
+        };
+        let posting = Posting::new(key, kind, Some(tenant_id), vec![transfer], reason)
+            .map_err(|e| BillingError::invalid("amount", e.to_string()))?;
+        if let Some(fields) = details.as_object_mut() {
+            fields.insert("tenant_id".into(), serde_json::json!(tenant_id));
+            fields.insert("amount".into(), serde_json::json!(manual.amount));
+            fields.insert("reason".into(), serde_json::json!(reason));
+        }
+        let posted = self.post_audited(actor, &posting, audit_action, details).await?;
+        self.posted_entry(posted, manual.account).await
+    }
+
     /// The one entry `posted` made on `account`, as the tenant sees it.
     async fn posted_entry(&self, posted: store::Posted, account: AccountRef) -> Result<LedgerEntryView> {
         store::entries_of_transaction(self.db.reader(), posted.transaction_id, &account)
@@ -649,47 +718,25 @@ impl BillingApi for BillingService {
         idempotency_key: Option<String>,
     ) -> BoxFuture<'a, Result<LedgerEntryView>> {
         Box::pin(async move {
-            self.authorize(actor, Action::CreditGrant, Resource::Platform)?;
-            self.amount_checked(request.amount)?;
-            let reason = request.reason.trim();
-            if reason.is_empty() || reason.len() > 500 {
-                return Err(BillingError::invalid(
-                    "reason",
-                    "say why, in at most 500 characters",
-                ));
-            }
             let kind = if request.promotional {
                 AccountKind::TenantPromo
             } else {
                 AccountKind::TenantCash
             };
-            let account = self.account(tenant_id, kind);
-            let key = format!(
-                "credit/{tenant_id}/{}",
-                idempotency_key.unwrap_or_else(|| ingot_kernel::id::new_ulid().to_string())
-            );
-            let posting = Posting::new(
-                key,
-                PostingKind::Credit,
-                Some(tenant_id),
-                vec![Transfer {
-                    debit: self.platform(AccountKind::PlatformAdjustments),
-                    credit: account,
-                    amount: request.amount,
-                }],
-                reason,
+            let manual = ManualPosting {
+                tenant_id,
+                account: self.account(tenant_id, kind),
+                into_tenant: true,
+                amount: request.amount,
+                reason: &request.reason,
+                idempotency_key,
+            };
+            self.manual_post(
+                actor,
+                manual,
+                serde_json::json!({"promotional": request.promotional}),
             )
-            .map_err(|e| BillingError::invalid("amount", e.to_string()))?;
-            let posted = self
-                .post_audited(
-                    actor,
-                    &posting,
-                    "billing.credit.grant",
-                    serde_json::json!({"tenant_id": tenant_id, "amount": request.amount,
-                        "promotional": request.promotional, "reason": reason}),
-                )
-                .await?;
-            self.posted_entry(posted, account).await
+            .await
         })
     }
 
@@ -789,41 +836,15 @@ impl BillingApi for BillingService {
         idempotency_key: Option<String>,
     ) -> BoxFuture<'a, Result<LedgerEntryView>> {
         Box::pin(async move {
-            self.authorize(actor, Action::CreditGrant, Resource::Platform)?;
-            self.amount_checked(request.amount)?;
-            let reason = request.reason.trim();
-            if reason.is_empty() || reason.len() > 500 {
-                return Err(BillingError::invalid(
-                    "reason",
-                    "say why, in at most 500 characters",
-                ));
-            }
-            let account = self.account(tenant_id, AccountKind::TenantCash);
-            let key = format!(
-                "charge/{tenant_id}/{}",
-                idempotency_key.unwrap_or_else(|| ingot_kernel::id::new_ulid().to_string())
-            );
-            let posting = Posting::new(
-                key,
-                PostingKind::Adjustment,
-                Some(tenant_id),
-                vec![Transfer {
-                    debit: account,
-                    credit: self.platform(AccountKind::PlatformAdjustments),
-                    amount: request.amount,
-                }],
-                reason,
-            )
-            .map_err(|e| BillingError::invalid("amount", e.to_string()))?;
-            let posted = self
-                .post_audited(
-                    actor,
-                    &posting,
-                    "billing.charge",
-                    serde_json::json!({"tenant_id": tenant_id, "amount": request.amount, "reason": reason}),
-                )
-                .await?;
-            self.posted_entry(posted, account).await
+            let manual = ManualPosting {
+                tenant_id,
+                account: self.account(tenant_id, AccountKind::TenantCash),
+                into_tenant: false,
+                amount: request.amount,
+                reason: &request.reason,
+                idempotency_key,
+            };
+            self.manual_post(actor, manual, serde_json::json!({})).await
         })
     }
 

@@ -6,32 +6,7 @@ use ingot_kernel::db::Backend;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use super::{TestApp, http, spawn_app};
-
-async fn send(
-    app: &TestApp,
-    token: Option<&str>,
-    method: &str,
-    path: &str,
-    body: Option<Value>,
-    idempotency_key: Option<&str>,
-) -> (StatusCode, Value) {
-    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-    let mut request = http().request(method, format!("{}{path}", app.url));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(key) = idempotency_key {
-        request = request.header("idempotency-key", key);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-}
+use super::{TestApp, allocation_says, http, send_with, spawn_app};
 
 fn usd(amount: &str) -> Value {
     json!({"amount": amount, "currency": "USD"})
@@ -58,7 +33,7 @@ async fn top_ups_and_credits_land_once_and_the_ledger_verifies(backend: Backend)
     let tenant = owner.tenant.as_ref().unwrap().id;
     let token = Some(owner.session_token.as_str());
 
-    let (status, balance) = send(
+    let (status, balance) = send_with(
         &app,
         token,
         "GET",
@@ -72,10 +47,10 @@ async fn top_ups_and_credits_land_once_and_the_ledger_verifies(backend: Backend)
 
     let path = format!("/v1/tenants/{tenant}/top-ups");
     let body = json!({"amount": usd("25.50")});
-    let (status, first) = send(&app, token, "POST", &path, Some(body.clone()), Some("pay-1")).await;
+    let (status, first) = send_with(&app, token, "POST", &path, Some(body.clone()), Some("pay-1")).await;
     assert_eq!(status, StatusCode::CREATED, "{first}");
     assert_eq!(first["status"], "succeeded");
-    let (status, again) = send(&app, token, "POST", &path, Some(body), Some("pay-1")).await;
+    let (status, again) = send_with(&app, token, "POST", &path, Some(body), Some("pay-1")).await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(
         again["transaction_id"], first["transaction_id"],
@@ -84,7 +59,7 @@ async fn top_ups_and_credits_land_once_and_the_ledger_verifies(backend: Backend)
 
     let finance = finance(&app).await;
     let credit = json!({"amount": usd("5"), "reason": "sorry for the outage", "promotional": true});
-    let (status, entry) = send(
+    let (status, entry) = send_with(
         &app,
         Some(&finance),
         "POST",
@@ -99,7 +74,7 @@ async fn top_ups_and_credits_land_once_and_the_ledger_verifies(backend: Backend)
         (Some("promo"), &usd("5.000000"))
     );
 
-    let (_, balance) = send(
+    let (_, balance) = send_with(
         &app,
         token,
         "GET",
@@ -111,7 +86,7 @@ async fn top_ups_and_credits_land_once_and_the_ledger_verifies(backend: Backend)
     assert_eq!(balance["cash"], usd("25.500000"));
     assert_eq!(balance["promo"], usd("5.000000"));
     assert_eq!(balance["available"], usd("30.500000"));
-    let (_, ledger) = send(
+    let (_, ledger) = send_with(
         &app,
         token,
         "GET",
@@ -123,7 +98,7 @@ async fn top_ups_and_credits_land_once_and_the_ledger_verifies(backend: Backend)
     assert_eq!(ledger["items"].as_array().unwrap().len(), 1);
     assert_eq!(ledger["items"][0]["kind"], "top_up");
     let cursor = ledger["next_cursor"].as_str().unwrap();
-    let (_, rest) = send(
+    let (_, rest) = send_with(
         &app,
         token,
         "GET",
@@ -136,7 +111,8 @@ async fn top_ups_and_credits_land_once_and_the_ledger_verifies(backend: Backend)
     assert_eq!(rest["items"][0]["kind"], "credit");
     assert!(rest.get("next_cursor").is_none());
 
-    let (status, report) = send(&app, Some(&finance), "GET", "/v1/admin/ledger/verify", None, None).await;
+    let (status, report) =
+        send_with(&app, Some(&finance), "GET", "/v1/admin/ledger/verify", None, None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(report["ok"], true, "{report}");
     assert_eq!(report["transactions"], 2);
@@ -183,10 +159,10 @@ async fn nobody_reads_or_moves_another_tenants_money() {
             format!("/v1/tenants/{tenant}/balance"),
             format!("/v1/tenants/{tenant}/ledger"),
         ] {
-            let (status, _) = send(&app, Some(token), "GET", &path, None, None).await;
+            let (status, _) = send_with(&app, Some(token), "GET", &path, None, None).await;
             assert_eq!(status, StatusCode::NOT_FOUND, "{who} GET {path}");
         }
-        let (status, _) = send(
+        let (status, _) = send_with(
             &app,
             Some(token),
             "POST",
@@ -197,7 +173,7 @@ async fn nobody_reads_or_moves_another_tenants_money() {
         .await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{who} tops up another tenant");
     }
-    let (status, _) = send(
+    let (status, _) = send_with(
         &app,
         Some(&viewer.session_token),
         "GET",
@@ -207,7 +183,7 @@ async fn nobody_reads_or_moves_another_tenants_money() {
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "viewers see machines, not money");
-    let (status, _) = send(
+    let (status, _) = send_with(
         &app,
         Some(&viewer.session_token),
         "POST",
@@ -217,7 +193,7 @@ async fn nobody_reads_or_moves_another_tenants_money() {
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = send(
+    let (status, _) = send_with(
         &app,
         Some(&billing_member.session_token),
         "POST",
@@ -228,14 +204,14 @@ async fn nobody_reads_or_moves_another_tenants_money() {
     .await;
     assert_eq!(status, StatusCode::CREATED, "the billing role pays");
     for token in [&owner.session_token, &app.admin_token] {
-        let (status, _) = send(&app, Some(token), "POST", &credits, Some(credit.clone()), None).await;
+        let (status, _) = send_with(&app, Some(token), "POST", &credits, Some(credit.clone()), None).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "only finance grants credit");
         let charges = format!("/v1/admin/tenants/{tenant}/charges");
         let charge = json!({"amount": usd("1"), "reason": "r"});
-        let (status, _) = send(&app, Some(token), "POST", &charges, Some(charge), None).await;
+        let (status, _) = send_with(&app, Some(token), "POST", &charges, Some(charge), None).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "only finance charges by hand");
     }
-    let (status, _) = send(
+    let (status, _) = send_with(
         &app,
         Some(&stranger.session_token),
         "GET",
@@ -249,7 +225,7 @@ async fn nobody_reads_or_moves_another_tenants_money() {
         StatusCode::NOT_FOUND,
         "another tenant's usage is invisible"
     );
-    let (status, _) = send(
+    let (status, _) = send_with(
         &app,
         Some(&owner.session_token),
         "GET",
@@ -259,7 +235,7 @@ async fn nobody_reads_or_moves_another_tenants_money() {
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = send(
+    let (status, _) = send_with(
         &app,
         None,
         "GET",
@@ -269,7 +245,7 @@ async fn nobody_reads_or_moves_another_tenants_money() {
     )
     .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (_, balance) = send(
+    let (_, balance) = send_with(
         &app,
         Some(&owner.session_token),
         "GET",
@@ -310,13 +286,13 @@ async fn bad_money_is_refused_and_changes_nothing() {
             "an unknown provider",
         ),
     ] {
-        let (status, problem) = send(&app, token, "POST", &path, Some(body), None).await;
+        let (status, problem) = send_with(&app, token, "POST", &path, Some(body), None).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{why}: {problem}");
     }
-    let (status, _) = send(&app, token, "POST", &path, Some(json!({"amount": 5.0})), None).await;
+    let (status, _) = send_with(&app, token, "POST", &path, Some(json!({"amount": 5.0})), None).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a float amount");
     let finance = finance(&app).await;
-    let (status, problem) = send(
+    let (status, problem) = send_with(
         &app,
         Some(&finance),
         "POST",
@@ -327,7 +303,7 @@ async fn bad_money_is_refused_and_changes_nothing() {
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem["errors"][0]["field"], "reason");
-    let (_, balance) = send(
+    let (_, balance) = send_with(
         &app,
         token,
         "GET",
@@ -337,21 +313,12 @@ async fn bad_money_is_refused_and_changes_nothing() {
     )
     .await;
     assert_eq!(balance["cash"], usd("0.000000"));
-    let (_, report) = send(&app, Some(&finance), "GET", "/v1/admin/ledger/verify", None, None).await;
+    let (_, report) = send_with(&app, Some(&finance), "GET", "/v1/admin/ledger/verify", None, None).await;
     assert_eq!(
         (report["ok"].as_bool(), report["transactions"].as_u64()),
         (Some(true), Some(0))
     );
     app.stop().await;
-}
-
-/// Appends one of Allocation's events, as Allocation will.
-async fn allocation_says(app: &TestApp, event: &impl ingot_kernel::event::DomainEvent) {
-    let mut tx = app.db.db.begin().await.unwrap();
-    ingot_kernel::outbox::append_in_tx(&mut tx, &event.to_envelope(ingot_kernel::Clock::now(&app.clock)))
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
 }
 
 /// Lets Billing fold every event committed so far, then rates. On PostgreSQL the outbox holds an
@@ -377,7 +344,7 @@ async fn billed(app: &TestApp) -> ingot_billing::service::RatingPass {
 }
 
 async fn ledger_total(app: &TestApp, token: &str, tenant: ingot_kernel::id::TenantId, kinds: &[&str]) -> i64 {
-    let (_, ledger) = send(
+    let (_, ledger) = send_with(
         app,
         Some(token),
         "GET",
@@ -415,7 +382,7 @@ async fn usage_is_charged_to_the_second_faults_are_credited_late_stops_refunded(
     })
     .await;
     let admin = Some(app.admin_token.as_str());
-    let (_, offers) = send(&app, None, "GET", "/v1/catalog/offers", None, None).await;
+    let (_, offers) = send_with(&app, None, "GET", "/v1/catalog/offers", None, None).await;
     let h100 = offers
         .as_array()
         .unwrap()
@@ -431,7 +398,7 @@ async fn usage_is_charged_to_the_second_faults_are_credited_late_stops_refunded(
     let facts = json!({"cpu": {"model": "EPYC", "sockets": 2, "cores": 128}, "ram_mib": 2_097_152,
         "gpus": [{"model": "H100-SXM5-80GB", "count": 8, "memory_mib": 81_920}],
         "disks": [{"size_gib": 7_680, "kind": "nvme"}], "interconnects": ["infiniband"]});
-    let (status, report) = send(
+    let (status, report) = send_with(
         &app,
         admin,
         "POST",
@@ -446,7 +413,7 @@ async fn usage_is_charged_to_the_second_faults_are_credited_late_stops_refunded(
     let (_, owner) = app.signed_up("owner").await;
     let tenant = owner.tenant.as_ref().unwrap().id;
     let token = owner.session_token.as_str();
-    send(
+    send_with(
         &app,
         Some(token),
         "POST",
@@ -479,7 +446,7 @@ async fn usage_is_charged_to_the_second_faults_are_credited_late_stops_refunded(
 
     // An operator quarantines the machine for 15 minutes: that time is not charged.
     let quarantine = format!("/v1/admin/nodes/{node_id}/quarantine");
-    send(
+    send_with(
         &app,
         admin,
         "POST",
@@ -489,7 +456,7 @@ async fn usage_is_charged_to_the_second_faults_are_credited_late_stops_refunded(
     )
     .await;
     app.clock.advance(Duration::from_secs(900));
-    send(
+    send_with(
         &app,
         admin,
         "POST",
@@ -530,7 +497,7 @@ async fn usage_is_charged_to_the_second_faults_are_credited_late_stops_refunded(
     app.clock.advance(Duration::from_secs(3_600));
     let pass = billed(&app).await;
     assert_eq!(pass.postings, 0);
-    let (_, balance) = send(
+    let (_, balance) = send_with(
         &app,
         Some(token),
         "GET",
@@ -540,10 +507,10 @@ async fn usage_is_charged_to_the_second_faults_are_credited_late_stops_refunded(
     )
     .await;
     assert_eq!(balance["cash"], usd("75.100000"));
-    let (_, report) = send(&app, admin, "GET", "/v1/admin/ledger/verify", None, None).await;
+    let (_, report) = send_with(&app, admin, "GET", "/v1/admin/ledger/verify", None, None).await;
     assert_eq!(report["ok"], true, "{report}");
 
-    let (status, usage) = send(
+    let (status, usage) = send_with(
         &app,
         Some(token),
         "GET",
@@ -569,7 +536,7 @@ async fn usage_is_charged_to_the_second_faults_are_credited_late_stops_refunded(
     let (mut usage_total, mut seconds, mut top_ups) = (0i64, 0i64, 0i64);
     let mut closing = Value::Null;
     for (i, month) in months.iter().enumerate() {
-        let (status, statement) = send(
+        let (status, statement) = send_with(
             &app,
             Some(token),
             "GET",
@@ -627,7 +594,7 @@ async fn usage_is_charged_to_the_second_faults_are_credited_late_stops_refunded(
         csv.contains(&format!("usage,{allocation_id},{node_id},")),
         "{csv}"
     );
-    let (status, _) = send(
+    let (status, _) = send_with(
         &app,
         Some(token),
         "GET",
@@ -638,7 +605,7 @@ async fn usage_is_charged_to_the_second_faults_are_credited_late_stops_refunded(
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (_, stranger) = app.signed_up("stranger").await;
-    let (status, _) = send(
+    let (status, _) = send_with(
         &app,
         Some(&stranger.session_token),
         "GET",
@@ -752,7 +719,7 @@ async fn card_top_ups_credit_once_and_refunds_follow(backend: Backend) {
     };
 
     let path = format!("/v1/tenants/{tenant}/top-ups");
-    let (status, top_up) = send(
+    let (status, top_up) = send_with(
         &app,
         token,
         "POST",
@@ -827,7 +794,7 @@ async fn card_top_ups_credit_once_and_refunds_follow(backend: Backend) {
 
     // Card amounts are whole cents; the KYC level's daily ceiling (500 for an unverified
     // tenant) counts pending checkouts too.
-    let (status, _) = send(
+    let (status, _) = send_with(
         &app,
         token,
         "POST",
@@ -837,7 +804,7 @@ async fn card_top_ups_credit_once_and_refunds_follow(backend: Backend) {
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let (status, problem) = send(
+    let (status, problem) = send_with(
         &app,
         token,
         "POST",
@@ -854,7 +821,7 @@ async fn card_top_ups_credit_once_and_refunds_follow(backend: Backend) {
             .contains("daily top-up limit"),
         "{problem}"
     );
-    let (status, _) = send(
+    let (status, _) = send_with(
         &app,
         token,
         "POST",
@@ -868,7 +835,7 @@ async fn card_top_ups_credit_once_and_refunds_follow(backend: Backend) {
         StatusCode::UNPROCESSABLE_ENTITY,
         "the test provider is off here"
     );
-    let (status, _) = send(
+    let (status, _) = send_with(
         &app,
         None,
         "POST",
@@ -880,7 +847,7 @@ async fn card_top_ups_credit_once_and_refunds_follow(backend: Backend) {
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     let finance = finance(&app).await;
-    let (_, report) = send(&app, Some(&finance), "GET", "/v1/admin/ledger/verify", None, None).await;
+    let (_, report) = send_with(&app, Some(&finance), "GET", "/v1/admin/ledger/verify", None, None).await;
     assert_eq!(report["ok"], true, "{report}");
     app.stop().await;
 }
@@ -903,7 +870,7 @@ async fn racing_http_charges_never_overdraw_the_hot_account() {
     let (_, owner) = app.signed_up("owner").await;
     let tenant = owner.tenant.as_ref().unwrap().id;
     let finance = finance(&app).await;
-    let (status, _) = send(
+    let (status, _) = send_with(
         &app,
         Some(&finance),
         "POST",
@@ -952,7 +919,7 @@ async fn racing_http_charges_never_overdraw_the_hot_account() {
         (142, 18),
         "142 × 0.07 = 9.94 fits in 10.00; nothing more"
     );
-    let (_, balance) = send(
+    let (_, balance) = send_with(
         &app,
         Some(&owner.session_token),
         "GET",
@@ -962,7 +929,7 @@ async fn racing_http_charges_never_overdraw_the_hot_account() {
     )
     .await;
     assert_eq!(balance["cash"], usd("0.060000"));
-    let (_, report) = send(&app, Some(&finance), "GET", "/v1/admin/ledger/verify", None, None).await;
+    let (_, report) = send_with(&app, Some(&finance), "GET", "/v1/admin/ledger/verify", None, None).await;
     assert_eq!(report["ok"], true, "{report}");
     assert_eq!(report["transactions"], 143);
     app.stop().await;
@@ -1056,7 +1023,7 @@ async fn the_balance_policy_approves_runway_and_announces_exhaustion_once() {
         ),
         "{refused:?}"
     );
-    send(
+    send_with(
         &app,
         Some(token),
         "POST",
@@ -1077,7 +1044,7 @@ async fn the_balance_policy_approves_runway_and_announces_exhaustion_once() {
     ));
     // A credit limit set by finance counts as money.
     let finance = finance(&app).await;
-    let (status, balance) = send(
+    let (status, balance) = send_with(
         &app,
         Some(&finance),
         "PUT",
@@ -1092,7 +1059,7 @@ async fn the_balance_policy_approves_runway_and_announces_exhaustion_once() {
         app.billing.burn_rate_approve(ask(2)).await.unwrap(),
         BurnDecision::Approved { .. }
     ));
-    let (status, _) = send(
+    let (status, _) = send_with(
         &app,
         Some(token),
         "PUT",
@@ -1106,7 +1073,7 @@ async fn the_balance_policy_approves_runway_and_announces_exhaustion_once() {
         StatusCode::FORBIDDEN,
         "tenants do not set their own credit"
     );
-    send(
+    send_with(
         &app,
         Some(&finance),
         "PUT",
@@ -1117,7 +1084,7 @@ async fn the_balance_policy_approves_runway_and_announces_exhaustion_once() {
     .await;
 
     // One cpu-64c node runs at 1.20/h on 30.00: the watch warns at 24 h and 6 h of runway…
-    let (_, offers) = send(&app, None, "GET", "/v1/catalog/offers", None, None).await;
+    let (_, offers) = send_with(&app, None, "GET", "/v1/catalog/offers", None, None).await;
     let cpu = offers
         .as_array()
         .unwrap()
@@ -1173,7 +1140,7 @@ async fn the_balance_policy_approves_runway_and_announces_exhaustion_once() {
         3,
         "24 h, 6 h and 1 h"
     );
-    let (_, balance) = send(
+    let (_, balance) = send_with(
         &app,
         Some(app.admin_token.as_str()),
         "GET",

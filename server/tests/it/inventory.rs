@@ -12,34 +12,12 @@ use ingot_contracts::inventory::{
     NodeRegistration, NodeRegistry, Placement,
 };
 use ingot_kernel::db::Backend;
-use ingot_kernel::event::DomainEvent;
 use ingot_kernel::id::{AllocationId, NodeId, SiteId, TenantId};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sqlx::Row;
 
-use super::{TestApp, http, spawn_app, spawn_app_with};
-
-async fn send(
-    app: &TestApp,
-    token: Option<&str>,
-    method: &str,
-    path: &str,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-    let mut request = http().request(method, format!("{}{path}", app.url));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-}
+use super::{TestApp, allocation_says, http, send, spawn_app, spawn_app_with};
 
 fn h100_facts() -> Value {
     json!({
@@ -365,15 +343,6 @@ async fn sku_changes_rematch_the_fleet_and_report_what_moved() {
         .unwrap();
     assert_eq!(moved.get::<i64, _>("n"), 2);
     app.stop().await;
-}
-
-/// Appends one of Allocation's events, as Allocation will, and lets Inventory follow it.
-async fn allocation_says(app: &TestApp, event: &impl DomainEvent) {
-    let mut tx = app.db.db.begin().await.unwrap();
-    ingot_kernel::outbox::append_in_tx(&mut tx, &event.to_envelope(ingot_kernel::Clock::now(&app.clock)))
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
 }
 
 async fn followed_until(app: &TestApp, node_id: NodeId, assigned: bool) {

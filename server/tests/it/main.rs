@@ -215,3 +215,53 @@ impl ingot_iam::notify::Notifier for Capture {
 pub fn http() -> reqwest::Client {
     reqwest::Client::new()
 }
+
+/// One JSON request as a client sends it; the answer's status and body (JSON, or the text as a
+/// JSON string when it is not JSON).
+pub async fn send(
+    app: &TestApp,
+    token: Option<&str>,
+    method: &str,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> (reqwest::StatusCode, serde_json::Value) {
+    send_with(app, token, method, path, body, None).await
+}
+
+/// [`send`] with an `Idempotency-Key`.
+pub async fn send_with(
+    app: &TestApp,
+    token: Option<&str>,
+    method: &str,
+    path: &str,
+    body: Option<serde_json::Value>,
+    idempotency_key: Option<&str>,
+) -> (reqwest::StatusCode, serde_json::Value) {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let mut request = http().request(method, format!("{}{path}", app.url));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(key) = idempotency_key {
+        request = request.header("idempotency-key", key);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+    )
+}
+
+/// Appends one of Allocation's events to the outbox, as Allocation will.
+pub async fn allocation_says(app: &TestApp, event: &impl ingot_kernel::event::DomainEvent) {
+    let mut tx = app.db.db.begin().await.unwrap();
+    ingot_kernel::outbox::append_in_tx(&mut tx, &event.to_envelope(ingot_kernel::Clock::now(&app.clock)))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}

@@ -206,18 +206,7 @@ mod tests {
         );
         assert_eq!(cost_due(0, price).micros(), 0);
     }
-
-    /// A small deterministic generator: the same seed replays the same sequence.
-    struct XorShift(u64);
-
-    impl XorShift {
-        fn next(&mut self, below: usize) -> usize {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 % below as u64) as usize
-        }
-    }
+    use ingot_kernel::testing::XorShift;
 
     /// Random facts, delivered shuffled and with duplicates, rated at random moments with
     /// "crashes" (a rating whose effect is lost and redone later): the meters fold to the same

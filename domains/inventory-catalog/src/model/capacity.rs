@@ -181,18 +181,7 @@ impl CapacityLedger {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A small deterministic generator: the same seed replays the same sequence.
-    struct XorShift(u64);
-
-    impl XorShift {
-        fn next(&mut self, below: usize) -> usize {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 % below as u64) as usize
-        }
-    }
+    use ingot_kernel::testing::XorShift;
 
     #[test]
     fn random_event_sequences_always_agree_with_a_recount() {
