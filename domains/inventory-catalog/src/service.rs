@@ -30,6 +30,15 @@ use crate::store::{self, NodeQuery};
 /// The most nodes one import may carry.
 pub const IMPORT_ROWS_MAX: usize = 5_000;
 
+/// One operator lifecycle step: the command, the state that means it is already done, what the
+/// audit log calls it, and whether an assigned node may take it.
+struct OperatorStep {
+    command: NodeCommand,
+    already: NodeState,
+    audit_action: &'static str,
+    allow_assigned: bool,
+}
+
 /// Health condition kinds Inventory itself raises for operator states.
 const HEALTH_MAINTENANCE: &str = "maintenance";
 const HEALTH_QUARANTINE: &str = "quarantine";
@@ -467,12 +476,21 @@ impl InventoryService {
         &self,
         actor: &Actor,
         node_id: NodeId,
-        command: NodeCommand,
-        already: NodeState,
+        step: OperatorStep,
         reason: Option<String>,
-        audit_action: &'static str,
     ) -> Result<NodeView> {
+        let OperatorStep {
+            command,
+            already,
+            audit_action,
+            allow_assigned,
+        } = step;
         let node = self.node_load(node_id).await?;
+        // Checked on the same read the state change is compare-and-set against, so a node
+        // Allocation assigns meanwhile makes the change fail instead of slipping through.
+        if !allow_assigned && node.assigned && node.state == NodeState::Available {
+            return Err(InventoryError::NodeAssigned);
+        }
         if node.state != already {
             let now = self.clock.now();
             let source = actor
@@ -954,10 +972,13 @@ impl InventoryApi for InventoryService {
                     .node_operate(
                         actor,
                         node_id,
-                        NodeCommand::MaintenanceEnd,
-                        NodeState::Available,
+                        OperatorStep {
+                            command: NodeCommand::MaintenanceEnd,
+                            already: NodeState::Available,
+                            audit_action: "inventory.node.maintenance_end",
+                            allow_assigned: true,
+                        },
                         request.reason,
-                        "inventory.node.maintenance_end",
                     )
                     .await;
             }
@@ -985,10 +1006,13 @@ impl InventoryApi for InventoryService {
             self.node_operate(
                 actor,
                 node_id,
-                NodeCommand::MaintenanceStart,
-                NodeState::Maintenance,
+                OperatorStep {
+                    command: NodeCommand::MaintenanceStart,
+                    already: NodeState::Maintenance,
+                    audit_action: "inventory.node.maintenance_start",
+                    allow_assigned: request.force,
+                },
                 request.reason,
-                "inventory.node.maintenance_start",
             )
             .await
         })
@@ -1015,8 +1039,14 @@ impl InventoryApi for InventoryService {
                     "inventory.node.quarantine_release",
                 )
             };
-            self.node_operate(actor, node_id, command, target, request.reason, audit_action)
-                .await
+            // Quarantine is for suspect machines: it does not wait for their allocation to end.
+            let step = OperatorStep {
+                command,
+                already: target,
+                audit_action,
+                allow_assigned: true,
+            };
+            self.node_operate(actor, node_id, step, request.reason).await
         })
     }
 

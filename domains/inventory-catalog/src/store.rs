@@ -307,14 +307,19 @@ pub async fn node_state_update_in_tx(
     to: NodeState,
     now: Timestamp,
 ) -> Result<bool, DbError> {
-    let done =
-        sqlx::query("UPDATE inv_nodes SET state = $1, updated_at_us = $2 WHERE id = $3 AND state = $4")
-            .bind(enum_to_text(&to))
-            .bind(now.as_micros())
-            .bind(node.id.to_string())
-            .bind(enum_to_text(&node.state))
-            .execute(&mut **tx)
-            .await?;
+    // The decision to move the node was taken on `node` as read, including whether Allocation
+    // had it assigned (maintenance is refused for assigned nodes): if either changed since, the
+    // move is not made.
+    let done = sqlx::query(
+        "UPDATE inv_nodes SET state = $1, updated_at_us = $2 WHERE id = $3 AND state = $4 AND assigned = $5",
+    )
+    .bind(enum_to_text(&to))
+    .bind(now.as_micros())
+    .bind(node.id.to_string())
+    .bind(enum_to_text(&node.state))
+    .bind(i64::from(node.assigned))
+    .execute(&mut **tx)
+    .await?;
     if done.rows_affected() != 1 {
         return Ok(false);
     }

@@ -476,3 +476,26 @@ store_test!(node_pages_filter_and_continue, |t| {
         ["n004"]
     );
 });
+
+// A state change decided on a stale read of the assignment (Allocation assigned the node since)
+// is not made.
+store_test!(
+    state_changes_fail_when_the_assignment_changed_since_the_read,
+    |t| {
+        let t = catalog_db(t).await;
+        let (_, _, node) = seed(&t.db).await;
+        let mut tx = t.db.begin().await.unwrap();
+        store::node_assigned_set_in_tx(&mut tx, node.id, true, T0)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let mut tx = t.db.begin().await.unwrap();
+        let moved = store::node_state_update_in_tx(&mut tx, &node, NodeState::Maintenance, T0)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert!(!moved, "the read said unassigned; it no longer is");
+        let fresh = store::node_get(t.db.reader(), node.id).await.unwrap().unwrap();
+        assert_eq!((fresh.state, fresh.assigned), (NodeState::Available, true));
+    }
+);
