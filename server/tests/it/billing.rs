@@ -125,15 +125,7 @@ async fn top_ups_and_credits_land_once_and_the_ledger_verifies(backend: Backend)
     app.stop().await;
 }
 
-#[tokio::test]
-async fn top_ups_and_credits_land_once_and_the_ledger_verifies_sqlite() {
-    top_ups_and_credits_land_once_and_the_ledger_verifies(Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn top_ups_and_credits_land_once_and_the_ledger_verifies_postgres() {
-    top_ups_and_credits_land_once_and_the_ledger_verifies(Backend::Postgres).await;
-}
+on_both_backends!(top_ups_and_credits_land_once_and_the_ledger_verifies);
 
 #[tokio::test]
 async fn nobody_reads_or_moves_another_tenants_money() {
@@ -622,15 +614,7 @@ async fn usage_is_charged_to_the_second_faults_are_credited_late_stops_refunded(
     app.stop().await;
 }
 
-#[tokio::test]
-async fn usage_is_charged_to_the_second_faults_are_credited_late_stops_refunded_sqlite() {
-    usage_is_charged_to_the_second_faults_are_credited_late_stops_refunded(Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn usage_is_charged_to_the_second_faults_are_credited_late_stops_refunded_postgres() {
-    usage_is_charged_to_the_second_faults_are_credited_late_stops_refunded(Backend::Postgres).await;
-}
+on_both_backends!(usage_is_charged_to_the_second_faults_are_credited_late_stops_refunded);
 
 /// A stand-in for Stripe's checkout API on 127.0.0.1: answers `POST /v1/checkout/sessions` for
 /// the right key, one session per idempotency key, and keeps every request body it saw.
@@ -852,15 +836,7 @@ async fn card_top_ups_credit_once_and_refunds_follow(backend: Backend) {
     app.stop().await;
 }
 
-#[tokio::test]
-async fn card_top_ups_credit_once_and_refunds_follow_sqlite() {
-    card_top_ups_credit_once_and_refunds_follow(Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn card_top_ups_credit_once_and_refunds_follow_postgres() {
-    card_top_ups_credit_once_and_refunds_follow(Backend::Postgres).await;
-}
+on_both_backends!(card_top_ups_credit_once_and_refunds_follow);
 
 /// 32 HTTP clients charge one tenant at once: exactly what fits above the floor is charged,
 /// every other request is refused with `insufficient_funds`, and the ledger verifies.

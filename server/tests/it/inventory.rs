@@ -131,15 +131,7 @@ async fn fresh_serve_shows_the_demo_catalog_to_anyone(backend: Backend) {
     app.stop().await;
 }
 
-#[tokio::test]
-async fn fresh_serve_shows_the_demo_catalog_to_anyone_sqlite() {
-    fresh_serve_shows_the_demo_catalog_to_anyone(Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn fresh_serve_shows_the_demo_catalog_to_anyone_postgres() {
-    fresh_serve_shows_the_demo_catalog_to_anyone(Backend::Postgres).await;
-}
+on_both_backends!(fresh_serve_shows_the_demo_catalog_to_anyone);
 
 #[tokio::test]
 async fn the_demo_catalog_is_seeded_once_and_only_where_asked() {
@@ -274,15 +266,7 @@ async fn import_is_all_or_nothing_and_prices_are_audited_events(backend: Backend
     app.stop().await;
 }
 
-#[tokio::test]
-async fn import_is_all_or_nothing_and_prices_are_audited_events_sqlite() {
-    import_is_all_or_nothing_and_prices_are_audited_events(Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn import_is_all_or_nothing_and_prices_are_audited_events_postgres() {
-    import_is_all_or_nothing_and_prices_are_audited_events(Backend::Postgres).await;
-}
+on_both_backends!(import_is_all_or_nothing_and_prices_are_audited_events);
 
 #[tokio::test]
 async fn sku_changes_rematch_the_fleet_and_report_what_moved() {
@@ -487,15 +471,7 @@ async fn maintenance_respects_assignments(backend: Backend) {
     app.stop().await;
 }
 
-#[tokio::test]
-async fn maintenance_respects_assignments_sqlite() {
-    maintenance_respects_assignments(Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn maintenance_respects_assignments_postgres() {
-    maintenance_respects_assignments(Backend::Postgres).await;
-}
+on_both_backends!(maintenance_respects_assignments);
 
 #[tokio::test]
 async fn a_provisioning_system_registers_machines_idempotently() {

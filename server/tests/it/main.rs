@@ -4,6 +4,24 @@
 // Test helpers panic on failure by design: a failed setup is a failed test.
 #![allow(clippy::unwrap_used, clippy::zombie_processes)]
 
+/// `on_both_backends!(flow)` runs `async fn flow(Backend)` as two tests, `flow::sqlite` and
+/// `flow::postgres`, as `store_test!` does for store cases.
+macro_rules! on_both_backends {
+    ($flow:ident) => {
+        mod $flow {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$flow(ingot_kernel::db::Backend::Sqlite).await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                super::$flow(ingot_kernel::db::Backend::Postgres).await;
+            }
+        }
+    };
+}
+
 mod app;
 mod billing;
 mod conventions;
