@@ -297,10 +297,7 @@ impl From<BillingError> for Problem {
         match err {
             BillingError::Denied(reason) => reason.into(),
             BillingError::NotFound(what) => Problem::new(Code::NotFound).detail(format!("no such {what}")),
-            BillingError::Invalid(fields) => fields.into_iter().fold(
-                Problem::new(Code::ValidationFailed),
-                |problem, (field, message)| problem.field(field, message),
-            ),
+            BillingError::Invalid(fields) => Problem::invalid_fields(fields),
             BillingError::InsufficientFunds => Problem::new(Code::InsufficientFunds),
             BillingError::IdempotencyConflict => Problem::new(Code::IdempotencyKeyReused),
             BillingError::Unavailable(what) => {

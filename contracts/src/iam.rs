@@ -361,6 +361,12 @@ impl From<DenyReason> for Problem {
 /// is tested as a table. Every domain's service layer asks it before acting.
 pub trait Authorizer: Send + Sync {
     fn authorize(&self, actor: &Actor, action: Action, resource: Resource) -> Decision;
+
+    /// [`Authorizer::authorize`] as a `Result`, for `?` in a service whose error converts from
+    /// `DenyReason`.
+    fn allow(&self, actor: &Actor, action: Action, resource: Resource) -> Result<(), DenyReason> {
+        self.authorize(actor, action, resource).into_result()
+    }
 }
 
 impl Decision {

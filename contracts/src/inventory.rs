@@ -606,10 +606,7 @@ impl From<InventoryError> for Problem {
         match err {
             InventoryError::Denied(reason) => reason.into(),
             InventoryError::NotFound(what) => Problem::new(Code::NotFound).detail(format!("no such {what}")),
-            InventoryError::Invalid(fields) => fields.into_iter().fold(
-                Problem::new(Code::ValidationFailed),
-                |problem, (field, message)| problem.field(field, message),
-            ),
+            InventoryError::Invalid(fields) => Problem::invalid_fields(fields),
             InventoryError::Conflict(why) => Problem::new(Code::Conflict).detail(why),
             InventoryError::NodeAssigned => Problem::new(Code::NodeAssigned),
             InventoryError::Unavailable(what) => {

@@ -119,6 +119,14 @@ impl Problem {
         self
     }
 
+    /// A `validation_failed` problem naming each bad field.
+    pub fn invalid_fields(fields: impl IntoIterator<Item = (String, String)>) -> Problem {
+        fields.into_iter().fold(
+            Problem::new(Code::ValidationFailed),
+            |problem, (field, message)| problem.field(field, message),
+        )
+    }
+
     pub fn retry_after(mut self, seconds: u64) -> Problem {
         self.retry_after_s = Some(seconds);
         self

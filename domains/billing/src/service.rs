@@ -300,13 +300,6 @@ impl BillingService {
         Ok(())
     }
 
-    fn authorize(&self, actor: &Actor, action: Action, resource: Resource) -> Result<()> {
-        self.authorizer
-            .authorize(actor, action, resource)
-            .into_result()
-            .map_err(BillingError::from)
-    }
-
     fn account(&self, tenant_id: TenantId, kind: AccountKind) -> AccountRef {
         // Invariant: the kinds passed here are tenant kinds.
         AccountRef::tenant(tenant_id, kind, self.config.currency).expect("a tenant account kind")
@@ -389,7 +382,8 @@ impl BillingService {
         manual: ManualPosting<'_>,
         mut details: serde_json::Value,
     ) -> Result<LedgerEntryView> {
-        self.authorize(actor, Action::CreditGrant, Resource::Platform)?;
+        self.authorizer
+            .allow(actor, Action::CreditGrant, Resource::Platform)?;
         self.amount_checked(manual.amount)?;
         let reason = manual.reason.trim();
         if reason.is_empty() || reason.len() > 500 {
@@ -458,7 +452,8 @@ impl BillingApi for BillingService {
         tenant_id: TenantId,
     ) -> BoxFuture<'a, Result<BalanceView>> {
         Box::pin(async move {
-            self.authorize(actor, Action::BalanceRead, Resource::Tenant(tenant_id))?;
+            self.authorizer
+                .allow(actor, Action::BalanceRead, Resource::Tenant(tenant_id))?;
             self.balance_of(tenant_id).await
         })
     }
@@ -470,7 +465,8 @@ impl BillingApi for BillingService {
         request: CreditLimitRequest,
     ) -> BoxFuture<'a, Result<BalanceView>> {
         Box::pin(async move {
-            self.authorize(actor, Action::CreditGrant, Resource::Platform)?;
+            self.authorizer
+                .allow(actor, Action::CreditGrant, Resource::Platform)?;
             let limit = request.credit_limit;
             if limit.currency() != self.config.currency
                 || limit.micros() < 0
@@ -518,7 +514,8 @@ impl BillingApi for BillingService {
         page: PageRequest,
     ) -> BoxFuture<'a, Result<Page<LedgerEntryView>>> {
         Box::pin(async move {
-            self.authorize(actor, Action::BalanceRead, Resource::Tenant(tenant_id))?;
+            self.authorizer
+                .allow(actor, Action::BalanceRead, Resource::Tenant(tenant_id))?;
             let limit = page
                 .limit()
                 .map_err(|e| BillingError::invalid("limit", e.to_string()))?;
@@ -557,7 +554,8 @@ impl BillingApi for BillingService {
         idempotency_key: Option<String>,
     ) -> BoxFuture<'a, Result<TopUpView>> {
         Box::pin(async move {
-            self.authorize(actor, Action::TopUp, Resource::Tenant(tenant_id))?;
+            self.authorizer
+                .allow(actor, Action::TopUp, Resource::Tenant(tenant_id))?;
             self.amount_checked(request.amount)?;
             let default = if self.config.test_provider {
                 "test"
@@ -747,7 +745,8 @@ impl BillingApi for BillingService {
         month: &'a str,
     ) -> BoxFuture<'a, Result<StatementView>> {
         Box::pin(async move {
-            self.authorize(actor, Action::BalanceRead, Resource::Tenant(tenant_id))?;
+            self.authorizer
+                .allow(actor, Action::BalanceRead, Resource::Tenant(tenant_id))?;
             let bad_month = || BillingError::invalid("month", "a month such as 2026-11");
             let (year, number) = month.split_once('-').ok_or_else(bad_month)?;
             let (year, number): (i64, u32) = match (year.len(), number.len()) {
@@ -854,7 +853,8 @@ impl BillingApi for BillingService {
         tenant_id: TenantId,
     ) -> BoxFuture<'a, Result<Vec<UsageView>>> {
         Box::pin(async move {
-            self.authorize(actor, Action::BalanceRead, Resource::Tenant(tenant_id))?;
+            self.authorizer
+                .allow(actor, Action::BalanceRead, Resource::Tenant(tenant_id))?;
             let meters = store::metering::meters_of_tenant(self.db.reader(), tenant_id, 500)
                 .await
                 .map_err(internal)?;
@@ -875,7 +875,8 @@ impl BillingApi for BillingService {
 
     fn ledger_verify<'a>(&'a self, actor: &'a Actor) -> BoxFuture<'a, Result<LedgerVerifyReport>> {
         Box::pin(async move {
-            self.authorize(actor, Action::LedgerVerify, Resource::Platform)?;
+            self.authorizer
+                .allow(actor, Action::LedgerVerify, Resource::Platform)?;
             let report = store::ledger_verify(self.db.reader()).await.map_err(internal)?;
             Ok(LedgerVerifyReport {
                 ok: report.breaches.is_empty(),

@@ -28,17 +28,35 @@ pub async fn site_insert_in_tx(tx: &mut Tx, site: &Site, now: Timestamp) -> Resu
     Ok(())
 }
 
-pub async fn site_by_name<'e, E: Executor<'e, Database = Any>>(
+async fn site_where<'e, E: Executor<'e, Database = Any>>(
     db: E,
-    name: &str,
+    condition: &'static str,
+    value: String,
 ) -> Result<Option<Site>, DbError> {
-    sqlx::query("SELECT id, name, region, country, status FROM inv_sites WHERE name = $1")
-        .bind(name)
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT id, name, region, country, status FROM inv_sites WHERE {condition} = $1"
+    ));
+    sqlx::query(sql)
+        .bind(value)
         .fetch_optional(db)
         .await?
         .as_ref()
         .map(site_from_row)
         .transpose()
+}
+
+pub async fn site_by_name<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    name: &str,
+) -> Result<Option<Site>, DbError> {
+    site_where(db, "name", name.to_string()).await
+}
+
+pub async fn site_get<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    id: SiteId,
+) -> Result<Option<Site>, DbError> {
+    site_where(db, "id", id.to_string()).await
 }
 
 fn site_from_row(row: &AnyRow) -> Result<Site, DbError> {
