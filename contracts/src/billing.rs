@@ -191,9 +191,26 @@ pub enum BurnDecision {
     Refused(BurnRefusal),
 }
 
+/// Admission of one allocation's burn: decided like [`BurnRateRequest`], and on approval the
+/// allocation's runway is reserved (held) in the same transaction, so two admissions racing for
+/// one balance cannot both be approved on the same money.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunwayReservation {
+    pub allocation_id: AllocationId,
+    pub request: BurnRateRequest,
+}
+
 /// The balance policy, as Allocation calls it before it assigns nodes.
 pub trait BalancePolicy: Send + Sync {
+    /// Would this burn be approved now? Reserves nothing (dry runs, quotes).
     fn burn_rate_approve(&self, request: BurnRateRequest) -> Answer<'_, BurnDecision>;
+    /// Approves and reserves the allocation's runway in holds that back it while it lives:
+    /// metered charges draw on them, and their expiry is the suspension deadline. The same
+    /// allocation twice is approved once (the second call reserves nothing more).
+    fn runway_reserve(&self, reservation: RunwayReservation) -> Answer<'_, BurnDecision>;
+    /// The allocation ended or never started: what its holds reserve beyond the usage still to
+    /// be charged is freed, and the rest once that usage is charged. Idempotent.
+    fn runway_release(&self, allocation_id: AllocationId) -> Answer<'_, ()>;
 }
 
 /// `PUT /v1/admin/tenants/{tenant_id}/credit-limit`: how far below zero finance lets an invoiced
@@ -215,11 +232,16 @@ pub struct BalanceLow {
     pub burn_per_hour: Money,
 }
 
-/// The tenant's balance ran out and the grace period passed: Allocation force-releases its nodes.
+/// An allocation's funding ran out and the grace period passed (its holds' expiry, the
+/// suspension deadline): Allocation force-releases it. Announced once per allocation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BalanceExhausted {
     pub tenant_id: TenantId,
-    pub since: Timestamp,
+    pub allocation_id: AllocationId,
+    /// When the reserved money ran out.
+    pub funded_until: Timestamp,
+    /// `funded_until` plus the grace period.
+    pub deadline: Timestamp,
 }
 
 impl ingot_kernel::event::DomainEvent for BalanceLow {
@@ -240,7 +262,7 @@ impl ingot_kernel::event::DomainEvent for BalanceExhausted {
     const SOURCE: &'static str = "billing";
 
     fn subject(&self) -> String {
-        self.tenant_id.to_string()
+        self.allocation_id.to_string()
     }
 
     fn tenant_id(&self) -> Option<TenantId> {

@@ -181,7 +181,7 @@ async fn main() {
                     )
                     .unwrap();
                     let mut tx = db.begin().await.unwrap();
-                    let ok = ingot_billing::store::post_in_tx(&mut tx, &posting, None, SystemClock.now())
+                    let ok = ingot_billing::store::post_in_tx(&mut tx, &posting, &[], SystemClock.now())
                         .await
                         .is_ok();
                     tx.commit().await.unwrap();

@@ -29,5 +29,6 @@ pub const MIGRATIONS: MigrationSet = MigrationSet {
             "balance_watch",
             include_str!("../migrations/0005_balance_watch.sql"),
         ),
+        Migration::portable(6, "funding", include_str!("../migrations/0006_funding.sql")),
     ],
 };

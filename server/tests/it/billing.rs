@@ -1069,10 +1069,12 @@ async fn the_balance_policy_approves_runway_and_announces_exhaustion_once() {
         .unwrap()
         .clone();
     let start = ingot_kernel::Clock::now(&app.clock);
+    // Metered without a reservation first: the rating funds it from what is there.
+    let allocation_id = AllocationId::generate();
     allocation_says(
         &app,
         &NodeMeteringStarted {
-            allocation_id: AllocationId::generate(),
+            allocation_id,
             tenant_id: tenant,
             node_id: NodeId::generate(),
             sku_id: cpu["sku_id"].as_str().unwrap().parse().unwrap(),
@@ -1098,8 +1100,9 @@ async fn the_balance_policy_approves_runway_and_announces_exhaustion_once() {
     app.clock.advance(Duration::from_secs(18 * 3_600));
     billed(&app).await;
     assert_eq!(app.billing.balance_watch().await.unwrap(), 1, "under 6 h");
-    // …then the money runs out: the grace period starts, and passes, and Allocation is told once.
-    app.clock.advance(Duration::from_secs(6 * 3_600));
+    // …then the money runs out at 25 h: the funding's deadline is that plus the 15-minute grace,
+    // and Allocation is told once, naming the allocation.
+    app.clock.advance(Duration::from_secs(5 * 3_600 + 5 * 60));
     billed(&app).await;
     app.billing.balance_watch().await.unwrap();
     assert_eq!(
@@ -1107,10 +1110,28 @@ async fn the_balance_policy_approves_runway_and_announces_exhaustion_once() {
         0,
         "not during the grace period"
     );
-    app.clock.advance(Duration::from_secs(16 * 60));
+    let funding = ingot_billing::store::funding::funding_get(app.db.db.reader(), allocation_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        funding.deadline,
+        Some(start.plus(Duration::from_secs(25 * 3_600 + 15 * 60))),
+        "the deadline is when the money ran out plus the grace"
+    );
+    app.clock.advance(Duration::from_secs(11 * 60));
+    billed(&app).await;
     app.billing.balance_watch().await.unwrap();
     app.billing.balance_watch().await.unwrap();
     assert_eq!(outbox_count(&app, "billing.balance_exhausted").await, 1);
+    let told: serde_json::Value = sqlx::query_scalar(
+        "SELECT payload FROM kernel_outbox WHERE event_type = 'billing.balance_exhausted'",
+    )
+    .fetch_one(app.db.db.reader())
+    .await
+    .map(|text: String| serde_json::from_str(&text).unwrap())
+    .unwrap();
+    assert_eq!(told["allocation_id"], allocation_id.to_string());
     assert_eq!(
         outbox_count(&app, "billing.balance_low").await,
         3,
@@ -1132,3 +1153,289 @@ async fn the_balance_policy_approves_runway_and_announces_exhaustion_once() {
     );
     app.stop().await;
 }
+
+async fn balance_now(app: &TestApp, tenant: ingot_kernel::id::TenantId) -> Value {
+    let (status, balance) = send_with(
+        app,
+        Some(app.admin_token.as_str()),
+        "GET",
+        &format!("/v1/tenants/{tenant}/balance"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{balance}");
+    balance
+}
+
+async fn ledger_verifies(app: &TestApp) {
+    let finance = finance(app).await;
+    let (status, report) = send_with(app, Some(&finance), "GET", "/v1/admin/ledger/verify", None, None).await;
+    assert_eq!(
+        (status, &report["ok"]),
+        (StatusCode::OK, &json!(true)),
+        "{report}"
+    );
+}
+
+// Sixteen admissions race for one tenant's 100.00, each needing 24 h × 1.00 reserved: exactly
+// four win, the money they hold is no longer available to anyone, and the ledger verifies.
+async fn runway_reservations_hold_money_and_racing_admissions_never_share_it(backend: Backend) {
+    use ingot_contracts::billing::{
+        BalancePolicy, BurnDecision, BurnRateRequest, BurnRefusal, RunwayReservation,
+    };
+    use ingot_contracts::iam::KycLevel;
+    use ingot_kernel::id::AllocationId;
+    use ingot_kernel::money::{Currency, Money};
+
+    let app = spawn_app(backend, |config| {
+        config.billing_test_provider = Some(true);
+        config.billing_rating_interval = std::time::Duration::from_secs(3_600);
+    })
+    .await;
+    let (owner_client, owner) = app.signed_up("owner").await;
+    let tenant = owner.tenant.as_ref().unwrap().id;
+    kyc_verified(&app, &owner_client, tenant, KycLevel::Full).await;
+    let (status, _) = send_with(
+        &app,
+        Some(owner.session_token.as_str()),
+        "POST",
+        &format!("/v1/tenants/{tenant}/top-ups"),
+        Some(json!({"amount": usd("100")})),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let request = BurnRateRequest {
+        tenant_id: tenant,
+        node_count: 1,
+        hourly_price: Money::parse("1.00", Currency::USD).unwrap(),
+    };
+    let mut racing = Vec::new();
+    for _ in 0..16 {
+        let billing = app.billing.clone();
+        let reservation = RunwayReservation {
+            allocation_id: AllocationId::generate(),
+            request: request.clone(),
+        };
+        racing.push(tokio::spawn(async move {
+            let decision = billing.runway_reserve(reservation.clone()).await.unwrap();
+            (reservation.allocation_id, decision)
+        }));
+    }
+    let mut approved = Vec::new();
+    for handle in racing {
+        match handle.await.unwrap() {
+            (allocation_id, BurnDecision::Approved { .. }) => approved.push(allocation_id),
+            (_, BurnDecision::Refused(BurnRefusal::InsufficientRunway { .. })) => {}
+            (_, other) => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(approved.len(), 4, "100.00 holds four runways of 24.00");
+    let balance = balance_now(&app, tenant).await;
+    assert_eq!(
+        (&balance["held"], &balance["available"]),
+        (&usd("96.000000"), &usd("4.000000"))
+    );
+    // The same allocation again is approved once: nothing more is held.
+    let again = RunwayReservation {
+        allocation_id: approved[0],
+        request: request.clone(),
+    };
+    assert!(matches!(
+        app.billing.runway_reserve(again).await.unwrap(),
+        BurnDecision::Approved { .. }
+    ));
+    assert_eq!(balance_now(&app, tenant).await["held"], usd("96.000000"));
+    // A dry run sees the reservations.
+    assert!(matches!(
+        app.billing.burn_rate_approve(request.clone()).await.unwrap(),
+        BurnDecision::Refused(BurnRefusal::InsufficientRunway { .. })
+    ));
+    // An allocation that never ran frees its whole hold when released, once.
+    app.billing.runway_release(approved[0]).await.unwrap();
+    app.billing.runway_release(approved[0]).await.unwrap();
+    let balance = balance_now(&app, tenant).await;
+    assert_eq!(
+        (&balance["held"], &balance["available"]),
+        (&usd("72.000000"), &usd("28.000000"))
+    );
+    ledger_verifies(&app).await;
+    app.stop().await;
+}
+
+on_both_backends!(runway_reservations_hold_money_and_racing_admissions_never_share_it);
+
+// One cpu-64c node (1.20/h) admitted on 30.00 cash and 5.00 promotional credit: its runway is
+// held (promotional first), usage is charged against the holds and they are topped up from what
+// is free, a top-up moves the deadline out, and the end of the allocation frees the rest.
+async fn a_live_allocation_is_charged_against_its_hold_and_its_end_frees_the_rest(backend: Backend) {
+    use ingot_contracts::allocation::{NodeMeteringStarted, NodeMeteringStopped};
+    use ingot_contracts::billing::{BalancePolicy, BurnDecision, BurnRateRequest, RunwayReservation};
+    use ingot_contracts::iam::KycLevel;
+    use ingot_kernel::id::{AllocationId, NodeId};
+    use ingot_kernel::money::{Currency, Money};
+    use std::time::Duration;
+
+    let app = spawn_app(backend, |config| {
+        config.billing_test_provider = Some(true);
+        config.demo_catalog = Some(true);
+        config.billing_rating_interval = Duration::from_secs(3_600);
+    })
+    .await;
+    let (owner_client, owner) = app.signed_up("owner").await;
+    let tenant = owner.tenant.as_ref().unwrap().id;
+    let token = owner.session_token.clone();
+    kyc_verified(&app, &owner_client, tenant, KycLevel::Basic).await;
+    let top_up = |amount: &'static str| {
+        let (app, token) = (&app, token.clone());
+        async move {
+            let (status, _) = send_with(
+                app,
+                Some(token.as_str()),
+                "POST",
+                &format!("/v1/tenants/{tenant}/top-ups"),
+                Some(json!({"amount": usd(amount)})),
+                None,
+            )
+            .await;
+            assert_eq!(status, StatusCode::CREATED);
+        }
+    };
+    top_up("30").await;
+    let finance = finance(&app).await;
+    let (status, _) = send_with(
+        &app,
+        Some(&finance),
+        "POST",
+        &format!("/v1/admin/tenants/{tenant}/credits"),
+        Some(json!({"amount": usd("5"), "reason": "welcome", "promotional": true})),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, offers) = send_with(&app, None, "GET", "/v1/catalog/offers", None, None).await;
+    let cpu = offers
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["sku"] == "cpu-64c")
+        .unwrap()
+        .clone();
+    let request = BurnRateRequest {
+        tenant_id: tenant,
+        node_count: 1,
+        hourly_price: Money::parse("1.20", Currency::USD).unwrap(),
+    };
+    let allocation_id = AllocationId::generate();
+    let decision = app
+        .billing
+        .runway_reserve(RunwayReservation {
+            allocation_id,
+            request: request.clone(),
+        })
+        .await
+        .unwrap();
+    assert!(matches!(decision, BurnDecision::Approved { .. }), "{decision:?}");
+    let balance = balance_now(&app, tenant).await;
+    assert_eq!(
+        (&balance["held"], &balance["available"]),
+        (&usd("28.800000"), &usd("6.200000")),
+        "24 h × 1.20 held: 5.00 promotional, 23.80 cash"
+    );
+    let start = ingot_kernel::Clock::now(&app.clock);
+    let deadline = || async {
+        ingot_billing::store::funding::funding_get(app.db.db.reader(), allocation_id)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    assert_eq!(
+        deadline().await.deadline,
+        Some(start.plus(Duration::from_secs(24 * 3_600 + 15 * 60)))
+    );
+    let node_id = NodeId::generate();
+    allocation_says(
+        &app,
+        &NodeMeteringStarted {
+            allocation_id,
+            tenant_id: tenant,
+            node_id,
+            sku_id: cpu["sku_id"].as_str().unwrap().parse().unwrap(),
+            site_id: cpu["site_id"].as_str().unwrap().parse().unwrap(),
+            at: start,
+        },
+    )
+    .await;
+    // Two hours: 2.40 charged, from the promotional hold; the holds are refilled to 28.80 from
+    // what was free, so what is available shrinks by the charge.
+    app.clock.advance(Duration::from_secs(2 * 3_600));
+    billed(&app).await;
+    let balance = balance_now(&app, tenant).await;
+    assert_eq!(
+        (
+            &balance["promo"],
+            &balance["cash"],
+            &balance["held"],
+            &balance["available"]
+        ),
+        (
+            &usd("2.600000"),
+            &usd("30.000000"),
+            &usd("28.800000"),
+            &usd("3.800000")
+        )
+    );
+    // The money still lasts the runway: the deadline rolls with it.
+    let now = ingot_kernel::Clock::now(&app.clock);
+    assert_eq!(
+        deadline().await.deadline,
+        Some(now.plus(Duration::from_secs(24 * 3_600 + 15 * 60)))
+    );
+    // A second node now would need another 28.80 free.
+    assert!(matches!(
+        app.billing.burn_rate_approve(request.clone()).await.unwrap(),
+        BurnDecision::Refused(_)
+    ));
+    top_up("12").await;
+    billed(&app).await;
+    assert_eq!(balance_now(&app, tenant).await["available"], usd("15.800000"));
+    // Released at 2 h 30 min: the last 0.60 is charged, then the holds are voided.
+    app.clock.advance(Duration::from_secs(30 * 60));
+    allocation_says(
+        &app,
+        &NodeMeteringStopped {
+            allocation_id,
+            tenant_id: tenant,
+            node_id,
+            at: ingot_kernel::Clock::now(&app.clock),
+            reason: "released".into(),
+        },
+    )
+    .await;
+    billed(&app).await;
+    let balance = balance_now(&app, tenant).await;
+    assert_eq!(
+        (
+            &balance["promo"],
+            &balance["cash"],
+            &balance["held"],
+            &balance["available"]
+        ),
+        (
+            &usd("2.000000"),
+            &usd("42.000000"),
+            &usd("0.000000"),
+            &usd("44.000000")
+        ),
+        "2.5 h × 1.20 = 3.00, all from promotional credit; nothing held any more"
+    );
+    let funding = deadline().await;
+    assert!(!funding.open && funding.deadline.is_none(), "{funding:?}");
+    app.billing.runway_release(allocation_id).await.unwrap();
+    assert_eq!(balance_now(&app, tenant).await["available"], usd("44.000000"));
+    ledger_verifies(&app).await;
+    app.stop().await;
+}
+
+on_both_backends!(a_live_allocation_is_charged_against_its_hold_and_its_end_frees_the_rest);

@@ -5,9 +5,11 @@
 //! so every posting balances to zero per currency by construction; the only way to make one is
 //! [`Posting::new`], which checks the rest.
 
+mod funding;
 mod ledger;
 mod metering;
 
+pub use funding::{FundingNeed, FundingPlan, RunwayShort, Split, funded_until, funding_plan, runway_check};
 pub use ledger::{
     AccountKind, AccountRef, Hold, HoldError, HoldState, Posting, PostingError, PostingKind, Transfer,
     account_deltas,

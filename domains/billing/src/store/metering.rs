@@ -163,10 +163,12 @@ pub struct MeterRow {
     pub price: Option<Money>,
     pub charged_micros: i64,
     pub postings: i64,
+    /// Stopped and charged in full.
+    pub settled: bool,
 }
 
 const METER_COLUMNS: &str = "allocation_id, node_id, tenant_id, sku_id, site_id, started_at_us, stopped_at_us, \
-     price_micros, currency, charged_micros, postings";
+     price_micros, currency, charged_micros, postings, settled";
 
 fn meter_from_row(row: &sqlx::any::AnyRow) -> Result<MeterRow, DbError> {
     let opt = |column: &str| row.try_get::<Option<String>, _>(column);
@@ -191,6 +193,7 @@ fn meter_from_row(row: &sqlx::any::AnyRow) -> Result<MeterRow, DbError> {
         price,
         charged_micros: row.try_get("charged_micros")?,
         postings: row.try_get("postings")?,
+        settled: row.try_get::<i64, _>("settled")? != 0,
     })
 }
 
@@ -300,11 +303,13 @@ pub async fn meters_of_tenant<'e, E: Executor<'e, Database = Any>>(
         .collect()
 }
 
-/// Tenants with a node still metered, and tenants the balance watch already tracks.
+/// Tenants with a node still metered or an allocation funded, and tenants the balance watch
+/// already tracks.
 pub async fn tenants_watched<'e, E: Executor<'e, Database = Any>>(db: E) -> Result<Vec<TenantId>, DbError> {
     sqlx::query(
         "SELECT tenant_id FROM billing_meters WHERE started_at_us IS NOT NULL AND stopped_at_us IS NULL \
-         AND tenant_id IS NOT NULL UNION SELECT tenant_id FROM billing_balance_watch ORDER BY tenant_id",
+         AND tenant_id IS NOT NULL UNION SELECT tenant_id FROM billing_fundings WHERE state = 'open' \
+         UNION SELECT tenant_id FROM billing_balance_watch ORDER BY tenant_id",
     )
     .fetch_all(db)
     .await?
@@ -313,48 +318,53 @@ pub async fn tenants_watched<'e, E: Executor<'e, Database = Any>>(db: E) -> Resu
     .collect()
 }
 
-/// The watch's memory of a tenant: (lowest threshold announced, exhausted since, announced).
+/// The lowest runway threshold already announced for a tenant.
 pub async fn watch_get<'e, E: Executor<'e, Database = Any>>(
     db: E,
     tenant_id: TenantId,
-) -> Result<(Option<i64>, Option<Timestamp>, bool), DbError> {
-    Ok(sqlx::query(
-        "SELECT warned_hours, exhausted_since_us, exhausted_announced FROM billing_balance_watch WHERE tenant_id = $1",
+) -> Result<Option<i64>, DbError> {
+    Ok(
+        sqlx::query("SELECT warned_hours FROM billing_balance_watch WHERE tenant_id = $1")
+            .bind(tenant_id.to_string())
+            .fetch_optional(db)
+            .await?
+            .map(|row| row.try_get::<Option<i64>, _>("warned_hours"))
+            .transpose()?
+            .flatten(),
     )
-    .bind(tenant_id.to_string())
-    .fetch_optional(db)
-    .await?
-    .map(|row| -> Result<_, DbError> {
-        Ok((
-            row.try_get::<Option<i64>, _>("warned_hours")?,
-            row.try_get::<Option<i64>, _>("exhausted_since_us")?.map(Timestamp::from_micros),
-            row.try_get::<i64, _>("exhausted_announced")? != 0,
-        ))
-    })
-    .transpose()?
-    .unwrap_or((None, None, false)))
 }
 
 pub async fn watch_set_in_tx(
     tx: &mut Tx,
     tenant_id: TenantId,
     warned_hours: Option<i64>,
-    exhausted_since: Option<Timestamp>,
-    exhausted_announced: bool,
     now: Timestamp,
 ) -> Result<(), DbError> {
     sqlx::query(
-        "INSERT INTO billing_balance_watch (tenant_id, warned_hours, exhausted_since_us, exhausted_announced, updated_at_us) \
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant_id) DO UPDATE SET warned_hours = excluded.warned_hours, \
-         exhausted_since_us = excluded.exhausted_since_us, exhausted_announced = excluded.exhausted_announced, \
-         updated_at_us = excluded.updated_at_us",
+        "INSERT INTO billing_balance_watch (tenant_id, warned_hours, updated_at_us) VALUES ($1, $2, $3) \
+         ON CONFLICT (tenant_id) DO UPDATE SET warned_hours = excluded.warned_hours, updated_at_us = excluded.updated_at_us",
     )
     .bind(tenant_id.to_string())
     .bind(warned_hours)
-    .bind(exhausted_since.map(|t| t.as_micros()))
-    .bind(i64::from(exhausted_announced))
     .bind(now.as_micros())
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// An allocation's meters.
+pub async fn meters_of_allocation<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    allocation_id: AllocationId,
+) -> Result<Vec<MeterRow>, DbError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {METER_COLUMNS} FROM billing_meters WHERE allocation_id = $1 ORDER BY node_id"
+    ));
+    sqlx::query(sql)
+        .bind(allocation_id.to_string())
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(meter_from_row)
+        .collect()
 }

@@ -34,9 +34,9 @@ pub enum LedgerError {
     HoldUnknown,
     #[error(transparent)]
     Hold(#[from] HoldError),
-    /// A posting against a hold must debit the hold's account.
-    #[error("the posting does not charge the hold's account")]
-    HoldNotCharged,
+    /// Another writer captured from or closed the hold between reading and charging it: retry.
+    #[error("the hold changed meanwhile")]
+    HoldChanged,
 }
 
 impl From<sqlx::Error> for LedgerError {
@@ -69,6 +69,17 @@ pub async fn account_ensure_in_tx(tx: &mut Tx, account: &AccountRef, now: Timest
     .bind(now.as_micros())
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// Creates the account if need be and takes its row for the rest of the transaction, so writers
+/// that must see each other's effect on it (admissions of one tenant) queue.
+pub async fn account_lock_in_tx(tx: &mut Tx, account: &AccountRef, now: Timestamp) -> Result<(), DbError> {
+    account_ensure_in_tx(tx, account, now).await?;
+    sqlx::query("UPDATE billing_accounts SET held_micros = held_micros WHERE key = $1")
+        .bind(account.key())
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
@@ -130,19 +141,22 @@ pub async fn account_get<'e, E: Executor<'e, Database = Any>>(
         .transpose()
 }
 
-/// Writes `posting` (optionally charging `against_hold`) in the caller's transaction. On any
-/// error the caller must roll back: nothing of the posting may remain.
+/// Writes `posting` in the caller's transaction, drawing on `against_holds` first: each hold
+/// pays as much of its account's debit in this posting as it still reserves, and whatever the
+/// holds do not cover must fit above the account's floor beside every other hold. Each capture
+/// is recorded with the transaction, so `ledger_verify` can re-add them. On any error the caller
+/// must roll back: nothing of the posting may remain.
 pub async fn post_in_tx(
     tx: &mut Tx,
     posting: &Posting,
-    against_hold: Option<HoldId>,
+    against_holds: &[HoldId],
     now: Timestamp,
 ) -> Result<Posted, LedgerError> {
     let transaction_id = TransactionId::generate();
     let fingerprint = posting.fingerprint();
     let claimed = sqlx::query(
         "INSERT INTO billing_transactions (id, idempotency_key, fingerprint, kind, tenant_id, memo, reverses, \
-         hold_id, created_at_us, reference) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         created_at_us, reference) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
          ON CONFLICT (idempotency_key) DO NOTHING",
     )
     .bind(transaction_id.to_string())
@@ -152,7 +166,6 @@ pub async fn post_in_tx(
     .bind(posting.tenant().map(|t| t.to_string()))
     .bind(posting.memo())
     .bind(posting.reverses().map(|t| t.to_string()))
-    .bind(against_hold.map(|h| h.to_string()))
     .bind(now.as_micros())
     .bind(posting.reference())
     .execute(&mut **tx)
@@ -177,38 +190,43 @@ pub async fn post_in_tx(
     for account in deltas.keys() {
         account_ensure_in_tx(tx, account, now).await?;
     }
-    // What the hold pays for: the whole debit of its account in this posting.
+    // What the holds pay for, per account: up to what each still reserves.
     let mut covered: BTreeMap<AccountRef, i64> = BTreeMap::new();
-    if let Some(hold_id) = against_hold {
-        let hold = hold_get(&mut **tx, hold_id)
+    for hold_id in against_holds {
+        let hold = hold_get(&mut **tx, *hold_id)
             .await?
             .ok_or(LedgerError::HoldUnknown)?;
-        let charged = -deltas.get(&hold.account).copied().unwrap_or(0);
+        let debit = -deltas.get(&hold.account).copied().unwrap_or(0);
+        let already = covered.get(&hold.account).copied().unwrap_or(0);
+        let charged = (debit - already).min(hold.remaining());
         if charged <= 0 {
-            return Err(LedgerError::HoldNotCharged);
+            continue;
         }
-        let charge = Money::from_micros(charged, hold.account.currency());
-        hold.capture(charge)?;
+        hold.capture(Money::from_micros(charged, hold.account.currency()))?;
+        // Conditional on the hold as read: a writer that captured or closed it meanwhile makes
+        // this a conflict to retry, never an over-capture.
         let done = sqlx::query(
             "UPDATE billing_holds SET captured_micros = captured_micros + $1, updated_at_us = $2 \
-             WHERE id = $3 AND state = 'pending' AND captured_micros + $1 <= amount_micros",
+             WHERE id = $3 AND state = 'pending' AND captured_micros = $4",
         )
         .bind(charged)
         .bind(now.as_micros())
         .bind(hold_id.to_string())
+        .bind(hold.captured.micros())
         .execute(&mut **tx)
         .await?;
         if done.rows_affected() != 1 {
-            // Another writer captured or closed it first: say what it is now.
-            let current = hold_get(&mut **tx, hold_id)
-                .await?
-                .ok_or(LedgerError::HoldUnknown)?;
-            return Err(match current.capture(charge) {
-                Err(err) => err.into(),
-                Ok(_) => HoldError::NotPending(current.state).into(),
-            });
+            return Err(LedgerError::HoldChanged);
         }
-        covered.insert(hold.account, charged);
+        sqlx::query(
+            "INSERT INTO billing_hold_captures (hold_id, transaction_id, amount_micros) VALUES ($1, $2, $3)",
+        )
+        .bind(hold_id.to_string())
+        .bind(transaction_id.to_string())
+        .bind(charged)
+        .execute(&mut **tx)
+        .await?;
+        covered.insert(hold.account, already + charged);
     }
     for (account, delta) in &deltas {
         let from_hold = covered.get(account).copied().unwrap_or(0);
@@ -349,6 +367,69 @@ pub async fn hold_create_in_tx(
     Ok((hold, false))
 }
 
+/// Makes a pending hold reserve `reserve` from now on (growing it only if the account's balance
+/// − held stays at or above its floor; shrinking it frees the difference) and moves its expiry.
+/// Reading the hold and changing it are conditional on what was read, so a concurrent capture
+/// makes this fail with [`LedgerError::HoldChanged`] rather than reserve the wrong amount.
+pub async fn hold_resize_in_tx(
+    tx: &mut Tx,
+    id: HoldId,
+    reserve: i64,
+    expires_at: Timestamp,
+    now: Timestamp,
+) -> Result<Hold, LedgerError> {
+    let hold = hold_get(&mut **tx, id).await?.ok_or(LedgerError::HoldUnknown)?;
+    if hold.state != HoldState::Pending {
+        return Err(HoldError::NotPending(hold.state).into());
+    }
+    if reserve < 0 {
+        return Err(HoldError::BadAmount.into());
+    }
+    let change = reserve - hold.remaining();
+    if change > 0 {
+        let reserved = sqlx::query(
+            "UPDATE billing_accounts SET held_micros = held_micros + $1 WHERE key = $2 \
+             AND (floor_micros IS NULL OR balance_micros - held_micros - $1 >= floor_micros)",
+        )
+        .bind(change)
+        .bind(hold.account.key())
+        .execute(&mut **tx)
+        .await?;
+        if reserved.rows_affected() != 1 {
+            return Err(LedgerError::InsufficientFunds {
+                account: hold.account.key(),
+            });
+        }
+    } else if change < 0 {
+        sqlx::query("UPDATE billing_accounts SET held_micros = held_micros + $1 WHERE key = $2")
+            .bind(change)
+            .bind(hold.account.key())
+            .execute(&mut **tx)
+            .await?;
+    }
+    let amount = hold.captured.micros() + reserve;
+    let done = sqlx::query(
+        "UPDATE billing_holds SET amount_micros = $1, expires_at_us = $2, updated_at_us = $3 \
+         WHERE id = $4 AND state = 'pending' AND captured_micros = $5 AND amount_micros = $6",
+    )
+    .bind(amount)
+    .bind(expires_at.as_micros())
+    .bind(now.as_micros())
+    .bind(id.to_string())
+    .bind(hold.captured.micros())
+    .bind(hold.amount.micros())
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(LedgerError::HoldChanged);
+    }
+    Ok(Hold {
+        amount: Money::from_micros(amount, hold.amount.currency()),
+        expires_at,
+        ..hold
+    })
+}
+
 /// Posts or voids a pending hold, releasing what it still reserves. Closing it again into the
 /// same state returns it unchanged.
 pub async fn hold_close_in_tx(
@@ -475,6 +556,23 @@ where
             row.try_get::<String, _>("key")?,
             row.try_get::<i64, _>("held_micros")?,
             row.try_get::<i64, _>("reserved")?
+        ));
+    }
+    // What each hold captured equals the captures recorded with the postings that drew on it.
+    let rows = sqlx::query(
+        "SELECT h.id, h.captured_micros, COALESCE((SELECT CAST(SUM(c.amount_micros) AS BIGINT) FROM billing_hold_captures c \
+         WHERE c.hold_id = h.id), 0) AS recorded FROM billing_holds h \
+         WHERE h.captured_micros <> COALESCE((SELECT CAST(SUM(c.amount_micros) AS BIGINT) FROM billing_hold_captures c \
+         WHERE c.hold_id = h.id), 0) ORDER BY h.id",
+    )
+    .fetch_all(db)
+    .await?;
+    for row in rows {
+        report.breaches.push(format!(
+            "hold {}: captured {} but postings drew {}",
+            row.try_get::<String, _>("id")?,
+            row.try_get::<i64, _>("captured_micros")?,
+            row.try_get::<i64, _>("recorded")?
         ));
     }
     // No account is below its floor.
@@ -641,6 +739,7 @@ pub async fn entries_of_transaction<'e, E: Executor<'e, Database = Any>>(
         .collect()
 }
 
+pub mod funding;
 pub mod metering;
 
 /// One transaction's effect on a tenant's accounts (cash and promo together), for statements.

@@ -56,7 +56,7 @@ async fn post(
     hold: Option<ingot_kernel::id::HoldId>,
 ) -> Result<store::Posted, LedgerError> {
     let mut tx = db.begin().await.unwrap();
-    let posted = store::post_in_tx(&mut tx, posting, hold, T0).await?;
+    let posted = store::post_in_tx(&mut tx, posting, hold.as_slice(), T0).await?;
     tx.commit().await.unwrap();
     Ok(posted)
 }
@@ -165,35 +165,148 @@ store_test!(holds_reserve_capture_and_release, |t| {
         .unwrap_err();
     assert!(matches!(err, LedgerError::InsufficientFunds { .. }), "{err:?}");
     drop(tx);
-    // Charges against the hold capture from it, up to its amount.
+    // Charges against the hold capture from it, up to what it reserves; the rest of a charge
+    // must fit in the free balance beside it.
     post(&t.db, &usage("metered-1", tenant, 50), Some(hold.id))
         .await
         .unwrap();
-    let err = post(&t.db, &usage("metered-2", tenant, 31), Some(hold.id))
+    let err = post(&t.db, &usage("metered-2", tenant, 51), Some(hold.id))
         .await
         .unwrap_err();
-    assert!(matches!(err, LedgerError::Hold(_)), "{err:?}");
-    post(&t.db, &usage("metered-2", tenant, 30), Some(hold.id))
+    assert!(matches!(err, LedgerError::InsufficientFunds { .. }), "{err:?}");
+    post(&t.db, &usage("metered-2", tenant, 31), Some(hold.id))
         .await
         .unwrap();
+    let figures = store::account_get(t.db.reader(), &cash(tenant))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (figures.balance.micros(), figures.held.micros()),
+        (19, 0),
+        "30 from the hold, 1 from the free 20"
+    );
     let mut tx = t.db.begin().await.unwrap();
     let closed = store::hold_close_in_tx(&mut tx, hold.id, HoldState::Voided, T0)
         .await
         .unwrap();
     tx.commit().await.unwrap();
     assert_eq!((closed.state, closed.captured.micros()), (HoldState::Voided, 80));
-    let figures = store::account_get(t.db.reader(), &cash(tenant))
+    // A closed hold pays nothing more: charges against it come from the free balance alone.
+    assert!(
+        post(&t.db, &usage("metered-3", tenant, 20), Some(hold.id))
+            .await
+            .is_err()
+    );
+    post(&t.db, &usage("metered-3", tenant, 19), Some(hold.id))
+        .await
+        .unwrap();
+    assert_eq!(balance(&t.db, &cash(tenant)).await, 0);
+    verified(&t.db).await;
+});
+
+fn promo(tenant: TenantId) -> AccountRef {
+    AccountRef::tenant(tenant, AccountKind::TenantPromo, Currency::USD).unwrap()
+}
+
+store_test!(holds_resize_within_the_floor_and_one_posting_draws_on_two, |t| {
+    let t = ledger_db(t).await;
+    let tenant = TenantId::generate();
+    post(&t.db, &top_up("pay", tenant, 100), None).await.unwrap();
+    let gift = Transfer {
+        debit: platform(AccountKind::PlatformAdjustments),
+        credit: promo(tenant),
+        amount: usd(10),
+    };
+    post(
+        &t.db,
+        &Posting::new("gift", PostingKind::Credit, Some(tenant), vec![gift], "promo").unwrap(),
+        None,
+    )
+    .await
+    .unwrap();
+    let far = Timestamp::from_secs(1_800_000_000);
+    let mut tx = t.db.begin().await.unwrap();
+    let (on_cash, _) = store::hold_create_in_tx(&mut tx, "c", &cash(tenant), usd(40), far, "a", T0)
+        .await
+        .unwrap();
+    // Growing past what is free is refused (and rolled back); growing within it and shrinking
+    // move `held`.
+    let err = store::hold_resize_in_tx(&mut tx, on_cash.id, 101, far, T0)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, LedgerError::InsufficientFunds { .. }), "{err:?}");
+    drop(tx);
+    let mut tx = t.db.begin().await.unwrap();
+    let (on_promo, _) = store::hold_create_in_tx(&mut tx, "p", &promo(tenant), usd(10), far, "a", T0)
+        .await
+        .unwrap();
+    let (on_cash, _) = store::hold_create_in_tx(&mut tx, "c", &cash(tenant), usd(40), far, "a", T0)
+        .await
+        .unwrap();
+    let grown = store::hold_resize_in_tx(&mut tx, on_cash.id, 100, T0, T0)
+        .await
+        .unwrap();
+    assert_eq!((grown.amount.micros(), grown.expires_at), (100, T0));
+    store::hold_resize_in_tx(&mut tx, on_cash.id, 60, far, T0)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    // One usage of 65 against both: 10 from the promo hold, 55 from the cash hold.
+    let both = Posting::new(
+        "both",
+        PostingKind::Usage,
+        Some(tenant),
+        vec![
+            Transfer {
+                debit: promo(tenant),
+                credit: platform(AccountKind::PlatformRevenue),
+                amount: usd(10),
+            },
+            Transfer {
+                debit: cash(tenant),
+                credit: platform(AccountKind::PlatformRevenue),
+                amount: usd(55),
+            },
+        ],
+        "usage",
+    )
+    .unwrap();
+    let mut tx = t.db.begin().await.unwrap();
+    store::post_in_tx(&mut tx, &both, &[on_promo.id, on_cash.id], T0)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let cash_now = store::account_get(t.db.reader(), &cash(tenant))
         .await
         .unwrap()
         .unwrap();
-    assert_eq!((figures.balance.micros(), figures.held.micros()), (20, 0));
-    assert!(
-        post(&t.db, &usage("metered-3", tenant, 1), Some(hold.id))
-            .await
-            .is_err(),
-        "a closed hold takes no charge"
-    );
+    assert_eq!((cash_now.balance.micros(), cash_now.held.micros()), (45, 5));
+    let promo_now = store::account_get(t.db.reader(), &promo(tenant))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((promo_now.balance.micros(), promo_now.held.micros()), (0, 0));
+    let held = store::hold_get(t.db.reader(), on_cash.id).await.unwrap().unwrap();
+    assert_eq!((held.captured.micros(), held.remaining()), (55, 5));
     verified(&t.db).await;
+    // The verifier re-adds each hold's captures from the postings that drew on it.
+    let mut tx = t.db.begin().await.unwrap();
+    sqlx::query("UPDATE billing_holds SET captured_micros = 50, amount_micros = 55 WHERE id = $1")
+        .bind(on_cash.id.to_string())
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let report = store::ledger_verify(t.db.reader()).await.unwrap();
+    assert!(
+        report
+            .breaches
+            .iter()
+            .any(|b| b.contains(&on_cash.id.to_string())),
+        "{:?}",
+        report.breaches
+    );
 });
 
 store_test!(voiding_releases_what_was_not_captured, |t| {
@@ -299,7 +412,7 @@ store_test!(racing_writers_never_overdraw_a_hot_account, |t| {
             let mut spent = 0;
             for i in 0..5 {
                 let mut tx = db.begin().await.unwrap();
-                match store::post_in_tx(&mut tx, &usage(&format!("w{writer}-{i}"), tenant, 7), None, T0).await
+                match store::post_in_tx(&mut tx, &usage(&format!("w{writer}-{i}"), tenant, 7), &[], T0).await
                 {
                     Ok(_) => {
                         tx.commit().await.unwrap();

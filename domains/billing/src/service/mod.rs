@@ -211,7 +211,7 @@ impl BillingService {
                     format!("card top-up ({provider} {provider_ref})"),
                 )
                 .map_err(|e| BillingError::invalid("amount", e.to_string()))?;
-                store::post_in_tx(tx, &posting, None, now).await?;
+                store::post_in_tx(tx, &posting, &[], now).await?;
                 store::payments::top_up_update_in_tx(
                     tx,
                     &top_up.id,
@@ -283,7 +283,7 @@ impl BillingService {
                     format!("card refund ({provider} {payment_ref})"),
                 )
                 .map_err(|e| BillingError::invalid("amount", e.to_string()))?;
-                store::post_in_tx(tx, &posting, None, now).await?;
+                store::post_in_tx(tx, &posting, &[], now).await?;
                 store::payments::top_up_update_in_tx(
                     tx,
                     &top_up.id,
@@ -337,7 +337,7 @@ impl BillingService {
     ) -> Result<store::Posted> {
         let now = self.clock.now();
         let mut tx = self.db.begin().await.map_err(internal)?;
-        let posted = store::post_in_tx(&mut tx, posting, None, now).await?;
+        let posted = store::post_in_tx(&mut tx, posting, &[], now).await?;
         if !posted.replayed {
             self.audit_in_tx(
                 &mut tx,
@@ -631,7 +631,7 @@ impl BillingApi for BillingService {
             )
             .map_err(|e| BillingError::invalid("amount", e.to_string()))?;
             let mut tx = self.db.begin().await.map_err(internal)?;
-            let posted = store::post_in_tx(&mut tx, &posting, None, now).await?;
+            let posted = store::post_in_tx(&mut tx, &posting, &[], now).await?;
             if !posted.replayed {
                 let row = TopUpRow {
                     id: key.clone(),
@@ -896,6 +896,8 @@ pub struct RatingPass {
     pub postings: usize,
     /// Meters whose charge did not fit the tenant's balance; retried next pass.
     pub refused: usize,
+    /// Allocation fundings renewed after charging.
+    pub fundings: usize,
 }
 
 /// Metering and rating: following the events usage is folded from, and charging it.
@@ -1018,6 +1020,8 @@ impl BillingService {
             // Settled meters leave the unsettled set; a full batch of still-open ones would loop
             // forever, so one pass reads each page once.
             if batch < 200 || pass.meters >= 10_000 {
+                // Then the holds follow what was just paid, and deadlines what is owed.
+                pass.fundings = self.fundings_refresh().await?;
                 return Ok(pass);
             }
         }
@@ -1069,26 +1073,32 @@ impl BillingService {
         let reference = format!("{allocation_id}/{node_id}");
         let revenue = self.platform(AccountKind::PlatformRevenue);
         let cash = self.account(tenant_id, AccountKind::TenantCash);
-        // What can be charged now: all of `delta`, or as much as the balance allows above its
-        // floors. The rest stays owed (`charged < due`): the balance watch sees the balance at
-        // zero, and the grace period and exhaustion follow.
+        // What can be charged now: all of `delta`, or as much as the allocation's holds and the
+        // free balance above the floors allow. The rest stays owed (`charged < due`), and the
+        // allocation's funding deadline moves into the past by as much.
         let mut charged = due;
+        let mut holds = Vec::new();
         let posting = if delta > 0 {
-            // Promotional credit is spent first.
             let promo = self.account(tenant_id, AccountKind::TenantPromo);
-            let spendable = |figures: Option<store::AccountFigures>| {
-                figures
-                    .and_then(|a| a.spendable())
-                    .map_or(0, |m| m.micros().max(0))
+            let funding = store::funding::funding_get(&mut *tx, allocation_id).await?;
+            let mut payable_from = |account: AccountRef| {
+                let hold = funding.as_ref().and_then(|f| match account.kind() {
+                    AccountKind::TenantPromo => f.promo_hold,
+                    _ => f.cash_hold,
+                });
+                holds.extend(hold);
+                hold
             };
-            let promo_spendable = spendable(store::account_get(&mut *tx, &promo).await?);
-            let cash_spendable = spendable(store::account_get(&mut *tx, &cash).await?);
-            let payable = delta.min(promo_spendable.saturating_add(cash_spendable));
+            let (promo_hold, cash_hold) = (payable_from(promo), payable_from(cash));
+            let promo_payable = self.payable_in_tx(&mut tx, &promo, promo_hold).await?;
+            let cash_payable = self.payable_in_tx(&mut tx, &cash, cash_hold).await?;
+            // Promotional credit is spent first.
+            let payable = delta.min(promo_payable.saturating_add(cash_payable));
             if payable < delta {
                 charged = meter.charged_micros + payable;
                 tracing::warn!(%allocation_id, owed = delta - payable, "usage exceeds the balance; the rest stays owed");
             }
-            let from_promo = payable.min(promo_spendable);
+            let from_promo = payable.min(promo_payable);
             let mut transfers = Vec::new();
             for (account, micros) in [(promo, from_promo), (cash, payable - from_promo)] {
                 if micros > 0 {
@@ -1125,7 +1135,7 @@ impl BillingService {
             Some(posting) => {
                 let posting = posting
                     .map_err(|err| LedgerError::Db(ingot_kernel::db::column::corrupt(&err.to_string())))?;
-                store::post_in_tx(&mut tx, &posting, None, now).await?;
+                store::post_in_tx(&mut tx, &posting, &holds, now).await?;
                 true
             }
             None => false,
@@ -1137,179 +1147,4 @@ impl BillingService {
     }
 }
 
-impl BillingService {
-    /// A tenant's money as it stands (no authorization: callers decide who may see it).
-    async fn balance_of(&self, tenant_id: TenantId) -> Result<BalanceView> {
-        {
-            let currency = self.config.currency;
-            let zero = store::AccountFigures {
-                balance: Money::zero(currency),
-                held: Money::zero(currency),
-                floor: Some(Money::zero(currency)),
-            };
-            let cash = store::account_get(
-                self.db.reader(),
-                &self.account(tenant_id, AccountKind::TenantCash),
-            )
-            .await
-            .map_err(internal)?
-            .unwrap_or(zero);
-            let promo = store::account_get(
-                self.db.reader(),
-                &self.account(tenant_id, AccountKind::TenantPromo),
-            )
-            .await
-            .map_err(internal)?
-            .unwrap_or(zero);
-            let credit_limit = -cash.floor.map_or(0, |f| f.micros());
-            let held = cash.held.micros() + promo.held.micros();
-            let available = cash.balance.micros() + promo.balance.micros() - held + credit_limit;
-            Ok(BalanceView {
-                tenant_id,
-                cash: cash.balance,
-                promo: promo.balance,
-                held: Money::from_micros(held, currency),
-                available: Money::from_micros(available, currency),
-                credit_limit: Money::from_micros(credit_limit, currency),
-            })
-        }
-    }
-
-    /// What the tenant burns per hour now, and on how many nodes: its running meters at their
-    /// prices.
-    async fn burn_of(&self, tenant_id: TenantId) -> Result<(i64, u32)> {
-        let meters = store::metering::meters_of_tenant(self.db.reader(), tenant_id, 10_000)
-            .await
-            .map_err(internal)?;
-        let (mut burn, mut running) = (0i64, 0u32);
-        for meter in meters
-            .iter()
-            .filter(|m| m.started_at.is_some() && m.stopped_at.is_none())
-        {
-            running += 1;
-            let price = match (meter.price, meter.sku_id, meter.site_id, meter.started_at) {
-                (Some(price), ..) => Some(price),
-                (None, Some(sku), Some(site), Some(at)) => {
-                    store::metering::price_at(self.db.reader(), sku, site, at)
-                        .await
-                        .map_err(internal)?
-                }
-                _ => None,
-            };
-            burn += price.map_or(0, |p| p.micros());
-        }
-        Ok((burn, running))
-    }
-
-    /// One pass of the balance watch: announces each runway threshold a tenant crosses once,
-    /// starts the grace period when the balance is gone, and announces `BalanceExhausted` once
-    /// the grace has passed. A tenant whose balance recovers starts afresh.
-    pub async fn balance_watch(&self) -> std::result::Result<usize, DbError> {
-        use ingot_contracts::billing::{BalanceExhausted, BalanceLow};
-        use ingot_kernel::event::DomainEvent;
-        const THRESHOLDS_H: [i64; 3] = [24, 6, 1];
-        let mut announced = 0;
-        for tenant_id in store::metering::tenants_watched(self.db.reader()).await? {
-            let (Ok(balance), Ok((burn, _))) =
-                (self.balance_of(tenant_id).await, self.burn_of(tenant_id).await)
-            else {
-                continue;
-            };
-            let now = self.clock.now();
-            let (warned, exhausted_since, exhausted_announced) =
-                store::metering::watch_get(self.db.reader(), tenant_id).await?;
-            let available = balance.available.micros();
-            let runway_h = (burn > 0).then(|| available.max(0) / burn);
-            // The lowest threshold now crossed, if any.
-            let crossed = runway_h.and_then(|h| THRESHOLDS_H.iter().rev().find(|t| h < **t).copied());
-            let mut events = Vec::new();
-            let warned_now = match (crossed, warned) {
-                (Some(t), Some(w)) if t >= w => Some(w),
-                (Some(t), _) => {
-                    events.push(
-                        BalanceLow {
-                            tenant_id,
-                            runway_hours: u32::try_from(t).unwrap_or(u32::MAX),
-                            available: balance.available,
-                            burn_per_hour: Money::from_micros(burn, self.config.currency),
-                        }
-                        .to_envelope(now),
-                    );
-                    Some(t)
-                }
-                (None, _) => None,
-            };
-            let (since, mut told) = if available <= 0 && burn > 0 {
-                (Some(exhausted_since.unwrap_or(now)), exhausted_announced)
-            } else {
-                (None, false)
-            };
-            if let Some(since) = since.filter(|s| !told && now.since(*s) >= self.config.grace) {
-                events.push(BalanceExhausted { tenant_id, since }.to_envelope(now));
-                told = true;
-            }
-            if (warned_now, since, told) == (warned, exhausted_since, exhausted_announced)
-                && events.is_empty()
-            {
-                continue;
-            }
-            let mut tx = self.db.begin().await?;
-            for event in &events {
-                ingot_kernel::outbox::append_in_tx(&mut tx, event).await?;
-            }
-            store::metering::watch_set_in_tx(&mut tx, tenant_id, warned_now, since, told, now).await?;
-            tx.commit().await?;
-            announced += events.len();
-        }
-        Ok(announced)
-    }
-}
-
-impl ingot_contracts::billing::BalancePolicy for BillingService {
-    fn burn_rate_approve(
-        &self,
-        request: ingot_contracts::billing::BurnRateRequest,
-    ) -> BoxFuture<'_, Result<ingot_contracts::billing::BurnDecision>> {
-        use ingot_contracts::billing::{BurnDecision, BurnRefusal};
-        Box::pin(async move {
-            let tenant_id = request.tenant_id;
-            if request.hourly_price.currency() != self.config.currency || request.hourly_price.micros() < 0 {
-                return Err(BillingError::invalid(
-                    "hourly_price",
-                    "a non-negative price in the balance's currency",
-                ));
-            }
-            let (burn, running) = self.burn_of(tenant_id).await?;
-            if let Some(kyc) = &self.kyc {
-                let policy = kyc
-                    .kyc_policy_get(tenant_id)
-                    .await
-                    .map_err(|_| BillingError::Unavailable("the KYC policy"))?;
-                if running + request.node_count > policy.max_concurrent_nodes {
-                    return Ok(BurnDecision::Refused(BurnRefusal::NodeLimit {
-                        max: policy.max_concurrent_nodes,
-                        running,
-                    }));
-                }
-            }
-            let added = request
-                .hourly_price
-                .micros()
-                .saturating_mul(i64::from(request.node_count));
-            let new_burn = burn.saturating_add(added);
-            let available = self.balance_of(tenant_id).await?.available;
-            let needed = new_burn.saturating_mul(i64::from(self.config.runway_hours));
-            if available.micros() < needed {
-                return Ok(BurnDecision::Refused(BurnRefusal::InsufficientRunway {
-                    runway_hours: self.config.runway_hours,
-                    needed: Money::from_micros(needed, self.config.currency),
-                    available,
-                }));
-            }
-            Ok(BurnDecision::Approved {
-                runway_hours: (new_burn > 0)
-                    .then(|| u64::try_from(available.micros() / new_burn).unwrap_or(0)),
-            })
-        })
-    }
-}
+mod funding;
