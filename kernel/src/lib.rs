@@ -27,6 +27,9 @@ pub mod worker;
 #[cfg(feature = "http")]
 pub mod http;
 
+#[cfg(feature = "client")]
+pub mod outbound;
+
 #[cfg(feature = "testing")]
 pub mod testing;
 

@@ -136,7 +136,7 @@ async fn main() {
     // Capacity and offers through HTTP, against a fleet imported through the admin API.
     let hello_rps = hello_world_rps(&run).await;
     let (base, data_dir, admin_token) = embedded_app_spawn().await;
-    let http = reqwest::Client::builder()
+    let http = ingot_kernel::outbound::client_builder()
         .pool_max_idle_per_host(64)
         .build()
         .unwrap();

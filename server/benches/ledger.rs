@@ -142,7 +142,7 @@ async fn main() {
         .await
         .unwrap();
     let finance_token = created.session_token;
-    let http = reqwest::Client::builder()
+    let http = ingot_kernel::outbound::client_builder()
         .pool_max_idle_per_host(64)
         .build()
         .unwrap();

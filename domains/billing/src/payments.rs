@@ -124,7 +124,7 @@ pub struct Stripe {
 
 impl Stripe {
     pub fn new(config: StripeConfig) -> Stripe {
-        let http = reqwest::Client::builder()
+        let http = ingot_kernel::outbound::client_builder()
             .timeout(std::time::Duration::from_secs(20))
             .build()
             .unwrap_or_default();

@@ -68,7 +68,7 @@ pub async fn hello_world_rps(run: &Run) -> f64 {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, hello).await.unwrap() });
-    let http = reqwest::Client::builder()
+    let http = ingot_kernel::outbound::client_builder()
         .pool_max_idle_per_host(64)
         .build()
         .unwrap();

@@ -231,7 +231,7 @@ impl ingot_iam::notify::Notifier for Capture {
 }
 
 pub fn http() -> reqwest::Client {
-    reqwest::Client::new()
+    ingot_kernel::outbound::client_builder().build().unwrap()
 }
 
 /// One JSON request as a client sends it; the answer's status and body (JSON, or the text as a

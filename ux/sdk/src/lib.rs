@@ -95,7 +95,7 @@ impl Client {
         if !(base.starts_with("http://") || base.starts_with("https://")) {
             return Err(Error::InvalidUrl(server.to_string()));
         }
-        let http = reqwest::Client::builder()
+        let http = ingot_kernel::outbound::client_builder()
             .timeout(REQUEST_TIMEOUT)
             .build()
             .map_err(Error::Transport)?;
