@@ -1,5 +1,6 @@
 //! `cargo xtask test`: the README's test command and what CI runs. Makes sure PostgreSQL and
-//! Redis answer (installing and starting them if needed, via .ci/services.sh), creates a throwaway
+//! Redis answer (installing and starting them if needed, via .ci/services.sh), that python-libmaas
+//! is installed for the MAAS simulator's faithfulness test (.ci/libmaas.sh), creates a throwaway
 //! PostgreSQL database for the run, then runs fmt, clippy and every test.
 
 use std::io::{BufRead as _, BufReader};
@@ -14,6 +15,8 @@ const POSTGRES_SERVER: &str = "postgres://postgres@127.0.0.1:5432";
 
 pub fn run(root: &Path) -> anyhow::Result<()> {
     run_command(root, "bash", &[".ci/services.sh"])?;
+    // MAAS's official Python client, which the simulator's faithfulness test drives.
+    run_command(root, "bash", &[".ci/libmaas.sh"])?;
     let database = format!("ingot_ci_{}", std::process::id());
     psql(&format!("DROP DATABASE IF EXISTS {database}"))?;
     psql(&format!("CREATE DATABASE {database}"))?;
@@ -38,6 +41,7 @@ fn checks(root: &Path, database: &str) -> anyhow::Result<()> {
         .args(["test", "--workspace", "--all-targets"])
         .env("INGOT_TEST_DATABASE_URL", format!("{POSTGRES_SERVER}/{database}"))
         .env("INGOT_TEST_REDIS_URL", "redis://127.0.0.1:6379")
+        .env("INGOT_LIBMAAS_PYTHON", root.join(".venv-libmaas/bin/python"))
         .current_dir(root)
         .stdout(Stdio::piped())
         .spawn()
