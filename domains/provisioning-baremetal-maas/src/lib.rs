@@ -2,6 +2,7 @@
 //! Never: let MAAS vocabulary (system_id, NODE_STATUS, OAuth) escape this crate.
 //! The rooms are in place (model, store, service, http, workers, migrations); the Provisioning.BareMetal.MAAS issue fills them.
 
+pub mod client;
 pub mod http;
 pub mod model;
 pub mod service;
