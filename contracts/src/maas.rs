@@ -1,2 +1,189 @@
-//! Provisioning.BareMetal.MAAS published language: DTOs, events and the service trait other domains call.
-//! Empty until the Provisioning.BareMetal.MAAS issue lands; its owner fills it in.
+//! Provisioning.BareMetal.MAAS published language: how an operator binds a site to its MAAS
+//! region and sets the site's policy, what an onboarding pass reports, the events the domain
+//! emits, and the service trait the HTTP layer calls. MAAS's own wire vocabulary stays in the
+//! domain crate; nothing here names a MAAS status or identifier.
+
+use ingot_kernel::Timestamp;
+use ingot_kernel::id::{NodeId, SiteId};
+use ingot_kernel::problem::{Code, Problem};
+use serde::{Deserialize, Serialize};
+
+use crate::BoxFuture;
+use crate::iam::{Actor, DenyReason};
+
+/// How disks are erased when a machine is released.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EraseMode {
+    None,
+    /// Wipe the partition tables and the start and end of each disk.
+    #[default]
+    Quick,
+    /// The disks' own secure erase.
+    Secure,
+}
+
+/// A weekly window in which disruptive operator work (reimage, decommission) may run, in UTC.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MaintenanceWindow {
+    /// `mon` … `sun`.
+    pub weekday: String,
+    /// `HH:MM`, UTC.
+    pub start: String,
+    pub duration_minutes: u32,
+}
+
+/// What the site lets the control plane do with its machines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct SitePolicy {
+    /// Only machines in this zone belong to the site (all zones when absent).
+    pub zone: Option<String>,
+    /// Only machines in this resource pool belong to the site (all pools when absent).
+    pub pool: Option<String>,
+    /// Images tenants may deploy (`jammy`, `noble`); the first is the default.
+    pub allowed_images: Vec<String>,
+    /// Deployments running at once at this site; more wait their turn.
+    pub max_concurrent_deploys: u32,
+    pub erase_on_release: EraseMode,
+    /// Commission machines that appear NEW without an operator's word.
+    pub auto_commission: bool,
+    pub maintenance_window: Option<MaintenanceWindow>,
+}
+
+impl Default for SitePolicy {
+    fn default() -> SitePolicy {
+        SitePolicy {
+            zone: None,
+            pool: None,
+            allowed_images: vec!["jammy".into(), "noble".into()],
+            max_concurrent_deploys: 8,
+            erase_on_release: EraseMode::Quick,
+            auto_commission: true,
+            maintenance_window: None,
+        }
+    }
+}
+
+/// `PUT /v1/admin/sites/{site}/maas`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SiteBindingRequest {
+    /// The region's base URL, such as `http://maas.fra1.example:5240/MAAS`.
+    pub url: String,
+    /// `consumer:token:secret`; required the first time, kept when omitted later. Stored
+    /// encrypted, never returned or logged.
+    #[serde(default)]
+    pub api_key: Option<String>,
+    #[serde(default)]
+    pub policy: SitePolicy,
+}
+
+/// A site's binding as served: never the key itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SiteBindingView {
+    pub site_id: SiteId,
+    pub site: String,
+    pub url: String,
+    /// The key's first part, to tell keys apart; the secret parts are never shown.
+    pub api_key_id: String,
+    pub policy: SitePolicy,
+    pub updated_at: Timestamp,
+}
+
+/// What one onboarding pass did at a site.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct OnboardReport {
+    /// Machines of the site seen in the region.
+    pub seen: u32,
+    /// New machines sent to commissioning in this pass.
+    pub commissioning_started: u32,
+    /// Machines still commissioning.
+    pub commissioning: u32,
+    /// Machines handed to Inventory (new or refreshed) in this pass.
+    pub registered: u32,
+    /// Machines whose commissioning failed (each reported once as an event).
+    pub failed: u32,
+    /// New machines waiting for an operator (auto-commission off).
+    pub awaiting_operator: u32,
+}
+
+/// Commissioning a machine failed; `message` is the provisioning system's own words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MachineOnboardingFailed {
+    pub site_id: SiteId,
+    /// The machine's identifier in the provisioning system.
+    pub machine_ref: String,
+    pub hostname: String,
+    pub message: String,
+    pub node_id: Option<NodeId>,
+}
+
+impl ingot_kernel::event::DomainEvent for MachineOnboardingFailed {
+    const EVENT_TYPE: &'static str = "baremetal.machine_onboarding_failed";
+    const SOURCE: &'static str = "provisioning-baremetal-maas";
+
+    fn subject(&self) -> String {
+        self.machine_ref.clone()
+    }
+
+    fn tenant_id(&self) -> Option<ingot_kernel::id::TenantId> {
+        None
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MaasError {
+    #[error("not allowed")]
+    Denied(DenyReason),
+    #[error("no such {0}")]
+    NotFound(&'static str),
+    #[error("invalid request")]
+    Invalid(Vec<(String, String)>),
+    /// The region refused or could not be reached; the message says which, in its words.
+    #[error("the site's provisioning system: {0}")]
+    Upstream(String),
+    #[error("internal error")]
+    Internal,
+}
+
+impl MaasError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> MaasError {
+        MaasError::Invalid(vec![(field.into(), message.into())])
+    }
+}
+
+impl From<DenyReason> for MaasError {
+    fn from(reason: DenyReason) -> MaasError {
+        MaasError::Denied(reason)
+    }
+}
+
+impl From<MaasError> for Problem {
+    fn from(err: MaasError) -> Problem {
+        match err {
+            MaasError::Denied(reason) => reason.into(),
+            MaasError::NotFound(what) => Problem::new(Code::NotFound).detail(format!("no such {what}")),
+            MaasError::Invalid(fields) => Problem::invalid_fields(fields),
+            MaasError::Upstream(why) => Problem::new(Code::Unavailable).detail(why),
+            MaasError::Internal => Problem::new(Code::Internal),
+        }
+    }
+}
+
+type Answer<'a, T> = BoxFuture<'a, Result<T, MaasError>>;
+
+/// The MAAS domain's service, as the HTTP layer calls it. Sites are named as in URLs.
+pub trait MaasApi: Send + Sync {
+    fn binding_get<'a>(&'a self, actor: &'a Actor, site: &'a str) -> Answer<'a, SiteBindingView>;
+    /// Checks the key against the region before it is stored.
+    fn binding_set<'a>(
+        &'a self,
+        actor: &'a Actor,
+        site: &'a str,
+        request: SiteBindingRequest,
+    ) -> Answer<'a, SiteBindingView>;
+    /// One onboarding pass now.
+    fn onboard<'a>(&'a self, actor: &'a Actor, site: &'a str) -> Answer<'a, OnboardReport>;
+}

@@ -78,6 +78,14 @@ pub struct Config {
     pub stripe_webhook_secret: Option<String>,
     /// Where the payer returns after a card checkout.
     pub stripe_return_url: String,
+    /// Run a simulated MAAS region in-process, bound to the demo site. `None`: only on the
+    /// embedded default (no `database_url`).
+    pub maas_simulated: Option<bool>,
+    /// Machines the simulated region starts with.
+    pub maas_sim_machines: usize,
+    /// How often every bound site is onboarded (new machines commissioned, commissioned ones
+    /// registered).
+    pub maas_onboarding_interval: Duration,
 }
 
 impl fmt::Debug for Config {
@@ -110,6 +118,9 @@ impl fmt::Debug for Config {
                 "stripe_webhook_secret",
                 &self.stripe_webhook_secret.as_ref().map(|_| "<redacted>"),
             )
+            .field("maas_simulated", &self.maas_simulated_enabled())
+            .field("maas_sim_machines", &self.maas_sim_machines)
+            .field("maas_onboarding_interval", &self.maas_onboarding_interval)
             .finish()
     }
 }
@@ -150,6 +161,9 @@ impl Default for Config {
             stripe_api_key: None,
             stripe_webhook_secret: None,
             stripe_return_url: "http://127.0.0.1:8080/".into(),
+            maas_simulated: None,
+            maas_sim_machines: 16,
+            maas_onboarding_interval: Duration::from_secs(30),
         }
     }
 }
@@ -165,6 +179,10 @@ impl Config {
 
     pub fn billing_test_provider_enabled(&self) -> bool {
         self.billing_test_provider.unwrap_or(self.database_url.is_none())
+    }
+
+    pub fn maas_simulated_enabled(&self) -> bool {
+        self.maas_simulated.unwrap_or(self.database_url.is_none())
     }
 }
 
@@ -214,6 +232,9 @@ const KEYS: &[(&str, &str)] = &[
         "INGOT_PAYMENTS_STRIPE_WEBHOOK_SECRET",
     ),
     ("payments.stripe.return_url", "INGOT_PAYMENTS_STRIPE_RETURN_URL"),
+    ("maas.simulated", "INGOT_MAAS_SIMULATED"),
+    ("maas.sim_machines", "INGOT_MAAS_SIM_MACHINES"),
+    ("maas.onboarding_interval_s", "INGOT_MAAS_ONBOARDING_INTERVAL_S"),
 ];
 
 /// Resolves the configuration from flags, the given environment and the config file they name.
@@ -444,6 +465,21 @@ fn apply(config: &mut Config, key: &str, value: &str, origin: &str) -> Result<()
                 return Err(bad("must be between 1 and 3600".into()));
             }
             config.billing_rating_interval = Duration::from_secs(n);
+        }
+        "maas.simulated" => config.maas_simulated = Some(flag(value)?),
+        "maas.sim_machines" => {
+            let n = number(value)?;
+            if n > 10_000 {
+                return Err(bad("must be at most 10000".into()));
+            }
+            config.maas_sim_machines = usize::try_from(n).map_err(|_| bad("is too large".into()))?;
+        }
+        "maas.onboarding_interval_s" => {
+            let n = number(value)?;
+            if !(1..=3_600).contains(&n) {
+                return Err(bad("must be between 1 and 3600".into()));
+            }
+            config.maas_onboarding_interval = Duration::from_secs(n);
         }
         "kyc.webhook_secret" => {
             if value.len() < 16 {

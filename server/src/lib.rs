@@ -67,6 +67,8 @@ pub enum StartError {
     SecretKey(String),
     #[error("cannot start IAM")]
     Iam(#[source] ingot_iam::secrets::SecretError),
+    #[error("cannot start the simulated MAAS region: {0}")]
+    MaasSim(String),
 }
 
 /// IAM over `db`, as `serve` and `bootstrap-admin` both build it.
@@ -173,6 +175,12 @@ pub struct App {
     pub billing: Arc<ingot_billing::service::BillingService>,
     /// Inventory, for tests that play the provisioning side (`NodeRegistry`) or Allocation.
     pub inventory: Arc<ingot_inventory_catalog::service::InventoryService>,
+    /// The MAAS domain, for tests that drive onboarding passes themselves.
+    pub maas: Arc<ingot_provisioning_baremetal_maas::service::MaasService>,
+    /// The simulated MAAS region of the embedded default, when it runs.
+    pub maas_sim: Option<ingot_maas_sim::Sim>,
+    /// Its HTTP task, stopped with the app.
+    maas_sim_task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     pub openapi: utoipa::openapi::OpenApi,
     pub config: Config,
     clock: Arc<dyn Clock>,
@@ -253,13 +261,34 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
     }
     let billing = Arc::new(billing);
 
+    let maas = Arc::new(ingot_provisioning_baremetal_maas::service::MaasService::new(
+        db.clone(),
+        clock.clone(),
+        authorizer.clone(),
+        iam.clone(),
+        secret_box_load(&config)?,
+        ingot_provisioning_baremetal_maas::service::InventoryLink {
+            api: inventory.clone(),
+            registry: inventory.clone(),
+        },
+        ingot_provisioning_baremetal_maas::service::MaasConfig::default(),
+    ));
+    let (maas_sim, maas_sim_task) = if config.maas_simulated_enabled() {
+        match maas_sim_start(&config, clock.clone(), &inventory, &maas).await? {
+            Some((sim, task)) => (Some(sim), Some(task)),
+            None => (None, None),
+        }
+    } else {
+        (None, None)
+    };
+
     let openapi_json: openapi::OpenApiJson = Arc::new(OnceLock::new());
     let (router, openapi) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(ingot_iam::http::router(iam.clone()))
         .merge(ingot_billing::http::router(billing.clone()))
         .merge(ingot_inventory_catalog::http::router(inventory.clone()))
         .merge(ingot_provisioning_allocation::http::router())
-        .merge(ingot_provisioning_baremetal_maas::http::router())
+        .merge(ingot_provisioning_baremetal_maas::http::router(maas.clone()))
         .merge(ingot_app_platform::http::router())
         .merge(ingot_read_models::http::router())
         .merge(ingot_operations::http::router(operations))
@@ -292,7 +321,10 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         ingot_billing::workers::controllers(billing.clone(), config.billing_rating_interval),
         ingot_inventory_catalog::workers::controllers(inventory.clone()),
         ingot_provisioning_allocation::workers::controllers(),
-        ingot_provisioning_baremetal_maas::workers::controllers(),
+        ingot_provisioning_baremetal_maas::workers::controllers(
+            maas.clone(),
+            config.maas_onboarding_interval,
+        ),
         ingot_app_platform::workers::controllers(),
         ingot_read_models::workers::controllers(),
         ingot_operations::workers::controllers(),
@@ -305,6 +337,9 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         iam,
         billing,
         inventory,
+        maas,
+        maas_sim,
+        maas_sim_task,
         openapi,
         config,
         clock,
@@ -344,8 +379,59 @@ pub async fn app_serve(
     for worker in workers {
         let _ = worker.await;
     }
+    if let Some(task) = app.maas_sim_task {
+        task.abort();
+    }
     app.db.close().await;
     result
+}
+
+/// The embedded default's MAAS region: a simulator in-process on a loopback port, with machines
+/// that commission and deploy in seconds, bound to the demo site so onboarding fills the catalog.
+/// The fleet is seeded the same way on every start, so its machines keep their identities (and
+/// their Inventory nodes) across restarts; their MAAS-side state starts afresh. Without the demo
+/// site (the demo catalog turned off) there is nothing to bind it to, and it does not start.
+async fn maas_sim_start(
+    config: &Config,
+    clock: Arc<dyn Clock>,
+    inventory: &ingot_inventory_catalog::service::InventoryService,
+    maas: &ingot_provisioning_baremetal_maas::service::MaasService,
+) -> Result<Option<(ingot_maas_sim::Sim, tokio::task::JoinHandle<std::io::Result<()>>)>, StartError> {
+    let Some(site_id) = inventory
+        .site_id_by_name("demo1")
+        .await
+        .map_err(StartError::Database)?
+    else {
+        tracing::warn!("no site demo1 (the demo catalog is off): the simulated MAAS region is not started");
+        return Ok(None);
+    };
+    let sim = ingot_maas_sim::Sim::new(
+        ingot_maas_sim::SimConfig {
+            machines: config.maas_sim_machines,
+            // A few arrive NEW, so the demo shows commissioning before they go on sale.
+            new_machines: 4,
+            timings: ingot_maas_sim::Timings::brisk(),
+            ..ingot_maas_sim::SimConfig::default()
+        },
+        clock,
+    );
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|err| StartError::MaasSim(err.to_string()))?;
+    let address = listener
+        .local_addr()
+        .map_err(|err| StartError::MaasSim(err.to_string()))?;
+    let task = tokio::spawn(sim.clone().serve(listener));
+    let request = ingot_contracts::maas::SiteBindingRequest {
+        url: format!("http://{address}/MAAS"),
+        api_key: Some(sim.api_key().to_string()),
+        policy: ingot_contracts::maas::SitePolicy::default(),
+    };
+    maas.binding_set_system(site_id, request)
+        .await
+        .map_err(|err| StartError::MaasSim(err.to_string()))?;
+    tracing::info!(%address, machines = config.maas_sim_machines, "simulated MAAS region bound to site demo1");
+    Ok(Some((sim, task)))
 }
 
 /// Serves `router` until `shutdown` resolves; then stops accepting connections and gives

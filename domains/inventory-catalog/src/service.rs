@@ -1434,6 +1434,13 @@ pub fn demo_catalog() -> (Site, Vec<(Sku, &'static str)>) {
 }
 
 impl InventoryService {
+    /// A site's id by its name (for the composition root, which binds the demo site).
+    pub async fn site_id_by_name(&self, name: &str) -> std::result::Result<Option<SiteId>, DbError> {
+        Ok(store::site_by_name(self.db.reader(), name)
+            .await?
+            .map(|site| site.id))
+    }
+
     /// Seeds [`demo_catalog`] when the catalog is empty (no site, no SKU). Returns whether it did.
     /// Two processes starting together cannot both seed: the loser's insert hits the unique
     /// site name and its transaction changes nothing.

@@ -1,8 +1,64 @@
-//! Provisioning.BareMetal.MAAS HTTP: axum routes that parse, call the service and render contracts DTOs.
+//! Provisioning.BareMetal.MAAS HTTP: the routes of DESIGN.md's MAAS row built so far. Each parses,
+//! calls `MaasApi`, renders.
 
+use std::sync::Arc;
+
+use axum::extract::State;
+use ingot_contracts::iam::Actor;
+use ingot_contracts::maas::{MaasApi, OnboardReport, SiteBindingRequest, SiteBindingView};
+use ingot_kernel::http::{Json, Path};
+use ingot_kernel::problem::{Problem, ProblemBody};
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+type Maas = State<Arc<dyn MaasApi>>;
 
 /// This domain's routes, with their OpenAPI descriptions.
-pub fn router() -> OpenApiRouter {
+pub fn router(maas: Arc<dyn MaasApi>) -> OpenApiRouter {
     OpenApiRouter::new()
+        .routes(routes!(binding_get, binding_set))
+        .routes(routes!(site_onboard))
+        .with_state(maas)
+}
+
+/// A site's MAAS binding: the region's URL, the key's id (never the key) and the site policy.
+#[utoipa::path(get, path = "/v1/admin/sites/{site}/maas", tag = "maas", operation_id = "site_maas_get",
+    params(("site" = String, Path, description = "site name")),
+    responses((status = 200, body = SiteBindingView), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody)))]
+async fn binding_get(
+    State(maas): Maas,
+    actor: Actor,
+    Path(site): Path<String>,
+) -> Result<Json<SiteBindingView>, Problem> {
+    Ok(Json(maas.binding_get(&actor, &site).await?))
+}
+
+/// Binds a site to its MAAS region, or changes the binding (audited). The key is checked against
+/// the region first, stored encrypted, and never returned.
+#[utoipa::path(put, path = "/v1/admin/sites/{site}/maas", tag = "maas", operation_id = "site_maas_set",
+    params(("site" = String, Path, description = "site name")),
+    request_body = SiteBindingRequest,
+    responses((status = 200, body = SiteBindingView), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody),
+        (status = 422, body = ProblemBody), (status = 503, body = ProblemBody)))]
+async fn binding_set(
+    State(maas): Maas,
+    actor: Actor,
+    Path(site): Path<String>,
+    Json(request): Json<SiteBindingRequest>,
+) -> Result<Json<SiteBindingView>, Problem> {
+    Ok(Json(maas.binding_set(&actor, &site, request).await?))
+}
+
+/// Runs an onboarding pass at the site now: commissions new machines (per policy) and hands
+/// commissioned ones to Inventory.
+#[utoipa::path(post, path = "/v1/admin/sites/{site}/onboard", tag = "maas", operation_id = "site_onboard",
+    params(("site" = String, Path, description = "site name")),
+    responses((status = 200, body = OnboardReport), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody),
+        (status = 503, body = ProblemBody)))]
+async fn site_onboard(
+    State(maas): Maas,
+    actor: Actor,
+    Path(site): Path<String>,
+) -> Result<Json<OnboardReport>, Problem> {
+    Ok(Json(maas.onboard(&actor, &site).await?))
 }

@@ -1,6 +1,5 @@
 //! Provisioning.BareMetal.MAAS: the MAAS client, site bindings and policy, onboarding, reimage, decommission and reconciliation.
 //! Never: let MAAS vocabulary (system_id, NODE_STATUS, OAuth) escape this crate.
-//! The rooms are in place (model, store, service, http, workers, migrations); the Provisioning.BareMetal.MAAS issue fills them.
 
 pub mod client;
 pub mod http;
@@ -9,11 +8,15 @@ pub mod service;
 pub mod store;
 pub mod workers;
 
-use ingot_kernel::db::MigrationSet;
+use ingot_kernel::db::{Migration, MigrationSet};
 
 /// This domain's tables, all prefixed `maas_`.
 pub const MIGRATIONS: MigrationSet = MigrationSet {
     domain: "provisioning-baremetal-maas",
     table_prefix: "maas_",
-    migrations: &[],
+    migrations: &[Migration::portable(
+        1,
+        "maas",
+        include_str!("../migrations/0001_maas.sql"),
+    )],
 };

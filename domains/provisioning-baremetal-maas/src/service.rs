@@ -1,1 +1,452 @@
-//! Provisioning.BareMetal.MAAS service: use cases behind the contracts trait; authorization is decided here.
+//! Provisioning.BareMetal.MAAS service: site bindings (the region's URL and sealed key, and the
+//! site's policy) and onboarding (commission what is new, hand what is commissioned to
+//! Inventory, report what failed). Authorization is decided here for every call.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use ingot_contracts::BoxFuture;
+use ingot_contracts::iam::{Action, Actor, AuditEntry, AuditTrail, Authorizer, Resource};
+use ingot_contracts::inventory::{InventoryApi, NodeCommand, NodeRegistration, NodeRegistry, NodeState};
+use ingot_contracts::maas::{
+    MaasApi, MaasError, MachineOnboardingFailed, OnboardReport, SiteBindingRequest, SiteBindingView,
+    SitePolicy,
+};
+use ingot_kernel::Clock;
+use ingot_kernel::crypto::SecretBox;
+use ingot_kernel::db::{Db, DbError};
+use ingot_kernel::event::DomainEvent as _;
+use ingot_kernel::id::SiteId;
+
+use crate::client::{self, ApiKey, MaasClient, RetryPolicy};
+use crate::model::{self, OnboardingStep};
+use crate::store::{self, BindingRow};
+
+type Result<T> = std::result::Result<T, MaasError>;
+
+fn internal(err: impl std::fmt::Display) -> MaasError {
+    tracing::error!(error = %err, "MAAS domain storage failed");
+    MaasError::Internal
+}
+
+fn upstream(err: client::MaasError) -> MaasError {
+    MaasError::Upstream(err.to_string())
+}
+
+/// The context the API key is sealed under: a key sealed for one site opens for no other.
+fn key_context(site_id: SiteId) -> String {
+    format!("maas-api-key:{site_id}")
+}
+
+/// Tunables.
+#[derive(Debug, Clone)]
+pub struct MaasConfig {
+    /// Requests in flight per region.
+    pub in_flight_per_site: usize,
+    pub retry: RetryPolicy,
+}
+
+impl Default for MaasConfig {
+    fn default() -> MaasConfig {
+        MaasConfig {
+            in_flight_per_site: 8,
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// What the domain needs of Inventory: sites by name, and the registry machines go into.
+pub struct InventoryLink {
+    pub api: Arc<dyn InventoryApi>,
+    pub registry: Arc<dyn NodeRegistry>,
+}
+
+pub struct MaasService {
+    db: Db,
+    clock: Arc<dyn Clock>,
+    authorizer: Arc<dyn Authorizer>,
+    audit: Arc<dyn AuditTrail>,
+    secrets: SecretBox,
+    inventory: Arc<dyn InventoryApi>,
+    registry: Arc<dyn NodeRegistry>,
+    config: MaasConfig,
+    /// One client per site (its limit on requests in flight is per client), rebuilt when the
+    /// binding changes.
+    clients: Mutex<HashMap<SiteId, (String, MaasClient)>>,
+}
+
+/// A binding opened for use.
+struct Binding {
+    row: BindingRow,
+    policy: SitePolicy,
+    client: MaasClient,
+}
+
+impl MaasService {
+    pub fn new(
+        db: Db,
+        clock: Arc<dyn Clock>,
+        authorizer: Arc<dyn Authorizer>,
+        audit: Arc<dyn AuditTrail>,
+        secrets: SecretBox,
+        inventory: InventoryLink,
+        config: MaasConfig,
+    ) -> MaasService {
+        MaasService {
+            db,
+            clock,
+            authorizer,
+            audit,
+            secrets,
+            inventory: inventory.api,
+            registry: inventory.registry,
+            config,
+            clients: Mutex::new(HashMap::new()),
+        }
+    }
+
+    async fn site_resolve(&self, actor: &Actor, site: &str) -> Result<(SiteId, String)> {
+        let sites = self
+            .inventory
+            .sites_list(actor)
+            .await
+            .map_err(|err| MaasError::Upstream(format!("inventory: {err}")))?;
+        sites
+            .into_iter()
+            .find(|s| s.name == site || s.id.to_string() == site)
+            .map(|s| (s.id, s.name))
+            .ok_or(MaasError::NotFound("site"))
+    }
+
+    fn client_build(&self, url: &str, key: ApiKey) -> Result<MaasClient> {
+        MaasClient::new(url, key, self.config.in_flight_per_site, self.config.retry)
+            .map_err(|err| MaasError::invalid("url", err.to_string()))
+    }
+
+    fn binding_open(&self, row: BindingRow) -> Result<Binding> {
+        let policy: SitePolicy = serde_json::from_str(&row.policy).map_err(internal)?;
+        let signature = format!("{}|{}", row.url, row.api_key_sealed);
+        let mut clients = self
+            .clients
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let client = match clients.get(&row.site_id) {
+            Some((seen, client)) if *seen == signature => client.clone(),
+            _ => {
+                let opened = self
+                    .secrets
+                    .open(&row.api_key_sealed, &key_context(row.site_id))
+                    .map_err(internal)?;
+                let key = ApiKey::parse(&String::from_utf8_lossy(&opened))
+                    .ok_or_else(|| internal("sealed key unreadable"))?;
+                let client = self.client_build(&row.url, key)?;
+                clients.insert(row.site_id, (signature, client.clone()));
+                client
+            }
+        };
+        Ok(Binding { row, policy, client })
+    }
+
+    async fn binding_load(&self, site_id: SiteId) -> Result<Binding> {
+        let row = store::binding_get(self.db.reader(), site_id)
+            .await
+            .map_err(internal)?
+            .ok_or(MaasError::NotFound("MAAS binding for this site"))?;
+        self.binding_open(row)
+    }
+
+    fn view(binding: &Binding, site: String) -> SiteBindingView {
+        SiteBindingView {
+            site_id: binding.row.site_id,
+            site,
+            url: binding.row.url.clone(),
+            api_key_id: binding.row.api_key_id.clone(),
+            policy: binding.policy.clone(),
+            updated_at: binding.row.updated_at,
+        }
+    }
+
+    /// Stores a binding after checking the key against the region. `actor` is audited when the
+    /// change is an operator's; the embedded default binds its simulated site with `None`.
+    async fn binding_store(
+        &self,
+        actor: Option<&Actor>,
+        site_id: SiteId,
+        request: SiteBindingRequest,
+    ) -> Result<Binding> {
+        let mut errors = model::policy_validate(&request.policy);
+        let url = request.url.trim().trim_end_matches('/').to_string();
+        if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() > 2_000 {
+            errors.push((
+                "url".into(),
+                "an http(s) URL such as http://maas.example:5240/MAAS".into(),
+            ));
+        }
+        let existing = store::binding_get(self.db.reader(), site_id)
+            .await
+            .map_err(internal)?;
+        let key = match (&request.api_key, &existing) {
+            (Some(text), _) => match ApiKey::parse(text) {
+                Some(key) => Some(key),
+                None => {
+                    errors.push((
+                        "api_key".into(),
+                        "consumer:token:secret, as MAAS prints it".into(),
+                    ));
+                    None
+                }
+            },
+            (None, Some(row)) => {
+                let opened = self
+                    .secrets
+                    .open(&row.api_key_sealed, &key_context(site_id))
+                    .map_err(internal)?;
+                ApiKey::parse(&String::from_utf8_lossy(&opened))
+            }
+            (None, None) => {
+                errors.push(("api_key".into(), "required when a site is first bound".into()));
+                None
+            }
+        };
+        if !errors.is_empty() {
+            return Err(MaasError::Invalid(errors));
+        }
+        let Some(key) = key else {
+            return Err(internal("no key after validation"));
+        };
+        // The region must accept the key before it is kept.
+        let client = self.client_build(&url, key.clone())?;
+        match client.whoami().await {
+            Ok(_) => {}
+            Err(err) if matches!(err.status(), Some(401 | 403)) => {
+                return Err(MaasError::invalid(
+                    "api_key",
+                    format!("the region refused this key: {err}"),
+                ));
+            }
+            Err(err) => return Err(upstream(err)),
+        }
+        let sealed = self
+            .secrets
+            .seal(key.expose().as_bytes(), &key_context(site_id))
+            .map_err(internal)?;
+        let key_id = key.expose().split(':').next().unwrap_or_default().to_string();
+        let row = BindingRow {
+            site_id,
+            url,
+            api_key_id: key_id,
+            api_key_sealed: sealed,
+            policy: serde_json::to_string(&request.policy).map_err(internal)?,
+            updated_at: self.clock.now(),
+        };
+        let mut tx = self.db.begin().await.map_err(internal)?;
+        store::binding_upsert_in_tx(&mut tx, &row)
+            .await
+            .map_err(internal)?;
+        if let Some(actor) = actor {
+            let entry = AuditEntry {
+                action: "maas.site.bind",
+                target: site_id.to_string(),
+                details: serde_json::json!({
+                    "url": row.url, "api_key_id": row.api_key_id, "key_changed": request.api_key.is_some(),
+                    "policy": request.policy,
+                }),
+            };
+            self.audit
+                .audit_in_tx(&mut tx, actor, entry)
+                .await
+                .map_err(internal)?;
+        }
+        tx.commit().await.map_err(internal)?;
+        tracing::info!(%site_id, url = %row.url, api_key_id = %row.api_key_id, "site bound to its MAAS region");
+        self.binding_open(row)
+    }
+
+    /// Binds a site without an operator (the embedded default's simulated region).
+    pub async fn binding_set_system(&self, site_id: SiteId, request: SiteBindingRequest) -> Result<()> {
+        self.binding_store(None, site_id, request).await.map(|_| ())
+    }
+
+    /// One onboarding pass over every bound site; errors are logged per site.
+    pub async fn onboard_all(&self) -> std::result::Result<usize, DbError> {
+        let mut sites = 0;
+        for row in store::bindings_all(self.db.reader()).await? {
+            let site_id = row.site_id;
+            match self.onboard_site(site_id).await {
+                Ok(report) => {
+                    sites += 1;
+                    if report.registered + report.commissioning_started + report.failed > 0 {
+                        tracing::info!(%site_id, ?report, "onboarding pass");
+                    }
+                }
+                Err(err) => tracing::warn!(%site_id, error = %err, "onboarding pass failed"),
+            }
+        }
+        Ok(sites)
+    }
+
+    /// One onboarding pass at a site: commission what is new (policy allowing), register what is
+    /// commissioned with Inventory and mark it available, report failed commissioning once.
+    pub async fn onboard_site(&self, site_id: SiteId) -> Result<OnboardReport> {
+        let binding = self.binding_load(site_id).await?;
+        let machines = binding.client.machines(&Vec::new()).await.map_err(upstream)?;
+        let known: HashMap<String, store::MachineRow> = store::machines_of_site(self.db.reader(), site_id)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .map(|m| (m.system_id.clone(), m))
+            .collect();
+        let mut report = OnboardReport::default();
+        for machine in machines.iter().filter(|m| model::site_admits(&binding.policy, m)) {
+            report.seen += 1;
+            let now = self.clock.now();
+            let mut tx = self.db.begin().await.map_err(internal)?;
+            store::machine_observe_in_tx(
+                &mut tx,
+                site_id,
+                &machine.system_id,
+                &machine.hostname,
+                (machine.status, &machine.status_name),
+                &machine.power_state,
+                now,
+            )
+            .await
+            .map_err(internal)?;
+            tx.commit().await.map_err(internal)?;
+            let row = known.get(&machine.system_id);
+            let registered = row.is_some_and(|r| r.node_id.is_some());
+            match model::onboarding_step(machine.status, registered, binding.policy.auto_commission) {
+                OnboardingStep::Commission => {
+                    match binding.client.commission(&machine.system_id).await {
+                        Ok(_) => report.commissioning_started += 1,
+                        // Someone (or a concurrent pass) started it first.
+                        Err(err) if err.status() == Some(400) => report.commissioning += 1,
+                        Err(err) => return Err(upstream(err)),
+                    }
+                    let mut tx = self.db.begin().await.map_err(internal)?;
+                    store::machine_commission_requested_in_tx(&mut tx, site_id, &machine.system_id, now)
+                        .await
+                        .map_err(internal)?;
+                    tx.commit().await.map_err(internal)?;
+                }
+                OnboardingStep::AwaitOperator => report.awaiting_operator += 1,
+                OnboardingStep::Wait => report.commissioning += 1,
+                OnboardingStep::ReportFailure => {
+                    report.failed += 1;
+                    let message = [&machine.status_message, &machine.error_description]
+                        .into_iter()
+                        .find(|m| !m.is_empty())
+                        .cloned()
+                        .unwrap_or_else(|| machine.status_name.clone());
+                    let mut tx = self.db.begin().await.map_err(internal)?;
+                    let first =
+                        store::machine_failure_report_in_tx(&mut tx, site_id, &machine.system_id, &message)
+                            .await
+                            .map_err(internal)?;
+                    if first {
+                        let event = MachineOnboardingFailed {
+                            site_id,
+                            machine_ref: machine.system_id.clone(),
+                            hostname: machine.hostname.clone(),
+                            message: message.clone(),
+                            node_id: row.and_then(|r| r.node_id),
+                        };
+                        ingot_kernel::outbox::append_in_tx(&mut tx, &event.to_envelope(now))
+                            .await
+                            .map_err(internal)?;
+                        tracing::warn!(%site_id, machine = %machine.system_id, %message, "commissioning failed");
+                    }
+                    tx.commit().await.map_err(internal)?;
+                }
+                OnboardingStep::Register => {
+                    self.register(&binding, machine).await?;
+                    report.registered += 1;
+                }
+                OnboardingStep::Skip => {}
+            }
+        }
+        Ok(report)
+    }
+
+    /// Hands a commissioned machine to Inventory and, when it is free, marks it available.
+    async fn register(&self, binding: &Binding, machine: &client::Machine) -> Result<()> {
+        let site_id = binding.row.site_id;
+        let devices = binding
+            .client
+            .devices(&machine.system_id)
+            .await
+            .map_err(upstream)?;
+        let registration = NodeRegistration {
+            site_id,
+            source_ref: format!("maas:{}", machine.system_id),
+            hostname: machine.hostname.clone(),
+            facts: model::hardware_facts(machine, &devices),
+            placement: model::placement(machine),
+        };
+        let node_id = self
+            .registry
+            .node_register(registration)
+            .await
+            .map_err(|err| MaasError::Upstream(format!("inventory: {err}")))?;
+        let free = machine.status == client::wire::status::READY;
+        if free {
+            match self
+                .registry
+                .node_command(node_id, NodeCommand::OnboardingComplete, "commissioned".into())
+                .await
+            {
+                Ok(NodeState::Available) | Ok(_) => {}
+                // Already past onboarding (a refresh): nothing to complete.
+                Err(err) => tracing::debug!(%node_id, error = %err, "onboarding already complete"),
+            }
+        }
+        let mut tx = self.db.begin().await.map_err(internal)?;
+        store::machine_registered_in_tx(
+            &mut tx,
+            site_id,
+            &machine.system_id,
+            node_id,
+            free.then(|| self.clock.now()),
+        )
+        .await
+        .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        Ok(())
+    }
+}
+
+impl MaasApi for MaasService {
+    fn binding_get<'a>(&'a self, actor: &'a Actor, site: &'a str) -> BoxFuture<'a, Result<SiteBindingView>> {
+        Box::pin(async move {
+            self.authorizer
+                .allow(actor, Action::CatalogManage, Resource::Platform)?;
+            let (site_id, name) = self.site_resolve(actor, site).await?;
+            let binding = self.binding_load(site_id).await?;
+            Ok(Self::view(&binding, name))
+        })
+    }
+
+    fn binding_set<'a>(
+        &'a self,
+        actor: &'a Actor,
+        site: &'a str,
+        request: SiteBindingRequest,
+    ) -> BoxFuture<'a, Result<SiteBindingView>> {
+        Box::pin(async move {
+            self.authorizer
+                .allow(actor, Action::CatalogManage, Resource::Platform)?;
+            let (site_id, name) = self.site_resolve(actor, site).await?;
+            let binding = self.binding_store(Some(actor), site_id, request).await?;
+            Ok(Self::view(&binding, name))
+        })
+    }
+
+    fn onboard<'a>(&'a self, actor: &'a Actor, site: &'a str) -> BoxFuture<'a, Result<OnboardReport>> {
+        Box::pin(async move {
+            self.authorizer
+                .allow(actor, Action::NodeOperate, Resource::Platform)?;
+            let (site_id, _) = self.site_resolve(actor, site).await?;
+            self.onboard_site(site_id).await
+        })
+    }
+}

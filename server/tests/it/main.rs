@@ -28,6 +28,7 @@ mod conventions;
 mod iam;
 mod inventory;
 mod kyc;
+mod maas;
 mod process;
 
 use std::net::SocketAddr;

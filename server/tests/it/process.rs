@@ -111,6 +111,23 @@ fn the_embedded_default_serves_with_no_configuration_and_stops_on_sigterm() {
     runtime.block_on(async {
         let client = ingot_sdk::Client::new(&format!("http://{addr}")).unwrap();
         assert_eq!(client.readiness_get().await.unwrap().status, "ok");
+        // The simulated MAAS region is onboarded by itself: a new user sees machines on sale
+        // within a minute (here, within a couple of seconds).
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let mut tick = tokio::time::interval(std::time::Duration::from_millis(200));
+        loop {
+            let offers = client.catalog_offers().await.unwrap();
+            let on_sale: u32 = offers.iter().map(|o| o.available).sum();
+            if on_sale > 0 {
+                assert!(offers.iter().all(|o| o.site == "demo1"));
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no machine on sale after a minute: {offers:?}"
+            );
+            tick.tick().await;
+        }
     });
 
     let kill = Command::new("kill")

@@ -56,6 +56,10 @@ impl Timings {
 pub struct Faults {
     /// Share of deployments that end in FAILED_DEPLOYMENT.
     pub deploy_failure_rate: f64,
+    /// Share of commissionings that end in FAILED_COMMISSIONING.
+    pub commission_failure_rate: f64,
+    /// Machines whose commissioning fails, whatever the rate.
+    pub commission_fails: Vec<String>,
     /// Share of power actions whose BMC does not answer (503, and a deploy falls back to
     /// ALLOCATED).
     pub power_failure_rate: f64,
@@ -608,6 +612,9 @@ impl State {
     /// `POST machines/{sid}/?op=commission`.
     pub fn commission(&mut self, system_id: &str, user: &str, now: Timestamp) -> Outcome<()> {
         let took = self.timings.commissioning;
+        let rate = self.faults.commission_failure_rate;
+        let fails = self.faults.commission_fails.iter().any(|s| s == system_id)
+            || (rate > 0.0 && self.rng.chance(rate));
         let machine = self.machine_mut(system_id)?;
         use Status::*;
         if !matches!(machine.status, New | Ready | FailedCommissioning | Broken) {
@@ -628,10 +635,18 @@ impl State {
                     to: Commissioning,
                     events: vec![(Level::Info, "Gathering information")],
                 },
-                Step {
-                    at: now.plus(took),
-                    to: Ready,
-                    events: vec![(Level::Info, "Ready")],
+                if fails {
+                    Step {
+                        at: now.plus(took),
+                        to: FailedCommissioning,
+                        events: vec![(Level::Error, "Commissioning failed: 00-maas-01-cpuinfo timed out")],
+                    }
+                } else {
+                    Step {
+                        at: now.plus(took),
+                        to: Ready,
+                        events: vec![(Level::Info, "Ready")],
+                    }
                 },
             ],
         );

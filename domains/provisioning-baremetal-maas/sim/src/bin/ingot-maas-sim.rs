@@ -36,6 +36,9 @@ struct Args {
     /// Share of deployments that fail (0.0–1.0).
     #[arg(long, default_value_t = 0.0)]
     deploy_failure_rate: f64,
+    /// Share of commissionings that fail (0.0–1.0).
+    #[arg(long, default_value_t = 0.0)]
+    commission_failure_rate: f64,
     /// Share of BMC power actions that fail (0.0–1.0).
     #[arg(long, default_value_t = 0.0)]
     power_failure_rate: f64,
@@ -71,6 +74,7 @@ async fn main() -> std::process::ExitCode {
     );
     sim.faults_set(|faults| {
         faults.deploy_failure_rate = args.deploy_failure_rate;
+        faults.commission_failure_rate = args.commission_failure_rate;
         faults.power_failure_rate = args.power_failure_rate;
         faults.latency = std::time::Duration::from_millis(args.latency_ms);
     });

@@ -1,0 +1,10 @@
+//! Provisioning.BareMetal.MAAS model: pure types and decisions. No IO, no clock, no sqlx/axum/tokio
+//! here. MAAS's wire types (`client::wire`) are plain data and may be read here.
+
+mod facts;
+mod onboarding;
+mod policy;
+
+pub use facts::{hardware_facts, placement};
+pub use onboarding::{OnboardingStep, onboarding_step};
+pub use policy::{policy_validate, site_admits};
