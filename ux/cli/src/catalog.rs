@@ -49,6 +49,11 @@ pub enum SitesCommand {
         #[arg(long, value_enum)]
         status: Option<SiteStatusArg>,
     },
+    /// The site's MAAS region: binding and policy.
+    Maas {
+        #[command(subcommand)]
+        command: crate::maas::SiteMaasCommand,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -480,6 +485,7 @@ pub async fn sites_run(client: &Client, format: OutputFormat, command: SitesComm
                 format!("{} {} {}", s.id, s.name, word(&s.status))
             })
         }
+        SitesCommand::Maas { command } => crate::maas::site_maas_run(client, format, command).await,
     }
 }
 

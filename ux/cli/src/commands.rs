@@ -222,11 +222,13 @@ pub enum AdminCommand {
         #[command(subcommand)]
         command: AdminKycCommand,
     },
-    /// Sites nodes live in.
+    /// Sites nodes live in, and each site's MAAS region.
     Sites {
         #[command(subcommand)]
         command: SitesCommand,
     },
+    /// Run an onboarding pass at a site now: commission new machines, register commissioned ones.
+    Onboard { site: String },
     /// SKUs: what a node must have to sell as one.
     Skus {
         #[command(subcommand)]
@@ -553,6 +555,7 @@ pub async fn run(server: Option<&str>, format: OutputFormat, command: Command) -
                 return billing::admin_billing_run(&client, format, command).await;
             }
             AdminCommand::Sites { command } => catalog::sites_run(&client, format, command).await?,
+            AdminCommand::Onboard { site } => crate::maas::onboard_run(&client, format, &site).await?,
             AdminCommand::Skus { command } => catalog::skus_run(&client, format, command).await?,
             AdminCommand::Offers { command } => catalog::offers_run(&client, format, command).await?,
             AdminCommand::Nodes { command } => catalog::nodes_run(&client, format, command).await?,

@@ -7,6 +7,7 @@ mod catalog;
 mod commands;
 mod config;
 mod import_csv;
+mod maas;
 mod output;
 
 use std::process::ExitCode;

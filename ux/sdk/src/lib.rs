@@ -24,6 +24,7 @@ use ingot_contracts::inventory::{
     NodeView, OfferSetRequest, OfferView, QuarantineRequest, SiteCreateRequest, SiteView, SkuChangeReport,
     SkuCreateRequest, SkuUpdateRequest, SkuView,
 };
+use ingot_contracts::maas::{OnboardReport, SiteBindingRequest, SiteBindingView};
 use ingot_contracts::operations::{HealthReport, OwnershipRegistry};
 use ingot_kernel::Timestamp;
 use ingot_kernel::id::{ApiTokenId, InvitationId, NodeId, ProjectId, SessionId, SkuId, TenantId, UserId};
@@ -467,6 +468,37 @@ impl Client {
 
     pub async fn site_create(&self, request: &SiteCreateRequest) -> Result<SiteView, Error> {
         self.call(Method::POST, "/v1/admin/sites", Some(request)).await
+    }
+
+    /// The site's MAAS binding: URL, the key's id (never the key) and the site policy.
+    pub async fn site_maas_get(&self, site: &str) -> Result<SiteBindingView, Error> {
+        self.get(&format!("/v1/admin/sites/{}/maas", path_segment(site)))
+            .await
+    }
+
+    /// Binds the site to its MAAS region, or changes the binding; the server checks the key
+    /// against the region before it keeps it.
+    pub async fn site_maas_set(
+        &self,
+        site: &str,
+        request: &SiteBindingRequest,
+    ) -> Result<SiteBindingView, Error> {
+        self.call(
+            Method::PUT,
+            &format!("/v1/admin/sites/{}/maas", path_segment(site)),
+            Some(request),
+        )
+        .await
+    }
+
+    /// One onboarding pass at the site now.
+    pub async fn site_onboard(&self, site: &str) -> Result<OnboardReport, Error> {
+        self.call::<(), _>(
+            Method::POST,
+            &format!("/v1/admin/sites/{}/onboard", path_segment(site)),
+            None,
+        )
+        .await
     }
 
     /// Every SKU, active or not.

@@ -1060,3 +1060,94 @@ async fn finance_charges_and_tenants_read_usage_and_statements() {
     let stderr = stderr_of_failure(&run(offline(&both)).await);
     assert!(stderr.contains("pass one"), "{stderr}");
 }
+
+#[tokio::test]
+async fn operators_bind_a_site_to_maas_and_onboard_it() {
+    // The embedded default's simulated region, bound to demo1 at start.
+    let test_db = ingot_kernel::testing::TestDb::sqlite().await;
+    let config = Config {
+        database_url: Some(test_db.url.clone()),
+        data_dir: std::env::temp_dir().join(format!("ingot-cli-app-{}", ingot_kernel::id::new_ulid())),
+        demo_catalog: Some(true),
+        maas_simulated: Some(true),
+        maas_sim_machines: 4,
+        ..Config::default()
+    };
+    let app = app_build(config, Seams::default()).await.unwrap();
+    let key = app.maas_sim.as_ref().unwrap().api_key().to_string();
+    let admin_token = app.iam.bootstrap_admin("admin@example.com").await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(app_serve(app, listener, std::future::pending()));
+    let home = home();
+    let admin = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--server", &url]);
+        ingot_as(&home, &admin_token, &all)
+    };
+    let shown = stdout(&run(admin(&["admin", "sites", "maas", "show", "demo1"])).await);
+    assert!(
+        shown.contains("erase on release") && shown.contains("quick"),
+        "{shown}"
+    );
+    let secret = key.rsplit(':').next().unwrap();
+    assert!(!shown.contains(secret), "the key is never printed");
+    let region: serde_json::Value = serde_json::from_str(&stdout(
+        &run(admin(&[
+            "--output", "json", "admin", "sites", "maas", "show", "demo1",
+        ]))
+        .await,
+    ))
+    .unwrap();
+    let region_url = region["url"].as_str().unwrap().to_string();
+
+    // One flag changes one thing; the stored key is kept when none is given.
+    let changed = stdout(
+        &run(admin(&[
+            "admin",
+            "sites",
+            "maas",
+            "set",
+            "demo1",
+            "--url",
+            &region_url,
+            "--erase",
+            "secure",
+            "--maintenance-window",
+            "sat 02:00 240",
+        ]))
+        .await,
+    );
+    assert!(
+        changed.contains("secure") && changed.contains("sat 02:00 240 min"),
+        "{changed}"
+    );
+    assert!(changed.contains("jammy,noble"), "the rest kept: {changed}");
+
+    // A wrong key from a file is refused with the server's reason; nothing changes.
+    let key_file = home.join("maas.key");
+    std::fs::write(&key_file, "wrong:key:secret\n").unwrap();
+    let refused = run(admin(&[
+        "admin",
+        "sites",
+        "maas",
+        "set",
+        "demo1",
+        "--url",
+        &region_url,
+        "--api-key-file",
+        key_file.to_str().unwrap(),
+    ]))
+    .await;
+    assert!(!refused.status.success());
+    let why = String::from_utf8_lossy(&refused.stderr);
+    assert!(why.contains("api_key"), "{why}");
+
+    let report = stdout(&run(admin(&["admin", "onboard", "demo1"])).await);
+    assert!(
+        report.contains("SEEN") && report.contains("REGISTERED"),
+        "{report}"
+    );
+    let refused = run(admin(&["admin", "onboard", "nowhere"])).await;
+    assert!(!refused.status.success());
+}
