@@ -51,6 +51,58 @@ impl ingot_kernel::event::DomainEvent for NodeReleased {
     }
 }
 
+/// Allocation asks the node's provisioning to image it for the tenant. Repeats (same allocation
+/// and node) change nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeDeployRequested {
+    pub allocation_id: AllocationId,
+    pub tenant_id: TenantId,
+    pub node_id: NodeId,
+    /// An image the site allows, such as `jammy`.
+    pub image: String,
+    /// OpenSSH public keys to install for the tenant.
+    pub ssh_keys: Vec<String>,
+    /// The tenant's cloud-init user-data, as given.
+    #[serde(default)]
+    pub user_data: Option<String>,
+}
+
+/// Allocation asks to take the node back (release, force-release, expiry, failure). The node is
+/// free only once provisioning reports the release complete (erasing included).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeReleaseRequested {
+    pub allocation_id: AllocationId,
+    pub tenant_id: TenantId,
+    pub node_id: NodeId,
+    pub reason: String,
+}
+
+impl ingot_kernel::event::DomainEvent for NodeDeployRequested {
+    const EVENT_TYPE: &'static str = "allocation.node_deploy_requested";
+    const SOURCE: &'static str = "provisioning-allocation";
+
+    fn subject(&self) -> String {
+        self.node_id.to_string()
+    }
+
+    fn tenant_id(&self) -> Option<TenantId> {
+        Some(self.tenant_id)
+    }
+}
+
+impl ingot_kernel::event::DomainEvent for NodeReleaseRequested {
+    const EVENT_TYPE: &'static str = "allocation.node_release_requested";
+    const SOURCE: &'static str = "provisioning-allocation";
+
+    fn subject(&self) -> String {
+        self.node_id.to_string()
+    }
+
+    fn tenant_id(&self) -> Option<TenantId> {
+        Some(self.tenant_id)
+    }
+}
+
 /// The node is the tenant's to use from `at` (its provisioning reported it deployed): metering
 /// starts there. Sent once per node of an allocation; repeats carry the same values.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,7 +4,7 @@
 //! domain crate; nothing here names a MAAS status or identifier.
 
 use ingot_kernel::Timestamp;
-use ingot_kernel::id::{NodeId, SiteId};
+use ingot_kernel::id::{AllocationId, NodeId, SiteId, TenantId};
 use ingot_kernel::problem::{Code, Problem};
 use serde::{Deserialize, Serialize};
 
@@ -132,6 +132,62 @@ impl ingot_kernel::event::DomainEvent for MachineOnboardingFailed {
         None
     }
 }
+
+/// The node is deployed for its allocation: reachable at `ip_addresses` from `deployed_at`, the
+/// moment the provisioning system reported it deployed (metering starts there).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeDeployed {
+    pub allocation_id: AllocationId,
+    pub tenant_id: TenantId,
+    pub node_id: NodeId,
+    pub image: String,
+    pub ip_addresses: Vec<String>,
+    pub deploy_started_at: Timestamp,
+    pub deployed_at: Timestamp,
+}
+
+/// Deploying the node failed; `reason` is the provisioning system's account. The machine is
+/// being given back; Allocation may try another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeDeployFailed {
+    pub allocation_id: AllocationId,
+    pub tenant_id: TenantId,
+    pub node_id: NodeId,
+    pub reason: String,
+    pub at: Timestamp,
+}
+
+/// The node is released and (per the site's policy) erased: clean for the next tenant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeReleaseCompleted {
+    pub allocation_id: AllocationId,
+    pub tenant_id: TenantId,
+    pub node_id: NodeId,
+    pub erase: EraseMode,
+    /// When the release (and erase) finished.
+    pub at: Timestamp,
+}
+
+macro_rules! node_event {
+    ($event:ty, $name:literal) => {
+        impl ingot_kernel::event::DomainEvent for $event {
+            const EVENT_TYPE: &'static str = $name;
+            const SOURCE: &'static str = "provisioning-baremetal-maas";
+
+            fn subject(&self) -> String {
+                self.node_id.to_string()
+            }
+
+            fn tenant_id(&self) -> Option<TenantId> {
+                Some(self.tenant_id)
+            }
+        }
+    };
+}
+
+node_event!(NodeDeployed, "baremetal.node_deployed");
+node_event!(NodeDeployFailed, "baremetal.node_deploy_failed");
+node_event!(NodeReleaseCompleted, "baremetal.node_release_completed");
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MaasError {

@@ -86,6 +86,8 @@ pub struct Config {
     /// How often every bound site is onboarded (new machines commissioned, commissioned ones
     /// registered).
     pub maas_onboarding_interval: Duration,
+    /// How often deploy and release requests are followed and each deployment's next step taken.
+    pub maas_deployments_interval: Duration,
 }
 
 impl fmt::Debug for Config {
@@ -121,6 +123,7 @@ impl fmt::Debug for Config {
             .field("maas_simulated", &self.maas_simulated_enabled())
             .field("maas_sim_machines", &self.maas_sim_machines)
             .field("maas_onboarding_interval", &self.maas_onboarding_interval)
+            .field("maas_deployments_interval", &self.maas_deployments_interval)
             .finish()
     }
 }
@@ -164,6 +167,7 @@ impl Default for Config {
             maas_simulated: None,
             maas_sim_machines: 16,
             maas_onboarding_interval: Duration::from_secs(30),
+            maas_deployments_interval: Duration::from_secs(3),
         }
     }
 }
@@ -235,6 +239,10 @@ const KEYS: &[(&str, &str)] = &[
     ("maas.simulated", "INGOT_MAAS_SIMULATED"),
     ("maas.sim_machines", "INGOT_MAAS_SIM_MACHINES"),
     ("maas.onboarding_interval_s", "INGOT_MAAS_ONBOARDING_INTERVAL_S"),
+    (
+        "maas.deployments_interval_ms",
+        "INGOT_MAAS_DEPLOYMENTS_INTERVAL_MS",
+    ),
 ];
 
 /// Resolves the configuration from flags, the given environment and the config file they name.
@@ -473,6 +481,13 @@ fn apply(config: &mut Config, key: &str, value: &str, origin: &str) -> Result<()
                 return Err(bad("must be at most 10000".into()));
             }
             config.maas_sim_machines = usize::try_from(n).map_err(|_| bad("is too large".into()))?;
+        }
+        "maas.deployments_interval_ms" => {
+            let n = number(value)?;
+            if !(50..=600_000).contains(&n) {
+                return Err(bad("must be between 50 and 600000".into()));
+            }
+            config.maas_deployments_interval = Duration::from_millis(n);
         }
         "maas.onboarding_interval_s" => {
             let n = number(value)?;

@@ -324,6 +324,7 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         ingot_provisioning_baremetal_maas::workers::controllers(
             maas.clone(),
             config.maas_onboarding_interval,
+            config.maas_deployments_interval,
         ),
         ingot_app_platform::workers::controllers(),
         ingot_read_models::workers::controllers(),

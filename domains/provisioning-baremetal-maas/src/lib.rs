@@ -14,9 +14,12 @@ use ingot_kernel::db::{Migration, MigrationSet};
 pub const MIGRATIONS: MigrationSet = MigrationSet {
     domain: "provisioning-baremetal-maas",
     table_prefix: "maas_",
-    migrations: &[Migration::portable(
-        1,
-        "maas",
-        include_str!("../migrations/0001_maas.sql"),
-    )],
+    migrations: &[
+        Migration::portable(1, "maas", include_str!("../migrations/0001_maas.sql")),
+        Migration::portable(
+            2,
+            "deployments",
+            include_str!("../migrations/0002_deployments.sql"),
+        ),
+    ],
 };

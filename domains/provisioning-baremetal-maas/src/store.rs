@@ -1,11 +1,13 @@
 //! Provisioning.BareMetal.MAAS store: SQL for the `maas_*` tables only.
 
 use ingot_kernel::Timestamp;
-use ingot_kernel::db::column::parse;
+use ingot_kernel::db::column::{enum_from_text, enum_to_text, parse};
 use ingot_kernel::db::{DbError, Tx};
-use ingot_kernel::id::{NodeId, SiteId};
+use ingot_kernel::id::{AllocationId, NodeId, SiteId, TenantId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
+
+use crate::model::{Desired, Phase};
 
 /// A site's binding as stored (the key still sealed).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -223,4 +225,204 @@ pub async fn machine_failure_report_in_tx(
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// One node of one allocation, as the deployment controller drives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeploymentRow {
+    pub allocation_id: AllocationId,
+    pub node_id: NodeId,
+    pub tenant_id: TenantId,
+    pub image: String,
+    pub ssh_keys: Vec<String>,
+    pub user_data_sealed: Option<String>,
+    pub desired: Desired,
+    pub phase: Phase,
+    pub deploy_started_at: Option<Timestamp>,
+    pub deployed_at: Option<Timestamp>,
+    pub message: Option<String>,
+}
+
+const DEPLOYMENT_COLUMNS: &str = "allocation_id, node_id, tenant_id, image, ssh_keys, user_data_sealed, desired, \
+     phase, deploy_started_at_us, deployed_at_us, message";
+
+fn deployment_from_row(row: &AnyRow) -> Result<DeploymentRow, DbError> {
+    let at = |column: &str| -> Result<Option<Timestamp>, DbError> {
+        Ok(row.try_get::<Option<i64>, _>(column)?.map(Timestamp::from_micros))
+    };
+    Ok(DeploymentRow {
+        allocation_id: parse(&row.try_get::<String, _>("allocation_id")?, "allocation id")?,
+        node_id: parse(&row.try_get::<String, _>("node_id")?, "node id")?,
+        tenant_id: parse(&row.try_get::<String, _>("tenant_id")?, "tenant id")?,
+        image: row.try_get("image")?,
+        ssh_keys: serde_json::from_str(&row.try_get::<String, _>("ssh_keys")?)
+            .map_err(|_| ingot_kernel::db::column::corrupt("ssh keys"))?,
+        user_data_sealed: row.try_get("user_data_sealed")?,
+        desired: enum_from_text(&row.try_get::<String, _>("desired")?, "desired")?,
+        phase: enum_from_text(&row.try_get::<String, _>("phase")?, "phase")?,
+        deploy_started_at: at("deploy_started_at_us")?,
+        deployed_at: at("deployed_at_us")?,
+        message: row.try_get("message")?,
+    })
+}
+
+/// Records a deploy request; a repeat of the same allocation and node changes nothing.
+pub async fn deployment_request_in_tx(
+    tx: &mut Tx,
+    row: &DeploymentRow,
+    now: Timestamp,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO maas_deployments (allocation_id, node_id, tenant_id, image, ssh_keys, user_data_sealed, desired, \
+         phase, created_at_us, updated_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
+         ON CONFLICT (allocation_id, node_id) DO NOTHING",
+    )
+    .bind(row.allocation_id.to_string())
+    .bind(row.node_id.to_string())
+    .bind(row.tenant_id.to_string())
+    .bind(&row.image)
+    .bind(serde_json::to_string(&row.ssh_keys).map_err(|_| ingot_kernel::db::column::corrupt("ssh keys"))?)
+    .bind(&row.user_data_sealed)
+    .bind(enum_to_text(&row.desired))
+    .bind(enum_to_text(&row.phase))
+    .bind(now.as_micros())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Records that Allocation wants the node back. A release for a node never asked to deploy is
+/// recorded too (there is nothing to undo, and it is reported released).
+pub async fn deployment_release_in_tx(
+    tx: &mut Tx,
+    allocation_id: AllocationId,
+    node_id: NodeId,
+    tenant_id: TenantId,
+    now: Timestamp,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO maas_deployments (allocation_id, node_id, tenant_id, image, ssh_keys, desired, phase, \
+         created_at_us, updated_at_us) VALUES ($1, $2, $3, '', '[]', 'released', 'requested', $4, $4) \
+         ON CONFLICT (allocation_id, node_id) DO UPDATE SET desired = 'released', updated_at_us = excluded.updated_at_us",
+    )
+    .bind(allocation_id.to_string())
+    .bind(node_id.to_string())
+    .bind(tenant_id.to_string())
+    .bind(now.as_micros())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Deployments with work left: not released, and not deployed-and-wanted.
+pub async fn deployments_open<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    limit: i64,
+) -> Result<Vec<DeploymentRow>, DbError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {DEPLOYMENT_COLUMNS} FROM maas_deployments WHERE phase <> 'released' \
+         AND NOT (phase = 'deployed' AND desired = 'deployed') ORDER BY created_at_us, allocation_id, node_id LIMIT {limit}"
+    ));
+    sqlx::query(sql)
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(deployment_from_row)
+        .collect()
+}
+
+pub async fn deployment_get<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    allocation_id: AllocationId,
+    node_id: NodeId,
+) -> Result<Option<DeploymentRow>, DbError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {DEPLOYMENT_COLUMNS} FROM maas_deployments WHERE allocation_id = $1 AND node_id = $2"
+    ));
+    sqlx::query(sql)
+        .bind(allocation_id.to_string())
+        .bind(node_id.to_string())
+        .fetch_optional(db)
+        .await?
+        .as_ref()
+        .map(deployment_from_row)
+        .transpose()
+}
+
+/// Moves a deployment to `phase` if it is still in `from` (a concurrent pass that moved it first
+/// wins); returns whether this call moved it. The times and message are set when given.
+pub async fn deployment_advance_in_tx(
+    tx: &mut Tx,
+    row: &DeploymentRow,
+    from: Phase,
+    to: Phase,
+    change: &DeploymentChange,
+    now: Timestamp,
+) -> Result<bool, DbError> {
+    let done = sqlx::query(
+        "UPDATE maas_deployments SET phase = $1, deploy_started_at_us = COALESCE($2, deploy_started_at_us), \
+         deployed_at_us = COALESCE($3, deployed_at_us), ip_addresses = COALESCE($4, ip_addresses), \
+         released_at_us = COALESCE($5, released_at_us), message = COALESCE($6, message), updated_at_us = $7 \
+         WHERE allocation_id = $8 AND node_id = $9 AND phase = $10",
+    )
+    .bind(enum_to_text(&to))
+    .bind(change.deploy_started_at.map(|t| t.as_micros()))
+    .bind(change.deployed_at.map(|t| t.as_micros()))
+    .bind(
+        change
+            .ip_addresses
+            .as_ref()
+            .map(|ips| serde_json::json!(ips).to_string()),
+    )
+    .bind(change.released_at.map(|t| t.as_micros()))
+    .bind(&change.message)
+    .bind(now.as_micros())
+    .bind(row.allocation_id.to_string())
+    .bind(row.node_id.to_string())
+    .bind(enum_to_text(&from))
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// What a phase change records alongside.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeploymentChange {
+    pub deploy_started_at: Option<Timestamp>,
+    pub deployed_at: Option<Timestamp>,
+    pub ip_addresses: Option<Vec<String>>,
+    pub released_at: Option<Timestamp>,
+    pub message: Option<String>,
+}
+
+/// Deployments at a site in flight (allocated or deploying), for the policy's concurrency cap.
+pub async fn deployments_in_flight<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    site_id: SiteId,
+) -> Result<u32, DbError> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM maas_deployments d JOIN maas_machines m ON m.node_id = d.node_id \
+         WHERE m.site_id = $1 AND d.phase = 'deploying'",
+    )
+    .bind(site_id.to_string())
+    .fetch_one(db)
+    .await?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// The machine a node is, if this domain registered it.
+pub async fn machine_of_node<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    node_id: NodeId,
+) -> Result<Option<MachineRow>, DbError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {MACHINE_COLUMNS} FROM maas_machines WHERE node_id = $1"
+    ));
+    sqlx::query(sql)
+        .bind(node_id.to_string())
+        .fetch_optional(db)
+        .await?
+        .as_ref()
+        .map(machine_from_row)
+        .transpose()
 }

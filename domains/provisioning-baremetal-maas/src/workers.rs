@@ -31,10 +31,45 @@ impl Controller for Onboarding {
     }
 }
 
+/// Follows Allocation's deploy and release requests, then takes each deployment's next step
+/// against MAAS.
+pub struct Deployments {
+    pub maas: Arc<MaasService>,
+    pub interval: Duration,
+}
+
+impl Controller for Deployments {
+    fn name(&self) -> &'static str {
+        "maas.deployments"
+    }
+
+    fn interval(&self) -> Duration {
+        self.interval
+    }
+
+    fn reconcile(&self) -> ReconcileFuture<'_> {
+        Box::pin(async move {
+            while self.maas.requests_follow(500).await? == 500 {}
+            self.maas.deployments_drive().await?;
+            Ok(())
+        })
+    }
+}
+
 /// The controllers `ingotd` runs for this domain.
-pub fn controllers(maas: Arc<MaasService>, onboarding_interval: Duration) -> Vec<Arc<dyn Controller>> {
-    vec![Arc::new(Onboarding {
-        maas,
-        interval: onboarding_interval,
-    })]
+pub fn controllers(
+    maas: Arc<MaasService>,
+    onboarding_interval: Duration,
+    deployments_interval: Duration,
+) -> Vec<Arc<dyn Controller>> {
+    vec![
+        Arc::new(Onboarding {
+            maas: maas.clone(),
+            interval: onboarding_interval,
+        }),
+        Arc::new(Deployments {
+            maas,
+            interval: deployments_interval,
+        }),
+    ]
 }

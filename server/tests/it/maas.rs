@@ -274,3 +274,209 @@ async fn bad_bindings_are_refused_with_the_field_and_change_nothing() {
     assert_eq!(audited, 1);
     app.stop().await;
 }
+
+/// Binds demo1 to a fresh region of `machines` READY machines, onboards them, and returns the
+/// nodes (node id, system id) in hostname order. The controllers are slowed down so the test
+/// drives every pass itself.
+async fn onboarded(
+    app: &TestApp,
+    machines: usize,
+    policy: Value,
+) -> (Sim, Vec<(ingot_kernel::id::NodeId, String)>) {
+    let admin = Some(app.admin_token.as_str());
+    let (sim, url) = region(app, machines, 0).await;
+    let (status, body) = send_with(
+        app,
+        admin,
+        "PUT",
+        "/v1/admin/sites/demo1/maas",
+        Some(json!({"url": url, "api_key": sim.api_key().to_string(), "policy": policy})),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _) = send_with(app, admin, "POST", "/v1/admin/sites/demo1/onboard", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT node_id, system_id FROM maas_machines WHERE node_id IS NOT NULL ORDER BY hostname",
+    )
+    .fetch_all(app.db.db.reader())
+    .await
+    .unwrap();
+    let nodes = rows
+        .into_iter()
+        .map(|(node, system_id)| (node.parse().unwrap(), system_id))
+        .collect();
+    (sim, nodes)
+}
+
+fn slow_controllers(config: &mut ingotd::config::Config) {
+    config.demo_catalog = Some(true);
+    config.maas_onboarding_interval = Duration::from_secs(3_600);
+    config.maas_deployments_interval = Duration::from_secs(600);
+}
+
+async fn pass(app: &TestApp) {
+    app.maas.requests_follow(500).await.unwrap();
+    app.maas.deployments_drive().await.unwrap();
+}
+
+fn starts_of(sim: &Sim, system_id: &str) -> usize {
+    sim.lock()
+        .events
+        .iter()
+        .filter(|e| e.system_id == system_id && e.kind == "User starting deployment")
+        .count()
+}
+
+async fn allocations_are_deployed_with_the_tenants_keys_and_released_with_the_sites_erase(backend: Backend) {
+    use ingot_contracts::allocation::{NodeDeployRequested, NodeReleaseRequested};
+    use ingot_kernel::id::{AllocationId, TenantId};
+
+    let app = spawn_app(backend, slow_controllers).await;
+    let (sim, nodes) = onboarded(
+        &app,
+        3,
+        json!({"erase_on_release": "secure", "max_concurrent_deploys": 1}),
+    )
+    .await;
+    let allocation = AllocationId::generate();
+    let tenant = TenantId::generate();
+    for (node_id, _) in &nodes[..2] {
+        super::allocation_says(
+            &app,
+            &NodeDeployRequested {
+                allocation_id: allocation,
+                tenant_id: tenant,
+                node_id: *node_id,
+                image: "jammy".into(),
+                ssh_keys: vec!["ssh-ed25519 AAAAC3Nza tenant@laptop".into()],
+                user_data: Some("#!/bin/sh\necho hello\n".into()),
+            },
+        )
+        .await;
+    }
+    // An image the site does not allow fails at once, without touching the machine.
+    let refused = AllocationId::generate();
+    super::allocation_says(
+        &app,
+        &NodeDeployRequested {
+            allocation_id: refused,
+            tenant_id: tenant,
+            node_id: nodes[2].0,
+            image: "windows".into(),
+            ssh_keys: Vec::new(),
+            user_data: None,
+        },
+    )
+    .await;
+    pass(&app).await;
+    let failed = events(&app, "baremetal.node_deploy_failed").await;
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert!(
+        failed[0]["reason"].as_str().unwrap().contains("not allowed"),
+        "{}",
+        failed[0]
+    );
+    assert_eq!(starts_of(&sim, &nodes[2].1), 0);
+
+    // One deploy at a time at this site: the second waits its turn.
+    let (first, second) = (&nodes[0].1, &nodes[1].1);
+    let deploying = |sim: &Sim| {
+        sim.lock()
+            .machines
+            .values()
+            .filter(|m| m.status == ingot_maas_sim::Status::Deploying)
+            .count()
+    };
+    assert_eq!(deploying(&sim), 1);
+    pass(&app).await;
+    assert_eq!(deploying(&sim), 1, "the policy's concurrency holds across passes");
+    let started = ingot_kernel::Clock::now(&app.clock);
+    app.clock.advance(Duration::from_secs(12 * 60));
+    pass(&app).await;
+    pass(&app).await;
+    app.clock.advance(Duration::from_secs(12 * 60));
+    pass(&app).await;
+    pass(&app).await;
+    let deployed = events(&app, "baremetal.node_deployed").await;
+    assert_eq!(deployed.len(), 2, "{deployed:?}");
+    let first_report = deployed
+        .iter()
+        .find(|e| e["node_id"] == nodes[0].0.to_string())
+        .unwrap();
+    assert_eq!(first_report["ip_addresses"].as_array().unwrap().len(), 1);
+    // Metering starts when MAAS said DEPLOYED (its event, to the second), not when we looked:
+    // the first machine 12 minutes after it started, the second 12 minutes after its turn came.
+    let mut deployed_at: Vec<i64> = deployed
+        .iter()
+        .map(|e| {
+            let at: ingot_kernel::Timestamp = serde_json::from_value(e["deployed_at"].clone()).unwrap();
+            at.as_micros() / 1_000_000 - started.as_micros() / 1_000_000
+        })
+        .collect();
+    deployed_at.sort_unstable();
+    assert_eq!(deployed_at, [12 * 60, 24 * 60]);
+    {
+        let state = sim.lock();
+        for system_id in [first, second] {
+            let machine = &state.machines[system_id.as_str()];
+            assert!(machine.locked, "locked against accidental release");
+            assert_eq!(
+                machine.owner_data.get("ingot_allocation"),
+                Some(&allocation.to_string())
+            );
+            use base64::Engine as _;
+            let user_data = base64::engine::general_purpose::STANDARD
+                .decode(machine.user_data.as_deref().unwrap())
+                .unwrap();
+            let user_data = String::from_utf8(user_data).unwrap();
+            assert!(
+                user_data.contains("ssh-ed25519 AAAAC3Nza tenant@laptop"),
+                "{user_data}"
+            );
+            assert!(user_data.contains("echo hello"), "{user_data}");
+        }
+    }
+    assert_eq!(
+        (starts_of(&sim, first), starts_of(&sim, second)),
+        (1, 1),
+        "one deploy each"
+    );
+
+    // Release: unlocked, released with secure erase, reported only once erasing finished.
+    for (node_id, _) in &nodes[..2] {
+        super::allocation_says(
+            &app,
+            &NodeReleaseRequested {
+                allocation_id: allocation,
+                tenant_id: tenant,
+                node_id: *node_id,
+                reason: "released by the tenant".into(),
+            },
+        )
+        .await;
+    }
+    pass(&app).await;
+    assert!(events(&app, "baremetal.node_release_completed").await.is_empty());
+    assert_eq!(
+        sim.lock().machines[first.as_str()].status,
+        ingot_maas_sim::Status::DiskErasing
+    );
+    app.clock.advance(Duration::from_secs(11 * 60));
+    pass(&app).await;
+    pass(&app).await;
+    let released = events(&app, "baremetal.node_release_completed").await;
+    assert_eq!(released.len(), 2, "{released:?}");
+    assert!(released.iter().all(|e| e["erase"] == "secure"));
+    let all_ready = {
+        let state = sim.lock();
+        [first, second]
+            .iter()
+            .all(|s| state.machines[s.as_str()].status == ingot_maas_sim::Status::Ready)
+    };
+    assert!(all_ready);
+    app.stop().await;
+}
+
+on_both_backends!(allocations_are_deployed_with_the_tenants_keys_and_released_with_the_sites_erase);

@@ -94,6 +94,8 @@ pub struct TestApp {
     pub billing: Arc<ingot_billing::service::BillingService>,
     /// Inventory in-process, to play the provisioning side and Allocation's events.
     pub inventory: Arc<ingot_inventory_catalog::service::InventoryService>,
+    /// The MAAS domain in-process, to drive onboarding and deployment passes.
+    pub maas: Arc<ingot_provisioning_baremetal_maas::service::MaasService>,
     /// What the notifier handed out, in order.
     pub delivered: Arc<Capture>,
     /// The server's clock: tests move it instead of sleeping.
@@ -189,6 +191,7 @@ pub async fn spawn_app_with(
         .expect("bootstrap admin");
     let iam = app.iam.clone();
     let inventory = app.inventory.clone();
+    let maas = app.maas.clone();
     let billing = app.billing.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -202,6 +205,7 @@ pub async fn spawn_app_with(
         iam,
         billing,
         inventory,
+        maas,
         clock,
         delivered,
         url: format!("http://{addr}"),

@@ -533,6 +533,18 @@ impl MaasClient {
         Ok(events)
     }
 
+    /// A machine's newest events at INFO and above (newest first), at most `limit`.
+    pub async fn events_of(&self, system_id: &str, limit: u32) -> Result<Vec<Event>, MaasError> {
+        let params = vec![
+            ("id".to_string(), system_id.to_string()),
+            ("limit".to_string(), limit.to_string()),
+        ];
+        let page: EventsPage = self
+            .json(reqwest::Method::GET, "events/", Some("query"), &params)
+            .await?;
+        Ok(page.events)
+    }
+
     pub async fn zones(&self) -> Result<Vec<Zone>, MaasError> {
         self.json(reqwest::Method::GET, "zones/", None, &Form::new())
             .await

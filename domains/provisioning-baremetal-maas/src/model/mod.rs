@@ -1,10 +1,12 @@
 //! Provisioning.BareMetal.MAAS model: pure types and decisions. No IO, no clock, no sqlx/axum/tokio
 //! here. MAAS's wire types (`client::wire`) are plain data and may be read here.
 
+mod deployment;
 mod facts;
 mod onboarding;
 mod policy;
 
+pub use deployment::{Desired, Observed, Phase, Step, deployment_step, maas_time_parse, user_data_compose};
 pub use facts::{hardware_facts, placement};
 pub use onboarding::{OnboardingStep, onboarding_step};
 pub use policy::{policy_validate, site_admits};

@@ -18,6 +18,10 @@ use ingot_kernel::db::{Db, DbError};
 use ingot_kernel::event::DomainEvent as _;
 use ingot_kernel::id::SiteId;
 
+mod deployments;
+
+pub use deployments::{ALLOCATION_ANNOTATION, DriveError};
+
 use crate::client::{self, ApiKey, MaasClient, RetryPolicy};
 use crate::model::{self, OnboardingStep};
 use crate::store::{self, BindingRow};

@@ -1,0 +1,410 @@
+//! Deploy and release, driven by Allocation's requests: each node's deployment is a row whose
+//! next step is decided from what Allocation wants, how far we got and what MAAS says now
+//! (`model::deployment_step`), so a pass repeated after a crash continues where the machine is,
+//! never deploys a machine twice, and never loses a release.
+
+use ingot_contracts::allocation::{NodeDeployRequested, NodeReleaseRequested};
+use ingot_contracts::maas::{NodeDeployFailed, NodeDeployed, NodeReleaseCompleted};
+use ingot_kernel::Timestamp;
+use ingot_kernel::db::DbError;
+use ingot_kernel::event::DomainEvent;
+use ingot_kernel::id::AllocationId;
+
+use super::{Binding, MaasService};
+use crate::client::{self, DeployParams, Erase, ReleaseParams, wire};
+use crate::model::{self, Desired, Observed, Phase, Step};
+use crate::store::{self, DeploymentChange, DeploymentRow};
+
+/// The annotation that names the allocation a machine serves, so drift can be traced.
+pub const ALLOCATION_ANNOTATION: &str = "ingot_allocation";
+
+const CONSUMER: &str = "maas.provisioning_requests";
+
+fn user_data_context(allocation_id: AllocationId) -> String {
+    format!("maas-user-data:{allocation_id}")
+}
+
+/// What went wrong driving one deployment; the pass goes on with the next.
+#[derive(Debug, thiserror::Error)]
+pub enum DriveError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("MAAS: {0}")]
+    Maas(#[from] client::MaasError),
+    #[error("{0}")]
+    Other(String),
+}
+
+fn erase_of(mode: ingot_contracts::maas::EraseMode) -> Erase {
+    match mode {
+        ingot_contracts::maas::EraseMode::None => Erase::None,
+        ingot_contracts::maas::EraseMode::Quick => Erase::Quick,
+        ingot_contracts::maas::EraseMode::Secure => Erase::Secure,
+    }
+}
+
+impl MaasService {
+    /// Reads Allocation's deploy and release requests behind this domain's outbox cursor into
+    /// deployment rows, cursor and rows in one transaction. Returns how many events were read.
+    pub async fn requests_follow(&self, batch_max: i64) -> Result<usize, DbError> {
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        let batch =
+            ingot_kernel::outbox::batch_fetch_in_tx(&self.db, &mut tx, CONSUMER, batch_max, now).await?;
+        for event in &batch.events {
+            let unreadable = |err: serde_json::Error| {
+                tracing::error!(event_id = %event.id, event_type = %event.event_type, error = %err, "unreadable event skipped");
+            };
+            match event.event_type.as_str() {
+                NodeDeployRequested::EVENT_TYPE => {
+                    match serde_json::from_value::<NodeDeployRequested>(event.payload.clone()) {
+                        Ok(request) => {
+                            let sealed = match &request.user_data {
+                                Some(text) => Some(
+                                    self.secrets
+                                        .seal(text.as_bytes(), &user_data_context(request.allocation_id))
+                                        .map_err(|_| ingot_kernel::db::column::corrupt("sealed user-data"))?,
+                                ),
+                                None => None,
+                            };
+                            let row = DeploymentRow {
+                                allocation_id: request.allocation_id,
+                                node_id: request.node_id,
+                                tenant_id: request.tenant_id,
+                                image: request.image,
+                                ssh_keys: request.ssh_keys,
+                                user_data_sealed: sealed,
+                                desired: Desired::Deployed,
+                                phase: Phase::Requested,
+                                deploy_started_at: None,
+                                deployed_at: None,
+                                message: None,
+                            };
+                            store::deployment_request_in_tx(&mut tx, &row, now).await?;
+                        }
+                        Err(err) => unreadable(err),
+                    }
+                }
+                NodeReleaseRequested::EVENT_TYPE => {
+                    match serde_json::from_value::<NodeReleaseRequested>(event.payload.clone()) {
+                        Ok(request) => {
+                            store::deployment_release_in_tx(
+                                &mut tx,
+                                request.allocation_id,
+                                request.node_id,
+                                request.tenant_id,
+                                now,
+                            )
+                            .await?;
+                        }
+                        Err(err) => unreadable(err),
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(last) = batch.last {
+            ingot_kernel::outbox::cursor_advance_in_tx(&mut tx, CONSUMER, last, now).await?;
+        }
+        tx.commit().await?;
+        Ok(batch.events.len())
+    }
+
+    /// One pass over every deployment with work left. Returns how many steps were taken.
+    pub async fn deployments_drive(&self) -> Result<usize, DbError> {
+        let mut acted = 0;
+        for row in store::deployments_open(self.db.reader(), 500).await? {
+            match self.deployment_drive(&row).await {
+                Ok(true) => acted += 1,
+                Ok(false) => {}
+                Err(DriveError::Db(err)) => return Err(err),
+                Err(err) => tracing::warn!(
+                    allocation_id = %row.allocation_id, node_id = %row.node_id, error = %err,
+                    "deployment step failed; it is retried next pass"
+                ),
+            }
+        }
+        Ok(acted)
+    }
+
+    /// Takes the next step of one deployment; `true` when something changed.
+    pub async fn deployment_drive(&self, row: &DeploymentRow) -> Result<bool, DriveError> {
+        let Some(machine_row) = store::machine_of_node(self.db.reader(), row.node_id).await? else {
+            // Not a machine of a bound site: nothing was ever sent anywhere.
+            let step = model::deployment_step(row.desired, row.phase, None);
+            return match (row.desired, step) {
+                (Desired::Released, _) => self.report_released(row, None).await,
+                _ => {
+                    self.report_failed(row, "the node is not a machine of a bound site".into())
+                        .await
+                }
+            };
+        };
+        let binding = self
+            .binding_load(machine_row.site_id)
+            .await
+            .map_err(|err| DriveError::Other(err.to_string()))?;
+        let system_id = machine_row.system_id.as_str();
+        let machine = match binding.client.machine(system_id).await {
+            Ok(machine) => Some(machine),
+            Err(err) if err.is_not_found() => None,
+            Err(err) => return Err(err.into()),
+        };
+        let ours = match &machine {
+            Some(m) => self.is_ours(&binding, m, row.allocation_id).await?,
+            None => false,
+        };
+        let observed = machine.as_ref().map(|m| Observed {
+            status: m.status,
+            status_name: &m.status_name,
+            ours,
+        });
+        let step = model::deployment_step(row.desired, row.phase, observed);
+        tracing::debug!(allocation_id = %row.allocation_id, node_id = %row.node_id, ?step, "deployment step");
+        match step {
+            Step::AllocateAndDeploy | Step::Deploy => {
+                if !binding.policy.allowed_images.contains(&row.image) {
+                    let reason = format!("the image {} is not allowed at this site", row.image);
+                    return self.report_failed(row, reason).await;
+                }
+                let in_flight = store::deployments_in_flight(self.db.reader(), machine_row.site_id).await?;
+                if in_flight >= binding.policy.max_concurrent_deploys {
+                    return Ok(false);
+                }
+                if step == Step::AllocateAndDeploy {
+                    let allocated = binding
+                        .client
+                        .allocate(&client::AllocateParams {
+                            system_id: Some(system_id.to_string()),
+                            agent_name: Some(row.allocation_id.to_string()),
+                            comment: Some(format!("ingot allocation {}", row.allocation_id)),
+                            ..client::AllocateParams::default()
+                        })
+                        .await;
+                    match allocated {
+                        Ok(_) => {}
+                        Err(err) if err.is_conflict() => {
+                            return self
+                                .report_failed(row, format!("the machine could not be allocated: {err}"))
+                                .await;
+                        }
+                        Err(err) => return Err(err.into()),
+                    }
+                }
+                self.deploy_send(&binding, system_id, row).await?;
+                let change = DeploymentChange {
+                    deploy_started_at: Some(self.clock.now()),
+                    ..DeploymentChange::default()
+                };
+                self.advance(row, Phase::Deploying, &change, None).await
+            }
+            Step::Wait(Some(phase)) if phase != row.phase => {
+                self.advance(row, phase, &DeploymentChange::default(), None).await
+            }
+            Step::Wait(_) | Step::Idle => Ok(false),
+            Step::ReportDeployed => {
+                let Some(machine) = machine else {
+                    return Ok(false);
+                };
+                let deployed_at = self.deployed_at(&binding, system_id).await?;
+                let started = row.deploy_started_at.unwrap_or(deployed_at);
+                let event = NodeDeployed {
+                    allocation_id: row.allocation_id,
+                    tenant_id: row.tenant_id,
+                    node_id: row.node_id,
+                    image: row.image.clone(),
+                    ip_addresses: machine.ip_addresses.clone(),
+                    deploy_started_at: started,
+                    deployed_at,
+                };
+                let change = DeploymentChange {
+                    deploy_started_at: Some(started),
+                    deployed_at: Some(deployed_at),
+                    ip_addresses: Some(machine.ip_addresses.clone()),
+                    ..DeploymentChange::default()
+                };
+                self.advance(
+                    row,
+                    Phase::Deployed,
+                    &change,
+                    Some(event.to_envelope(self.clock.now())),
+                )
+                .await
+            }
+            Step::ReportFailed(reason) => self.report_failed(row, reason).await,
+            Step::Release => {
+                if machine.as_ref().is_some_and(|m| m.locked) {
+                    match binding.client.unlock(system_id, "ingot release").await {
+                        Ok(_) => {}
+                        Err(err) if err.is_conflict() => {}
+                        Err(err) => return Err(err.into()),
+                    }
+                }
+                let params = ReleaseParams {
+                    erase: erase_of(binding.policy.erase_on_release),
+                    comment: Some(format!("ingot allocation {} released", row.allocation_id)),
+                };
+                binding.client.release(system_id, &params).await?;
+                self.advance(row, Phase::Releasing, &DeploymentChange::default(), None)
+                    .await
+            }
+            Step::ReportReleased => {
+                if row.desired == Desired::Deployed {
+                    // A failed deployment's machine is clean again; Allocation's release request
+                    // for it is what reports the node free.
+                    return Ok(false);
+                }
+                self.report_released(row, Some(binding.policy.erase_on_release))
+                    .await
+            }
+            Step::Blocked(why) => {
+                if row.message.as_deref() != Some(why.as_str()) {
+                    tracing::warn!(allocation_id = %row.allocation_id, node_id = %row.node_id, %why, "deployment blocked");
+                    let change = DeploymentChange {
+                        message: Some(why),
+                        ..DeploymentChange::default()
+                    };
+                    return self.advance(row, row.phase, &change, None).await;
+                }
+                Ok(false)
+            }
+        }
+    }
+
+    /// Whether the machine serves this allocation: annotated with it, or (after a crash between
+    /// allocating and annotating) allocated under its agent name.
+    async fn is_ours(
+        &self,
+        binding: &Binding,
+        machine: &wire::Machine,
+        allocation_id: AllocationId,
+    ) -> Result<bool, DriveError> {
+        if machine.annotation(ALLOCATION_ANNOTATION) == Some(allocation_id.to_string().as_str()) {
+            return Ok(true);
+        }
+        if machine.status != wire::status::ALLOCATED {
+            return Ok(false);
+        }
+        let filters = vec![
+            ("id".to_string(), machine.system_id.clone()),
+            ("agent_name".to_string(), allocation_id.to_string()),
+        ];
+        Ok(!binding.client.machines(&filters).await?.is_empty())
+    }
+
+    /// Annotates the machine with the allocation, deploys it with the tenant's keys and
+    /// user-data, and locks it against accidental release.
+    async fn deploy_send(
+        &self,
+        binding: &Binding,
+        system_id: &str,
+        row: &DeploymentRow,
+    ) -> Result<(), DriveError> {
+        let allocation = row.allocation_id.to_string();
+        binding
+            .client
+            .annotate(system_id, &[(ALLOCATION_ANNOTATION, allocation.as_str())])
+            .await?;
+        let tenant_user_data = match &row.user_data_sealed {
+            Some(sealed) => Some(
+                self.secrets
+                    .open(sealed, &user_data_context(row.allocation_id))
+                    .map_err(|err| DriveError::Other(format!("user-data unreadable: {err}")))?,
+            ),
+            None => None,
+        };
+        let tenant_user_data = tenant_user_data.map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+        let params = DeployParams {
+            distro_series: Some(row.image.clone()),
+            user_data: Some(model::user_data_compose(
+                &row.ssh_keys,
+                tenant_user_data.as_deref(),
+            )),
+            agent_name: Some(allocation.clone()),
+            comment: Some(format!("ingot allocation {allocation}")),
+        };
+        binding.client.deploy(system_id, &params).await?;
+        match binding
+            .client
+            .lock(system_id, &format!("ingot allocation {allocation}"))
+            .await
+        {
+            Ok(_) => {}
+            // Already locked (a repeated pass), or MAAS moved on meanwhile: not worth failing for.
+            Err(err) if err.is_conflict() => {}
+            Err(err) => return Err(err.into()),
+        }
+        Ok(())
+    }
+
+    /// When MAAS reported the machine deployed: its newest `Deployed` event, else now.
+    async fn deployed_at(&self, binding: &Binding, system_id: &str) -> Result<Timestamp, DriveError> {
+        let events = binding.client.events_of(system_id, 50).await?;
+        Ok(events
+            .iter()
+            .find(|e| e.kind == "Deployed")
+            .and_then(|e| model::maas_time_parse(&e.created))
+            .map_or_else(|| self.clock.now(), Timestamp::from_micros))
+    }
+
+    async fn report_failed(&self, row: &DeploymentRow, reason: String) -> Result<bool, DriveError> {
+        let now = self.clock.now();
+        let event = NodeDeployFailed {
+            allocation_id: row.allocation_id,
+            tenant_id: row.tenant_id,
+            node_id: row.node_id,
+            reason: reason.clone(),
+            at: now,
+        };
+        tracing::warn!(allocation_id = %row.allocation_id, node_id = %row.node_id, %reason, "deployment failed");
+        let change = DeploymentChange {
+            message: Some(reason),
+            ..DeploymentChange::default()
+        };
+        self.advance(row, Phase::Failed, &change, Some(event.to_envelope(now)))
+            .await
+    }
+
+    async fn report_released(
+        &self,
+        row: &DeploymentRow,
+        erase: Option<ingot_contracts::maas::EraseMode>,
+    ) -> Result<bool, DriveError> {
+        let now = self.clock.now();
+        let event = NodeReleaseCompleted {
+            allocation_id: row.allocation_id,
+            tenant_id: row.tenant_id,
+            node_id: row.node_id,
+            erase: erase.unwrap_or(ingot_contracts::maas::EraseMode::None),
+            at: now,
+        };
+        let change = DeploymentChange {
+            released_at: Some(now),
+            ..DeploymentChange::default()
+        };
+        self.advance(row, Phase::Released, &change, Some(event.to_envelope(now)))
+            .await
+    }
+
+    /// Moves the row from its phase as read to `to`, with the event (if any) in the same
+    /// transaction; a concurrent pass that moved it first makes this a no-op.
+    async fn advance(
+        &self,
+        row: &DeploymentRow,
+        to: Phase,
+        change: &DeploymentChange,
+        event: Option<ingot_kernel::event::EventEnvelope>,
+    ) -> Result<bool, DriveError> {
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        let moved = store::deployment_advance_in_tx(&mut tx, row, row.phase, to, change, now).await?;
+        if !moved {
+            return Ok(false);
+        }
+        if let Some(event) = event {
+            ingot_kernel::outbox::append_in_tx(&mut tx, &event).await?;
+        }
+        tx.commit().await.map_err(DbError::from)?;
+        Ok(true)
+    }
+}
