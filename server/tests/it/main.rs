@@ -25,6 +25,7 @@ macro_rules! on_both_backends {
 mod app;
 mod billing;
 mod conventions;
+mod crash;
 mod iam;
 mod inventory;
 mod kyc;
