@@ -1,10 +1,12 @@
-#![recursion_limit = "256"]
 //! The MAAS region simulator: MAAS REST API 2.0 under `/MAAS/` — the same paths, OAuth 1.0a
 //! PLAINTEXT authentication, `op=` conventions, JSON shapes and NODE_STATUS lifecycle as the
 //! reference (`shared/reference/maas-api.md`) — with asynchronous transitions that take
 //! simulated time, seeded fleets of GPU and CPU machines, and fault injection. It is the
 //! embedded default's site and the stand-in for a MAAS region in tests; MAAS's own Python client
 //! is driven against it in the test suite.
+
+// The machine JSON is one large `json!` literal.
+#![recursion_limit = "256"]
 
 mod api;
 mod describe;
