@@ -50,6 +50,13 @@ pub struct SitePolicy {
     /// Commission machines that appear NEW without an operator's word.
     pub auto_commission: bool,
     pub maintenance_window: Option<MaintenanceWindow>,
+    /// Let reconciliation repair what it finds (release machines this control plane left
+    /// deployed, power on a tenant's machine confirmed off, abort stuck operations); otherwise
+    /// it only reports.
+    pub auto_repair: bool,
+    /// How long a machine may stay commissioning, deploying, releasing or erasing before it
+    /// counts as stuck.
+    pub transitional_timeout_minutes: u32,
 }
 
 impl Default for SitePolicy {
@@ -62,6 +69,8 @@ impl Default for SitePolicy {
             erase_on_release: EraseMode::Quick,
             auto_commission: true,
             maintenance_window: None,
+            auto_repair: true,
+            transitional_timeout_minutes: 45,
         }
     }
 }
@@ -107,6 +116,72 @@ pub struct OnboardReport {
     pub failed: u32,
     /// New machines waiting for an operator (auto-commission off).
     pub awaiting_operator: u32,
+}
+
+/// One disagreement between a site's region and what the control plane expects, as kept in
+/// the site's drift history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct DriftView {
+    pub id: String,
+    pub site_id: SiteId,
+    /// The machine's identifier in the provisioning system.
+    pub machine_ref: String,
+    pub node_id: Option<NodeId>,
+    /// `deployed_without_allocation`, `allocation_machine_lost`, `power_drift`,
+    /// `unknown_machine`, `stuck_transitional`.
+    pub kind: String,
+    pub detail: String,
+    /// `observe_again`, `report`, `release`, `power_on`, `abort`.
+    pub repair: String,
+    /// When the repair was carried out, if it was.
+    pub repaired_at: Option<Timestamp>,
+    /// Whether a tenant was paying for a machine it could not use.
+    pub tenant_cost: bool,
+    pub found_at: Timestamp,
+    /// The reconciliation pass that found it.
+    pub found_by_pass: String,
+    pub last_seen_at: Timestamp,
+    /// When a later pass no longer found it; absent while it lasts.
+    pub resolved_at: Option<Timestamp>,
+}
+
+/// What one reconciliation pass at a site did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ReconcileReport {
+    pub pass_id: String,
+    pub machines: u32,
+    /// Drift found this pass (new or ongoing).
+    pub findings: u32,
+    pub new: u32,
+    pub resolved: u32,
+    pub repairs: u32,
+    /// Requests made to the region.
+    pub requests: u32,
+}
+
+/// A drift was found (once per drift, when first seen).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DriftFound {
+    pub site_id: SiteId,
+    pub machine_ref: String,
+    pub node_id: Option<NodeId>,
+    pub kind: String,
+    pub detail: String,
+    pub repair: String,
+    pub tenant_cost: bool,
+}
+
+impl ingot_kernel::event::DomainEvent for DriftFound {
+    const EVENT_TYPE: &'static str = "baremetal.drift_found";
+    const SOURCE: &'static str = "provisioning-baremetal-maas";
+
+    fn subject(&self) -> String {
+        self.machine_ref.clone()
+    }
+
+    fn tenant_id(&self) -> Option<ingot_kernel::id::TenantId> {
+        None
+    }
 }
 
 /// Commissioning a machine failed; `message` is the provisioning system's own words.
@@ -242,4 +317,8 @@ pub trait MaasApi: Send + Sync {
     ) -> Answer<'a, SiteBindingView>;
     /// One onboarding pass now.
     fn onboard<'a>(&'a self, actor: &'a Actor, site: &'a str) -> Answer<'a, OnboardReport>;
+    /// One reconciliation pass now.
+    fn reconcile<'a>(&'a self, actor: &'a Actor, site: &'a str) -> Answer<'a, ReconcileReport>;
+    /// The site's drift, open first, newest first; `all` includes resolved history.
+    fn drift_list<'a>(&'a self, actor: &'a Actor, site: &'a str, all: bool) -> Answer<'a, Vec<DriftView>>;
 }

@@ -88,6 +88,8 @@ pub struct Config {
     pub maas_onboarding_interval: Duration,
     /// How often deploy and release requests are followed and each deployment's next step taken.
     pub maas_deployments_interval: Duration,
+    /// How often every bound site is reconciled against its region.
+    pub maas_reconcile_interval: Duration,
 }
 
 impl fmt::Debug for Config {
@@ -124,6 +126,7 @@ impl fmt::Debug for Config {
             .field("maas_sim_machines", &self.maas_sim_machines)
             .field("maas_onboarding_interval", &self.maas_onboarding_interval)
             .field("maas_deployments_interval", &self.maas_deployments_interval)
+            .field("maas_reconcile_interval", &self.maas_reconcile_interval)
             .finish()
     }
 }
@@ -168,6 +171,7 @@ impl Default for Config {
             maas_sim_machines: 16,
             maas_onboarding_interval: Duration::from_secs(30),
             maas_deployments_interval: Duration::from_secs(3),
+            maas_reconcile_interval: Duration::from_secs(60),
         }
     }
 }
@@ -488,6 +492,13 @@ fn apply(config: &mut Config, key: &str, value: &str, origin: &str) -> Result<()
                 return Err(bad("must be between 50 and 600000".into()));
             }
             config.maas_deployments_interval = Duration::from_millis(n);
+        }
+        "maas.reconcile_interval_s" => {
+            let n = number(value)?;
+            if !(1..=86_400).contains(&n) {
+                return Err(bad("must be between 1 and 86400".into()));
+            }
+            config.maas_reconcile_interval = Duration::from_secs(n);
         }
         "maas.onboarding_interval_s" => {
             let n = number(value)?;

@@ -323,8 +323,11 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         ingot_provisioning_allocation::workers::controllers(),
         ingot_provisioning_baremetal_maas::workers::controllers(
             maas.clone(),
-            config.maas_onboarding_interval,
-            config.maas_deployments_interval,
+            ingot_provisioning_baremetal_maas::workers::Intervals {
+                onboarding: config.maas_onboarding_interval,
+                deployments: config.maas_deployments_interval,
+                reconcile: config.maas_reconcile_interval,
+            },
         ),
         ingot_app_platform::workers::controllers(),
         ingot_read_models::workers::controllers(),

@@ -5,9 +5,12 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use ingot_contracts::iam::Actor;
-use ingot_contracts::maas::{MaasApi, OnboardReport, SiteBindingRequest, SiteBindingView};
-use ingot_kernel::http::{Json, Path};
+use ingot_contracts::maas::{
+    DriftView, MaasApi, OnboardReport, ReconcileReport, SiteBindingRequest, SiteBindingView,
+};
+use ingot_kernel::http::{Json, Path, Query};
 use ingot_kernel::problem::{Problem, ProblemBody};
+use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -18,6 +21,8 @@ pub fn router(maas: Arc<dyn MaasApi>) -> OpenApiRouter {
     OpenApiRouter::new()
         .routes(routes!(binding_get, binding_set))
         .routes(routes!(site_onboard))
+        .routes(routes!(site_reconcile))
+        .routes(routes!(site_drift))
         .with_state(maas)
 }
 
@@ -61,4 +66,39 @@ async fn site_onboard(
     Path(site): Path<String>,
 ) -> Result<Json<OnboardReport>, Problem> {
     Ok(Json(maas.onboard(&actor, &site).await?))
+}
+
+/// Runs a reconciliation pass at the site now: the region diffed against what the control plane
+/// expects, drift recorded, repairs made where the site's policy allows.
+#[utoipa::path(post, path = "/v1/admin/sites/{site}/reconcile", tag = "maas", operation_id = "site_reconcile",
+    params(("site" = String, Path, description = "site name")),
+    responses((status = 200, body = ReconcileReport), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody),
+        (status = 503, body = ProblemBody)))]
+async fn site_reconcile(
+    State(maas): Maas,
+    actor: Actor,
+    Path(site): Path<String>,
+) -> Result<Json<ReconcileReport>, Problem> {
+    Ok(Json(maas.reconcile(&actor, &site).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+struct DriftQuery {
+    /// Include resolved drift (the history), not only what is open.
+    #[serde(default)]
+    all: bool,
+}
+
+/// The site's drift: open first, newest first; `?all=true` adds the resolved history.
+#[utoipa::path(get, path = "/v1/admin/sites/{site}/drift", tag = "maas", operation_id = "site_drift",
+    params(("site" = String, Path, description = "site name"), DriftQuery),
+    responses((status = 200, body = Vec<DriftView>), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody)))]
+async fn site_drift(
+    State(maas): Maas,
+    actor: Actor,
+    Path(site): Path<String>,
+    Query(query): Query<DriftQuery>,
+) -> Result<Json<Vec<DriftView>>, Problem> {
+    Ok(Json(maas.drift_list(&actor, &site, query.all).await?))
 }

@@ -21,5 +21,6 @@ pub const MIGRATIONS: MigrationSet = MigrationSet {
             "deployments",
             include_str!("../migrations/0002_deployments.sql"),
         ),
+        Migration::portable(3, "drift", include_str!("../migrations/0003_drift.sql")),
     ],
 };

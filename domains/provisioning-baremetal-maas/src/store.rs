@@ -95,10 +95,15 @@ pub struct MachineRow {
     pub failure: Option<String>,
     pub failure_reported: bool,
     pub last_seen_at: Timestamp,
+    /// Since when it has held `status`.
+    pub status_since: Option<Timestamp>,
+    /// Its power state the observation before.
+    pub power_state_before: Option<String>,
 }
 
 const MACHINE_COLUMNS: &str = "site_id, system_id, hostname, status, status_name, power_state, node_id, \
-     commission_requested_at_us, onboarded_at_us, failure, failure_reported, last_seen_at_us";
+     commission_requested_at_us, onboarded_at_us, failure, failure_reported, last_seen_at_us, status_since_us, \
+     power_state_before";
 
 fn machine_from_row(row: &AnyRow) -> Result<MachineRow, DbError> {
     let at = |column: &str| -> Result<Option<Timestamp>, DbError> {
@@ -121,6 +126,8 @@ fn machine_from_row(row: &AnyRow) -> Result<MachineRow, DbError> {
         failure: row.try_get("failure")?,
         failure_reported: row.try_get::<i64, _>("failure_reported")? != 0,
         last_seen_at: Timestamp::from_micros(row.try_get("last_seen_at_us")?),
+        status_since: at("status_since_us")?,
+        power_state_before: row.try_get("power_state_before")?,
     })
 }
 
@@ -153,10 +160,13 @@ pub async fn machine_observe_in_tx(
     now: Timestamp,
 ) -> Result<(), DbError> {
     sqlx::query(
-        "INSERT INTO maas_machines (site_id, system_id, hostname, status, status_name, power_state, last_seen_at_us) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (site_id, system_id) DO UPDATE SET \
+        "INSERT INTO maas_machines (site_id, system_id, hostname, status, status_name, power_state, last_seen_at_us, \
+         status_since_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (site_id, system_id) DO UPDATE SET \
          hostname = excluded.hostname, status = excluded.status, status_name = excluded.status_name, \
-         power_state = excluded.power_state, last_seen_at_us = excluded.last_seen_at_us",
+         status_since_us = CASE WHEN maas_machines.status = excluded.status \
+         THEN COALESCE(maas_machines.status_since_us, excluded.last_seen_at_us) ELSE excluded.last_seen_at_us END, \
+         power_state_before = maas_machines.power_state, power_state = excluded.power_state, \
+         last_seen_at_us = excluded.last_seen_at_us",
     )
     .bind(site_id.to_string())
     .bind(system_id)
@@ -425,4 +435,164 @@ pub async fn machine_of_node<'e, E: Executor<'e, Database = Any>>(
         .as_ref()
         .map(machine_from_row)
         .transpose()
+}
+
+/// The deployments on a site's machines, oldest first (a node serves one live allocation at a
+/// time; released ones are history).
+pub async fn deployments_of_site<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    site_id: SiteId,
+) -> Result<Vec<DeploymentRow>, DbError> {
+    let columns: Vec<String> = DEPLOYMENT_COLUMNS
+        .split(',')
+        .map(|c| format!("d.{}", c.trim()))
+        .collect();
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {} FROM maas_deployments d JOIN maas_machines m ON m.node_id = d.node_id \
+         WHERE m.site_id = $1 ORDER BY d.created_at_us",
+        columns.join(", ")
+    ));
+    sqlx::query(sql)
+        .bind(site_id.to_string())
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(deployment_from_row)
+        .collect()
+}
+
+/// One drift as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DriftRow {
+    pub id: String,
+    pub site_id: SiteId,
+    pub system_id: String,
+    pub node_id: Option<NodeId>,
+    pub kind: String,
+    pub detail: String,
+    pub repair: String,
+    pub repaired_at: Option<Timestamp>,
+    pub tenant_cost: bool,
+    pub found_at: Timestamp,
+    pub found_by_pass: String,
+    pub last_seen_at: Timestamp,
+    pub resolved_at: Option<Timestamp>,
+}
+
+const DRIFT_COLUMNS: &str = "id, site_id, system_id, node_id, kind, detail, repair, repaired_at_us, tenant_cost, \
+     found_at_us, found_by_pass, last_seen_at_us, resolved_at_us";
+
+fn drift_from_row(row: &AnyRow) -> Result<DriftRow, DbError> {
+    let at = |column: &str| -> Result<Option<Timestamp>, DbError> {
+        Ok(row.try_get::<Option<i64>, _>(column)?.map(Timestamp::from_micros))
+    };
+    Ok(DriftRow {
+        id: row.try_get("id")?,
+        site_id: parse(&row.try_get::<String, _>("site_id")?, "site id")?,
+        system_id: row.try_get("system_id")?,
+        node_id: row
+            .try_get::<Option<String>, _>("node_id")?
+            .map(|id| parse(&id, "node id"))
+            .transpose()?,
+        kind: row.try_get("kind")?,
+        detail: row.try_get("detail")?,
+        repair: row.try_get("repair")?,
+        repaired_at: at("repaired_at_us")?,
+        tenant_cost: row.try_get::<i64, _>("tenant_cost")? != 0,
+        found_at: Timestamp::from_micros(row.try_get("found_at_us")?),
+        found_by_pass: row.try_get("found_by_pass")?,
+        last_seen_at: Timestamp::from_micros(row.try_get("last_seen_at_us")?),
+        resolved_at: at("resolved_at_us")?,
+    })
+}
+
+/// A site's drift: open only, or all of its history; open first, newest first.
+pub async fn drift_of_site<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    site_id: SiteId,
+    all: bool,
+    limit: i64,
+) -> Result<Vec<DriftRow>, DbError> {
+    let filter = if all { "" } else { "AND resolved_at_us IS NULL" };
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {DRIFT_COLUMNS} FROM maas_drift WHERE site_id = $1 {filter} \
+         ORDER BY CASE WHEN resolved_at_us IS NULL THEN 0 ELSE 1 END, found_at_us DESC, id DESC LIMIT {limit}"
+    ));
+    sqlx::query(sql)
+        .bind(site_id.to_string())
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(drift_from_row)
+        .collect()
+}
+
+/// Records a finding: a new open drift (`true`), or the open one of this machine and kind
+/// brought up to date (`false`).
+pub async fn drift_record_in_tx(tx: &mut Tx, drift: &DriftRow) -> Result<bool, DbError> {
+    let updated = sqlx::query(
+        "UPDATE maas_drift SET detail = $1, repair = $2, tenant_cost = $3, last_seen_at_us = $4, node_id = $5 \
+         WHERE site_id = $6 AND system_id = $7 AND kind = $8 AND resolved_at_us IS NULL",
+    )
+    .bind(&drift.detail)
+    .bind(&drift.repair)
+    .bind(i64::from(drift.tenant_cost))
+    .bind(drift.last_seen_at.as_micros())
+    .bind(drift.node_id.map(|n| n.to_string()))
+    .bind(drift.site_id.to_string())
+    .bind(&drift.system_id)
+    .bind(&drift.kind)
+    .execute(&mut **tx)
+    .await?;
+    if updated.rows_affected() > 0 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "INSERT INTO maas_drift (id, site_id, system_id, node_id, kind, detail, repair, tenant_cost, found_at_us, \
+         found_by_pass, last_seen_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9)",
+    )
+    .bind(&drift.id)
+    .bind(drift.site_id.to_string())
+    .bind(&drift.system_id)
+    .bind(drift.node_id.map(|n| n.to_string()))
+    .bind(&drift.kind)
+    .bind(&drift.detail)
+    .bind(&drift.repair)
+    .bind(i64::from(drift.tenant_cost))
+    .bind(drift.found_at.as_micros())
+    .bind(&drift.found_by_pass)
+    .execute(&mut **tx)
+    .await?;
+    Ok(true)
+}
+
+/// Marks the open drift of this machine and kind repaired.
+pub async fn drift_repaired_in_tx(
+    tx: &mut Tx,
+    site_id: SiteId,
+    system_id: &str,
+    kind: &str,
+    now: Timestamp,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE maas_drift SET repaired_at_us = $1 WHERE site_id = $2 AND system_id = $3 AND kind = $4 \
+         AND resolved_at_us IS NULL",
+    )
+    .bind(now.as_micros())
+    .bind(site_id.to_string())
+    .bind(system_id)
+    .bind(kind)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Ends an open drift a pass no longer found.
+pub async fn drift_resolve_in_tx(tx: &mut Tx, id: &str, now: Timestamp) -> Result<(), DbError> {
+    sqlx::query("UPDATE maas_drift SET resolved_at_us = $1 WHERE id = $2 AND resolved_at_us IS NULL")
+        .bind(now.as_micros())
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }

@@ -56,20 +56,52 @@ impl Controller for Deployments {
     }
 }
 
+/// Diffs every bound site's region against what the control plane expects, each site under its
+/// own lease.
+pub struct Reconcile {
+    pub maas: Arc<MaasService>,
+    pub interval: Duration,
+}
+
+impl Controller for Reconcile {
+    fn name(&self) -> &'static str {
+        "maas.reconcile"
+    }
+
+    fn interval(&self) -> Duration {
+        self.interval
+    }
+
+    fn reconcile(&self) -> ReconcileFuture<'_> {
+        Box::pin(async move {
+            self.maas.reconcile_all().await?;
+            Ok(())
+        })
+    }
+}
+
+/// How often each of this domain's controllers runs.
+#[derive(Debug, Clone, Copy)]
+pub struct Intervals {
+    pub onboarding: Duration,
+    pub deployments: Duration,
+    pub reconcile: Duration,
+}
+
 /// The controllers `ingotd` runs for this domain.
-pub fn controllers(
-    maas: Arc<MaasService>,
-    onboarding_interval: Duration,
-    deployments_interval: Duration,
-) -> Vec<Arc<dyn Controller>> {
+pub fn controllers(maas: Arc<MaasService>, intervals: Intervals) -> Vec<Arc<dyn Controller>> {
     vec![
         Arc::new(Onboarding {
             maas: maas.clone(),
-            interval: onboarding_interval,
+            interval: intervals.onboarding,
         }),
         Arc::new(Deployments {
+            maas: maas.clone(),
+            interval: intervals.deployments,
+        }),
+        Arc::new(Reconcile {
             maas,
-            interval: deployments_interval,
+            interval: intervals.reconcile,
         }),
     ]
 }

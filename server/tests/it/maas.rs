@@ -314,6 +314,7 @@ fn slow_controllers(config: &mut ingotd::config::Config) {
     config.demo_catalog = Some(true);
     config.maas_onboarding_interval = Duration::from_secs(3_600);
     config.maas_deployments_interval = Duration::from_secs(600);
+    config.maas_reconcile_interval = Duration::from_secs(3_600);
 }
 
 async fn pass(app: &TestApp) {
@@ -480,3 +481,205 @@ async fn allocations_are_deployed_with_the_tenants_keys_and_released_with_the_si
 }
 
 on_both_backends!(allocations_are_deployed_with_the_tenants_keys_and_released_with_the_sites_erase);
+
+async fn reconcile(app: &TestApp) -> Value {
+    let (status, report) = send_with(
+        app,
+        Some(app.admin_token.as_str()),
+        "POST",
+        "/v1/admin/sites/demo1/reconcile",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    report
+}
+
+async fn drift(app: &TestApp, all: bool) -> Vec<Value> {
+    let path = format!("/v1/admin/sites/demo1/drift?all={all}");
+    let (status, body) = send_with(app, Some(app.admin_token.as_str()), "GET", &path, None, None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body.as_array().unwrap().clone()
+}
+
+fn kinds_of(drift: &[Value]) -> Vec<(String, String)> {
+    let mut kinds: Vec<(String, String)> = drift
+        .iter()
+        .map(|d| {
+            (
+                d["machine_ref"].as_str().unwrap().to_string(),
+                d["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    kinds.sort();
+    kinds
+}
+
+fn power_ons(sim: &Sim, system_id: &str) -> usize {
+    sim.lock()
+        .events
+        .iter()
+        .filter(|e| e.system_id == system_id && e.kind == "User powering up node")
+        .count()
+}
+
+async fn reconciliation_finds_each_drift_once_acts_only_on_confirmed_states_and_keeps_history(
+    backend: Backend,
+) {
+    use ingot_contracts::allocation::NodeDeployRequested;
+    use ingot_kernel::id::{AllocationId, TenantId};
+
+    let app = spawn_app(backend, slow_controllers).await;
+    let (sim, nodes) = onboarded(&app, 4, json!({})).await;
+    let (allocation, tenant) = (AllocationId::generate(), TenantId::generate());
+    for (node_id, _) in &nodes[..3] {
+        super::allocation_says(
+            &app,
+            &NodeDeployRequested {
+                allocation_id: allocation,
+                tenant_id: tenant,
+                node_id: *node_id,
+                image: "jammy".into(),
+                ssh_keys: Vec::new(),
+                user_data: None,
+            },
+        )
+        .await;
+    }
+    pass(&app).await;
+    app.clock.advance(Duration::from_secs(12 * 60));
+    pass(&app).await;
+    assert_eq!(events(&app, "baremetal.node_deployed").await.len(), 3);
+    let report = reconcile(&app).await;
+    assert_eq!(
+        (&report["machines"], &report["findings"]),
+        (&json!(4), &json!(0)),
+        "{report}"
+    );
+
+    // Drift: one tenant machine reads power off, one reads power unknown, one vanishes; a
+    // machine appears that nobody onboarded; an operator deploys the fourth by hand in MAAS.
+    let (off, flapping, lost, by_hand) = (&nodes[0].1, &nodes[1].1, &nodes[2].1, &nodes[3].1);
+    {
+        let mut state = sim.lock();
+        state.machines.get_mut(off.as_str()).unwrap().power_state = "off";
+        state.machines.get_mut(flapping.as_str()).unwrap().power_state = "unknown";
+        let constraints = ingot_maas_sim::state::Constraints {
+            system_id: Some(by_hand.clone()),
+            ..Default::default()
+        };
+        let now = ingot_kernel::Clock::now(&app.clock);
+        state.allocate("admin", &constraints, now).unwrap();
+        state
+            .deploy(
+                by_hand,
+                "admin",
+                &ingot_maas_sim::state::DeployOptions::default(),
+                now,
+            )
+            .unwrap();
+        state.seed_machines(1, ingot_maas_sim::Status::Ready);
+    }
+    sim.vanish(lost);
+    let report = reconcile(&app).await;
+    assert_eq!(
+        (&report["new"], &report["repairs"]),
+        (&json!(5), &json!(0)),
+        "{report}"
+    );
+    let open = drift(&app, false).await;
+    let newcomer = open.iter().find(|d| d["kind"] == "unknown_machine").unwrap()["machine_ref"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut expected = vec![
+        (off.clone(), "power_drift".to_string()),
+        (flapping.clone(), "power_drift".to_string()),
+        (lost.clone(), "allocation_machine_lost".to_string()),
+        (by_hand.clone(), "deployed_without_allocation".to_string()),
+        (newcomer.clone(), "unknown_machine".to_string()),
+    ];
+    expected.sort();
+    assert_eq!(kinds_of(&open), expected);
+    let lost_drift = open
+        .iter()
+        .find(|d| d["kind"] == "allocation_machine_lost")
+        .unwrap();
+    assert_eq!(lost_drift["tenant_cost"], true);
+    let by_hand_drift = open
+        .iter()
+        .find(|d| d["kind"] == "deployed_without_allocation")
+        .unwrap();
+    assert_eq!(
+        by_hand_drift["repair"], "report",
+        "a machine deployed outside the control plane is never touched"
+    );
+    assert_eq!(
+        power_ons(&sim, off),
+        0,
+        "power read off once is observed again, not acted on"
+    );
+
+    // The next pass: off twice (and off at the BMC) is powered on once; unknown never is; the
+    // newcomer is known now; nothing is announced twice.
+    let report = reconcile(&app).await;
+    assert_eq!(
+        (&report["new"], &report["repairs"], &report["resolved"]),
+        (&json!(0), &json!(1), &json!(1)),
+        "{report}"
+    );
+    assert_eq!(power_ons(&sim, off), 1);
+    assert_eq!(power_ons(&sim, flapping), 0);
+    let report = reconcile(&app).await;
+    assert_eq!(power_ons(&sim, flapping), 0, "{report}");
+    assert_eq!(events(&app, "baremetal.drift_found").await.len(), 5);
+    let open = drift(&app, false).await;
+    assert!(
+        !open
+            .iter()
+            .any(|d| d["kind"] == "unknown_machine" || d["machine_ref"] == off.as_str()),
+        "{open:?}"
+    );
+    let history = drift(&app, true).await;
+    let repaired = history.iter().find(|d| d["machine_ref"] == off.as_str()).unwrap();
+    assert!(
+        repaired["repaired_at"].is_string() && repaired["resolved_at"].is_string(),
+        "{repaired}"
+    );
+    assert_eq!(repaired["repair"], "power_on");
+    assert!(
+        history
+            .iter()
+            .any(|d| d["kind"] == "unknown_machine" && d["resolved_at"].is_string())
+    );
+
+    // Tenants see no drift.
+    let (_, owner) = app.signed_up("owner").await;
+    let (status, _) = send_with(
+        &app,
+        Some(owner.session_token.as_str()),
+        "GET",
+        "/v1/admin/sites/demo1/drift",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = send_with(
+        &app,
+        Some(owner.session_token.as_str()),
+        "POST",
+        "/v1/admin/sites/demo1/reconcile",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = send_with(&app, None, "GET", "/v1/admin/sites/demo1/drift", None, None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    app.stop().await;
+}
+
+on_both_backends!(reconciliation_finds_each_drift_once_acts_only_on_confirmed_states_and_keeps_history);

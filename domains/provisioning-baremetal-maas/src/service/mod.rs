@@ -9,8 +9,8 @@ use ingot_contracts::BoxFuture;
 use ingot_contracts::iam::{Action, Actor, AuditEntry, AuditTrail, Authorizer, Resource};
 use ingot_contracts::inventory::{InventoryApi, NodeCommand, NodeRegistration, NodeRegistry, NodeState};
 use ingot_contracts::maas::{
-    MaasApi, MaasError, MachineOnboardingFailed, OnboardReport, SiteBindingRequest, SiteBindingView,
-    SitePolicy,
+    DriftView, MaasApi, MaasError, MachineOnboardingFailed, OnboardReport, ReconcileReport,
+    SiteBindingRequest, SiteBindingView, SitePolicy,
 };
 use ingot_kernel::Clock;
 use ingot_kernel::crypto::SecretBox;
@@ -19,6 +19,7 @@ use ingot_kernel::event::DomainEvent as _;
 use ingot_kernel::id::SiteId;
 
 mod deployments;
+mod reconcile;
 
 pub use deployments::{ALLOCATION_ANNOTATION, DriveError};
 
@@ -451,6 +452,29 @@ impl MaasApi for MaasService {
                 .allow(actor, Action::NodeOperate, Resource::Platform)?;
             let (site_id, _) = self.site_resolve(actor, site).await?;
             self.onboard_site(site_id).await
+        })
+    }
+
+    fn reconcile<'a>(&'a self, actor: &'a Actor, site: &'a str) -> BoxFuture<'a, Result<ReconcileReport>> {
+        Box::pin(async move {
+            self.authorizer
+                .allow(actor, Action::NodeOperate, Resource::Platform)?;
+            let (site_id, _) = self.site_resolve(actor, site).await?;
+            self.reconcile_site(site_id).await
+        })
+    }
+
+    fn drift_list<'a>(
+        &'a self,
+        actor: &'a Actor,
+        site: &'a str,
+        all: bool,
+    ) -> BoxFuture<'a, Result<Vec<DriftView>>> {
+        Box::pin(async move {
+            self.authorizer
+                .allow(actor, Action::NodeRead, Resource::Platform)?;
+            let (site_id, _) = self.site_resolve(actor, site).await?;
+            self.drift_views(site_id, all).await
         })
     }
 }
