@@ -34,6 +34,17 @@ pub struct MaintenanceWindow {
     pub duration_minutes: u32,
 }
 
+/// What decommissioning does with a machine in MAAS once it is erased.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DecommissionMode {
+    /// Delete it from the region.
+    Remove,
+    /// Keep it, tagged `retired`.
+    #[default]
+    Tag,
+}
+
 /// What the site lets the control plane do with its machines.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, default)]
@@ -57,6 +68,7 @@ pub struct SitePolicy {
     /// How long a machine may stay commissioning, deploying, releasing or erasing before it
     /// counts as stuck.
     pub transitional_timeout_minutes: u32,
+    pub decommission: DecommissionMode,
 }
 
 impl Default for SitePolicy {
@@ -71,6 +83,7 @@ impl Default for SitePolicy {
             maintenance_window: None,
             auto_repair: true,
             transitional_timeout_minutes: 45,
+            decommission: DecommissionMode::Tag,
         }
     }
 }
@@ -116,6 +129,32 @@ pub struct OnboardReport {
     pub failed: u32,
     /// New machines waiting for an operator (auto-commission off).
     pub awaiting_operator: u32,
+}
+
+/// `POST /v1/admin/nodes/{node_id}/reimage` and `…/decommission`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NodeOperationRequest {
+    /// Why: kept with the operation and in the audit log.
+    pub reason: String,
+}
+
+/// An operator's workflow on one node: drained (maintenance), erased with the disks' secure
+/// erase, then re-commissioned and returned (reimage) or removed or tagged and retired
+/// (decommission).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct NodeOperationView {
+    pub id: String,
+    pub node_id: NodeId,
+    /// `reimage` or `decommission`.
+    pub kind: String,
+    /// `erasing`, `commissioning`, `removing`, `done`, `failed`.
+    pub phase: String,
+    pub reason: String,
+    pub started_at: Timestamp,
+    pub finished_at: Option<Timestamp>,
+    /// Why it failed, in the provisioning system's words.
+    pub message: Option<String>,
 }
 
 /// One disagreement between a site's region and what the control plane expects, as kept in
@@ -272,6 +311,12 @@ pub enum MaasError {
     NotFound(&'static str),
     #[error("invalid request")]
     Invalid(Vec<(String, String)>),
+    /// The node serves an allocation: drain it first.
+    #[error("the node is assigned to an allocation")]
+    NodeAssigned,
+    /// The state does not allow it now (an operation already running, a state Inventory refuses).
+    #[error("{0}")]
+    Conflict(String),
     /// The region refused or could not be reached; the message says which, in its words.
     #[error("the site's provisioning system: {0}")]
     Upstream(String),
@@ -297,6 +342,8 @@ impl From<MaasError> for Problem {
             MaasError::Denied(reason) => reason.into(),
             MaasError::NotFound(what) => Problem::new(Code::NotFound).detail(format!("no such {what}")),
             MaasError::Invalid(fields) => Problem::invalid_fields(fields),
+            MaasError::NodeAssigned => Problem::new(Code::NodeAssigned),
+            MaasError::Conflict(why) => Problem::new(Code::Conflict).detail(why),
             MaasError::Upstream(why) => Problem::new(Code::Unavailable).detail(why),
             MaasError::Internal => Problem::new(Code::Internal),
         }
@@ -319,6 +366,20 @@ pub trait MaasApi: Send + Sync {
     fn onboard<'a>(&'a self, actor: &'a Actor, site: &'a str) -> Answer<'a, OnboardReport>;
     /// One reconciliation pass now.
     fn reconcile<'a>(&'a self, actor: &'a Actor, site: &'a str) -> Answer<'a, ReconcileReport>;
+    /// Drains the node, erases it securely, re-commissions it and returns it to service.
+    fn node_reimage<'a>(
+        &'a self,
+        actor: &'a Actor,
+        node_id: NodeId,
+        request: NodeOperationRequest,
+    ) -> Answer<'a, NodeOperationView>;
+    /// Drains the node, erases it securely, removes or tags it in its region and retires it.
+    fn node_decommission<'a>(
+        &'a self,
+        actor: &'a Actor,
+        node_id: NodeId,
+        request: NodeOperationRequest,
+    ) -> Answer<'a, NodeOperationView>;
     /// The site's drift, open first, newest first; `all` includes resolved history.
     fn drift_list<'a>(&'a self, actor: &'a Actor, site: &'a str, all: bool) -> Answer<'a, Vec<DriftView>>;
 }

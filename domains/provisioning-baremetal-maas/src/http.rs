@@ -1,4 +1,4 @@
-//! Provisioning.BareMetal.MAAS HTTP: the routes of DESIGN.md's MAAS row built so far. Each parses,
+//! Provisioning.BareMetal.MAAS HTTP: the routes of DESIGN.md's MAAS row. Each parses,
 //! calls `MaasApi`, renders.
 
 use std::sync::Arc;
@@ -6,9 +6,11 @@ use std::sync::Arc;
 use axum::extract::State;
 use ingot_contracts::iam::Actor;
 use ingot_contracts::maas::{
-    DriftView, MaasApi, OnboardReport, ReconcileReport, SiteBindingRequest, SiteBindingView,
+    DriftView, MaasApi, NodeOperationRequest, NodeOperationView, OnboardReport, ReconcileReport,
+    SiteBindingRequest, SiteBindingView,
 };
 use ingot_kernel::http::{Json, Path, Query};
+use ingot_kernel::id::NodeId;
 use ingot_kernel::problem::{Problem, ProblemBody};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -23,6 +25,8 @@ pub fn router(maas: Arc<dyn MaasApi>) -> OpenApiRouter {
         .routes(routes!(site_onboard))
         .routes(routes!(site_reconcile))
         .routes(routes!(site_drift))
+        .routes(routes!(node_reimage))
+        .routes(routes!(node_decommission))
         .with_state(maas)
 }
 
@@ -101,4 +105,43 @@ async fn site_drift(
     Query(query): Query<DriftQuery>,
 ) -> Result<Json<Vec<DriftView>>, Problem> {
     Ok(Json(maas.drift_list(&actor, &site, query.all).await?))
+}
+
+/// Reimages a node: drained (refused while it serves an allocation), erased with the disks'
+/// secure erase, re-commissioned, returned to service. Audited; progress is driven in the
+/// background.
+#[utoipa::path(post, path = "/v1/admin/nodes/{node_id}/reimage", tag = "maas", operation_id = "node_reimage",
+    params(("node_id" = NodeId, Path)),
+    request_body = NodeOperationRequest,
+    responses((status = 202, body = NodeOperationView), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody),
+        (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn node_reimage(
+    State(maas): Maas,
+    actor: Actor,
+    Path(node_id): Path<NodeId>,
+    Json(request): Json<NodeOperationRequest>,
+) -> Result<(axum::http::StatusCode, Json<NodeOperationView>), Problem> {
+    Ok((
+        axum::http::StatusCode::ACCEPTED,
+        Json(maas.node_reimage(&actor, node_id, request).await?),
+    ))
+}
+
+/// Decommissions a node: drained, erased securely, removed or tagged `retired` in its region per
+/// the site's policy, retired in Inventory. Audited; progress is driven in the background.
+#[utoipa::path(post, path = "/v1/admin/nodes/{node_id}/decommission", tag = "maas", operation_id = "node_decommission",
+    params(("node_id" = NodeId, Path)),
+    request_body = NodeOperationRequest,
+    responses((status = 202, body = NodeOperationView), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody),
+        (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn node_decommission(
+    State(maas): Maas,
+    actor: Actor,
+    Path(node_id): Path<NodeId>,
+    Json(request): Json<NodeOperationRequest>,
+) -> Result<(axum::http::StatusCode, Json<NodeOperationView>), Problem> {
+    Ok((
+        axum::http::StatusCode::ACCEPTED,
+        Json(maas.node_decommission(&actor, node_id, request).await?),
+    ))
 }

@@ -22,5 +22,10 @@ pub const MIGRATIONS: MigrationSet = MigrationSet {
             include_str!("../migrations/0002_deployments.sql"),
         ),
         Migration::portable(3, "drift", include_str!("../migrations/0003_drift.sql")),
+        Migration::portable(
+            4,
+            "node_operations",
+            include_str!("../migrations/0004_node_operations.sql"),
+        ),
     ],
 };

@@ -7,7 +7,7 @@ use ingot_kernel::id::{AllocationId, NodeId, SiteId, TenantId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
-use crate::model::{Desired, Phase};
+use crate::model::{Desired, OpKind, OpPhase, Phase};
 
 /// A site's binding as stored (the key still sealed).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -595,4 +595,147 @@ pub async fn drift_resolve_in_tx(tx: &mut Tx, id: &str, now: Timestamp) -> Resul
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// An operator's workflow on a node, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationRow {
+    pub id: String,
+    pub node_id: NodeId,
+    pub kind: OpKind,
+    pub phase: OpPhase,
+    pub site_id: SiteId,
+    pub system_id: String,
+    pub reason: String,
+    pub started_at: Timestamp,
+    pub commission_requested_at: Option<Timestamp>,
+    pub finished_at: Option<Timestamp>,
+    pub message: Option<String>,
+}
+
+const OPERATION_COLUMNS: &str = "id, node_id, kind, phase, site_id, system_id, reason, started_at_us, \
+     commission_requested_at_us, finished_at_us, message";
+
+fn operation_from_row(row: &AnyRow) -> Result<OperationRow, DbError> {
+    let at = |column: &str| -> Result<Option<Timestamp>, DbError> {
+        Ok(row.try_get::<Option<i64>, _>(column)?.map(Timestamp::from_micros))
+    };
+    Ok(OperationRow {
+        id: row.try_get("id")?,
+        node_id: parse(&row.try_get::<String, _>("node_id")?, "node id")?,
+        kind: enum_from_text(&row.try_get::<String, _>("kind")?, "operation kind")?,
+        phase: enum_from_text(&row.try_get::<String, _>("phase")?, "operation phase")?,
+        site_id: parse(&row.try_get::<String, _>("site_id")?, "site id")?,
+        system_id: row.try_get("system_id")?,
+        reason: row.try_get("reason")?,
+        started_at: Timestamp::from_micros(row.try_get("started_at_us")?),
+        commission_requested_at: at("commission_requested_at_us")?,
+        finished_at: at("finished_at_us")?,
+        message: row.try_get("message")?,
+    })
+}
+
+/// Starts an operation; `false` when the node has one open already (nothing written).
+pub async fn operation_start_in_tx(tx: &mut Tx, op: &OperationRow) -> Result<bool, DbError> {
+    let done = sqlx::query(
+        "INSERT INTO maas_node_operations (id, node_id, kind, phase, site_id, system_id, reason, started_at_us, \
+         updated_at_us) SELECT $1, $2, $3, $4, $5, $6, $7, $8, $8 WHERE NOT EXISTS \
+         (SELECT 1 FROM maas_node_operations WHERE node_id = $2 AND finished_at_us IS NULL)",
+    )
+    .bind(&op.id)
+    .bind(op.node_id.to_string())
+    .bind(enum_to_text(&op.kind))
+    .bind(enum_to_text(&op.phase))
+    .bind(op.site_id.to_string())
+    .bind(&op.system_id)
+    .bind(&op.reason)
+    .bind(op.started_at.as_micros())
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn operations_open<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+) -> Result<Vec<OperationRow>, DbError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {OPERATION_COLUMNS} FROM maas_node_operations WHERE finished_at_us IS NULL ORDER BY started_at_us"
+    ));
+    sqlx::query(sql)
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(operation_from_row)
+        .collect()
+}
+
+pub async fn operation_get<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    id: &str,
+) -> Result<Option<OperationRow>, DbError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {OPERATION_COLUMNS} FROM maas_node_operations WHERE id = $1"
+    ));
+    sqlx::query(sql)
+        .bind(id)
+        .fetch_optional(db)
+        .await?
+        .as_ref()
+        .map(operation_from_row)
+        .transpose()
+}
+
+/// Moves an open operation from `from` to `to` (finishing it at `done`/`failed`); `false` when
+/// a concurrent pass moved it first.
+pub async fn operation_advance_in_tx(
+    tx: &mut Tx,
+    op: &OperationRow,
+    to: OpPhase,
+    message: Option<&str>,
+    now: Timestamp,
+) -> Result<bool, DbError> {
+    let finished = matches!(to, OpPhase::Done | OpPhase::Failed).then_some(now.as_micros());
+    let done = sqlx::query(
+        "UPDATE maas_node_operations SET phase = $1, finished_at_us = $2, message = COALESCE($3, message), \
+         updated_at_us = $4 WHERE id = $5 AND phase = $6 AND finished_at_us IS NULL",
+    )
+    .bind(enum_to_text(&to))
+    .bind(finished)
+    .bind(message)
+    .bind(now.as_micros())
+    .bind(&op.id)
+    .bind(enum_to_text(&op.phase))
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn operation_commission_requested_in_tx(
+    tx: &mut Tx,
+    id: &str,
+    now: Timestamp,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE maas_node_operations SET commission_requested_at_us = $1, updated_at_us = $1 WHERE id = $2",
+    )
+    .bind(now.as_micros())
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Whether a live allocation's deployment is on the node (wanted deployed, not yet given back).
+pub async fn deployment_live_of_node<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    node_id: NodeId,
+) -> Result<bool, DbError> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM maas_deployments WHERE node_id = $1 AND desired = 'deployed' AND phase <> 'released' \
+         AND phase <> 'failed'",
+    )
+    .bind(node_id.to_string())
+    .fetch_one(db)
+    .await?;
+    Ok(n > 0)
 }

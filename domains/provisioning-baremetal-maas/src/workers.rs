@@ -31,8 +31,8 @@ impl Controller for Onboarding {
     }
 }
 
-/// Follows Allocation's deploy and release requests, then takes each deployment's next step
-/// against MAAS.
+/// Follows Allocation's deploy and release requests, then takes each deployment's (and each
+/// operator node workflow's) next step against MAAS.
 pub struct Deployments {
     pub maas: Arc<MaasService>,
     pub interval: Duration,
@@ -51,6 +51,7 @@ impl Controller for Deployments {
         Box::pin(async move {
             while self.maas.requests_follow(500).await? == 500 {}
             self.maas.deployments_drive().await?;
+            self.maas.operations_drive().await?;
             Ok(())
         })
     }

@@ -683,3 +683,152 @@ async fn reconciliation_finds_each_drift_once_acts_only_on_confirmed_states_and_
 }
 
 on_both_backends!(reconciliation_finds_each_drift_once_acts_only_on_confirmed_states_and_keeps_history);
+
+async fn node_state(app: &TestApp, node_id: ingot_kernel::id::NodeId) -> String {
+    let (status, node) = send_with(
+        app,
+        Some(app.admin_token.as_str()),
+        "GET",
+        &format!("/v1/admin/nodes/{node_id}"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{node}");
+    node["state"].as_str().unwrap().to_string()
+}
+
+async fn operations_pass(app: &TestApp) {
+    app.maas.operations_drive().await.unwrap();
+}
+
+fn count_events(sim: &Sim, system_id: &str, kind: &str) -> usize {
+    sim.lock()
+        .events
+        .iter()
+        .filter(|e| e.system_id == system_id && e.kind == kind)
+        .count()
+}
+
+async fn operators_reimage_and_decommission_nodes_with_a_secure_erase(backend: Backend) {
+    use ingot_contracts::allocation::NodeDeployRequested;
+    use ingot_kernel::id::{AllocationId, TenantId};
+
+    let app = spawn_app(backend, slow_controllers).await;
+    let admin = Some(app.admin_token.as_str());
+    let (sim, nodes) = onboarded(&app, 3, json!({"decommission": "remove"})).await;
+    let (busy, reimaged, retired) = (&nodes[0], &nodes[1], &nodes[2]);
+    super::allocation_says(
+        &app,
+        &NodeDeployRequested {
+            allocation_id: AllocationId::generate(),
+            tenant_id: TenantId::generate(),
+            node_id: busy.0,
+            image: "jammy".into(),
+            ssh_keys: Vec::new(),
+            user_data: None,
+        },
+    )
+    .await;
+    pass(&app).await;
+    let op = |node: ingot_kernel::id::NodeId, what: &'static str, body: Value| {
+        let app = &app;
+        async move {
+            send_with(
+                app,
+                admin,
+                "POST",
+                &format!("/v1/admin/nodes/{node}/{what}"),
+                Some(body),
+                None,
+            )
+            .await
+        }
+    };
+    let (status, body) = op(busy.0, "reimage", json!({"reason": "driver update"})).await;
+    assert_eq!(
+        (status, &body["code"]),
+        (StatusCode::CONFLICT, &json!("node_assigned")),
+        "a node in use is refused"
+    );
+    let (status, _) = op(reimaged.0, "reimage", json!({"reason": ""})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = op(
+        ingot_kernel::id::NodeId::generate(),
+        "reimage",
+        json!({"reason": "x"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, owner) = app.signed_up("owner").await;
+    for what in ["reimage", "decommission"] {
+        let path = format!("/v1/admin/nodes/{}/{what}", reimaged.0);
+        let (status, _) = send_with(
+            &app,
+            Some(owner.session_token.as_str()),
+            "POST",
+            &path,
+            Some(json!({"reason": "x"})),
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) = send_with(&app, None, "POST", &path, Some(json!({"reason": "x"})), None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+
+    // Reimage: drained at once, erased securely, re-commissioned, back in service.
+    let (status, started) = op(reimaged.0, "reimage", json!({"reason": "driver update"})).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{started}");
+    assert_eq!(started["phase"], "erasing");
+    assert_eq!(node_state(&app, reimaged.0).await, "maintenance");
+    let (status, _) = op(reimaged.0, "reimage", json!({"reason": "again"})).await;
+    assert_eq!(status, StatusCode::CONFLICT, "one operation at a time");
+    operations_pass(&app).await;
+    assert_eq!(
+        sim.lock().machines[reimaged.1.as_str()].status,
+        ingot_maas_sim::Status::DiskErasing
+    );
+    operations_pass(&app).await;
+    app.clock.advance(Duration::from_secs(11 * 60));
+    for _ in 0..3 {
+        operations_pass(&app).await;
+    }
+    assert_eq!(
+        sim.lock().machines[reimaged.1.as_str()].status,
+        ingot_maas_sim::Status::Commissioning
+    );
+    app.clock.advance(Duration::from_secs(9 * 60));
+    operations_pass(&app).await;
+    assert_eq!(node_state(&app, reimaged.0).await, "available");
+    assert_eq!(count_events(&sim, &reimaged.1, "Disks erased"), 1, "erased once");
+    assert_eq!(
+        count_events(&sim, &reimaged.1, "User starting node commissioning"),
+        1
+    );
+
+    // Decommission: retired in Inventory, removed from the region (the site's policy).
+    let (status, started) = op(retired.0, "decommission", json!({"reason": "end of life"})).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{started}");
+    assert_eq!(node_state(&app, retired.0).await, "decommissioning");
+    operations_pass(&app).await;
+    app.clock.advance(Duration::from_secs(11 * 60));
+    for _ in 0..3 {
+        operations_pass(&app).await;
+    }
+    assert_eq!(node_state(&app, retired.0).await, "retired");
+    assert!(
+        !sim.lock().machines.contains_key(retired.1.as_str()),
+        "removed from the region"
+    );
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM iam_audit_events WHERE action IN ('maas.node.reimage', 'maas.node.decommission')",
+    )
+    .fetch_one(app.db.db.reader())
+    .await
+    .unwrap();
+    assert_eq!(audited, 2);
+    app.stop().await;
+}
+
+on_both_backends!(operators_reimage_and_decommission_nodes_with_a_secure_erase);

@@ -265,6 +265,20 @@ pub enum NodesCommand {
         #[arg(long)]
         reason: Option<String>,
     },
+    /// Reimage a node: drained (refused while it serves an allocation), erased securely,
+    /// re-commissioned, returned to service; it runs in the background.
+    Reimage {
+        node: NodeId,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Decommission a node: drained, erased securely, removed or tagged in its region per the
+    /// site's policy, retired; it runs in the background.
+    Decommission {
+        node: NodeId,
+        #[arg(long)]
+        reason: String,
+    },
     /// Import nodes in bulk from CSV or JSON; one bad row imports nothing.
     ///
     /// CSV columns (header row required, any order; an empty cell means absent):
@@ -683,6 +697,12 @@ pub async fn nodes_run(client: &Client, format: OutputFormat, command: NodesComm
             };
             let node = client.node_quarantine(node, &request).await?;
             output::json_or_id(format, &node, |n| format!("{} {}", n.hostname, word(&n.state)))
+        }
+        NodesCommand::Reimage { node, reason } => {
+            crate::maas::node_operation_run(client, format, node, true, reason).await
+        }
+        NodesCommand::Decommission { node, reason } => {
+            crate::maas::node_operation_run(client, format, node, false, reason).await
         }
         NodesCommand::Import { source } => nodes_import(client, format, source).await,
     }

@@ -229,6 +229,14 @@ pub enum AdminCommand {
     },
     /// Run an onboarding pass at a site now: commission new machines, register commissioned ones.
     Onboard { site: String },
+    /// Run a reconciliation pass at a site now: the region diffed against what is expected.
+    Reconcile { site: String },
+    /// A site's drift: open disagreements with its region (--all adds the resolved history).
+    Drift {
+        site: String,
+        #[arg(long)]
+        all: bool,
+    },
     /// SKUs: what a node must have to sell as one.
     Skus {
         #[command(subcommand)]
@@ -556,6 +564,8 @@ pub async fn run(server: Option<&str>, format: OutputFormat, command: Command) -
             }
             AdminCommand::Sites { command } => catalog::sites_run(&client, format, command).await?,
             AdminCommand::Onboard { site } => crate::maas::onboard_run(&client, format, &site).await?,
+            AdminCommand::Reconcile { site } => crate::maas::reconcile_run(&client, format, &site).await?,
+            AdminCommand::Drift { site, all } => crate::maas::drift_run(&client, format, &site, all).await?,
             AdminCommand::Skus { command } => catalog::skus_run(&client, format, command).await?,
             AdminCommand::Offers { command } => catalog::offers_run(&client, format, command).await?,
             AdminCommand::Nodes { command } => catalog::nodes_run(&client, format, command).await?,

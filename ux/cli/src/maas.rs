@@ -6,9 +6,10 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use clap::{Subcommand, ValueEnum};
+use ingot_kernel::id::NodeId;
 use ingot_sdk::Client;
 use ingot_sdk::ingot_contracts::maas::{
-    EraseMode, MaintenanceWindow, SiteBindingRequest, SiteBindingView, SitePolicy,
+    EraseMode, MaintenanceWindow, NodeOperationRequest, SiteBindingRequest, SiteBindingView, SitePolicy,
 };
 
 use crate::OutputFormat;
@@ -203,5 +204,83 @@ pub async fn onboard_run(client: &Client, format: OutputFormat, site: &str) -> a
             ],
             rows,
         )
+    })
+}
+
+pub async fn reconcile_run(client: &Client, format: OutputFormat, site: &str) -> anyhow::Result<()> {
+    let report = client.site_reconcile(site).await?;
+    emit(format, &report, || {
+        let rows = vec![vec![
+            report.machines.to_string(),
+            report.findings.to_string(),
+            report.new.to_string(),
+            report.resolved.to_string(),
+            report.repairs.to_string(),
+            report.requests.to_string(),
+        ]];
+        (
+            format!("pass {}", report.pass_id),
+            vec!["MACHINES", "FINDINGS", "NEW", "RESOLVED", "REPAIRS", "REQUESTS"],
+            rows,
+        )
+    })
+}
+
+pub async fn drift_run(client: &Client, format: OutputFormat, site: &str, all: bool) -> anyhow::Result<()> {
+    let drift = client.site_drift(site, all).await?;
+    emit(format, &drift, || {
+        let rows = drift
+            .iter()
+            .map(|d| {
+                vec![
+                    d.found_at.to_string(),
+                    d.machine_ref.clone(),
+                    d.kind.clone(),
+                    d.repair.clone(),
+                    if d.repaired_at.is_some() { "done" } else { "-" }.into(),
+                    if d.tenant_cost { "yes" } else { "no" }.into(),
+                    d.resolved_at.map_or_else(|| "open".into(), |t| t.to_string()),
+                    d.detail.clone(),
+                ]
+            })
+            .collect();
+        (
+            String::new(),
+            vec![
+                "FOUND",
+                "MACHINE",
+                "KIND",
+                "REPAIR",
+                "REPAIRED",
+                "TENANT COST",
+                "RESOLVED",
+                "DETAIL",
+            ],
+            rows,
+        )
+    })
+}
+
+pub async fn node_operation_run(
+    client: &Client,
+    format: OutputFormat,
+    node: NodeId,
+    reimage: bool,
+    reason: String,
+) -> anyhow::Result<()> {
+    let request = NodeOperationRequest { reason };
+    let started = if reimage {
+        client.node_reimage(node, &request).await?
+    } else {
+        client.node_decommission(node, &request).await?
+    };
+    emit(format, &started, || {
+        let rows = vec![vec![
+            started.node_id.to_string(),
+            started.kind.clone(),
+            started.phase.clone(),
+            started.id.clone(),
+        ]];
+        (String::new(), vec!["NODE", "OPERATION", "PHASE", "ID"], rows)
     })
 }

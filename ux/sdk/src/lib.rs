@@ -24,7 +24,10 @@ use ingot_contracts::inventory::{
     NodeView, OfferSetRequest, OfferView, QuarantineRequest, SiteCreateRequest, SiteView, SkuChangeReport,
     SkuCreateRequest, SkuUpdateRequest, SkuView,
 };
-use ingot_contracts::maas::{OnboardReport, SiteBindingRequest, SiteBindingView};
+use ingot_contracts::maas::{
+    DriftView, NodeOperationRequest, NodeOperationView, OnboardReport, ReconcileReport, SiteBindingRequest,
+    SiteBindingView,
+};
 use ingot_contracts::operations::{HealthReport, OwnershipRegistry};
 use ingot_kernel::Timestamp;
 use ingot_kernel::id::{ApiTokenId, InvitationId, NodeId, ProjectId, SessionId, SkuId, TenantId, UserId};
@@ -497,6 +500,50 @@ impl Client {
             Method::POST,
             &format!("/v1/admin/sites/{}/onboard", path_segment(site)),
             None,
+        )
+        .await
+    }
+
+    /// One reconciliation pass at the site now.
+    pub async fn site_reconcile(&self, site: &str) -> Result<ReconcileReport, Error> {
+        self.call::<(), _>(
+            Method::POST,
+            &format!("/v1/admin/sites/{}/reconcile", path_segment(site)),
+            None,
+        )
+        .await
+    }
+
+    /// The site's drift, open first; `all` adds the resolved history.
+    pub async fn site_drift(&self, site: &str, all: bool) -> Result<Vec<DriftView>, Error> {
+        self.get(&format!("/v1/admin/sites/{}/drift?all={all}", path_segment(site)))
+            .await
+    }
+
+    /// Starts a reimage of the node (runs in the background).
+    pub async fn node_reimage(
+        &self,
+        node_id: NodeId,
+        request: &NodeOperationRequest,
+    ) -> Result<NodeOperationView, Error> {
+        self.call(
+            Method::POST,
+            &format!("/v1/admin/nodes/{node_id}/reimage"),
+            Some(request),
+        )
+        .await
+    }
+
+    /// Starts a decommission of the node (runs in the background).
+    pub async fn node_decommission(
+        &self,
+        node_id: NodeId,
+        request: &NodeOperationRequest,
+    ) -> Result<NodeOperationView, Error> {
+        self.call(
+            Method::POST,
+            &format!("/v1/admin/nodes/{node_id}/decommission"),
+            Some(request),
         )
         .await
     }

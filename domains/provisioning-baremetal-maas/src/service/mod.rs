@@ -9,16 +9,18 @@ use ingot_contracts::BoxFuture;
 use ingot_contracts::iam::{Action, Actor, AuditEntry, AuditTrail, Authorizer, Resource};
 use ingot_contracts::inventory::{InventoryApi, NodeCommand, NodeRegistration, NodeRegistry, NodeState};
 use ingot_contracts::maas::{
-    DriftView, MaasApi, MaasError, MachineOnboardingFailed, OnboardReport, ReconcileReport,
-    SiteBindingRequest, SiteBindingView, SitePolicy,
+    DriftView, MaasApi, MaasError, MachineOnboardingFailed, NodeOperationRequest, NodeOperationView,
+    OnboardReport, ReconcileReport, SiteBindingRequest, SiteBindingView, SitePolicy,
 };
 use ingot_kernel::Clock;
 use ingot_kernel::crypto::SecretBox;
 use ingot_kernel::db::{Db, DbError};
 use ingot_kernel::event::DomainEvent as _;
+use ingot_kernel::id::NodeId;
 use ingot_kernel::id::SiteId;
 
 mod deployments;
+mod operations;
 mod reconcile;
 
 pub use deployments::{ALLOCATION_ANNOTATION, DriveError};
@@ -453,6 +455,24 @@ impl MaasApi for MaasService {
             let (site_id, _) = self.site_resolve(actor, site).await?;
             self.onboard_site(site_id).await
         })
+    }
+
+    fn node_reimage<'a>(
+        &'a self,
+        actor: &'a Actor,
+        node_id: NodeId,
+        request: NodeOperationRequest,
+    ) -> BoxFuture<'a, Result<NodeOperationView>> {
+        Box::pin(self.operation_begin(actor, node_id, model::OpKind::Reimage, request))
+    }
+
+    fn node_decommission<'a>(
+        &'a self,
+        actor: &'a Actor,
+        node_id: NodeId,
+        request: NodeOperationRequest,
+    ) -> BoxFuture<'a, Result<NodeOperationView>> {
+        Box::pin(self.operation_begin(actor, node_id, model::OpKind::Decommission, request))
     }
 
     fn reconcile<'a>(&'a self, actor: &'a Actor, site: &'a str) -> BoxFuture<'a, Result<ReconcileReport>> {
