@@ -698,6 +698,19 @@ async fn node_state(app: &TestApp, node_id: ingot_kernel::id::NodeId) -> String 
     node["state"].as_str().unwrap().to_string()
 }
 
+async fn region_url(app: &TestApp) -> String {
+    let (_, binding) = send_with(
+        app,
+        Some(app.admin_token.as_str()),
+        "GET",
+        "/v1/admin/sites/demo1/maas",
+        None,
+        None,
+    )
+    .await;
+    binding["url"].as_str().unwrap().to_string()
+}
+
 async fn operations_pass(app: &TestApp) {
     app.maas.operations_drive().await.unwrap();
 }
@@ -777,13 +790,45 @@ async fn operators_reimage_and_decommission_nodes_with_a_secure_erase(backend: B
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
 
-    // Reimage: drained at once, erased securely, re-commissioned, back in service.
+    // Reimage: drained at once, erased securely, re-commissioned, back in service — but machine
+    // work waits for the site's maintenance window.
+    let now = ingot_kernel::Clock::now(&app.clock);
+    let weekday = ["thu", "fri", "sat", "sun", "mon", "tue", "wed"]
+        [usize::try_from((now.as_micros() / 86_400_000_000).rem_euclid(7)).unwrap()];
+    let closed = (now.as_micros() / 3_600_000_000 + 2).rem_euclid(24);
+    let (status, body) = send_with(
+        &app,
+        admin,
+        "PUT",
+        "/v1/admin/sites/demo1/maas",
+        Some(json!({"url": region_url(&app).await, "policy": {"decommission": "remove",
+            "maintenance_window": {"weekday": weekday, "start": format!("{closed:02}:00"), "duration_minutes": 60}}})),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
     let (status, started) = op(reimaged.0, "reimage", json!({"reason": "driver update"})).await;
     assert_eq!(status, StatusCode::ACCEPTED, "{started}");
     assert_eq!(started["phase"], "erasing");
     assert_eq!(node_state(&app, reimaged.0).await, "maintenance");
     let (status, _) = op(reimaged.0, "reimage", json!({"reason": "again"})).await;
     assert_eq!(status, StatusCode::CONFLICT, "one operation at a time");
+    operations_pass(&app).await;
+    assert_eq!(
+        sim.lock().machines[reimaged.1.as_str()].status,
+        ingot_maas_sim::Status::Ready,
+        "outside the maintenance window nothing is done to the machine"
+    );
+    let (status, _) = send_with(
+        &app,
+        admin,
+        "PUT",
+        "/v1/admin/sites/demo1/maas",
+        Some(json!({"url": region_url(&app).await, "policy": {"decommission": "remove"}})),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
     operations_pass(&app).await;
     assert_eq!(
         sim.lock().machines[reimaged.1.as_str()].status,

@@ -13,4 +13,4 @@ pub use drift::{DriftKind, Expected, Finding, Repair, Seen, Tolerance, drift_ass
 pub use facts::{hardware_facts, placement};
 pub use onboarding::{OnboardingStep, onboarding_step};
 pub use operations::{OpKind, OpPhase, OpStep, operation_step};
-pub use policy::{policy_validate, site_admits};
+pub use policy::{policy_validate, site_admits, window_open};

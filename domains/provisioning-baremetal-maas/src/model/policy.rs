@@ -52,6 +52,35 @@ pub fn policy_validate(policy: &SitePolicy) -> Vec<(String, String)> {
     errors
 }
 
+/// Whether disruptive operator work may run at `now`: always without a window, else only inside
+/// the weekly window (UTC), which may wrap past midnight and into the next week.
+pub fn window_open(
+    window: Option<&ingot_contracts::maas::MaintenanceWindow>,
+    now: ingot_kernel::Timestamp,
+) -> bool {
+    let Some(window) = window else {
+        return true;
+    };
+    const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    const WEEK: i64 = 7 * 24 * 60;
+    let Some(day) = DAYS.iter().position(|d| *d == window.weekday) else {
+        return false;
+    };
+    let Some((h, m)) = window
+        .start
+        .split_once(':')
+        .and_then(|(h, m)| Some((h.parse::<i64>().ok()?, m.parse::<i64>().ok()?)))
+    else {
+        return false;
+    };
+    // Minutes since Monday 00:00 UTC; 1970-01-01 was a Thursday (day 3).
+    let minutes = now.as_micros().div_euclid(60_000_000);
+    let days = minutes.div_euclid(24 * 60);
+    let of_week = ((days + 3).rem_euclid(7)) * 24 * 60 + minutes.rem_euclid(24 * 60);
+    let start = i64::try_from(day).unwrap_or(0) * 24 * 60 + h * 60 + m;
+    (of_week - start).rem_euclid(WEEK) < i64::from(window.duration_minutes)
+}
+
 /// Whether a machine of the region belongs to the site under its policy (zone and pool).
 pub fn site_admits(policy: &SitePolicy, machine: &Machine) -> bool {
     policy.zone.as_ref().is_none_or(|z| *z == machine.zone.name)
@@ -89,6 +118,29 @@ mod tests {
                 "policy.maintenance_window.duration_minutes"
             ]
         );
+    }
+
+    #[test]
+    fn the_maintenance_window_opens_weekly_and_may_wrap() {
+        // 2026-11-28 was a Saturday; 2026-11-28 00:00 UTC = 1_795_824_000.
+        let saturday =
+            |h: i64, m: i64| ingot_kernel::Timestamp::from_secs(1_795_824_000 + h * 3_600 + m * 60);
+        let window = |weekday: &str, start: &str, duration_minutes| MaintenanceWindow {
+            weekday: weekday.into(),
+            start: start.into(),
+            duration_minutes,
+        };
+        assert!(window_open(None, saturday(12, 0)));
+        let sat_night = window("sat", "02:00", 240);
+        assert!(!window_open(Some(&sat_night), saturday(1, 59)));
+        assert!(window_open(Some(&sat_night), saturday(2, 0)));
+        assert!(window_open(Some(&sat_night), saturday(5, 59)));
+        assert!(!window_open(Some(&sat_night), saturday(6, 0)));
+        // Sunday 23:00 for three hours reaches into Monday, across the week's end.
+        let wrap = window("sun", "23:00", 180);
+        assert!(window_open(Some(&wrap), saturday(24 + 23, 30)));
+        assert!(window_open(Some(&wrap), saturday(48 + 1, 0)));
+        assert!(!window_open(Some(&wrap), saturday(48 + 2, 0)));
     }
 
     #[test]

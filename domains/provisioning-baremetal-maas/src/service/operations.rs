@@ -170,6 +170,11 @@ impl MaasService {
             .await
             .map_err(|err| DriveError::Other(err.to_string()))?;
         let system_id = op.system_id.as_str();
+        // Operator work on machines advances only inside the site's maintenance window (what
+        // MAAS has begun, such as an erase, runs on in the region meanwhile).
+        if !model::window_open(binding.policy.maintenance_window.as_ref(), self.clock.now()) {
+            return Ok(false);
+        }
         let machine = match binding.client.machine(system_id).await {
             Ok(machine) => Some(machine),
             Err(err) if err.is_not_found() => None,
