@@ -3,6 +3,9 @@
 //! policy's concurrency limit against the theoretical ceiling (limit × 60 s ÷ deploy time).
 //! `cargo bench -p ingotd --bench maas`; under `cargo test` it runs small, as a smoke test.
 
+// A benchmark's setup panics on failure by design: a failed setup is a failed run.
+#![allow(clippy::unwrap_used, clippy::print_stdout)]
+
 mod support;
 
 use std::sync::Arc;
@@ -115,7 +118,7 @@ fn main() {
 
         // Deploy throughput at the policy's limit.
         let nodes: Vec<String> = sqlx::query_scalar("SELECT node_id FROM maas_machines WHERE node_id IS NOT NULL LIMIT $1")
-            .bind(i64::try_from(deploys).unwrap())
+            .bind(i64::from(deploys))
             .fetch_all(app.db.reader())
             .await
             .unwrap();

@@ -716,9 +716,17 @@ fn machines_list(state: &State, query: &Params) -> Response {
         })
         .collect();
     machines.sort_by_key(|m| m.id);
-    ok(Value::Array(
-        machines.into_iter().map(|m| render::machine(state, m)).collect(),
-    ))
+    // Rendered machine by machine into one body: a fleet of thousands never exists as one JSON
+    // tree in memory.
+    let mut body = String::from("[");
+    for (i, machine) in machines.into_iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(&render::machine(state, machine).to_string());
+    }
+    body.push(']');
+    respond(StatusCode::OK, "application/json; charset=utf-8", body)
 }
 
 /// Constraints the simulator evaluates, and options that do not constrain.

@@ -9,6 +9,7 @@
 #![recursion_limit = "256"]
 
 mod api;
+mod control;
 mod describe;
 pub mod fleet;
 mod render;
@@ -85,9 +86,14 @@ impl Sim {
         guard
     }
 
-    /// Serves everything under `/MAAS/`.
+    /// Serves everything under `/MAAS/`, and the simulator's own fault controls under `/_sim/`.
     pub fn router(&self) -> axum::Router {
-        axum::Router::new().fallback(api::handle).with_state(self.clone())
+        use axum::routing::{get, post};
+        axum::Router::new()
+            .route("/_sim/faults", get(control::faults_get).post(control::faults_set))
+            .route("/_sim/machines/{system_id}/vanish", post(control::vanish))
+            .fallback(api::handle)
+            .with_state(self.clone())
     }
 
     /// Serves on `listener` until the task is dropped.
