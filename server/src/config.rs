@@ -247,6 +247,7 @@ const KEYS: &[(&str, &str)] = &[
         "maas.deployments_interval_ms",
         "INGOT_MAAS_DEPLOYMENTS_INTERVAL_MS",
     ),
+    ("maas.reconcile_interval_s", "INGOT_MAAS_RECONCILE_INTERVAL_S"),
 ];
 
 /// Resolves the configuration from flags, the given environment and the config file they name.

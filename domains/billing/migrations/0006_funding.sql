@@ -32,7 +32,15 @@ CREATE TABLE billing_hold_captures (
     PRIMARY KEY (hold_id, transaction_id)
 );
 
--- A posting may draw on several holds now: billing_hold_captures replaces the single column.
+-- A posting may draw on several holds now: billing_hold_captures replaces the single column,
+-- carrying over what earlier postings drew (the debit of the hold's account) before it goes.
+INSERT INTO billing_hold_captures (hold_id, transaction_id, amount_micros)
+SELECT x.hold_id, x.id, CAST(SUM(t.amount_micros) AS BIGINT)
+FROM billing_transactions x
+JOIN billing_holds h ON h.id = x.hold_id
+JOIN billing_transfers t ON t.transaction_id = x.id AND t.debit_key = h.account_key
+WHERE x.hold_id IS NOT NULL
+GROUP BY x.hold_id, x.id;
 ALTER TABLE billing_transactions DROP COLUMN hold_id;
 -- Exhaustion is the funding deadline now, not a per-tenant clock.
 ALTER TABLE billing_balance_watch DROP COLUMN exhausted_since_us;

@@ -1400,7 +1400,8 @@ async fn a_live_allocation_is_charged_against_its_hold_and_its_end_frees_the_res
     top_up("12").await;
     billed(&app).await;
     assert_eq!(balance_now(&app, tenant).await["available"], usd("15.800000"));
-    // Released at 2 h 30 min: the last 0.60 is charged, then the holds are voided.
+    // The node stops at 2 h 30 min: the last 0.60 is charged. The reservation stands until
+    // Allocation releases it (a replacement node may still come); then the holds are voided.
     app.clock.advance(Duration::from_secs(30 * 60));
     allocation_says(
         &app,
@@ -1416,24 +1417,21 @@ async fn a_live_allocation_is_charged_against_its_hold_and_its_end_frees_the_res
     billed(&app).await;
     let balance = balance_now(&app, tenant).await;
     assert_eq!(
-        (
-            &balance["promo"],
-            &balance["cash"],
-            &balance["held"],
-            &balance["available"]
-        ),
-        (
-            &usd("2.000000"),
-            &usd("42.000000"),
-            &usd("0.000000"),
-            &usd("44.000000")
-        ),
-        "2.5 h × 1.20 = 3.00, all from promotional credit; nothing held any more"
+        (&balance["promo"], &balance["cash"], &balance["held"]),
+        (&usd("2.000000"), &usd("42.000000"), &usd("28.800000")),
+        "2.5 h × 1.20 = 3.00, all from promotional credit; the runway still reserved"
+    );
+    assert!(deadline().await.open);
+    app.billing.runway_release(allocation_id).await.unwrap();
+    app.billing.runway_release(allocation_id).await.unwrap();
+    let balance = balance_now(&app, tenant).await;
+    assert_eq!(
+        (&balance["held"], &balance["available"]),
+        (&usd("0.000000"), &usd("44.000000")),
+        "released: nothing held any more"
     );
     let funding = deadline().await;
     assert!(!funding.open && funding.deadline.is_none(), "{funding:?}");
-    app.billing.runway_release(allocation_id).await.unwrap();
-    assert_eq!(balance_now(&app, tenant).await["available"], usd("44.000000"));
     ledger_verifies(&app).await;
     app.stop().await;
 }

@@ -227,20 +227,18 @@ impl BillingService {
             return Ok(funding);
         }
         let usage = self.allocation_use(tx, funding.allocation_id, now).await?;
-        let ended = funding.reserved_rate_micros == 0 && !usage.metered;
-        if usage.settled || ended {
+        // A reservation stands until Allocation releases it (`runway_release`): nodes still to
+        // come (a replacement after a failed deploy) must find their money there. Once released,
+        // or for an allocation only ever seen through its metering, the funding closes when all
+        // its usage is charged.
+        let reserved = funding.reserved_rate_micros > 0;
+        if !reserved && (usage.settled || !usage.metered) {
             return self.funding_close_in_tx(tx, funding, now).await;
         }
-        // Until every reserved node is metered the reservation stands; once all stopped, only
-        // what they still owe does.
-        (funding.rate_micros, funding.nodes) = if usage.metered && usage.running == 0 {
-            (0, 0)
-        } else {
-            (
-                funding.reserved_rate_micros.max(usage.rate),
-                funding.reserved_nodes.max(usage.running),
-            )
-        };
+        (funding.rate_micros, funding.nodes) = (
+            funding.reserved_rate_micros.max(usage.rate),
+            funding.reserved_nodes.max(usage.running),
+        );
         let promo = self.account(funding.tenant_id, AccountKind::TenantPromo);
         let cash = self.account(funding.tenant_id, AccountKind::TenantCash);
         let mut held = Split::default();

@@ -203,16 +203,18 @@ pub async fn post_in_tx(
             continue;
         }
         hold.capture(Money::from_micros(charged, hold.account.currency()))?;
-        // Conditional on the hold as read: a writer that captured or closed it meanwhile makes
-        // this a conflict to retry, never an over-capture.
+        // Conditional on the hold as read (captured and amount): a writer that captured from,
+        // resized or closed it meanwhile makes this a conflict to retry, never an over-capture.
         let done = sqlx::query(
             "UPDATE billing_holds SET captured_micros = captured_micros + $1, updated_at_us = $2 \
-             WHERE id = $3 AND state = 'pending' AND captured_micros = $4",
+             WHERE id = $3 AND state = 'pending' AND captured_micros = $4 AND amount_micros = $5 \
+             AND captured_micros + $1 <= amount_micros",
         )
         .bind(charged)
         .bind(now.as_micros())
         .bind(hold_id.to_string())
         .bind(hold.captured.micros())
+        .bind(hold.amount.micros())
         .execute(&mut **tx)
         .await?;
         if done.rows_affected() != 1 {
