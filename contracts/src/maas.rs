@@ -88,8 +88,8 @@ impl Default for SitePolicy {
     }
 }
 
-/// `PUT /v1/admin/sites/{site}/maas`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+/// `PUT /v1/admin/sites/{site}/maas`. Its `Debug` never shows the key.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SiteBindingRequest {
     /// The region's base URL, such as `http://maas.fra1.example:5240/MAAS`.
@@ -100,6 +100,16 @@ pub struct SiteBindingRequest {
     pub api_key: Option<String>,
     #[serde(default)]
     pub policy: SitePolicy,
+}
+
+impl std::fmt::Debug for SiteBindingRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SiteBindingRequest")
+            .field("url", &self.url)
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("policy", &self.policy)
+            .finish()
+    }
 }
 
 /// A site's binding as served: never the key itself.
@@ -129,6 +139,8 @@ pub struct OnboardReport {
     pub failed: u32,
     /// New machines waiting for an operator (auto-commission off).
     pub awaiting_operator: u32,
+    /// Machines whose step failed this pass (logged; retried next pass).
+    pub errors: u32,
 }
 
 /// `POST /v1/admin/nodes/{node_id}/reimage` and `…/decommission`.

@@ -27,5 +27,10 @@ pub const MIGRATIONS: MigrationSet = MigrationSet {
             "node_operations",
             include_str!("../migrations/0004_node_operations.sql"),
         ),
+        Migration::portable(
+            5,
+            "erase_proof",
+            include_str!("../migrations/0005_erase_proof.sql"),
+        ),
     ],
 };

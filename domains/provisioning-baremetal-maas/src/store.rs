@@ -148,25 +148,42 @@ pub async fn machines_of_site<'e, E: Executor<'e, Database = Any>>(
         .collect()
 }
 
+/// What a pass saw of one machine.
+#[derive(Debug, Clone, Copy)]
+pub struct Observation<'a> {
+    pub site_id: SiteId,
+    pub system_id: &'a str,
+    pub hostname: &'a str,
+    pub status: (u8, &'a str),
+    pub power_state: &'a str,
+    /// Reconciliation's passes keep the power state seen before (it acts only on two reads in a
+    /// row); other observers leave that memory alone.
+    pub power_pass: bool,
+}
+
 /// Records what a pass observed of a machine (status, power, name), keeping what the domain
 /// decided before (node, onboarding, failure reporting).
 pub async fn machine_observe_in_tx(
     tx: &mut Tx,
-    site_id: SiteId,
-    system_id: &str,
-    hostname: &str,
-    status: (u8, &str),
-    power_state: &str,
+    seen: &Observation<'_>,
     now: Timestamp,
 ) -> Result<(), DbError> {
+    let Observation {
+        site_id,
+        system_id,
+        hostname,
+        status,
+        power_state,
+        power_pass,
+    } = *seen;
     sqlx::query(
         "INSERT INTO maas_machines (site_id, system_id, hostname, status, status_name, power_state, last_seen_at_us, \
          status_since_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (site_id, system_id) DO UPDATE SET \
          hostname = excluded.hostname, status = excluded.status, status_name = excluded.status_name, \
          status_since_us = CASE WHEN maas_machines.status = excluded.status \
          THEN COALESCE(maas_machines.status_since_us, excluded.last_seen_at_us) ELSE excluded.last_seen_at_us END, \
-         power_state_before = maas_machines.power_state, power_state = excluded.power_state, \
-         last_seen_at_us = excluded.last_seen_at_us",
+         power_state_before = CASE WHEN $8 = 1 THEN maas_machines.power_state ELSE maas_machines.power_state_before END, \
+         power_state = excluded.power_state, last_seen_at_us = excluded.last_seen_at_us",
     )
     .bind(site_id.to_string())
     .bind(system_id)
@@ -175,6 +192,7 @@ pub async fn machine_observe_in_tx(
     .bind(status.1)
     .bind(power_state)
     .bind(now.as_micros())
+    .bind(i64::from(power_pass))
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -251,10 +269,14 @@ pub struct DeploymentRow {
     pub deploy_started_at: Option<Timestamp>,
     pub deployed_at: Option<Timestamp>,
     pub message: Option<String>,
+    /// The machine's newest MAAS event id before this domain released it.
+    pub release_event_mark: Option<i64>,
+    /// The erase mode the release asked for.
+    pub release_erase: Option<String>,
 }
 
 const DEPLOYMENT_COLUMNS: &str = "allocation_id, node_id, tenant_id, image, ssh_keys, user_data_sealed, desired, \
-     phase, deploy_started_at_us, deployed_at_us, message";
+     phase, deploy_started_at_us, deployed_at_us, message, release_event_mark, release_erase";
 
 fn deployment_from_row(row: &AnyRow) -> Result<DeploymentRow, DbError> {
     let at = |column: &str| -> Result<Option<Timestamp>, DbError> {
@@ -273,6 +295,8 @@ fn deployment_from_row(row: &AnyRow) -> Result<DeploymentRow, DbError> {
         deploy_started_at: at("deploy_started_at_us")?,
         deployed_at: at("deployed_at_us")?,
         message: row.try_get("message")?,
+        release_event_mark: row.try_get("release_event_mark")?,
+        release_erase: row.try_get("release_erase")?,
     })
 }
 
@@ -611,10 +635,12 @@ pub struct OperationRow {
     pub commission_requested_at: Option<Timestamp>,
     pub finished_at: Option<Timestamp>,
     pub message: Option<String>,
+    /// The machine's newest MAAS event id before this operation's erase was sent.
+    pub erase_event_mark: Option<i64>,
 }
 
 const OPERATION_COLUMNS: &str = "id, node_id, kind, phase, site_id, system_id, reason, started_at_us, \
-     commission_requested_at_us, finished_at_us, message";
+     commission_requested_at_us, finished_at_us, message, erase_event_mark";
 
 fn operation_from_row(row: &AnyRow) -> Result<OperationRow, DbError> {
     let at = |column: &str| -> Result<Option<Timestamp>, DbError> {
@@ -632,6 +658,7 @@ fn operation_from_row(row: &AnyRow) -> Result<OperationRow, DbError> {
         commission_requested_at: at("commission_requested_at_us")?,
         finished_at: at("finished_at_us")?,
         message: row.try_get("message")?,
+        erase_event_mark: row.try_get("erase_event_mark")?,
     })
 }
 
@@ -738,4 +765,34 @@ pub async fn deployment_live_of_node<'e, E: Executor<'e, Database = Any>>(
     .fetch_one(db)
     .await?;
     Ok(n > 0)
+}
+
+/// Records, before a release is sent, the machine's newest event id and the erase asked for.
+pub async fn deployment_release_mark_in_tx(
+    tx: &mut Tx,
+    allocation_id: AllocationId,
+    node_id: NodeId,
+    mark: i64,
+    erase: &str,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE maas_deployments SET release_event_mark = $1, release_erase = $2 WHERE allocation_id = $3 AND node_id = $4",
+    )
+    .bind(mark)
+    .bind(erase)
+    .bind(allocation_id.to_string())
+    .bind(node_id.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Records, before an operation's erase is sent, the machine's newest event id.
+pub async fn operation_erase_mark_in_tx(tx: &mut Tx, id: &str, mark: i64) -> Result<(), DbError> {
+    sqlx::query("UPDATE maas_node_operations SET erase_event_mark = $1 WHERE id = $2")
+        .bind(mark)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }

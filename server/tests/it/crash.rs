@@ -119,6 +119,20 @@ async fn until_reported(db: &Db, event_type: &str, count: usize) {
     }
 }
 
+/// After convergence, lets the controller run many more passes (100 ms apart) and checks that
+/// nothing was reported again: duplicates would show up only after the count was first reached.
+async fn stays_reported(db: &Db, event_type: &str, count: usize) {
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
+    for _ in 0..20 {
+        tick.tick().await;
+    }
+    assert_eq!(
+        reported(db, event_type).await.len(),
+        count,
+        "{event_type} reported again after convergence"
+    );
+}
+
 async fn say(db: &Db, event: &impl DomainEvent) {
     let mut tx = db.begin().await.unwrap();
     ingot_kernel::outbox::append_in_tx(
@@ -217,6 +231,7 @@ async fn sigkill_mid_deploy_and_mid_release_converges_without_a_second_deploy_or
         (child, _) = ingotd_start(&dir);
     }
     until_reported(&db, "baremetal.node_deployed", MACHINES).await;
+    stays_reported(&db, "baremetal.node_deployed", MACHINES).await;
     for (_, system_id) in &nodes {
         assert_eq!(
             count_of(&sim, "User starting deployment", system_id),
@@ -250,6 +265,7 @@ async fn sigkill_mid_deploy_and_mid_release_converges_without_a_second_deploy_or
         (child, _) = ingotd_start(&dir);
     }
     until_reported(&db, "baremetal.node_release_completed", MACHINES).await;
+    stays_reported(&db, "baremetal.node_release_completed", MACHINES).await;
     for (_, system_id) in &nodes {
         assert_eq!(
             count_of(&sim, "User releasing node", system_id),
@@ -266,7 +282,12 @@ async fn sigkill_mid_deploy_and_mid_release_converges_without_a_second_deploy_or
         .map(|e| e["node_id"].as_str().unwrap().to_string())
         .collect();
     released_nodes.sort();
+    let reports = released_nodes.len();
     released_nodes.dedup();
-    assert_eq!(released_nodes.len(), MACHINES, "one report per node");
+    assert_eq!(
+        (reports, released_nodes.len()),
+        (MACHINES, MACHINES),
+        "one report per node"
+    );
     sigkill(&mut child);
 }

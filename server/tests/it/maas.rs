@@ -877,3 +877,66 @@ async fn operators_reimage_and_decommission_nodes_with_a_secure_erase(backend: B
 }
 
 on_both_backends!(operators_reimage_and_decommission_nodes_with_a_secure_erase);
+
+#[tokio::test]
+async fn a_machine_released_by_hand_is_erased_before_its_release_is_reported() {
+    use ingot_contracts::allocation::{NodeDeployRequested, NodeReleaseRequested};
+    use ingot_kernel::id::{AllocationId, TenantId};
+
+    let app = spawn_app(Backend::Sqlite, slow_controllers).await;
+    let (sim, nodes) = onboarded(&app, 1, json!({"erase_on_release": "quick"})).await;
+    let (node_id, system_id) = nodes[0].clone();
+    let (allocation_id, tenant_id) = (AllocationId::generate(), TenantId::generate());
+    super::allocation_says(
+        &app,
+        &NodeDeployRequested {
+            allocation_id,
+            tenant_id,
+            node_id,
+            image: "jammy".into(),
+            ssh_keys: Vec::new(),
+            user_data: None,
+        },
+    )
+    .await;
+    pass(&app).await;
+    app.clock.advance(Duration::from_secs(12 * 60));
+    pass(&app).await;
+    assert_eq!(events(&app, "baremetal.node_deployed").await.len(), 1);
+    // Someone releases it in MAAS by hand, without erasing its disks.
+    {
+        let now = ingot_kernel::Clock::now(&app.clock);
+        let mut state = sim.lock();
+        state.lock(&system_id, "admin", false, None, now).ok();
+        state
+            .release(&system_id, "admin", ingot_maas_sim::state::Erase::None, None, now)
+            .unwrap();
+    }
+    app.clock.advance(Duration::from_secs(2 * 60));
+    super::allocation_says(
+        &app,
+        &NodeReleaseRequested {
+            allocation_id,
+            tenant_id,
+            node_id,
+            reason: "done".into(),
+        },
+    )
+    .await;
+    pass(&app).await;
+    assert!(
+        events(&app, "baremetal.node_release_completed").await.is_empty(),
+        "no release is reported clean without MAAS's word that the disks were erased"
+    );
+    assert_eq!(
+        sim.lock().machines[system_id.as_str()].status,
+        ingot_maas_sim::Status::DiskErasing
+    );
+    app.clock.advance(Duration::from_secs(3 * 60));
+    pass(&app).await;
+    let released = events(&app, "baremetal.node_release_completed").await;
+    assert_eq!(released.len(), 1, "{released:?}");
+    assert_eq!(released[0]["erase"], "quick");
+    assert_eq!(count_events(&sim, &system_id, "Disks erased"), 1);
+    app.stop().await;
+}

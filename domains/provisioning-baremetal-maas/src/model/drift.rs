@@ -182,10 +182,9 @@ pub fn drift_assess(
             .status_since
             .is_some_and(|since| now.since(since) > tolerance.transitional_timeout);
     if stuck {
-        let abortable = matches!(
-            m.status,
-            status::DEPLOYING | status::COMMISSIONING | status::DISK_ERASING
-        );
+        // An erase may legitimately take hours (a full or secure erase of large disks): it is
+        // reported, never cut short.
+        let abortable = matches!(m.status, status::DEPLOYING | status::COMMISSIONING);
         findings.push(Finding {
             kind: DriftKind::StuckTransitional,
             detail: format!(

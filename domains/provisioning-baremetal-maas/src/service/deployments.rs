@@ -35,6 +35,10 @@ pub enum DriveError {
     Other(String),
 }
 
+fn word<T: serde::Serialize>(value: &T) -> String {
+    ingot_kernel::db::column::enum_to_text(value)
+}
+
 fn erase_of(mode: ingot_contracts::maas::EraseMode) -> Erase {
     match mode {
         ingot_contracts::maas::EraseMode::None => Erase::None,
@@ -79,6 +83,8 @@ impl MaasService {
                                 deploy_started_at: None,
                                 deployed_at: None,
                                 message: None,
+                                release_event_mark: None,
+                                release_erase: None,
                             };
                             store::deployment_request_in_tx(&mut tx, &row, now).await?;
                         }
@@ -131,10 +137,10 @@ impl MaasService {
     pub async fn deployment_drive(&self, row: &DeploymentRow) -> Result<bool, DriveError> {
         let Some(machine_row) = store::machine_of_node(self.db.reader(), row.node_id).await? else {
             // Not a machine of a bound site: nothing was ever sent anywhere.
-            let step = model::deployment_step(row.desired, row.phase, None);
-            return match (row.desired, step) {
+            return match (row.desired, row.phase) {
                 (Desired::Released, _) => self.report_released(row, None).await,
-                _ => {
+                (Desired::Deployed, Phase::Failed) => Ok(false),
+                (Desired::Deployed, _) => {
                     self.report_failed(row, "the node is not a machine of a bound site".into())
                         .await
                 }
@@ -184,14 +190,33 @@ impl MaasService {
                     match allocated {
                         Ok(_) => {}
                         Err(err) if err.is_conflict() => {
-                            return self
-                                .report_failed(row, format!("the machine could not be allocated: {err}"))
-                                .await;
+                            // Another pass (a second replica) may have allocated it for this very
+                            // allocation meanwhile: only someone else's allocation is a failure.
+                            let now_ours = match binding.client.machine(system_id).await {
+                                Ok(m) => self.is_ours(&binding, &m, row.allocation_id).await?,
+                                Err(_) => false,
+                            };
+                            if !now_ours {
+                                return self
+                                    .report_failed(row, format!("the machine could not be allocated: {err}"))
+                                    .await;
+                            }
                         }
                         Err(err) => return Err(err.into()),
                     }
                 }
-                self.deploy_send(&binding, system_id, row).await?;
+                match self.deploy_send(&binding, system_id, row).await {
+                    Ok(()) => {}
+                    // MAAS refused the deployment itself (an image it lacks, a missing network):
+                    // retrying will not help. A 409 means another pass got there first.
+                    Err(DriveError::Maas(err)) if matches!(err.status(), Some(400 | 403 | 404)) => {
+                        return self
+                            .report_failed(row, format!("MAAS refused the deployment: {err}"))
+                            .await;
+                    }
+                    Err(DriveError::Maas(err)) if err.is_conflict() => return Ok(false),
+                    Err(err) => return Err(err),
+                }
                 let change = DeploymentChange {
                     deploy_started_at: Some(self.clock.now()),
                     ..DeploymentChange::default()
@@ -206,8 +231,10 @@ impl MaasService {
                 let Some(machine) = machine else {
                     return Ok(false);
                 };
-                let deployed_at = self.deployed_at(&binding, system_id).await?;
-                let started = row.deploy_started_at.unwrap_or(deployed_at);
+                // MAAS's clock is not ours: its time is kept only within [deploy sent, now].
+                let now = self.clock.now();
+                let started = row.deploy_started_at.unwrap_or(now);
+                let deployed_at = self.deployed_at(&binding, system_id).await?.max(started).min(now);
                 let event = NodeDeployed {
                     allocation_id: row.allocation_id,
                     tenant_id: row.tenant_id,
@@ -233,6 +260,13 @@ impl MaasService {
             }
             Step::ReportFailed(reason) => self.report_failed(row, reason).await,
             Step::Release => {
+                // What MAAS logs after this point proves the erase.
+                let mark = self.event_mark(&binding, system_id).await?;
+                let erase = word(&binding.policy.erase_on_release);
+                let mut tx = self.db.begin().await?;
+                store::deployment_release_mark_in_tx(&mut tx, row.allocation_id, row.node_id, mark, &erase)
+                    .await?;
+                tx.commit().await.map_err(DbError::from)?;
                 if machine.as_ref().is_some_and(|m| m.locked) {
                     match binding.client.unlock(system_id, "ingot release").await {
                         Ok(_) => {}
@@ -249,13 +283,29 @@ impl MaasService {
                     .await
             }
             Step::ReportReleased => {
+                // A machine this domain had (it got past `requested`) is clean only when MAAS
+                // logged its erase after our release; a release by hand without one is erased now.
+                let erase = row
+                    .release_erase
+                    .as_deref()
+                    .and_then(|e| serde_json::from_value(serde_json::Value::String(e.to_string())).ok())
+                    .unwrap_or(binding.policy.erase_on_release);
+                let had_it = row.phase != Phase::Requested && machine.is_some();
+                if had_it && erase != ingot_contracts::maas::EraseMode::None {
+                    let proven = match row.release_event_mark {
+                        Some(mark) => self.erased_since(&binding, system_id, mark).await?,
+                        None => false,
+                    };
+                    if !proven {
+                        return self.erase_again(&binding, system_id, row).await;
+                    }
+                }
                 if row.desired == Desired::Deployed {
                     // A failed deployment's machine is clean again; Allocation's release request
                     // for it is what reports the node free.
                     return Ok(false);
                 }
-                self.report_released(row, Some(binding.policy.erase_on_release))
-                    .await
+                self.report_released(row, Some(erase)).await
             }
             Step::Blocked(why) => {
                 if row.message.as_deref() != Some(why.as_str()) {
@@ -337,6 +387,67 @@ impl MaasService {
         Ok(())
     }
 
+    /// The machine's newest event id now (0 without events).
+    pub(super) async fn event_mark(&self, binding: &Binding, system_id: &str) -> Result<i64, DriveError> {
+        let newest = binding.client.events_of(system_id, 1).await?;
+        Ok(newest
+            .first()
+            .map_or(0, |e| i64::try_from(e.id).unwrap_or(i64::MAX)))
+    }
+
+    /// Whether MAAS logged `Disks erased` for the machine after event `mark`.
+    pub(super) async fn erased_since(
+        &self,
+        binding: &Binding,
+        system_id: &str,
+        mark: i64,
+    ) -> Result<bool, DriveError> {
+        let events = binding.client.events_of(system_id, 100).await?;
+        Ok(events
+            .iter()
+            .any(|e| e.kind == "Disks erased" && i64::try_from(e.id).unwrap_or(i64::MAX) > mark))
+    }
+
+    /// A READY machine whose erase is not proven: allocate it under the allocation's name and
+    /// release it with the erase, marking first.
+    async fn erase_again(
+        &self,
+        binding: &Binding,
+        system_id: &str,
+        row: &DeploymentRow,
+    ) -> Result<bool, DriveError> {
+        tracing::warn!(allocation_id = %row.allocation_id, node_id = %row.node_id, "no proof of the erase: erasing again");
+        let mark = self.event_mark(binding, system_id).await?;
+        let erase = match &row.release_erase {
+            Some(e) => e.clone(),
+            None => word(&binding.policy.erase_on_release),
+        };
+        let mut tx = self.db.begin().await?;
+        store::deployment_release_mark_in_tx(&mut tx, row.allocation_id, row.node_id, mark, &erase).await?;
+        tx.commit().await.map_err(DbError::from)?;
+        match binding
+            .client
+            .allocate(&client::AllocateParams {
+                system_id: Some(system_id.to_string()),
+                agent_name: Some(row.allocation_id.to_string()),
+                ..client::AllocateParams::default()
+            })
+            .await
+        {
+            Ok(_) => {}
+            Err(err) if err.is_conflict() => return Ok(false),
+            Err(err) => return Err(err.into()),
+        }
+        let mode = serde_json::from_value(serde_json::Value::String(erase))
+            .unwrap_or(binding.policy.erase_on_release);
+        let params = ReleaseParams {
+            erase: erase_of(mode),
+            comment: Some(format!("ingot allocation {}: erase", row.allocation_id)),
+        };
+        binding.client.release(system_id, &params).await?;
+        Ok(true)
+    }
+
     /// When MAAS reported the machine deployed: its newest `Deployed` event, else now.
     async fn deployed_at(&self, binding: &Binding, system_id: &str) -> Result<Timestamp, DriveError> {
         let events = binding.client.events_of(system_id, 50).await?;
@@ -348,6 +459,9 @@ impl MaasService {
     }
 
     async fn report_failed(&self, row: &DeploymentRow, reason: String) -> Result<bool, DriveError> {
+        if row.phase == Phase::Failed {
+            return Ok(false);
+        }
         let now = self.clock.now();
         let event = NodeDeployFailed {
             allocation_id: row.allocation_id,

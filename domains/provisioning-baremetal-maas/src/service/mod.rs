@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use ingot_contracts::BoxFuture;
 use ingot_contracts::iam::{Action, Actor, AuditEntry, AuditTrail, Authorizer, Resource};
-use ingot_contracts::inventory::{InventoryApi, NodeCommand, NodeRegistration, NodeRegistry, NodeState};
+use ingot_contracts::inventory::{InventoryApi, NodeCommand, NodeRegistration, NodeRegistry};
 use ingot_contracts::maas::{
     DriftView, MaasApi, MaasError, MachineOnboardingFailed, NodeOperationRequest, NodeOperationView,
     OnboardReport, ReconcileReport, SiteBindingRequest, SiteBindingView, SitePolicy,
@@ -218,6 +218,21 @@ impl MaasService {
         if !errors.is_empty() {
             return Err(MaasError::Invalid(errors));
         }
+        let host = url
+            .split("://")
+            .nth(1)
+            .unwrap_or_default()
+            .split(['/', ':'])
+            .next()
+            .unwrap_or_default();
+        if url.starts_with("http://")
+            && !matches!(host, "127.0.0.1" | "localhost" | "[")
+            && !host.starts_with("[::1]")
+        {
+            // MAAS serves plain HTTP on 5240 by default; PLAINTEXT OAuth then carries the key's
+            // secret in clear. Allowed (it is MAAS's default), said loudly.
+            tracing::warn!(%site_id, %url, "the region is reached over plain HTTP: its API key crosses the network in clear; prefer https");
+        }
         let Some(key) = key else {
             return Err(internal("no key after validation"));
         };
@@ -293,7 +308,8 @@ impl MaasService {
     }
 
     /// One onboarding pass at a site: commission what is new (policy allowing), register what is
-    /// commissioned with Inventory and mark it available, report failed commissioning once.
+    /// commissioned with Inventory and mark it available, report failed commissioning once. One
+    /// machine's trouble (an error from MAAS or Inventory) is logged and counted; the pass goes on.
     pub async fn onboard_site(&self, site_id: SiteId) -> Result<OnboardReport> {
         let binding = self.binding_load(site_id).await?;
         let machines = binding.client.machines(&Vec::new()).await.map_err(upstream)?;
@@ -306,76 +322,98 @@ impl MaasService {
         let mut report = OnboardReport::default();
         for machine in machines.iter().filter(|m| model::site_admits(&binding.policy, m)) {
             report.seen += 1;
-            let now = self.clock.now();
-            let mut tx = self.db.begin().await.map_err(internal)?;
-            store::machine_observe_in_tx(
-                &mut tx,
-                site_id,
-                &machine.system_id,
-                &machine.hostname,
-                (machine.status, &machine.status_name),
-                &machine.power_state,
-                now,
-            )
-            .await
-            .map_err(internal)?;
-            tx.commit().await.map_err(internal)?;
             let row = known.get(&machine.system_id);
-            let registered = row.is_some_and(|r| r.node_id.is_some());
-            match model::onboarding_step(machine.status, registered, binding.policy.auto_commission) {
-                OnboardingStep::Commission => {
-                    match binding.client.commission(&machine.system_id).await {
-                        Ok(_) => report.commissioning_started += 1,
-                        // Someone (or a concurrent pass) started it first.
-                        Err(err) if err.status() == Some(400) => report.commissioning += 1,
-                        Err(err) => return Err(upstream(err)),
-                    }
-                    let mut tx = self.db.begin().await.map_err(internal)?;
-                    store::machine_commission_requested_in_tx(&mut tx, site_id, &machine.system_id, now)
-                        .await
-                        .map_err(internal)?;
-                    tx.commit().await.map_err(internal)?;
-                }
-                OnboardingStep::AwaitOperator => report.awaiting_operator += 1,
-                OnboardingStep::Wait => report.commissioning += 1,
-                OnboardingStep::ReportFailure => {
-                    report.failed += 1;
-                    let message = [&machine.status_message, &machine.error_description]
-                        .into_iter()
-                        .find(|m| !m.is_empty())
-                        .cloned()
-                        .unwrap_or_else(|| machine.status_name.clone());
-                    let mut tx = self.db.begin().await.map_err(internal)?;
-                    let first =
-                        store::machine_failure_report_in_tx(&mut tx, site_id, &machine.system_id, &message)
-                            .await
-                            .map_err(internal)?;
-                    if first {
-                        let event = MachineOnboardingFailed {
-                            site_id,
-                            machine_ref: machine.system_id.clone(),
-                            hostname: machine.hostname.clone(),
-                            message: message.clone(),
-                            node_id: row.and_then(|r| r.node_id),
-                        };
-                        ingot_kernel::outbox::append_in_tx(&mut tx, &event.to_envelope(now))
-                            .await
-                            .map_err(internal)?;
-                        tracing::warn!(%site_id, machine = %machine.system_id, %message, "commissioning failed");
-                    }
-                    tx.commit().await.map_err(internal)?;
-                }
-                OnboardingStep::Register => {
-                    self.register(&binding, machine).await?;
-                    report.registered += 1;
-                }
-                OnboardingStep::Skip => {}
+            if let Err(err) = self.onboard_machine(&binding, machine, row, &mut report).await {
+                report.errors += 1;
+                tracing::warn!(%site_id, machine = %machine.system_id, error = %err, "onboarding step failed; retried next pass");
             }
         }
         Ok(report)
     }
 
-    /// Hands a commissioned machine to Inventory and, when it is free, marks it available.
+    async fn onboard_machine(
+        &self,
+        binding: &Binding,
+        machine: &client::Machine,
+        row: Option<&store::MachineRow>,
+        report: &mut OnboardReport,
+    ) -> Result<()> {
+        let site_id = binding.row.site_id;
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await.map_err(internal)?;
+        let seen = store::Observation {
+            site_id,
+            system_id: &machine.system_id,
+            hostname: &machine.hostname,
+            status: (machine.status, &machine.status_name),
+            power_state: &machine.power_state,
+            power_pass: false,
+        };
+        store::machine_observe_in_tx(&mut tx, &seen, now)
+            .await
+            .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        let has_node = row.is_some_and(|r| r.node_id.is_some());
+        let onboarded = row.is_some_and(|r| r.onboarded_at.is_some());
+        match model::onboarding_step(
+            machine.status,
+            has_node,
+            onboarded,
+            binding.policy.auto_commission,
+        ) {
+            OnboardingStep::Commission => {
+                match binding.client.commission(&machine.system_id).await {
+                    Ok(_) => report.commissioning_started += 1,
+                    // Someone (or a concurrent pass) started it first.
+                    Err(err) if err.status() == Some(400) => report.commissioning += 1,
+                    Err(err) => return Err(upstream(err)),
+                }
+                let mut tx = self.db.begin().await.map_err(internal)?;
+                store::machine_commission_requested_in_tx(&mut tx, site_id, &machine.system_id, now)
+                    .await
+                    .map_err(internal)?;
+                tx.commit().await.map_err(internal)?;
+            }
+            OnboardingStep::AwaitOperator => report.awaiting_operator += 1,
+            OnboardingStep::Wait => report.commissioning += 1,
+            OnboardingStep::ReportFailure => {
+                report.failed += 1;
+                let message = [&machine.status_message, &machine.error_description]
+                    .into_iter()
+                    .find(|m| !m.is_empty())
+                    .cloned()
+                    .unwrap_or_else(|| machine.status_name.clone());
+                let mut tx = self.db.begin().await.map_err(internal)?;
+                let first =
+                    store::machine_failure_report_in_tx(&mut tx, site_id, &machine.system_id, &message)
+                        .await
+                        .map_err(internal)?;
+                if first {
+                    let event = MachineOnboardingFailed {
+                        site_id,
+                        machine_ref: machine.system_id.clone(),
+                        hostname: machine.hostname.clone(),
+                        message: message.clone(),
+                        node_id: row.and_then(|r| r.node_id),
+                    };
+                    ingot_kernel::outbox::append_in_tx(&mut tx, &event.to_envelope(now))
+                        .await
+                        .map_err(internal)?;
+                    tracing::warn!(%site_id, machine = %machine.system_id, %message, "commissioning failed");
+                }
+                tx.commit().await.map_err(internal)?;
+            }
+            OnboardingStep::Register => {
+                self.register(binding, machine).await?;
+                report.registered += 1;
+            }
+            OnboardingStep::Skip => {}
+        }
+        Ok(())
+    }
+
+    /// Hands a commissioned machine to Inventory and, when it is free, completes its onboarding
+    /// (it is then on sale); `onboarded_at` is recorded only once that succeeded.
     async fn register(&self, binding: &Binding, machine: &client::Machine) -> Result<()> {
         let site_id = binding.row.site_id;
         let devices = binding
@@ -395,25 +433,31 @@ impl MaasService {
             .node_register(registration)
             .await
             .map_err(|err| MaasError::Upstream(format!("inventory: {err}")))?;
-        let free = machine.status == client::wire::status::READY;
-        if free {
+        let onboarded = if machine.status == client::wire::status::READY {
             match self
                 .registry
                 .node_command(node_id, NodeCommand::OnboardingComplete, "commissioned".into())
                 .await
             {
-                Ok(NodeState::Available) | Ok(_) => {}
-                // Already past onboarding (a refresh): nothing to complete.
-                Err(err) => tracing::debug!(%node_id, error = %err, "onboarding already complete"),
+                Ok(_) => true,
+                // A node Inventory already moved past onboarding (an operator's maintenance, a
+                // refresh) is onboarded; anything else is retried next pass.
+                Err(ingot_contracts::inventory::InventoryError::Conflict(why)) => {
+                    tracing::info!(%node_id, %why, "node is past onboarding already");
+                    true
+                }
+                Err(err) => return Err(MaasError::Upstream(format!("inventory: {err}"))),
             }
-        }
+        } else {
+            false
+        };
         let mut tx = self.db.begin().await.map_err(internal)?;
         store::machine_registered_in_tx(
             &mut tx,
             site_id,
             &machine.system_id,
             node_id,
-            free.then(|| self.clock.now()),
+            onboarded.then(|| self.clock.now()),
         )
         .await
         .map_err(internal)?;

@@ -98,11 +98,14 @@ impl MaasService {
                     .map_err(inventory_error)?;
             }
             NodeState::Maintenance | NodeState::Quarantined => {}
+            // A decommission whose request died after Inventory took the node but before the
+            // operation was recorded: this one carries it on.
+            NodeState::Decommissioning if kind == OpKind::Decommission => {}
             NodeState::Decommissioning | NodeState::Retired => {
                 return Err(MaasError::Conflict("the node is decommissioned already".into()));
             }
         }
-        if kind == OpKind::Decommission {
+        if kind == OpKind::Decommission && node.state != NodeState::Decommissioning {
             self.registry
                 .node_command(node_id, NodeCommand::Decommission, reason.clone())
                 .await
@@ -121,15 +124,16 @@ impl MaasService {
             commission_requested_at: None,
             finished_at: None,
             message: None,
+            erase_event_mark: None,
         };
         let mut tx = self.db.begin().await.map_err(internal)?;
-        if !store::operation_start_in_tx(&mut tx, &op)
-            .await
-            .map_err(internal)?
-        {
-            return Err(MaasError::Conflict(
-                "an operation is already running on this node".into(),
-            ));
+        let running = || MaasError::Conflict("an operation is already running on this node".into());
+        match store::operation_start_in_tx(&mut tx, &op).await {
+            Ok(true) => {}
+            Ok(false) => return Err(running()),
+            // Two requests at once: the open-operation index lets one in.
+            Err(err) if err.is_unique_violation() => return Err(running()),
+            Err(err) => return Err(internal(err)),
         }
         let entry = AuditEntry {
             action: match kind {
@@ -180,14 +184,10 @@ impl MaasService {
             Err(err) if err.is_not_found() => None,
             Err(err) => return Err(err.into()),
         };
-        let erased = match (&machine, op.phase) {
-            (Some(_), OpPhase::Erasing) => {
-                let started = op.started_at.as_micros() / 1_000_000;
-                binding.client.events_of(system_id, 100).await?.iter().any(|e| {
-                    e.kind == "Disks erased"
-                        && model::maas_time_parse(&e.created).is_some_and(|at| at / 1_000_000 >= started)
-                })
-            }
+        // Only an erase MAAS logged after this operation marked the machine's event log counts
+        // (event ids, not either side's clock).
+        let erased = match (&machine, op.phase, op.erase_event_mark) {
+            (Some(_), OpPhase::Erasing, Some(mark)) => self.erased_since(&binding, system_id, mark).await?,
             _ => false,
         };
         let step = model::operation_step(
@@ -207,6 +207,7 @@ impl MaasService {
         };
         match step {
             OpStep::EraseFromReady => {
+                self.operation_erase_mark(&binding, op).await?;
                 let allocated = binding
                     .client
                     .allocate(&client::AllocateParams {
@@ -225,6 +226,7 @@ impl MaasService {
                 Ok(true)
             }
             OpStep::Erase => {
+                self.operation_erase_mark(&binding, op).await?;
                 if machine.as_ref().is_some_and(|m| m.locked) {
                     let _ = binding.client.unlock(system_id, "ingot node operation").await;
                 }
@@ -260,14 +262,20 @@ impl MaasService {
                     .registry
                     .node_command(op.node_id, NodeCommand::MaintenanceEnd, "reimaged".into())
                     .await;
-                if back.is_err() {
+                let note = match back {
+                    Ok(_) => None,
                     // Drained from quarantine rather than maintenance.
-                    let _ = self
+                    Err(_) => match self
                         .registry
                         .node_command(op.node_id, NodeCommand::QuarantineRelease, "reimaged".into())
-                        .await;
-                }
-                self.operation_advance(op, OpPhase::Done, None).await
+                        .await
+                    {
+                        Ok(_) => None,
+                        // Moved by someone meanwhile: the machine is reimaged; its state is theirs.
+                        Err(err) => Some(format!("reimaged; the node's state was left as it was: {err}")),
+                    },
+                };
+                self.operation_advance(op, OpPhase::Done, note.as_deref()).await
             }
             OpStep::Remove => {
                 if machine.is_some() {
@@ -302,6 +310,18 @@ impl MaasService {
                 self.operation_advance(op, OpPhase::Failed, Some(&why)).await
             }
         }
+    }
+
+    async fn operation_erase_mark(
+        &self,
+        binding: &super::Binding,
+        op: &OperationRow,
+    ) -> Result<(), DriveError> {
+        let mark = self.event_mark(binding, &op.system_id).await?;
+        let mut tx = self.db.begin().await?;
+        store::operation_erase_mark_in_tx(&mut tx, &op.id, mark).await?;
+        tx.commit().await.map_err(DbError::from)?;
+        Ok(())
     }
 
     async fn operation_advance(

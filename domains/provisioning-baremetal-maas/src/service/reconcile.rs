@@ -74,7 +74,9 @@ impl MaasService {
             &self.db,
             &lease,
             &pass_id,
-            Duration::from_secs(300),
+            // Longer than any pass: a pass outliving its lease would let a second one repair the
+            // same machine.
+            Duration::from_secs(15 * 60),
             self.clock.now(),
         )
         .await
@@ -127,17 +129,17 @@ impl MaasService {
         // What this pass saw becomes the domain's memory (status age, the power state before).
         let mut tx = self.db.begin().await.map_err(internal)?;
         for m in &admitted {
-            store::machine_observe_in_tx(
-                &mut tx,
+            let seen = store::Observation {
                 site_id,
-                &m.system_id,
-                &m.hostname,
-                (m.status, &m.status_name),
-                &m.power_state,
-                now,
-            )
-            .await
-            .map_err(internal)?;
+                system_id: &m.system_id,
+                hostname: &m.hostname,
+                status: (m.status, &m.status_name),
+                power_state: &m.power_state,
+                power_pass: true,
+            };
+            store::machine_observe_in_tx(&mut tx, &seen, now)
+                .await
+                .map_err(internal)?;
         }
         tx.commit().await.map_err(internal)?;
 
@@ -254,6 +256,17 @@ impl MaasService {
                 .any(|d| d.system_id == system_id && d.kind == kind && d.repaired_at.is_some());
             if already {
                 continue;
+            }
+            // Read again right before acting: a repair must never be sent twice.
+            if !matches!(finding.repair, Repair::ObserveAgain | Repair::Report) {
+                let repaired_meanwhile = store::drift_of_site(self.db.reader(), site_id, false, 100_000)
+                    .await
+                    .map_err(internal)?
+                    .iter()
+                    .any(|d| d.system_id == system_id && d.kind == kind && d.repaired_at.is_some());
+                if repaired_meanwhile {
+                    continue;
+                }
             }
             let repaired = match finding.repair {
                 Repair::ObserveAgain | Repair::Report => false,
