@@ -940,3 +940,32 @@ async fn a_machine_released_by_hand_is_erased_before_its_release_is_reported() {
     assert_eq!(count_events(&sim, &system_id, "Disks erased"), 1);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_first_reconciliation_of_a_new_site_is_not_drift() {
+    let app = spawn_app(Backend::Sqlite, slow_controllers).await;
+    let admin = Some(app.admin_token.as_str());
+    let (sim, url) = region(&app, 3, 2).await;
+    let (status, _) = send_with(
+        &app,
+        admin,
+        "PUT",
+        "/v1/admin/sites/demo1/maas",
+        Some(json!({"url": url, "api_key": sim.api_key().to_string()})),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let report = reconcile(&app).await;
+    assert_eq!(
+        (&report["machines"], &report["findings"]),
+        (&json!(5), &json!(0)),
+        "{report}"
+    );
+    // A machine that appears later is.
+    sim.lock().seed_machines(1, ingot_maas_sim::Status::Ready);
+    let report = reconcile(&app).await;
+    assert_eq!(report["new"], 1, "{report}");
+    assert_eq!(drift(&app, false).await[0]["kind"], "unknown_machine");
+    app.stop().await;
+}

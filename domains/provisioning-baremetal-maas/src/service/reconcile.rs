@@ -150,6 +150,9 @@ impl MaasService {
             auto_repair: binding.policy.auto_repair,
         };
         let mut findings = Vec::new();
+        // The first look at a site (nothing of it known yet) finds every machine new: that is
+        // onboarding's business, not drift.
+        let first_look = known.is_empty();
         let present: HashSet<&str> = admitted.iter().map(|m| m.system_id.as_str()).collect();
         for m in &admitted {
             let row = known.get(&m.system_id);
@@ -159,7 +162,7 @@ impl MaasService {
                 .and_then(|rows| deployment_of(rows));
             let allocation = deployment.map(|d| d.allocation_id.to_string());
             let expected = Expected {
-                known: row.is_some(),
+                known: row.is_some() || first_look,
                 power_before: row.map(|r| r.power_state.as_str()),
                 status_since: row.and_then(|r| {
                     if r.status == m.status {
