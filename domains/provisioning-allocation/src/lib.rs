@@ -1,6 +1,7 @@
 //! Provisioning.Allocation: allocation lifecycle, node assignment, release, force-release, expiry and quotas.
 //! Never: talk to MAAS; decide node availability from a snapshot read.
-//! The rooms are in place (model, store, service, http, workers, migrations); the Provisioning.Allocation issue fills them.
+//! Built so far (issue #7, in progress): the lifecycle, admission and placement model, and the
+//! store's assignment that a database constraint keeps single per node.
 
 pub mod http;
 pub mod model;
@@ -8,11 +9,15 @@ pub mod service;
 pub mod store;
 pub mod workers;
 
-use ingot_kernel::db::MigrationSet;
+use ingot_kernel::db::{Migration, MigrationSet};
 
 /// This domain's tables, all prefixed `alloc_`.
 pub const MIGRATIONS: MigrationSet = MigrationSet {
     domain: "provisioning-allocation",
     table_prefix: "alloc_",
-    migrations: &[],
+    migrations: &[Migration::portable(
+        1,
+        "allocations",
+        include_str!("../migrations/0001_allocations.sql"),
+    )],
 };

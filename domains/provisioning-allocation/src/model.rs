@@ -1,1 +1,0 @@
-//! Provisioning.Allocation model: pure types and state machines. No IO, no clock, no sqlx/axum/tokio here.

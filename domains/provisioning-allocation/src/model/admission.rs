@@ -1,0 +1,142 @@
+//! The admission decision: every reason a request would be refused, not only the first, so a
+//! dry run can show them all.
+
+use ingot_kernel::Money;
+use serde::{Deserialize, Serialize};
+
+/// Why an allocation cannot be admitted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum Refusal {
+    /// The tenant's verification level does not allow this SKU.
+    KycSku { sku: String },
+    /// The tenant's verification level caps nodes running at once.
+    KycNodeLimit { max: u32, running: u32, asked: u32 },
+    /// An operator's quota for this SKU (`scope` is `tenant` or `project`).
+    Quota {
+        scope: String,
+        max: u32,
+        in_use: u32,
+        asked: u32,
+    },
+    /// The balance does not cover the runway at the new total rate.
+    Runway {
+        hours: u32,
+        needed: Money,
+        available: Money,
+    },
+    /// Not enough eligible nodes.
+    Capacity { available: u32, asked: u32 },
+    /// `same_fabric` asked, and no fabric group has that many eligible nodes.
+    Placement { largest_group: u32, asked: u32 },
+}
+
+/// Everything the decision weighs, gathered from IAM, quotas, Billing and Inventory.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Admission {
+    pub asked: u32,
+    pub sku: String,
+    /// The KYC level allows this SKU.
+    pub sku_allowed: bool,
+    /// (max, running) nodes of the tenant under its KYC level.
+    pub kyc_nodes: (u32, u32),
+    /// (scope, max, in use) per quota that applies.
+    pub quotas: Vec<(String, u32, u32)>,
+    /// Billing's refusal of the new burn rate, if any.
+    pub runway: Option<Refusal>,
+    pub eligible: u32,
+    /// `Some(largest fabric group)` when `same_fabric` was asked.
+    pub fabric_largest: Option<u32>,
+}
+
+pub fn admission_decide(a: &Admission) -> Vec<Refusal> {
+    let mut refusals = Vec::new();
+    if !a.sku_allowed {
+        refusals.push(Refusal::KycSku { sku: a.sku.clone() });
+    }
+    let (max, running) = a.kyc_nodes;
+    if running.saturating_add(a.asked) > max {
+        refusals.push(Refusal::KycNodeLimit {
+            max,
+            running,
+            asked: a.asked,
+        });
+    }
+    for (scope, max, in_use) in &a.quotas {
+        if in_use.saturating_add(a.asked) > *max {
+            refusals.push(Refusal::Quota {
+                scope: scope.clone(),
+                max: *max,
+                in_use: *in_use,
+                asked: a.asked,
+            });
+        }
+    }
+    refusals.extend(a.runway.clone());
+    if a.eligible < a.asked {
+        refusals.push(Refusal::Capacity {
+            available: a.eligible,
+            asked: a.asked,
+        });
+    }
+    if let Some(largest) = a.fabric_largest.filter(|l| *l < a.asked) {
+        refusals.push(Refusal::Placement {
+            largest_group: largest,
+            asked: a.asked,
+        });
+    }
+    refusals
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reason_is_given_not_only_the_first() {
+        let ok = Admission {
+            asked: 2,
+            sku: "gpu-8x-h100".into(),
+            sku_allowed: true,
+            kyc_nodes: (8, 0),
+            quotas: vec![("tenant".into(), 4, 1)],
+            runway: None,
+            eligible: 5,
+            fabric_largest: Some(3),
+        };
+        assert!(admission_decide(&ok).is_empty());
+        let bad = Admission {
+            sku_allowed: false,
+            kyc_nodes: (2, 1),
+            quotas: vec![("tenant".into(), 4, 3), ("project".into(), 10, 0)],
+            runway: Some(Refusal::Runway {
+                hours: 24,
+                needed: Money::parse("10", ingot_kernel::Currency::USD).unwrap(),
+                available: Money::parse("1", ingot_kernel::Currency::USD).unwrap(),
+            }),
+            eligible: 1,
+            fabric_largest: Some(1),
+            ..ok
+        };
+        let reasons: Vec<String> = admission_decide(&bad)
+            .iter()
+            .map(|r| {
+                serde_json::to_value(r).unwrap()["reason"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                "kyc_sku",
+                "kyc_node_limit",
+                "quota",
+                "runway",
+                "capacity",
+                "placement"
+            ]
+        );
+    }
+}
