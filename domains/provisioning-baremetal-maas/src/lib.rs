@@ -32,5 +32,10 @@ pub const MIGRATIONS: MigrationSet = MigrationSet {
             "erase_proof",
             include_str!("../migrations/0005_erase_proof.sql"),
         ),
+        Migration::portable(
+            6,
+            "site_onboarded",
+            include_str!("../migrations/0006_site_onboarded.sql"),
+        ),
     ],
 };

@@ -19,9 +19,12 @@ pub struct BindingRow {
     /// `SitePolicy` as JSON.
     pub policy: String,
     pub updated_at: Timestamp,
+    /// When the site's last complete onboarding pass ended.
+    pub onboarded_at: Option<Timestamp>,
 }
 
-const BINDING_COLUMNS: &str = "site_id, url, api_key_id, api_key_sealed, policy, updated_at_us";
+const BINDING_COLUMNS: &str =
+    "site_id, url, api_key_id, api_key_sealed, policy, updated_at_us, onboarded_at_us";
 
 fn binding_from_row(row: &AnyRow) -> Result<BindingRow, DbError> {
     Ok(BindingRow {
@@ -31,6 +34,9 @@ fn binding_from_row(row: &AnyRow) -> Result<BindingRow, DbError> {
         api_key_sealed: row.try_get("api_key_sealed")?,
         policy: row.try_get("policy")?,
         updated_at: Timestamp::from_micros(row.try_get("updated_at_us")?),
+        onboarded_at: row
+            .try_get::<Option<i64>, _>("onboarded_at_us")?
+            .map(Timestamp::from_micros),
     })
 }
 
@@ -77,6 +83,16 @@ pub async fn binding_upsert_in_tx(tx: &mut Tx, binding: &BindingRow) -> Result<(
     .bind(binding.updated_at.as_micros())
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// Records that a complete onboarding pass of the site ended at `now`.
+pub async fn site_onboarded_in_tx(tx: &mut Tx, site_id: SiteId, now: Timestamp) -> Result<(), DbError> {
+    sqlx::query("UPDATE maas_sites SET onboarded_at_us = $1 WHERE site_id = $2")
+        .bind(now.as_micros())
+        .bind(site_id.to_string())
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 

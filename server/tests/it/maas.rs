@@ -962,7 +962,11 @@ async fn the_first_reconciliation_of_a_new_site_is_not_drift() {
         (&json!(5), &json!(0)),
         "{report}"
     );
-    // A machine that appears later is.
+    // Once the site has been onboarded, a machine that appears is.
+    let (status, _) = send_with(&app, admin, "POST", "/v1/admin/sites/demo1/onboard", None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let report = reconcile(&app).await;
+    assert_eq!(report["findings"], 0, "{report}");
     sim.lock().seed_machines(1, ingot_maas_sim::Status::Ready);
     let report = reconcile(&app).await;
     assert_eq!(report["new"], 1, "{report}");

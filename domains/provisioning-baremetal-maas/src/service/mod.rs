@@ -260,6 +260,7 @@ impl MaasService {
             api_key_sealed: sealed,
             policy: serde_json::to_string(&request.policy).map_err(internal)?,
             updated_at: self.clock.now(),
+            onboarded_at: existing.as_ref().and_then(|row| row.onboarded_at),
         };
         let mut tx = self.db.begin().await.map_err(internal)?;
         store::binding_upsert_in_tx(&mut tx, &row)
@@ -328,6 +329,11 @@ impl MaasService {
                 tracing::warn!(%site_id, machine = %machine.system_id, error = %err, "onboarding step failed; retried next pass");
             }
         }
+        let mut tx = self.db.begin().await.map_err(internal)?;
+        store::site_onboarded_in_tx(&mut tx, site_id, self.clock.now())
+            .await
+            .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
         Ok(report)
     }
 

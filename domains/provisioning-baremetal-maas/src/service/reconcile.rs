@@ -150,9 +150,9 @@ impl MaasService {
             auto_repair: binding.policy.auto_repair,
         };
         let mut findings = Vec::new();
-        // The first look at a site (nothing of it known yet) finds every machine new: that is
+        // Until the site's first complete onboarding pass, every machine is new: that is
         // onboarding's business, not drift.
-        let first_look = known.is_empty();
+        let first_look = known.is_empty() || binding.row.onboarded_at.is_none();
         let present: HashSet<&str> = admitted.iter().map(|m| m.system_id.as_str()).collect();
         for m in &admitted {
             let row = known.get(&m.system_id);
