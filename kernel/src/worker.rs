@@ -26,7 +26,10 @@ pub trait Controller: Send + Sync + 'static {
 }
 
 /// Runs `controller` until `shutdown` turns true, reconciling only while this replica (`holder`)
-/// holds its lease. The lease lives three intervals, so a missed renewal is not a handover.
+/// holds its lease. The lease lives three intervals, so a missed renewal is not a handover; a pass
+/// that runs long (calls to a slow provisioning system) renews it as it goes, and a pass whose
+/// lease was lost anyway is abandoned at its next await — its steps are idempotent, so that is
+/// the same as a crash — rather than running on beside the new holder's.
 pub async fn controller_run(
     db: Db,
     clock: Arc<dyn Clock>,
@@ -56,7 +59,7 @@ pub async fn controller_run(
             }
         }
         let started = std::time::Instant::now();
-        let outcome = controller.reconcile().await;
+        let outcome = pass_run(&db, clock.as_ref(), &holder, controller.as_ref(), ttl).await;
         let result = if outcome.is_ok() { "ok" } else { "error" };
         metrics::counter!("ingot_controller_passes_total", "controller" => name, "result" => result)
             .increment(1);
@@ -68,5 +71,36 @@ pub async fn controller_run(
     }
     if let Err(err) = lease_release(&db, name, &holder, clock.now()).await {
         tracing::warn!(controller = name, error = %err, "lease release failed");
+    }
+}
+
+/// One pass, renewing the lease every third of its term (or every interval, if shorter) while the
+/// pass runs.
+async fn pass_run(
+    db: &Db,
+    clock: &dyn Clock,
+    holder: &str,
+    controller: &dyn Controller,
+    ttl: Duration,
+) -> Result<(), ReconcileError> {
+    let name = controller.name();
+    let pass = controller.reconcile();
+    tokio::pin!(pass);
+    let period = (ttl / 3)
+        .min(controller.interval())
+        .max(Duration::from_millis(10));
+    let mut renew = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+    loop {
+        tokio::select! {
+            outcome = &mut pass => return outcome,
+            _ = renew.tick() => match lease_acquire(db, name, holder, ttl, clock.now()).await {
+                Ok(Some(_)) => {}
+                Ok(None) => {
+                    tracing::error!(controller = name, "lease lost during a pass; the pass is abandoned");
+                    return Err("lease lost during the pass".into());
+                }
+                Err(err) => tracing::warn!(controller = name, error = %err, "lease renewal failed; retrying"),
+            },
+        }
     }
 }

@@ -204,3 +204,121 @@ where
     }
     panic!("condition not reached within 10 s");
 }
+
+/// A pass that runs until told to finish, and says whether it was abandoned.
+struct LongPass {
+    started: std::sync::Arc<tokio::sync::Notify>,
+    finish: std::sync::Arc<tokio::sync::Notify>,
+    abandoned: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+struct AbandonGuard(std::sync::Arc<std::sync::atomic::AtomicBool>, bool);
+
+impl Drop for AbandonGuard {
+    fn drop(&mut self) {
+        if !self.1 {
+            self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+}
+
+impl ingot_kernel::worker::Controller for LongPass {
+    fn name(&self) -> &'static str {
+        "demo.long_pass"
+    }
+
+    fn interval(&self) -> Duration {
+        Duration::from_millis(20)
+    }
+
+    fn reconcile(&self) -> ingot_kernel::worker::ReconcileFuture<'_> {
+        Box::pin(async move {
+            let mut guard = AbandonGuard(self.abandoned.clone(), false);
+            self.started.notify_one();
+            self.finish.notified().await;
+            guard.1 = true;
+            Ok(())
+        })
+    }
+}
+
+async fn lease_expiry(db: &Db) -> i64 {
+    sqlx::query("SELECT expires_at_us FROM kernel_leases WHERE name = 'demo.long_pass'")
+        .fetch_one(db.reader())
+        .await
+        .unwrap()
+        .try_get("expires_at_us")
+        .unwrap()
+}
+
+// A pass outliving its lease's term renews the lease as it runs, so no other replica starts one
+// beside it; and a pass whose lease was taken over anyway is abandoned, not run on.
+store_test!(a_long_pass_keeps_its_lease_or_is_abandoned, |t| {
+    use ingot_kernel::Clock as _;
+    let t = kernel_db(t).await;
+    let clock = ingot_kernel::ManualClock::new(T0);
+    let (started, finish) = (
+        std::sync::Arc::new(tokio::sync::Notify::new()),
+        std::sync::Arc::new(tokio::sync::Notify::new()),
+    );
+    let abandoned = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let controller = std::sync::Arc::new(LongPass {
+        started: started.clone(),
+        finish: finish.clone(),
+        abandoned: abandoned.clone(),
+    });
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let runner = tokio::spawn(ingot_kernel::worker::controller_run(
+        t.db.clone(),
+        std::sync::Arc::new(clock.clone()),
+        "a".into(),
+        controller,
+        stopping,
+    ));
+    started.notified().await;
+    // The pass runs far past the lease's term (5 s): it renews as it goes.
+    clock.advance(Duration::from_secs(60));
+    let mut tick = tokio::time::interval(Duration::from_millis(10));
+    for waited in 0.. {
+        if lease_expiry(&t.db).await > clock.now().as_micros() {
+            break;
+        }
+        assert!(waited < 500, "the running pass never renewed its lease");
+        tick.tick().await;
+    }
+    assert!(
+        lease_acquire(&t.db, "demo.long_pass", "b", TTL, clock.now())
+            .await
+            .unwrap()
+            .is_none(),
+        "another replica cannot take a lease a running pass keeps renewing"
+    );
+    assert!(!abandoned.load(std::sync::atomic::Ordering::SeqCst));
+    // Its term ends unrenewed (time jumps past it between two renewals) and another replica
+    // takes it: the pass is abandoned.
+    loop {
+        clock.advance(Duration::from_secs(600));
+        let taken = lease_acquire(
+            &t.db,
+            "demo.long_pass",
+            "b",
+            Duration::from_secs(3_600),
+            clock.now(),
+        )
+        .await
+        .unwrap();
+        if taken.is_some() {
+            break;
+        }
+    }
+    for waited in 0.. {
+        if abandoned.load(std::sync::atomic::Ordering::SeqCst) {
+            break;
+        }
+        assert!(waited < 500, "a pass whose lease was taken over ran on");
+        tick.tick().await;
+    }
+    stop.send(true).unwrap();
+    finish.notify_waiters();
+    runner.await.unwrap();
+});
