@@ -4,10 +4,12 @@
 //! maintenance on an assigned node. The Allocation issue fills in the rest.
 
 use ingot_kernel::Timestamp;
-use ingot_kernel::id::{AllocationId, NodeId, SiteId, SkuId, TenantId};
+use ingot_kernel::id::{AllocationId, NodeId, ProjectId, SiteId, SkuId, TenantId};
+use ingot_kernel::problem::{Code, Problem};
 use serde::{Deserialize, Serialize};
 
 use crate::BoxFuture;
+use crate::iam::{Actor, DenyReason};
 
 /// A node was bound to an allocation (Allocation's fact; Inventory counts it as assigned).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -167,4 +169,80 @@ pub trait NodeEvacuation: Send + Sync {
         node_id: NodeId,
         reason: &'a str,
     ) -> BoxFuture<'a, Result<(), EvacuationError>>;
+}
+
+/// One node quota: at most `max_nodes` nodes of `sku` at once, for the whole tenant or (with
+/// `project_id`) for one of its projects.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuotaEntry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<ProjectId>,
+    /// SKU name, such as `gpu-8x-h100`.
+    pub sku: String,
+    pub max_nodes: u32,
+}
+
+/// `GET /v1/admin/tenants/{tenant_id}/quotas`. A SKU with no entry is not limited by quota (KYC
+/// limits and capacity still apply).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct QuotasView {
+    pub tenant_id: TenantId,
+    pub quotas: Vec<QuotaEntry>,
+}
+
+/// `PUT /v1/admin/tenants/{tenant_id}/quotas`: the tenant's whole set of quotas, replaced
+/// (audited, with the reason).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuotasSetRequest {
+    pub quotas: Vec<QuotaEntry>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AllocationError {
+    #[error("not allowed")]
+    Denied(DenyReason),
+    #[error("no such {0}")]
+    NotFound(&'static str),
+    #[error("invalid request")]
+    Invalid(Vec<(String, String)>),
+    #[error("{0} is unavailable")]
+    Unavailable(&'static str),
+    #[error("internal error")]
+    Internal,
+}
+
+impl From<DenyReason> for AllocationError {
+    fn from(reason: DenyReason) -> AllocationError {
+        AllocationError::Denied(reason)
+    }
+}
+
+impl From<AllocationError> for Problem {
+    fn from(err: AllocationError) -> Problem {
+        match err {
+            AllocationError::Denied(reason) => reason.into(),
+            AllocationError::NotFound(what) => Problem::new(Code::NotFound).detail(format!("no such {what}")),
+            AllocationError::Invalid(fields) => Problem::invalid_fields(fields),
+            AllocationError::Unavailable(what) => {
+                Problem::new(Code::Unavailable).detail(format!("{what} is unavailable"))
+            }
+            AllocationError::Internal => Problem::new(Code::Internal),
+        }
+    }
+}
+
+type Answer<'a, T> = BoxFuture<'a, Result<T, AllocationError>>;
+
+/// Allocation's service, as the HTTP layer calls it (so far: quotas).
+pub trait AllocationApi: Send + Sync {
+    fn quotas_get<'a>(&'a self, actor: &'a Actor, tenant_id: TenantId) -> Answer<'a, QuotasView>;
+    fn quotas_set<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+        request: QuotasSetRequest,
+    ) -> Answer<'a, QuotasView>;
 }

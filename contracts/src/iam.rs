@@ -280,10 +280,12 @@ pub enum Action {
     CreditGrant,
     /// Recompute every ledger invariant.
     LedgerVerify,
+    /// Read and set node quotas (per tenant and project, per SKU).
+    QuotaManage,
 }
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 28] = [
         Action::OwnershipRead,
         Action::AuditVerify,
         Action::TenantCreate,
@@ -311,6 +313,7 @@ impl Action {
         Action::TopUp,
         Action::CreditGrant,
         Action::LedgerVerify,
+        Action::QuotaManage,
     ];
 }
 

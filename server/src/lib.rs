@@ -261,6 +261,14 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
     }
     let billing = Arc::new(billing);
 
+    let allocation: Arc<dyn ingot_contracts::allocation::AllocationApi> =
+        Arc::new(ingot_provisioning_allocation::service::AllocationService::new(
+            db.clone(),
+            clock.clone(),
+            authorizer.clone(),
+            iam.clone(),
+            inventory.clone(),
+        ));
     let maas = Arc::new(ingot_provisioning_baremetal_maas::service::MaasService::new(
         db.clone(),
         clock.clone(),
@@ -287,7 +295,7 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         .merge(ingot_iam::http::router(iam.clone()))
         .merge(ingot_billing::http::router(billing.clone()))
         .merge(ingot_inventory_catalog::http::router(inventory.clone()))
-        .merge(ingot_provisioning_allocation::http::router())
+        .merge(ingot_provisioning_allocation::http::router(allocation.clone()))
         .merge(ingot_provisioning_baremetal_maas::http::router(maas.clone()))
         .merge(ingot_app_platform::http::router())
         .merge(ingot_read_models::http::router())

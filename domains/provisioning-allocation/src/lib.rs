@@ -1,7 +1,7 @@
 //! Provisioning.Allocation: allocation lifecycle, node assignment, release, force-release, expiry and quotas.
 //! Never: talk to MAAS; decide node availability from a snapshot read.
-//! Built so far (issue #7, in progress): the lifecycle, admission and placement model, and the
-//! store's assignment that a database constraint keeps single per node.
+//! Built so far (issue #7, in progress): the lifecycle, admission and placement model, the
+//! store's assignment that a database constraint keeps single per node, and operators' quotas.
 
 pub mod http;
 pub mod model;
@@ -15,9 +15,12 @@ use ingot_kernel::db::{Migration, MigrationSet};
 pub const MIGRATIONS: MigrationSet = MigrationSet {
     domain: "provisioning-allocation",
     table_prefix: "alloc_",
-    migrations: &[Migration::portable(
-        1,
-        "allocations",
-        include_str!("../migrations/0001_allocations.sql"),
-    )],
+    migrations: &[
+        Migration::portable(
+            1,
+            "allocations",
+            include_str!("../migrations/0001_allocations.sql"),
+        ),
+        Migration::portable(2, "quotas", include_str!("../migrations/0002_quotas.sql")),
+    ],
 };

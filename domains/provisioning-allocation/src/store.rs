@@ -115,3 +115,69 @@ pub async fn node_live_allocation<'e, E: sqlx::Executor<'e, Database = sqlx::Any
     id.map(|id| ingot_kernel::db::column::parse(&id, "allocation id"))
         .transpose()
 }
+
+/// One stored quota.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuotaRow {
+    pub project_id: Option<ProjectId>,
+    pub sku_id: SkuId,
+    pub sku_name: String,
+    pub max_nodes: u32,
+}
+
+/// A tenant's quotas: tenant-wide first, then per project; by SKU name.
+pub async fn quotas_of_tenant<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    db: E,
+    tenant_id: TenantId,
+) -> Result<Vec<QuotaRow>, DbError> {
+    use sqlx::Row;
+    sqlx::query(
+        "SELECT project_id, sku_id, sku_name, max_nodes FROM alloc_quotas WHERE tenant_id = $1 \
+         ORDER BY project_id, sku_name",
+    )
+    .bind(tenant_id.to_string())
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(|row| {
+        let project: String = row.try_get("project_id")?;
+        Ok(QuotaRow {
+            project_id: (!project.is_empty())
+                .then(|| ingot_kernel::db::column::parse(&project, "project id"))
+                .transpose()?,
+            sku_id: ingot_kernel::db::column::parse(&row.try_get::<String, _>("sku_id")?, "sku id")?,
+            sku_name: row.try_get("sku_name")?,
+            max_nodes: u32::try_from(row.try_get::<i64, _>("max_nodes")?)
+                .map_err(|_| ingot_kernel::db::column::corrupt("max nodes"))?,
+        })
+    })
+    .collect()
+}
+
+/// Replaces the tenant's whole set of quotas.
+pub async fn quotas_replace_in_tx(
+    tx: &mut Tx,
+    tenant_id: TenantId,
+    quotas: &[QuotaRow],
+    now: Timestamp,
+) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM alloc_quotas WHERE tenant_id = $1")
+        .bind(tenant_id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    for quota in quotas {
+        sqlx::query(
+            "INSERT INTO alloc_quotas (tenant_id, project_id, sku_id, sku_name, max_nodes, updated_at_us) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(tenant_id.to_string())
+        .bind(quota.project_id.map_or_else(String::new, |p| p.to_string()))
+        .bind(quota.sku_id.to_string())
+        .bind(&quota.sku_name)
+        .bind(i64::from(quota.max_nodes))
+        .bind(now.as_micros())
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}

@@ -22,6 +22,7 @@ macro_rules! on_both_backends {
     };
 }
 
+mod allocation;
 mod app;
 mod billing;
 mod conventions;

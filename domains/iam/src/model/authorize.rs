@@ -20,7 +20,7 @@ fn platform_grants(action: Action) -> &'static [PlatformRole] {
         }
         Action::TenantCreate | Action::KycSubmit | Action::CredentialManage => &[],
         Action::CapacityRead | Action::NodeRead => &[PlatformAdmin, Operator, Support, Finance],
-        Action::CatalogManage | Action::NodeOperate => &[PlatformAdmin, Operator],
+        Action::CatalogManage | Action::NodeOperate | Action::QuotaManage => &[PlatformAdmin, Operator],
         Action::PriceSet => &[PlatformAdmin, Finance],
         Action::BalanceRead => &[PlatformAdmin, Finance, Support],
         Action::CreditGrant => &[Finance],
@@ -58,7 +58,8 @@ fn tenant_grants(action: Action) -> &'static [TenantRole] {
         | Action::NodeRead
         | Action::NodeOperate
         | Action::CreditGrant
-        | Action::LedgerVerify => &[],
+        | Action::LedgerVerify
+        | Action::QuotaManage => &[],
     }
 }
 
@@ -562,6 +563,18 @@ mod tests {
               platform operator       nnnn---
               platform finance        AAAAAAA
               platform security       AAAAAAA
+              platform support        nnnn---
+            QuotaManage
+              anonymous               uuuuuuu
+              tenant owner            --nn---
+              tenant admin            --nn---
+              tenant member           --nn---
+              tenant viewer           --nn---
+              tenant billing          --nn---
+              platform platform_admin AAAAAAA
+              platform operator       AAAAAAA
+              platform finance        nnnn---
+              platform security       nnnn---
               platform support        nnnn---
         "#]]
         .assert_eq(&table);
