@@ -237,6 +237,11 @@ pub enum AdminCommand {
         #[arg(long)]
         all: bool,
     },
+    /// Node quotas of a tenant, per SKU (tenant-wide or per project).
+    Quotas {
+        #[command(subcommand)]
+        command: crate::quotas::QuotasCommand,
+    },
     /// SKUs: what a node must have to sell as one.
     Skus {
         #[command(subcommand)]
@@ -566,6 +571,7 @@ pub async fn run(server: Option<&str>, format: OutputFormat, command: Command) -
             AdminCommand::Onboard { site } => crate::maas::onboard_run(&client, format, &site).await?,
             AdminCommand::Reconcile { site } => crate::maas::reconcile_run(&client, format, &site).await?,
             AdminCommand::Drift { site, all } => crate::maas::drift_run(&client, format, &site, all).await?,
+            AdminCommand::Quotas { command } => crate::quotas::quotas_run(&client, format, command).await?,
             AdminCommand::Skus { command } => catalog::skus_run(&client, format, command).await?,
             AdminCommand::Offers { command } => catalog::offers_run(&client, format, command).await?,
             AdminCommand::Nodes { command } => catalog::nodes_run(&client, format, command).await?,

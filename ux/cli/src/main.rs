@@ -9,6 +9,7 @@ mod config;
 mod import_csv;
 mod maas;
 mod output;
+mod quotas;
 
 use std::process::ExitCode;
 

@@ -6,6 +6,7 @@ pub use ingot_contracts;
 
 use std::time::Duration;
 
+use ingot_contracts::allocation::{QuotasSetRequest, QuotasView};
 use ingot_contracts::billing::{
     BalanceView, ChargeRequest, CreditRequest, LedgerEntryView, LedgerVerifyReport, StatementView,
     TopUpRequest, TopUpView, UsageView,
@@ -500,6 +501,25 @@ impl Client {
             Method::POST,
             &format!("/v1/admin/sites/{}/onboard", path_segment(site)),
             None,
+        )
+        .await
+    }
+
+    /// A tenant's node quotas (operators).
+    pub async fn quotas_get(&self, tenant_id: TenantId) -> Result<QuotasView, Error> {
+        self.get(&format!("/v1/admin/tenants/{tenant_id}/quotas")).await
+    }
+
+    /// Replaces a tenant's node quotas (operators; audited with the reason).
+    pub async fn quotas_set(
+        &self,
+        tenant_id: TenantId,
+        request: &QuotasSetRequest,
+    ) -> Result<QuotasView, Error> {
+        self.call(
+            Method::PUT,
+            &format!("/v1/admin/tenants/{tenant_id}/quotas"),
+            Some(request),
         )
         .await
     }

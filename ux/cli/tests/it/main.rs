@@ -1151,3 +1151,39 @@ async fn operators_bind_a_site_to_maas_and_onboard_it() {
     let refused = run(admin(&["admin", "onboard", "nowhere"])).await;
     assert!(!refused.status.success());
 }
+
+#[tokio::test]
+async fn operators_set_and_read_quotas() {
+    let (url, admin_token, _db) = server().await;
+    let home = home();
+    let admin = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--server", &url]);
+        ingot_as(&home, &admin_token, &all)
+    };
+    let tenant = ingot_kernel::id::TenantId::generate().to_string();
+    let project = ingot_kernel::id::ProjectId::generate().to_string();
+    let scoped = format!("{project}/cpu-64c=2");
+    let set = stdout(
+        &run(admin(&[
+            "admin",
+            "quotas",
+            "set",
+            &tenant,
+            "gpu-8x-h100=4",
+            &scoped,
+            "--reason",
+            "pilot",
+        ]))
+        .await,
+    );
+    assert!(set.contains("gpu-8x-h100") && set.contains("(tenant)") && set.contains(&project), "{set}");
+    let got = stdout(&run(admin(&["--output", "json", "admin", "quotas", "get", &tenant])).await);
+    let got: serde_json::Value = serde_json::from_str(&got).unwrap();
+    assert_eq!(got["quotas"].as_array().unwrap().len(), 2);
+    let refused = run(admin(&["admin", "quotas", "set", &tenant, "no-such-sku=1", "--reason", "x"])).await;
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("quotas[0].sku"));
+    let typo = run(admin(&["admin", "quotas", "set", &tenant, "gpu-8x-h100", "--reason", "x"])).await;
+    assert!(!typo.status.success(), "a quota without =N is refused before anything is sent");
+}
