@@ -1177,13 +1177,37 @@ async fn operators_set_and_read_quotas() {
         ]))
         .await,
     );
-    assert!(set.contains("gpu-8x-h100") && set.contains("(tenant)") && set.contains(&project), "{set}");
+    assert!(
+        set.contains("gpu-8x-h100") && set.contains("(tenant)") && set.contains(&project),
+        "{set}"
+    );
     let got = stdout(&run(admin(&["--output", "json", "admin", "quotas", "get", &tenant])).await);
     let got: serde_json::Value = serde_json::from_str(&got).unwrap();
     assert_eq!(got["quotas"].as_array().unwrap().len(), 2);
-    let refused = run(admin(&["admin", "quotas", "set", &tenant, "no-such-sku=1", "--reason", "x"])).await;
+    let refused = run(admin(&[
+        "admin",
+        "quotas",
+        "set",
+        &tenant,
+        "no-such-sku=1",
+        "--reason",
+        "x",
+    ]))
+    .await;
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("quotas[0].sku"));
-    let typo = run(admin(&["admin", "quotas", "set", &tenant, "gpu-8x-h100", "--reason", "x"])).await;
-    assert!(!typo.status.success(), "a quota without =N is refused before anything is sent");
+    let typo = run(admin(&[
+        "admin",
+        "quotas",
+        "set",
+        &tenant,
+        "gpu-8x-h100",
+        "--reason",
+        "x",
+    ]))
+    .await;
+    assert!(
+        !typo.status.success(),
+        "a quota without =N is refused before anything is sent"
+    );
 }
