@@ -606,6 +606,25 @@ pub async fn drift_record_in_tx(tx: &mut Tx, drift: &DriftRow) -> Result<bool, D
     Ok(true)
 }
 
+/// Whether the open drift of this machine and kind was repaired already.
+pub async fn drift_repaired<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    site_id: SiteId,
+    system_id: &str,
+    kind: &str,
+) -> Result<bool, DbError> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM maas_drift WHERE site_id = $1 AND system_id = $2 AND kind = $3 \
+         AND resolved_at_us IS NULL AND repaired_at_us IS NOT NULL",
+    )
+    .bind(site_id.to_string())
+    .bind(system_id)
+    .bind(kind)
+    .fetch_one(db)
+    .await?;
+    Ok(n > 0)
+}
+
 /// Marks the open drift of this machine and kind repaired.
 pub async fn drift_repaired_in_tx(
     tx: &mut Tx,

@@ -175,6 +175,16 @@ pub enum Erase {
     Secure,
 }
 
+impl From<ingot_contracts::maas::EraseMode> for Erase {
+    fn from(mode: ingot_contracts::maas::EraseMode) -> Erase {
+        match mode {
+            ingot_contracts::maas::EraseMode::None => Erase::None,
+            ingot_contracts::maas::EraseMode::Quick => Erase::Quick,
+            ingot_contracts::maas::EraseMode::Secure => Erase::Secure,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReleaseParams {
     pub erase: Erase,

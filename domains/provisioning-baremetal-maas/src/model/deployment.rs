@@ -181,15 +181,8 @@ pub fn maas_time_parse(text: &str) -> Option<i64> {
     let year: i64 = parts.next()?.parse().ok()?;
     let mut clock = parts.next()?.split(':').map(|p| p.parse::<i64>());
     let (h, m, s) = (clock.next()?.ok()?, clock.next()?.ok()?, clock.next()?.ok()?);
-    // Days from the civil date (Howard Hinnant's algorithm).
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some((days * 86_400 + h * 3_600 + m * 60 + s) * 1_000_000)
+    let month_start = ingot_kernel::Timestamp::month_start(year, u32::try_from(month).ok()?)?;
+    Some(month_start.as_micros() + ((day - 1) * 86_400 + h * 3_600 + m * 60 + s) * 1_000_000)
 }
 
 #[cfg(test)]

@@ -11,7 +11,9 @@
 
 use std::collections::BTreeMap;
 
-use ingot_contracts::inventory::{Cpu, Disk, DiskKind, Gpu, HardwareFacts, Interconnect, Nic, Placement};
+use ingot_contracts::inventory::{
+    Cpu, Disk, DiskKind, Gpu, HardwareFacts, Interconnect, Nic, NodeRegistration, Placement,
+};
 
 use crate::client::wire::{Device, Machine, hardware_type};
 
@@ -91,6 +93,21 @@ pub fn hardware_facts(machine: &Machine, devices: &[Device]) -> HardwareFacts {
         } else {
             Vec::new()
         },
+    }
+}
+
+/// What Inventory is told of a machine: keyed by its system id, so telling it twice updates it.
+pub fn registration(
+    site_id: ingot_kernel::id::SiteId,
+    machine: &Machine,
+    devices: &[Device],
+) -> NodeRegistration {
+    NodeRegistration {
+        site_id,
+        source_ref: format!("maas:{}", machine.system_id),
+        hostname: machine.hostname.clone(),
+        facts: hardware_facts(machine, devices),
+        placement: placement(machine),
     }
 }
 

@@ -10,7 +10,7 @@ mod policy;
 
 pub use deployment::{Desired, Observed, Phase, Step, deployment_step, maas_time_parse, user_data_compose};
 pub use drift::{DriftKind, Expected, Finding, Repair, Seen, Tolerance, drift_assess};
-pub use facts::{hardware_facts, placement};
+pub use facts::{hardware_facts, placement, registration};
 pub use onboarding::{OnboardingStep, onboarding_step};
 pub use operations::{OpKind, OpPhase, OpStep, operation_step};
 pub use policy::{policy_validate, site_admits, window_open};

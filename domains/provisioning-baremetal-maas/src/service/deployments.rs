@@ -11,7 +11,9 @@ use ingot_kernel::event::DomainEvent;
 use ingot_kernel::id::AllocationId;
 
 use super::{Binding, MaasService};
-use crate::client::{self, DeployParams, Erase, ReleaseParams, wire};
+use ingot_kernel::db::column::{enum_from_text, enum_to_text};
+
+use crate::client::{self, DeployParams, ReleaseParams, wire};
 use crate::model::{self, Desired, Observed, Phase, Step};
 use crate::store::{self, DeploymentChange, DeploymentRow};
 
@@ -33,18 +35,6 @@ pub enum DriveError {
     Maas(#[from] client::MaasError),
     #[error("{0}")]
     Other(String),
-}
-
-fn word<T: serde::Serialize>(value: &T) -> String {
-    ingot_kernel::db::column::enum_to_text(value)
-}
-
-fn erase_of(mode: ingot_contracts::maas::EraseMode) -> Erase {
-    match mode {
-        ingot_contracts::maas::EraseMode::None => Erase::None,
-        ingot_contracts::maas::EraseMode::Quick => Erase::Quick,
-        ingot_contracts::maas::EraseMode::Secure => Erase::Secure,
-    }
 }
 
 impl MaasService {
@@ -262,7 +252,7 @@ impl MaasService {
             Step::Release => {
                 // What MAAS logs after this point proves the erase.
                 let mark = self.event_mark(&binding, system_id).await?;
-                let erase = word(&binding.policy.erase_on_release);
+                let erase = enum_to_text(&binding.policy.erase_on_release);
                 let mut tx = self.db.begin().await?;
                 store::deployment_release_mark_in_tx(&mut tx, row.allocation_id, row.node_id, mark, &erase)
                     .await?;
@@ -275,7 +265,7 @@ impl MaasService {
                     }
                 }
                 let params = ReleaseParams {
-                    erase: erase_of(binding.policy.erase_on_release),
+                    erase: binding.policy.erase_on_release.into(),
                     comment: Some(format!("ingot allocation {} released", row.allocation_id)),
                 };
                 binding.client.release(system_id, &params).await?;
@@ -288,7 +278,7 @@ impl MaasService {
                 let erase = row
                     .release_erase
                     .as_deref()
-                    .and_then(|e| serde_json::from_value(serde_json::Value::String(e.to_string())).ok())
+                    .and_then(|e| enum_from_text(e, "erase mode").ok())
                     .unwrap_or(binding.policy.erase_on_release);
                 let had_it = row.phase != Phase::Requested && machine.is_some();
                 if had_it && erase != ingot_contracts::maas::EraseMode::None {
@@ -420,31 +410,44 @@ impl MaasService {
         let mark = self.event_mark(binding, system_id).await?;
         let erase = match &row.release_erase {
             Some(e) => e.clone(),
-            None => word(&binding.policy.erase_on_release),
+            None => enum_to_text(&binding.policy.erase_on_release),
         };
         let mut tx = self.db.begin().await?;
         store::deployment_release_mark_in_tx(&mut tx, row.allocation_id, row.node_id, mark, &erase).await?;
         tx.commit().await.map_err(DbError::from)?;
-        match binding
+        let mode = enum_from_text(&erase, "erase mode").unwrap_or(binding.policy.erase_on_release);
+        let params = ReleaseParams {
+            erase: mode.into(),
+            comment: Some(format!("ingot allocation {}: erase", row.allocation_id)),
+        };
+        self.erase_from_ready(binding, system_id, &row.allocation_id.to_string(), &params)
+            .await
+    }
+
+    /// Erases a READY machine: MAAS erases only on release, so it is allocated (under
+    /// `agent_name`) and released with the erase. `false` when someone took it meanwhile (the
+    /// next pass sees it owned and goes on from there).
+    pub(super) async fn erase_from_ready(
+        &self,
+        binding: &Binding,
+        system_id: &str,
+        agent_name: &str,
+        release: &ReleaseParams,
+    ) -> Result<bool, DriveError> {
+        let allocated = binding
             .client
             .allocate(&client::AllocateParams {
                 system_id: Some(system_id.to_string()),
-                agent_name: Some(row.allocation_id.to_string()),
+                agent_name: Some(agent_name.to_string()),
                 ..client::AllocateParams::default()
             })
-            .await
-        {
+            .await;
+        match allocated {
             Ok(_) => {}
             Err(err) if err.is_conflict() => return Ok(false),
             Err(err) => return Err(err.into()),
         }
-        let mode = serde_json::from_value(serde_json::Value::String(erase))
-            .unwrap_or(binding.policy.erase_on_release);
-        let params = ReleaseParams {
-            erase: erase_of(mode),
-            comment: Some(format!("ingot allocation {}: erase", row.allocation_id)),
-        };
-        binding.client.release(system_id, &params).await?;
+        binding.client.release(system_id, release).await?;
         Ok(true)
     }
 

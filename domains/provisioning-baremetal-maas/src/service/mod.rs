@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use ingot_contracts::BoxFuture;
 use ingot_contracts::iam::{Action, Actor, AuditEntry, AuditTrail, Authorizer, Resource};
-use ingot_contracts::inventory::{InventoryApi, NodeCommand, NodeRegistration, NodeRegistry};
+use ingot_contracts::inventory::{InventoryApi, NodeCommand, NodeRegistry};
 use ingot_contracts::maas::{
     DriftView, MaasApi, MaasError, MachineOnboardingFailed, NodeOperationRequest, NodeOperationView,
     OnboardReport, ReconcileReport, SiteBindingRequest, SiteBindingView, SitePolicy,
@@ -130,6 +130,15 @@ impl MaasService {
             .map_err(|err| MaasError::invalid("url", err.to_string()))
     }
 
+    /// The site's API key, unsealed.
+    fn key_open(&self, site_id: SiteId, sealed: &str) -> Result<ApiKey> {
+        let opened = self
+            .secrets
+            .open(sealed, &key_context(site_id))
+            .map_err(internal)?;
+        ApiKey::parse(&String::from_utf8_lossy(&opened)).ok_or_else(|| internal("sealed key unreadable"))
+    }
+
     fn binding_open(&self, row: BindingRow) -> Result<Binding> {
         let policy: SitePolicy = serde_json::from_str(&row.policy).map_err(internal)?;
         let signature = format!("{}|{}", row.url, row.api_key_sealed);
@@ -140,13 +149,7 @@ impl MaasService {
         let client = match clients.get(&row.site_id) {
             Some((seen, client)) if *seen == signature => client.clone(),
             _ => {
-                let opened = self
-                    .secrets
-                    .open(&row.api_key_sealed, &key_context(row.site_id))
-                    .map_err(internal)?;
-                let key = ApiKey::parse(&String::from_utf8_lossy(&opened))
-                    .ok_or_else(|| internal("sealed key unreadable"))?;
-                let client = self.client_build(&row.url, key)?;
+                let client = self.client_build(&row.url, self.key_open(row.site_id, &row.api_key_sealed)?)?;
                 clients.insert(row.site_id, (signature, client.clone()));
                 client
             }
@@ -203,13 +206,7 @@ impl MaasService {
                     None
                 }
             },
-            (None, Some(row)) => {
-                let opened = self
-                    .secrets
-                    .open(&row.api_key_sealed, &key_context(site_id))
-                    .map_err(internal)?;
-                ApiKey::parse(&String::from_utf8_lossy(&opened))
-            }
+            (None, Some(row)) => Some(self.key_open(site_id, &row.api_key_sealed)?),
             (None, None) => {
                 errors.push(("api_key".into(), "required when a site is first bound".into()));
                 None
@@ -427,13 +424,7 @@ impl MaasService {
             .devices(&machine.system_id)
             .await
             .map_err(upstream)?;
-        let registration = NodeRegistration {
-            site_id,
-            source_ref: format!("maas:{}", machine.system_id),
-            hostname: machine.hostname.clone(),
-            facts: model::hardware_facts(machine, &devices),
-            placement: model::placement(machine),
-        };
+        let registration = model::registration(site_id, machine, &devices);
         let node_id = self
             .registry
             .node_register(registration)

@@ -4,16 +4,14 @@
 //! refused at once; the rest is driven pass by pass (`model::operation_step`).
 
 use ingot_contracts::iam::{Action, Actor, AuditEntry, Resource};
-use ingot_contracts::inventory::{
-    InventoryError, MaintenanceRequest, NodeCommand, NodeRegistration, NodeState,
-};
+use ingot_contracts::inventory::{InventoryError, MaintenanceRequest, NodeCommand, NodeState};
 use ingot_contracts::maas::{DecommissionMode, MaasError, NodeOperationRequest, NodeOperationView};
 use ingot_kernel::db::DbError;
 use ingot_kernel::id::NodeId;
 
 use super::deployments::DriveError;
 use super::{MaasService, internal};
-use crate::client::{self, Erase, ReleaseParams};
+use crate::client::{Erase, ReleaseParams};
 use crate::model::{self, OpKind, OpPhase, OpStep};
 use crate::store::{self, OperationRow};
 
@@ -208,22 +206,8 @@ impl MaasService {
         match step {
             OpStep::EraseFromReady => {
                 self.operation_erase_mark(&binding, op).await?;
-                let allocated = binding
-                    .client
-                    .allocate(&client::AllocateParams {
-                        system_id: Some(system_id.to_string()),
-                        agent_name: Some(format!("ingot-op:{}", op.id)),
-                        ..client::AllocateParams::default()
-                    })
-                    .await;
-                match allocated {
-                    Ok(_) => {}
-                    // Taken meanwhile: the next pass sees it owned and erases it from there.
-                    Err(err) if err.is_conflict() => return Ok(false),
-                    Err(err) => return Err(err.into()),
-                }
-                binding.client.release(system_id, &secure).await?;
-                Ok(true)
+                self.erase_from_ready(&binding, system_id, &format!("ingot-op:{}", op.id), &secure)
+                    .await
             }
             OpStep::Erase => {
                 self.operation_erase_mark(&binding, op).await?;
@@ -247,13 +231,7 @@ impl MaasService {
                     return Ok(false);
                 };
                 let devices = binding.client.devices(system_id).await?;
-                let registration = NodeRegistration {
-                    site_id: op.site_id,
-                    source_ref: format!("maas:{system_id}"),
-                    hostname: machine.hostname.clone(),
-                    facts: model::hardware_facts(&machine, &devices),
-                    placement: model::placement(&machine),
-                };
+                let registration = model::registration(op.site_id, &machine, &devices);
                 self.registry
                     .node_register(registration)
                     .await

@@ -12,13 +12,11 @@ use ingot_kernel::event::DomainEvent;
 use ingot_kernel::id::{NodeId, SiteId};
 
 use super::{ALLOCATION_ANNOTATION, MaasService, internal, upstream};
-use crate::client::{Erase, ReleaseParams};
+use ingot_kernel::db::column::enum_to_text;
+
+use crate::client::ReleaseParams;
 use crate::model::{self, Expected, Phase, Repair, Seen, Tolerance};
 use crate::store::{self, DeploymentRow, DriftRow, MachineRow};
-
-fn word<T: serde::Serialize>(value: &T) -> String {
-    ingot_kernel::db::column::enum_to_text(value)
-}
 
 pub(super) fn drift_view(row: DriftRow) -> DriftView {
     DriftView {
@@ -154,13 +152,16 @@ impl MaasService {
         // onboarding's business, not drift.
         let first_look = known.is_empty() || binding.row.onboarded_at.is_none();
         let present: HashSet<&str> = admitted.iter().map(|m| m.system_id.as_str()).collect();
+        // The live deployment on a machine's node, as (allocation, desired, phase).
+        let deployment_on = |row: &MachineRow| {
+            row.node_id
+                .and_then(|node| deployments.get(&node))
+                .and_then(|rows| deployment_of(rows))
+                .map(|d| (d.allocation_id.to_string(), d.desired, d.phase))
+        };
         for m in &admitted {
             let row = known.get(&m.system_id);
-            let deployment = row
-                .and_then(|r| r.node_id)
-                .and_then(|node| deployments.get(&node))
-                .and_then(|rows| deployment_of(rows));
-            let allocation = deployment.map(|d| d.allocation_id.to_string());
+            let deployment = row.and_then(deployment_on);
             let expected = Expected {
                 known: row.is_some() || first_look,
                 power_before: row.map(|r| r.power_state.as_str()),
@@ -172,8 +173,8 @@ impl MaasService {
                     }
                 }),
                 deployment: deployment
-                    .zip(allocation.as_deref())
-                    .map(|(d, allocation)| (allocation, d.desired, d.phase)),
+                    .as_ref()
+                    .map(|(a, desired, phase)| (a.as_str(), *desired, *phase)),
             };
             let seen = Seen {
                 status: m.status,
@@ -192,18 +193,14 @@ impl MaasService {
         }
         // Machines known before and gone from the region now.
         for row in known.values().filter(|r| !present.contains(r.system_id.as_str())) {
-            let deployment = row
-                .node_id
-                .and_then(|node| deployments.get(&node))
-                .and_then(|rows| deployment_of(rows));
-            let allocation = deployment.map(|d| d.allocation_id.to_string());
+            let deployment = deployment_on(row);
             let expected = Expected {
                 known: true,
                 power_before: Some(row.power_state.as_str()),
                 status_since: row.status_since,
                 deployment: deployment
-                    .zip(allocation.as_deref())
-                    .map(|(d, allocation): (&DeploymentRow, &str)| (allocation, d.desired, d.phase)),
+                    .as_ref()
+                    .map(|(a, desired, phase)| (a.as_str(), *desired, *phase)),
             };
             for finding in model::drift_assess(None, expected, now, tolerance) {
                 findings.push((row.system_id.clone(), row.node_id, false, finding));
@@ -216,7 +213,7 @@ impl MaasService {
         let mut found_now: HashSet<(String, String)> = HashSet::new();
         for (system_id, node_id, locked, finding) in findings {
             report.findings += 1;
-            let kind = word(&finding.kind);
+            let kind = enum_to_text(&finding.kind);
             found_now.insert((system_id.clone(), kind.clone()));
             let drift = DriftRow {
                 id: ingot_kernel::id::new_ulid().to_string(),
@@ -225,7 +222,7 @@ impl MaasService {
                 node_id,
                 kind: kind.clone(),
                 detail: finding.detail.clone(),
-                repair: word(&finding.repair),
+                repair: enum_to_text(&finding.repair),
                 repaired_at: None,
                 tenant_cost: finding.tenant_cost,
                 found_at: now,
@@ -254,22 +251,13 @@ impl MaasService {
                 tracing::warn!(%site_id, machine = %system_id, %kind, detail = %finding.detail, "drift found");
             }
             tx.commit().await.map_err(internal)?;
-            let already = open
-                .iter()
-                .any(|d| d.system_id == system_id && d.kind == kind && d.repaired_at.is_some());
-            if already {
-                continue;
-            }
-            // Read again right before acting: a repair must never be sent twice.
-            if !matches!(finding.repair, Repair::ObserveAgain | Repair::Report) {
-                let repaired_meanwhile = store::drift_of_site(self.db.reader(), site_id, false, 100_000)
+            // Read right before acting (not from the pass's start): a repair is never sent twice.
+            if !matches!(finding.repair, Repair::ObserveAgain | Repair::Report)
+                && store::drift_repaired(self.db.reader(), site_id, &system_id, &kind)
                     .await
                     .map_err(internal)?
-                    .iter()
-                    .any(|d| d.system_id == system_id && d.kind == kind && d.repaired_at.is_some());
-                if repaired_meanwhile {
-                    continue;
-                }
+            {
+                continue;
             }
             let repaired = match finding.repair {
                 Repair::ObserveAgain | Repair::Report => false,
@@ -279,11 +267,7 @@ impl MaasService {
                         report.requests += 1;
                     }
                     let params = ReleaseParams {
-                        erase: match binding.policy.erase_on_release {
-                            ingot_contracts::maas::EraseMode::None => Erase::None,
-                            ingot_contracts::maas::EraseMode::Quick => Erase::Quick,
-                            ingot_contracts::maas::EraseMode::Secure => Erase::Secure,
-                        },
+                        erase: binding.policy.erase_on_release.into(),
                         comment: Some("ingot reconciliation: no live allocation".into()),
                     };
                     report.requests += 1;
