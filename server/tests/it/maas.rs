@@ -12,7 +12,27 @@ use serde_json::{Value, json};
 
 use super::{TestApp, send_with, spawn_app};
 
+/// Waits until the MAAS controllers have taken their leases, i.e. begun their start-up pass
+/// (which finds no bound site): a test's own passes then do not race a controller's first one.
+async fn controllers_started(app: &TestApp) {
+    let mut tick = tokio::time::interval(Duration::from_millis(10));
+    for waited in 0.. {
+        let started: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM kernel_leases WHERE name IN ('maas.onboarding', 'maas.deployments', 'maas.reconcile')",
+        )
+        .fetch_one(app.db.db.reader())
+        .await
+        .unwrap();
+        if started == 3 {
+            return;
+        }
+        assert!(waited < 1_000, "the MAAS controllers never started");
+        tick.tick().await;
+    }
+}
+
 async fn region(app: &TestApp, machines: usize, new_machines: usize) -> (Sim, String) {
+    controllers_started(app).await;
     let sim = Sim::new(
         SimConfig {
             machines,
