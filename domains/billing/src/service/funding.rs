@@ -44,6 +44,24 @@ struct Burn {
     nodes: u32,
 }
 
+/// What `hold` still reserves of `account`, and what the account has free beside every hold
+/// (never below zero).
+async fn held_and_free_in_tx(
+    tx: &mut Tx,
+    account: &AccountRef,
+    hold: Option<HoldId>,
+) -> std::result::Result<(i64, i64), DbError> {
+    let free = store::account_get(&mut **tx, account)
+        .await?
+        .and_then(|a| a.spendable())
+        .map_or(0, |m| m.micros().max(0));
+    let held = match hold {
+        Some(id) => store::hold_get(&mut **tx, id).await?.map_or(0, |h| h.remaining()),
+        None => 0,
+    };
+    Ok((held, free))
+}
+
 /// How many attempts an admission makes when a concurrent writer changed a hold under it.
 const RESERVE_ATTEMPTS: usize = 3;
 
@@ -97,14 +115,7 @@ impl BillingService {
         account: &AccountRef,
         hold: Option<HoldId>,
     ) -> std::result::Result<i64, DbError> {
-        let free = store::account_get(&mut **tx, account)
-            .await?
-            .and_then(|a| a.spendable())
-            .map_or(0, |m| m.micros().max(0));
-        let held = match hold {
-            Some(id) => store::hold_get(&mut **tx, id).await?.map_or(0, |h| h.remaining()),
-            None => 0,
-        };
+        let (held, free) = held_and_free_in_tx(tx, account, hold).await?;
         Ok(free.saturating_add(held))
     }
 
@@ -247,14 +258,7 @@ impl BillingService {
             (&promo, funding.promo_hold, &mut held.promo, &mut free.promo),
             (&cash, funding.cash_hold, &mut held.cash, &mut free.cash),
         ] {
-            *held_slot = match hold {
-                Some(id) => store::hold_get(&mut **tx, id).await?.map_or(0, |h| h.remaining()),
-                None => 0,
-            };
-            *free_slot = store::account_get(&mut **tx, account)
-                .await?
-                .and_then(|a| a.spendable())
-                .map_or(0, |m| m.micros().max(0));
+            (*held_slot, *free_slot) = held_and_free_in_tx(tx, account, hold).await?;
         }
         let need = FundingNeed {
             rate_per_hour: funding.rate_micros,
