@@ -27,32 +27,6 @@ pub struct NodeReleased {
     pub node_id: NodeId,
 }
 
-impl ingot_kernel::event::DomainEvent for NodeAssigned {
-    const EVENT_TYPE: &'static str = "allocation.node_assigned";
-    const SOURCE: &'static str = "provisioning-allocation";
-
-    fn subject(&self) -> String {
-        self.node_id.to_string()
-    }
-
-    fn tenant_id(&self) -> Option<TenantId> {
-        Some(self.tenant_id)
-    }
-}
-
-impl ingot_kernel::event::DomainEvent for NodeReleased {
-    const EVENT_TYPE: &'static str = "allocation.node_released";
-    const SOURCE: &'static str = "provisioning-allocation";
-
-    fn subject(&self) -> String {
-        self.node_id.to_string()
-    }
-
-    fn tenant_id(&self) -> Option<TenantId> {
-        Some(self.tenant_id)
-    }
-}
-
 /// Allocation asks the node's provisioning to image it for the tenant. Repeats (same allocation
 /// and node) change nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,32 +53,6 @@ pub struct NodeReleaseRequested {
     pub reason: String,
 }
 
-impl ingot_kernel::event::DomainEvent for NodeDeployRequested {
-    const EVENT_TYPE: &'static str = "allocation.node_deploy_requested";
-    const SOURCE: &'static str = "provisioning-allocation";
-
-    fn subject(&self) -> String {
-        self.node_id.to_string()
-    }
-
-    fn tenant_id(&self) -> Option<TenantId> {
-        Some(self.tenant_id)
-    }
-}
-
-impl ingot_kernel::event::DomainEvent for NodeReleaseRequested {
-    const EVENT_TYPE: &'static str = "allocation.node_release_requested";
-    const SOURCE: &'static str = "provisioning-allocation";
-
-    fn subject(&self) -> String {
-        self.node_id.to_string()
-    }
-
-    fn tenant_id(&self) -> Option<TenantId> {
-        Some(self.tenant_id)
-    }
-}
-
 /// The node is the tenant's to use from `at` (its provisioning reported it deployed): metering
 /// starts there. Sent once per node of an allocation; repeats carry the same values.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -127,32 +75,6 @@ pub struct NodeMeteringStopped {
     pub reason: String,
 }
 
-impl ingot_kernel::event::DomainEvent for NodeMeteringStarted {
-    const EVENT_TYPE: &'static str = "allocation.node_metering_started";
-    const SOURCE: &'static str = "provisioning-allocation";
-
-    fn subject(&self) -> String {
-        self.node_id.to_string()
-    }
-
-    fn tenant_id(&self) -> Option<TenantId> {
-        Some(self.tenant_id)
-    }
-}
-
-impl ingot_kernel::event::DomainEvent for NodeMeteringStopped {
-    const EVENT_TYPE: &'static str = "allocation.node_metering_stopped";
-    const SOURCE: &'static str = "provisioning-allocation";
-
-    fn subject(&self) -> String {
-        self.node_id.to_string()
-    }
-
-    fn tenant_id(&self) -> Option<TenantId> {
-        Some(self.tenant_id)
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EvacuationError {
     #[error("the allocation cannot be moved or ended: {0}")]
@@ -170,6 +92,13 @@ pub trait NodeEvacuation: Send + Sync {
         reason: &'a str,
     ) -> BoxFuture<'a, Result<(), EvacuationError>>;
 }
+
+domain_event!(NodeAssigned, "allocation.node_assigned", "provisioning-allocation", subject: node_id, tenant: tenant_id);
+domain_event!(NodeReleased, "allocation.node_released", "provisioning-allocation", subject: node_id, tenant: tenant_id);
+domain_event!(NodeDeployRequested, "allocation.node_deploy_requested", "provisioning-allocation", subject: node_id, tenant: tenant_id);
+domain_event!(NodeReleaseRequested, "allocation.node_release_requested", "provisioning-allocation", subject: node_id, tenant: tenant_id);
+domain_event!(NodeMeteringStarted, "allocation.node_metering_started", "provisioning-allocation", subject: node_id, tenant: tenant_id);
+domain_event!(NodeMeteringStopped, "allocation.node_metering_stopped", "provisioning-allocation", subject: node_id, tenant: tenant_id);
 
 /// One node quota: at most `max_nodes` nodes of `sku` at once, for the whole tenant or (with
 /// `project_id`) for one of its projects.

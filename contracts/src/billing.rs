@@ -244,31 +244,8 @@ pub struct BalanceExhausted {
     pub deadline: Timestamp,
 }
 
-impl ingot_kernel::event::DomainEvent for BalanceLow {
-    const EVENT_TYPE: &'static str = "billing.balance_low";
-    const SOURCE: &'static str = "billing";
-
-    fn subject(&self) -> String {
-        self.tenant_id.to_string()
-    }
-
-    fn tenant_id(&self) -> Option<TenantId> {
-        Some(self.tenant_id)
-    }
-}
-
-impl ingot_kernel::event::DomainEvent for BalanceExhausted {
-    const EVENT_TYPE: &'static str = "billing.balance_exhausted";
-    const SOURCE: &'static str = "billing";
-
-    fn subject(&self) -> String {
-        self.allocation_id.to_string()
-    }
-
-    fn tenant_id(&self) -> Option<TenantId> {
-        Some(self.tenant_id)
-    }
-}
+domain_event!(BalanceLow, "billing.balance_low", "billing", subject: tenant_id, tenant: tenant_id);
+domain_event!(BalanceExhausted, "billing.balance_exhausted", "billing", subject: allocation_id, tenant: tenant_id);
 
 /// What a payment provider's webhook call is answered with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

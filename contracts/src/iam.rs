@@ -952,18 +952,7 @@ pub struct KycChanged {
     pub level: KycLevel,
 }
 
-impl ingot_kernel::event::DomainEvent for KycChanged {
-    const EVENT_TYPE: &'static str = "kyc.changed";
-    const SOURCE: &'static str = "iam";
-
-    fn subject(&self) -> String {
-        self.tenant_id.to_string()
-    }
-
-    fn tenant_id(&self) -> Option<TenantId> {
-        Some(self.tenant_id)
-    }
-}
+domain_event!(KycChanged, "kyc.changed", "iam", subject: tenant_id, tenant: tenant_id);
 
 /// The KYC policy contract: what other domains call before letting a tenant act.
 pub trait KycPolicyApi: Send + Sync {

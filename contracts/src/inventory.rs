@@ -544,27 +544,11 @@ pub struct NodeHealthChanged {
     pub cleared_at: Option<Timestamp>,
 }
 
-macro_rules! inventory_event {
-    ($type:ident, $name:literal, $subject:ident) => {
-        impl ingot_kernel::event::DomainEvent for $type {
-            const EVENT_TYPE: &'static str = $name;
-            const SOURCE: &'static str = "inventory-catalog";
-
-            fn subject(&self) -> String {
-                self.$subject.to_string()
-            }
-
-            fn tenant_id(&self) -> Option<ingot_kernel::id::TenantId> {
-                None
-            }
-        }
-    };
-}
-inventory_event!(NodeRegistered, "node.registered", node_id);
-inventory_event!(NodeStateChanged, "node.state_changed", node_id);
-inventory_event!(NodeSkuChanged, "node.sku_changed", node_id);
-inventory_event!(OfferPriceChanged, "offer.price_changed", sku_id);
-inventory_event!(NodeHealthChanged, "node.health_changed", node_id);
+domain_event!(NodeRegistered, "node.registered", "inventory-catalog", subject: node_id, tenant: none);
+domain_event!(NodeStateChanged, "node.state_changed", "inventory-catalog", subject: node_id, tenant: none);
+domain_event!(NodeSkuChanged, "node.sku_changed", "inventory-catalog", subject: node_id, tenant: none);
+domain_event!(OfferPriceChanged, "offer.price_changed", "inventory-catalog", subject: sku_id, tenant: none);
+domain_event!(NodeHealthChanged, "node.health_changed", "inventory-catalog", subject: node_id, tenant: none);
 
 // ---------------------------------------------------------------------------------------------
 // Errors and traits.

@@ -222,19 +222,6 @@ pub struct DriftFound {
     pub tenant_cost: bool,
 }
 
-impl ingot_kernel::event::DomainEvent for DriftFound {
-    const EVENT_TYPE: &'static str = "baremetal.drift_found";
-    const SOURCE: &'static str = "provisioning-baremetal-maas";
-
-    fn subject(&self) -> String {
-        self.machine_ref.clone()
-    }
-
-    fn tenant_id(&self) -> Option<ingot_kernel::id::TenantId> {
-        None
-    }
-}
-
 /// Commissioning a machine failed; `message` is the provisioning system's own words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MachineOnboardingFailed {
@@ -244,19 +231,6 @@ pub struct MachineOnboardingFailed {
     pub hostname: String,
     pub message: String,
     pub node_id: Option<NodeId>,
-}
-
-impl ingot_kernel::event::DomainEvent for MachineOnboardingFailed {
-    const EVENT_TYPE: &'static str = "baremetal.machine_onboarding_failed";
-    const SOURCE: &'static str = "provisioning-baremetal-maas";
-
-    fn subject(&self) -> String {
-        self.machine_ref.clone()
-    }
-
-    fn tenant_id(&self) -> Option<ingot_kernel::id::TenantId> {
-        None
-    }
 }
 
 /// The node is deployed for its allocation: reachable at `ip_addresses` from `deployed_at`, the
@@ -294,26 +268,11 @@ pub struct NodeReleaseCompleted {
     pub at: Timestamp,
 }
 
-macro_rules! node_event {
-    ($event:ty, $name:literal) => {
-        impl ingot_kernel::event::DomainEvent for $event {
-            const EVENT_TYPE: &'static str = $name;
-            const SOURCE: &'static str = "provisioning-baremetal-maas";
-
-            fn subject(&self) -> String {
-                self.node_id.to_string()
-            }
-
-            fn tenant_id(&self) -> Option<TenantId> {
-                Some(self.tenant_id)
-            }
-        }
-    };
-}
-
-node_event!(NodeDeployed, "baremetal.node_deployed");
-node_event!(NodeDeployFailed, "baremetal.node_deploy_failed");
-node_event!(NodeReleaseCompleted, "baremetal.node_release_completed");
+domain_event!(DriftFound, "baremetal.drift_found", "provisioning-baremetal-maas", subject: machine_ref, tenant: none);
+domain_event!(MachineOnboardingFailed, "baremetal.machine_onboarding_failed", "provisioning-baremetal-maas", subject: machine_ref, tenant: none);
+domain_event!(NodeDeployed, "baremetal.node_deployed", "provisioning-baremetal-maas", subject: node_id, tenant: tenant_id);
+domain_event!(NodeDeployFailed, "baremetal.node_deploy_failed", "provisioning-baremetal-maas", subject: node_id, tenant: tenant_id);
+domain_event!(NodeReleaseCompleted, "baremetal.node_release_completed", "provisioning-baremetal-maas", subject: node_id, tenant: tenant_id);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MaasError {
