@@ -282,10 +282,16 @@ pub enum Action {
     LedgerVerify,
     /// Read and set node quotas (per tenant and project, per SKU).
     QuotaManage,
+    /// See a project's allocations and their nodes.
+    AllocationRead,
+    /// Create, release and extend a project's allocations.
+    AllocationManage,
+    /// End any tenant's allocation, with a reason (audited).
+    AllocationForceRelease,
 }
 
 impl Action {
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 31] = [
         Action::OwnershipRead,
         Action::AuditVerify,
         Action::TenantCreate,
@@ -314,6 +320,9 @@ impl Action {
         Action::CreditGrant,
         Action::LedgerVerify,
         Action::QuotaManage,
+        Action::AllocationRead,
+        Action::AllocationManage,
+        Action::AllocationForceRelease,
     ];
 }
 
@@ -953,6 +962,12 @@ pub struct KycChanged {
 }
 
 domain_event!(KycChanged, "kyc.changed", "iam", subject: tenant_id, tenant: tenant_id);
+
+/// Which tenant a project belongs to, for domains that authorize on projects.
+pub trait ProjectDirectory: Send + Sync {
+    /// `None`: no such project.
+    fn project_tenant(&self, project_id: ProjectId) -> BoxFuture<'_, Result<Option<TenantId>, IamError>>;
+}
 
 /// The KYC policy contract: what other domains call before letting a tenant act.
 pub trait KycPolicyApi: Send + Sync {

@@ -46,6 +46,27 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     }
 }
 
+/// An optional JSON body: a request with neither a content type nor a body has none; anything
+/// else must be valid JSON of the right shape.
+impl<S: Send + Sync, T: DeserializeOwned> axum::extract::OptionalFromRequest<S> for Json<T> {
+    type Rejection = Problem;
+
+    async fn from_request(req: Request, state: &S) -> Result<Option<Json<T>>, Problem> {
+        let headers = req.headers();
+        let bodiless = headers.get(axum::http::header::CONTENT_TYPE).is_none()
+            && headers.get(axum::http::header::TRANSFER_ENCODING).is_none()
+            && headers
+                .get(axum::http::header::CONTENT_LENGTH)
+                .is_none_or(|length| length == "0");
+        if bodiless {
+            return Ok(None);
+        }
+        <Json<T> as FromRequest<S>>::from_request(req, state)
+            .await
+            .map(Some)
+    }
+}
+
 fn json_rejection_problem(rejection: JsonRejection) -> Problem {
     match rejection {
         JsonRejection::JsonDataError(err) => Problem::new(Code::InvalidBody).detail(err.body_text()),

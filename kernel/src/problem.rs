@@ -68,6 +68,11 @@ codes! {
     WebhookSignatureInvalid => ("webhook_signature_invalid", 401, "The webhook signature is missing, wrong or stale"),
     WebhookReplayed => ("webhook_replayed", 409, "This webhook event was already received"),
     TooManyAttempts => ("too_many_attempts", 429, "Too many failed attempts; try again later"),
+    KycLimit => ("kyc_limit", 403, "Your verification level does not allow this"),
+    QuotaExceeded => ("quota_exceeded", 409, "This would exceed a node quota"),
+    CapacityUnavailable => ("capacity_unavailable", 409, "Not enough nodes are available"),
+    PlacementUnsatisfiable => ("placement_unsatisfiable", 409, "No fabric group has that many nodes available"),
+    AllocationEnded => ("allocation_ended", 409, "The allocation has ended or is ending"),
     Internal => ("internal", 500, "Internal error"),
     Unavailable => ("unavailable", 503, "The service is not ready"),
 }

@@ -131,7 +131,7 @@ fn main() {
                 node_id: node.parse().unwrap(),
                 image: "jammy".into(),
                 ssh_keys: vec!["ssh-ed25519 AAAA bench".into()],
-                user_data: None,
+                user_data_sealed: None,
             };
             ingot_kernel::outbox::append_in_tx(&mut tx, &event.to_envelope(ingot_kernel::Clock::now(&ingot_kernel::SystemClock)))
                 .await

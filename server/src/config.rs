@@ -90,6 +90,10 @@ pub struct Config {
     pub maas_deployments_interval: Duration,
     /// How often every bound site is reconciled against its region.
     pub maas_reconcile_interval: Duration,
+    /// How often Allocation follows provisioning reports and releases expired allocations.
+    pub allocation_lifecycle_interval: Duration,
+    /// Deploy failures replaced per allocation before it fails.
+    pub allocation_replacements_max: u32,
 }
 
 impl fmt::Debug for Config {
@@ -127,6 +131,11 @@ impl fmt::Debug for Config {
             .field("maas_onboarding_interval", &self.maas_onboarding_interval)
             .field("maas_deployments_interval", &self.maas_deployments_interval)
             .field("maas_reconcile_interval", &self.maas_reconcile_interval)
+            .field(
+                "allocation_lifecycle_interval",
+                &self.allocation_lifecycle_interval,
+            )
+            .field("allocation_replacements_max", &self.allocation_replacements_max)
             .finish()
     }
 }
@@ -172,6 +181,8 @@ impl Default for Config {
             maas_onboarding_interval: Duration::from_secs(30),
             maas_deployments_interval: Duration::from_secs(3),
             maas_reconcile_interval: Duration::from_secs(60),
+            allocation_lifecycle_interval: Duration::from_secs(1),
+            allocation_replacements_max: 2,
         }
     }
 }
@@ -248,6 +259,11 @@ const KEYS: &[(&str, &str)] = &[
         "INGOT_MAAS_DEPLOYMENTS_INTERVAL_MS",
     ),
     ("maas.reconcile_interval_s", "INGOT_MAAS_RECONCILE_INTERVAL_S"),
+    (
+        "allocation.lifecycle_interval_ms",
+        "INGOT_ALLOCATION_LIFECYCLE_INTERVAL_MS",
+    ),
+    ("allocation.replacements_max", "INGOT_ALLOCATION_REPLACEMENTS_MAX"),
 ];
 
 /// Resolves the configuration from flags, the given environment and the config file they name.
@@ -486,6 +502,20 @@ fn apply(config: &mut Config, key: &str, value: &str, origin: &str) -> Result<()
                 return Err(bad("must be at most 10000".into()));
             }
             config.maas_sim_machines = usize::try_from(n).map_err(|_| bad("is too large".into()))?;
+        }
+        "allocation.lifecycle_interval_ms" => {
+            let n = number(value)?;
+            if !(50..=600_000).contains(&n) {
+                return Err(bad("must be between 50 and 600000".into()));
+            }
+            config.allocation_lifecycle_interval = Duration::from_millis(n);
+        }
+        "allocation.replacements_max" => {
+            let n = number(value)?;
+            if n > 100 {
+                return Err(bad("must be at most 100".into()));
+            }
+            config.allocation_replacements_max = u32::try_from(n).map_err(|_| bad("is too large".into()))?;
         }
         "maas.deployments_interval_ms" => {
             let n = number(value)?;

@@ -149,8 +149,8 @@ pub struct Seams {
     pub authenticator: Option<Arc<dyn Authenticator>>,
     /// `None`: notifications are logged and kept in the outbox (the embedded default).
     pub notifier: Option<Arc<dyn ingot_iam::notify::Notifier>>,
-    /// Allocation's answer when an operator forces maintenance on an assigned node. `None` until
-    /// Allocation is wired here (issue #7): forcing then answers 503 and changes nothing.
+    /// Allocation's answer when an operator forces maintenance on an assigned node. `None`:
+    /// Allocation's own (the allocation the node serves is ended).
     pub node_evacuation: Option<Arc<dyn ingot_contracts::allocation::NodeEvacuation>>,
 }
 
@@ -175,6 +175,10 @@ pub struct App {
     pub billing: Arc<ingot_billing::service::BillingService>,
     /// Inventory, for tests that play the provisioning side (`NodeRegistry`) or Allocation.
     pub inventory: Arc<ingot_inventory_catalog::service::InventoryService>,
+    /// Allocation, for tests that drive its lifecycle passes themselves.
+    pub allocation: Arc<ingot_provisioning_allocation::service::AllocationService>,
+    /// The installation key, for tests that seal what a domain would.
+    pub secrets: ingot_kernel::crypto::SecretBox,
     /// The MAAS domain, for tests that drive onboarding passes themselves.
     pub maas: Arc<ingot_provisioning_baremetal_maas::service::MaasService>,
     /// The simulated MAAS region of the embedded default, when it runs.
@@ -185,6 +189,23 @@ pub struct App {
     pub config: Config,
     clock: Arc<dyn Clock>,
     controllers: Vec<Arc<dyn Controller>>,
+}
+
+/// Inventory's evacuation seam, answered by Allocation once it is built.
+#[derive(Default)]
+struct EvacuationLate(OnceLock<Arc<dyn ingot_contracts::allocation::NodeEvacuation>>);
+
+impl ingot_contracts::allocation::NodeEvacuation for EvacuationLate {
+    fn node_evacuate<'a>(
+        &'a self,
+        node_id: ingot_kernel::id::NodeId,
+        reason: &'a str,
+    ) -> ingot_contracts::BoxFuture<'a, Result<(), ingot_contracts::allocation::EvacuationError>> {
+        match self.0.get() {
+            Some(allocation) => allocation.node_evacuate(node_id, reason),
+            None => Box::pin(async { Err(ingot_contracts::allocation::EvacuationError::Unavailable) }),
+        }
+    }
 }
 
 /// Opens the configured database (SQLite under the data dir by default) and migrates it.
@@ -220,12 +241,20 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         telemetry::metrics_handle(),
     ));
 
+    // Inventory is built before Allocation (which asks it for nodes); Allocation answers
+    // Inventory's evacuations once it is built.
+    let evacuation_late = Arc::new(EvacuationLate::default());
     let inventory = Arc::new(ingot_inventory_catalog::service::InventoryService::new(
         db.clone(),
         clock.clone(),
         authorizer.clone(),
         iam.clone(),
-        seams.node_evacuation.clone(),
+        Some(
+            seams
+                .node_evacuation
+                .clone()
+                .unwrap_or_else(|| evacuation_late.clone()),
+        ),
     ));
     if config.demo_catalog_enabled()
         && inventory
@@ -261,20 +290,32 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
     }
     let billing = Arc::new(billing);
 
-    let allocation: Arc<dyn ingot_contracts::allocation::AllocationApi> =
-        Arc::new(ingot_provisioning_allocation::service::AllocationService::new(
-            db.clone(),
-            clock.clone(),
-            authorizer.clone(),
-            iam.clone(),
-            inventory.clone(),
-        ));
+    let secrets = secret_box_load(&config)?;
+    let allocation = Arc::new(ingot_provisioning_allocation::service::AllocationService::new(
+        db.clone(),
+        clock.clone(),
+        secrets.clone(),
+        ingot_provisioning_allocation::service::AllocationDeps {
+            authorizer: authorizer.clone(),
+            audit: iam.clone(),
+            projects: iam.clone(),
+            kyc: iam.clone(),
+            catalog: inventory.clone(),
+            inventory: inventory.clone(),
+            balance: billing.clone(),
+        },
+        ingot_provisioning_allocation::service::AllocationConfig {
+            replacements_max: config.allocation_replacements_max,
+            ..ingot_provisioning_allocation::service::AllocationConfig::default()
+        },
+    ));
+    let _ = evacuation_late.0.set(allocation.clone());
     let maas = Arc::new(ingot_provisioning_baremetal_maas::service::MaasService::new(
         db.clone(),
         clock.clone(),
         authorizer.clone(),
         iam.clone(),
-        secret_box_load(&config)?,
+        secrets.clone(),
         ingot_provisioning_baremetal_maas::service::InventoryLink {
             api: inventory.clone(),
             registry: inventory.clone(),
@@ -295,7 +336,9 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         .merge(ingot_iam::http::router(iam.clone()))
         .merge(ingot_billing::http::router(billing.clone()))
         .merge(ingot_inventory_catalog::http::router(inventory.clone()))
-        .merge(ingot_provisioning_allocation::http::router(allocation.clone()))
+        .merge(ingot_provisioning_allocation::http::router(
+            allocation.clone() as Arc<dyn ingot_contracts::allocation::AllocationApi>
+        ))
         .merge(ingot_provisioning_baremetal_maas::http::router(maas.clone()))
         .merge(ingot_app_platform::http::router())
         .merge(ingot_read_models::http::router())
@@ -328,7 +371,10 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         ingot_iam::workers::controllers(iam.clone()),
         ingot_billing::workers::controllers(billing.clone(), config.billing_rating_interval),
         ingot_inventory_catalog::workers::controllers(inventory.clone()),
-        ingot_provisioning_allocation::workers::controllers(),
+        ingot_provisioning_allocation::workers::controllers(
+            allocation.clone(),
+            config.allocation_lifecycle_interval,
+        ),
         ingot_provisioning_baremetal_maas::workers::controllers(
             maas.clone(),
             ingot_provisioning_baremetal_maas::workers::Intervals {
@@ -349,6 +395,8 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         iam,
         billing,
         inventory,
+        allocation,
+        secrets,
         maas,
         maas_sim,
         maas_sim_task,

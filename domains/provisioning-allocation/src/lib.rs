@@ -22,5 +22,6 @@ pub const MIGRATIONS: MigrationSet = MigrationSet {
             include_str!("../migrations/0001_allocations.sql"),
         ),
         Migration::portable(2, "quotas", include_str!("../migrations/0002_quotas.sql")),
+        Migration::portable(3, "lifecycle", include_str!("../migrations/0003_lifecycle.sql")),
     ],
 };

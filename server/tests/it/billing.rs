@@ -6,7 +6,7 @@ use ingot_kernel::db::Backend;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use super::{TestApp, allocation_says, http, send_with, spawn_app};
+use super::{TestApp, allocation_says, http, kyc_verified, send_with, spawn_app};
 
 fn usd(amount: &str) -> Value {
     json!({"amount": amount, "currency": "USD"})
@@ -909,47 +909,6 @@ async fn racing_http_charges_never_overdraw_the_hot_account() {
     assert_eq!(report["ok"], true, "{report}");
     assert_eq!(report["transactions"], 143);
     app.stop().await;
-}
-
-/// A tenant verified at `level` by a security reviewer, through the API.
-async fn kyc_verified(
-    app: &TestApp,
-    owner: &ingot_sdk::Client,
-    tenant: ingot_kernel::id::TenantId,
-    level: ingot_contracts::iam::KycLevel,
-) {
-    use ingot_contracts::iam::{KycDecision, KycDecisionRequest, KycSubmitRequest};
-    owner
-        .kyc_submit(
-            tenant,
-            &KycSubmitRequest {
-                provider_ref: None,
-                personal_data: Some(json!({"legal_name": "A"})),
-            },
-        )
-        .await
-        .unwrap();
-    let (reviewer, created) = app.signed_up("reviewer").await;
-    app.admin()
-        .platform_roles_set(
-            created.user.id,
-            &PlatformRolesRequest {
-                platform_roles: vec![PlatformRole::Security],
-            },
-        )
-        .await
-        .unwrap();
-    reviewer
-        .kyc_decide(
-            tenant,
-            &KycDecisionRequest {
-                decision: KycDecision::Verify,
-                level: Some(level),
-                reason: "ok".into(),
-            },
-        )
-        .await
-        .unwrap();
 }
 
 async fn outbox_count(app: &TestApp, event_type: &str) -> i64 {

@@ -213,7 +213,7 @@ async fn sigkill_mid_deploy_and_mid_release_converges_without_a_second_deploy_or
                 node_id: node.parse().unwrap(),
                 image: "jammy".into(),
                 ssh_keys: vec!["ssh-ed25519 AAAA crash@test".into()],
-                user_data: None,
+                user_data_sealed: None,
             },
         )
         .await;

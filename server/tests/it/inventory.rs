@@ -416,6 +416,7 @@ async fn maintenance_respects_assignments(backend: Backend) {
             allocation_id: assignment.allocation_id,
             tenant_id: assignment.tenant_id,
             node_id: n1,
+            at: None,
         },
     )
     .await;

@@ -31,7 +31,7 @@ async fn controllers_started(app: &TestApp) {
     }
 }
 
-async fn region(app: &TestApp, machines: usize, new_machines: usize) -> (Sim, String) {
+pub(super) async fn region(app: &TestApp, machines: usize, new_machines: usize) -> (Sim, String) {
     controllers_started(app).await;
     let sim = Sim::new(
         SimConfig {
@@ -63,7 +63,7 @@ async fn available(app: &TestApp) -> Vec<(String, i64)> {
         .collect()
 }
 
-async fn events(app: &TestApp, event_type: &str) -> Vec<Value> {
+pub(super) async fn events(app: &TestApp, event_type: &str) -> Vec<Value> {
     let payloads: Vec<String> =
         sqlx::query_scalar("SELECT payload FROM kernel_outbox WHERE event_type = $1 ORDER BY seq")
             .bind(event_type)
@@ -298,7 +298,7 @@ async fn bad_bindings_are_refused_with_the_field_and_change_nothing() {
 /// Binds demo1 to a fresh region of `machines` READY machines, onboards them, and returns the
 /// nodes (node id, system id) in hostname order. The controllers are slowed down so the test
 /// drives every pass itself.
-async fn onboarded(
+pub(super) async fn onboarded(
     app: &TestApp,
     machines: usize,
     policy: Value,
@@ -330,14 +330,14 @@ async fn onboarded(
     (sim, nodes)
 }
 
-fn slow_controllers(config: &mut ingotd::config::Config) {
+pub(super) fn slow_controllers(config: &mut ingotd::config::Config) {
     config.demo_catalog = Some(true);
     config.maas_onboarding_interval = Duration::from_secs(3_600);
     config.maas_deployments_interval = Duration::from_secs(600);
     config.maas_reconcile_interval = Duration::from_secs(3_600);
 }
 
-async fn pass(app: &TestApp) {
+pub(super) async fn pass(app: &TestApp) {
     app.maas.requests_follow(500).await.unwrap();
     app.maas.deployments_drive().await.unwrap();
 }
@@ -372,7 +372,14 @@ async fn allocations_are_deployed_with_the_tenants_keys_and_released_with_the_si
                 node_id: *node_id,
                 image: "jammy".into(),
                 ssh_keys: vec!["ssh-ed25519 AAAAC3Nza tenant@laptop".into()],
-                user_data: Some("#!/bin/sh\necho hello\n".into()),
+                user_data_sealed: Some(
+                    app.secrets
+                        .seal(
+                            b"#!/bin/sh\necho hello\n",
+                            &ingot_contracts::allocation::user_data_seal_context(allocation),
+                        )
+                        .unwrap(),
+                ),
             },
         )
         .await;
@@ -387,7 +394,7 @@ async fn allocations_are_deployed_with_the_tenants_keys_and_released_with_the_si
             node_id: nodes[2].0,
             image: "windows".into(),
             ssh_keys: Vec::new(),
-            user_data: None,
+            user_data_sealed: None,
         },
     )
     .await;
@@ -563,7 +570,7 @@ async fn reconciliation_finds_each_drift_once_acts_only_on_confirmed_states_and_
                 node_id: *node_id,
                 image: "jammy".into(),
                 ssh_keys: Vec::new(),
-                user_data: None,
+                user_data_sealed: None,
             },
         )
         .await;
@@ -759,7 +766,7 @@ async fn operators_reimage_and_decommission_nodes_with_a_secure_erase(backend: B
             node_id: busy.0,
             image: "jammy".into(),
             ssh_keys: Vec::new(),
-            user_data: None,
+            user_data_sealed: None,
         },
     )
     .await;
@@ -915,7 +922,7 @@ async fn a_machine_released_by_hand_is_erased_before_its_release_is_reported() {
             node_id,
             image: "jammy".into(),
             ssh_keys: Vec::new(),
-            user_data: None,
+            user_data_sealed: None,
         },
     )
     .await;

@@ -98,6 +98,10 @@ pub struct TestApp {
     pub inventory: Arc<ingot_inventory_catalog::service::InventoryService>,
     /// The MAAS domain in-process, to drive onboarding and deployment passes.
     pub maas: Arc<ingot_provisioning_baremetal_maas::service::MaasService>,
+    /// Allocation in-process, to drive its lifecycle passes.
+    pub allocation: Arc<ingot_provisioning_allocation::service::AllocationService>,
+    /// The installation key, to seal what a domain would.
+    pub secrets: ingot_kernel::crypto::SecretBox,
     /// What the notifier handed out, in order.
     pub delivered: Arc<Capture>,
     /// The server's clock: tests move it instead of sleeping.
@@ -195,6 +199,8 @@ pub async fn spawn_app_with(
     let inventory = app.inventory.clone();
     let maas = app.maas.clone();
     let billing = app.billing.clone();
+    let allocation = app.allocation.clone();
+    let secrets = app.secrets.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
@@ -208,6 +214,8 @@ pub async fn spawn_app_with(
         billing,
         inventory,
         maas,
+        allocation,
+        secrets,
         clock,
         delivered,
         url: format!("http://{addr}"),
@@ -289,4 +297,45 @@ pub async fn allocation_says(app: &TestApp, event: &impl ingot_kernel::event::Do
         .await
         .unwrap();
     tx.commit().await.unwrap();
+}
+
+/// A tenant verified at `level` by a security reviewer, through the API.
+pub async fn kyc_verified(
+    app: &TestApp,
+    owner: &ingot_sdk::Client,
+    tenant: ingot_kernel::id::TenantId,
+    level: ingot_contracts::iam::KycLevel,
+) {
+    use ingot_contracts::iam::{KycDecision, KycDecisionRequest, KycSubmitRequest};
+    owner
+        .kyc_submit(
+            tenant,
+            &KycSubmitRequest {
+                provider_ref: None,
+                personal_data: Some(serde_json::json!({"legal_name": "A"})),
+            },
+        )
+        .await
+        .unwrap();
+    let (reviewer, created) = app.signed_up("reviewer").await;
+    app.admin()
+        .platform_roles_set(
+            created.user.id,
+            &ingot_contracts::iam::PlatformRolesRequest {
+                platform_roles: vec![ingot_contracts::iam::PlatformRole::Security],
+            },
+        )
+        .await
+        .unwrap();
+    reviewer
+        .kyc_decide(
+            tenant,
+            &KycDecisionRequest {
+                decision: KycDecision::Verify,
+                level: Some(level),
+                reason: "ok".into(),
+            },
+        )
+        .await
+        .unwrap();
 }

@@ -20,7 +20,13 @@ fn platform_grants(action: Action) -> &'static [PlatformRole] {
         }
         Action::TenantCreate | Action::KycSubmit | Action::CredentialManage => &[],
         Action::CapacityRead | Action::NodeRead => &[PlatformAdmin, Operator, Support, Finance],
-        Action::CatalogManage | Action::NodeOperate | Action::QuotaManage => &[PlatformAdmin, Operator],
+        Action::CatalogManage
+        | Action::NodeOperate
+        | Action::QuotaManage
+        | Action::AllocationForceRelease => &[PlatformAdmin, Operator],
+        Action::AllocationRead => &[PlatformAdmin, Operator, Support],
+        // Staff never allocate on a tenant's behalf; they may end allocations (force-release).
+        Action::AllocationManage => &[],
         Action::PriceSet => &[PlatformAdmin, Finance],
         Action::BalanceRead => &[PlatformAdmin, Finance, Support],
         Action::CreditGrant => &[Finance],
@@ -45,6 +51,8 @@ fn tenant_grants(action: Action) -> &'static [TenantRole] {
         Action::TopUp => &[Owner, Billing],
         Action::KycRead => &[Owner, Admin, Billing],
         Action::KycSubmit => &[Owner],
+        Action::AllocationRead => &[Owner, Admin, Member, Viewer],
+        Action::AllocationManage => &[Owner, Admin, Member],
         Action::OwnershipRead
         | Action::AuditVerify
         | Action::KycDecide
@@ -59,7 +67,8 @@ fn tenant_grants(action: Action) -> &'static [TenantRole] {
         | Action::NodeOperate
         | Action::CreditGrant
         | Action::LedgerVerify
-        | Action::QuotaManage => &[],
+        | Action::QuotaManage
+        | Action::AllocationForceRelease => &[],
     }
 }
 
@@ -68,6 +77,8 @@ fn project_grants(action: Action) -> &'static [ProjectRole] {
     match action {
         Action::ProjectRead => &[ProjectRole::Admin, ProjectRole::Member, ProjectRole::Viewer],
         Action::ProjectManage => &[ProjectRole::Admin],
+        Action::AllocationRead => &[ProjectRole::Admin, ProjectRole::Member, ProjectRole::Viewer],
+        Action::AllocationManage => &[ProjectRole::Admin, ProjectRole::Member],
         _ => &[],
     }
 }
@@ -565,6 +576,42 @@ mod tests {
               platform security       AAAAAAA
               platform support        nnnn---
             QuotaManage
+              anonymous               uuuuuuu
+              tenant owner            --nn---
+              tenant admin            --nn---
+              tenant member           --nn---
+              tenant viewer           --nn---
+              tenant billing          --nn---
+              platform platform_admin AAAAAAA
+              platform operator       AAAAAAA
+              platform finance        nnnn---
+              platform security       nnnn---
+              platform support        nnnn---
+            AllocationRead
+              anonymous               uuuuuuu
+              tenant owner            AAnn---
+              tenant admin            AAnn---
+              tenant member           AAnn---
+              tenant viewer           AAnn---
+              tenant billing          --nn---
+              platform platform_admin AAAAAAA
+              platform operator       AAAAAAA
+              platform finance        nnnn---
+              platform security       nnnn---
+              platform support        AAAAAAA
+            AllocationManage
+              anonymous               uuuuuuu
+              tenant owner            AAnn---
+              tenant admin            AAnn---
+              tenant member           AAnn---
+              tenant viewer           --nn---
+              tenant billing          --nn---
+              platform platform_admin nnnn---
+              platform operator       nnnn---
+              platform finance        nnnn---
+              platform security       nnnn---
+              platform support        nnnn---
+            AllocationForceRelease
               anonymous               uuuuuuu
               tenant owner            --nn---
               tenant admin            --nn---

@@ -97,3 +97,20 @@ impl IamService {
         Ok(())
     }
 }
+
+impl ingot_contracts::iam::ProjectDirectory for IamService {
+    fn project_tenant(
+        &self,
+        project_id: ProjectId,
+    ) -> ingot_contracts::BoxFuture<'_, Result<Option<ingot_kernel::id::TenantId>, IamError>> {
+        Box::pin(async move {
+            let project = store::project_by_id(self.db.reader(), project_id)
+                .await
+                .map_err(|err| {
+                    tracing::error!(error = %err, "project lookup failed");
+                    IamError::Internal
+                })?;
+            Ok(project.map(|p| p.tenant_id))
+        })
+    }
+}

@@ -1,35 +1,7 @@
 //! The admission decision: every reason a request would be refused, not only the first, so a
 //! dry run can show them all.
 
-use ingot_kernel::Money;
-use serde::{Deserialize, Serialize};
-
-/// Why an allocation cannot be admitted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(tag = "reason", rename_all = "snake_case")]
-pub enum Refusal {
-    /// The tenant's verification level does not allow this SKU.
-    KycSku { sku: String },
-    /// The tenant's verification level caps nodes running at once.
-    KycNodeLimit { max: u32, running: u32, asked: u32 },
-    /// An operator's quota for this SKU (`scope` is `tenant` or `project`).
-    Quota {
-        scope: String,
-        max: u32,
-        in_use: u32,
-        asked: u32,
-    },
-    /// The balance does not cover the runway at the new total rate.
-    Runway {
-        hours: u32,
-        needed: Money,
-        available: Money,
-    },
-    /// Not enough eligible nodes.
-    Capacity { available: u32, asked: u32 },
-    /// `same_fabric` asked, and no fabric group has that many eligible nodes.
-    Placement { largest_group: u32, asked: u32 },
-}
+pub use ingot_contracts::allocation::Refusal;
 
 /// Everything the decision weighs, gathered from IAM, quotas, Billing and Inventory.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -91,6 +63,7 @@ pub fn admission_decide(a: &Admission) -> Vec<Refusal> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ingot_kernel::Money;
 
     #[test]
     fn every_reason_is_given_not_only_the_first() {

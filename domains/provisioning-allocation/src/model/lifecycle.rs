@@ -3,39 +3,7 @@
 //! deploying, active, failed, releasing, released); the allocation's state is read off them, so
 //! the two can never disagree.
 
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AllocationState {
-    /// Admitted; nodes not yet assigned.
-    Pending,
-    /// Nodes assigned and being deployed.
-    Provisioning,
-    /// Every node deployed and in the tenant's hands.
-    Active,
-    /// Nodes being given back (and erased).
-    Releasing,
-    Released,
-    /// Could not be fulfilled; what it held is released.
-    Failed,
-}
-
-/// One node of an allocation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum NodePhase {
-    /// Bound to the allocation; deploy requested.
-    Deploying,
-    /// Deployed: the tenant's (metering runs).
-    Active,
-    /// Its deployment failed; it is given back and may be replaced.
-    Failed,
-    /// Being released and erased.
-    Releasing,
-    /// Given back clean: free for the next tenant.
-    Released,
-}
+pub use ingot_contracts::allocation::{AllocationState, NodePhase};
 
 /// What happens to a node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

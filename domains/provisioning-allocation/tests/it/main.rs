@@ -5,10 +5,11 @@
 
 use std::collections::HashSet;
 
-use ingot_kernel::Timestamp;
+use ingot_contracts::allocation::PlacementPolicy;
 use ingot_kernel::db::{Db, KERNEL_MIGRATIONS};
 use ingot_kernel::id::{AllocationId, NodeId, ProjectId, SiteId, SkuId, TenantId};
 use ingot_kernel::store_test;
+use ingot_kernel::{Currency, Money, Timestamp};
 use ingot_provisioning_allocation::MIGRATIONS;
 use ingot_provisioning_allocation::model::NodePhase;
 use ingot_provisioning_allocation::store::{self, AssignError, NewAllocation};
@@ -25,9 +26,15 @@ async fn allocation(db: &Db) -> AllocationId {
             tenant_id: TenantId::generate(),
             project_id: ProjectId::generate(),
             sku_id: SkuId::generate(),
+            sku_name: "cpu-64c".into(),
             site_id: SiteId::generate(),
+            site_name: "fra1".into(),
             node_count: 1,
             image: "jammy".into(),
+            placement: PlacementPolicy::Any,
+            ssh_keys: Vec::new(),
+            user_data_sealed: None,
+            hourly_price: Money::from_micros(1_200_000, Currency::USD),
             release_at: None,
         },
         T0,

@@ -5,7 +5,8 @@
 //! * `GET /_sim/faults` — the faults in force.
 //! * `POST /_sim/faults` — JSON with any of `deploy_failure_rate`, `commission_failure_rate`,
 //!   `power_failure_rate`, `latency_ms`, `unavailable_next`, `retry_after_s`, `power_unknown`
-//!   (system ids), `commission_fails` (system ids); fields left out keep their value.
+//!   (system ids), `commission_fails` and `deploy_fails` (system ids); fields left out keep
+//!   their value.
 //! * `POST /_sim/machines/{system_id}/vanish` — the machine disappears from the region.
 
 use axum::Json;
@@ -28,6 +29,7 @@ pub struct FaultsChange {
     retry_after_s: Option<u32>,
     power_unknown: Option<Vec<String>>,
     commission_fails: Option<Vec<String>>,
+    deploy_fails: Option<Vec<String>>,
 }
 
 fn faults_json(f: &Faults) -> Value {
@@ -40,6 +42,7 @@ fn faults_json(f: &Faults) -> Value {
         "retry_after_s": f.retry_after_s,
         "power_unknown": f.power_unknown,
         "commission_fails": f.commission_fails,
+        "deploy_fails": f.deploy_fails,
     })
 }
 
@@ -87,6 +90,9 @@ pub async fn faults_set(
     }
     if let Some(v) = change.commission_fails {
         f.commission_fails = v;
+    }
+    if let Some(v) = change.deploy_fails {
+        f.deploy_fails = v;
     }
     Ok(Json(faults_json(f)))
 }

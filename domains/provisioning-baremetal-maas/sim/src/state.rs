@@ -60,6 +60,8 @@ pub struct Faults {
     pub commission_failure_rate: f64,
     /// Machines whose commissioning fails, whatever the rate.
     pub commission_fails: Vec<String>,
+    /// Machines whose deployments fail, whatever the rate.
+    pub deploy_fails: Vec<String>,
     /// Share of power actions whose BMC does not answer (503, and a deploy falls back to
     /// ALLOCATED).
     pub power_failure_rate: f64,
@@ -488,7 +490,8 @@ impl State {
             return Ok(());
         }
         let rate = self.faults.deploy_failure_rate;
-        let fails = rate > 0.0 && self.rng.chance(rate);
+        let fails =
+            self.faults.deploy_fails.iter().any(|s| s == system_id) || (rate > 0.0 && self.rng.chance(rate));
         let done = now.plus(self.timings.deploying);
         let midway = now.plus(self.timings.deploying / 2);
         let last = if fails {

@@ -3,7 +3,7 @@
 //! (`model::deployment_step`), so a pass repeated after a crash continues where the machine is,
 //! never deploys a machine twice, and never loses a release.
 
-use ingot_contracts::allocation::{NodeDeployRequested, NodeReleaseRequested};
+use ingot_contracts::allocation::{NodeDeployRequested, NodeReleaseRequested, user_data_seal_context};
 use ingot_contracts::maas::{NodeDeployFailed, NodeDeployed, NodeReleaseCompleted};
 use ingot_kernel::Timestamp;
 use ingot_kernel::db::DbError;
@@ -21,10 +21,6 @@ use crate::store::{self, DeploymentChange, DeploymentRow};
 pub const ALLOCATION_ANNOTATION: &str = "ingot_allocation";
 
 const CONSUMER: &str = "maas.provisioning_requests";
-
-fn user_data_context(allocation_id: AllocationId) -> String {
-    format!("maas-user-data:{allocation_id}")
-}
 
 /// What went wrong driving one deployment; the pass goes on with the next.
 #[derive(Debug, thiserror::Error)]
@@ -53,21 +49,13 @@ impl MaasService {
                 NodeDeployRequested::EVENT_TYPE => {
                     match serde_json::from_value::<NodeDeployRequested>(event.payload.clone()) {
                         Ok(request) => {
-                            let sealed = match &request.user_data {
-                                Some(text) => Some(
-                                    self.secrets
-                                        .seal(text.as_bytes(), &user_data_context(request.allocation_id))
-                                        .map_err(|_| ingot_kernel::db::column::corrupt("sealed user-data"))?,
-                                ),
-                                None => None,
-                            };
                             let row = DeploymentRow {
                                 allocation_id: request.allocation_id,
                                 node_id: request.node_id,
                                 tenant_id: request.tenant_id,
                                 image: request.image,
                                 ssh_keys: request.ssh_keys,
-                                user_data_sealed: sealed,
+                                user_data_sealed: request.user_data_sealed,
                                 desired: Desired::Deployed,
                                 phase: Phase::Requested,
                                 deploy_started_at: None,
@@ -348,7 +336,7 @@ impl MaasService {
         let tenant_user_data = match &row.user_data_sealed {
             Some(sealed) => Some(
                 self.secrets
-                    .open(sealed, &user_data_context(row.allocation_id))
+                    .open(sealed, &user_data_seal_context(row.allocation_id))
                     .map_err(|err| DriveError::Other(format!("user-data unreadable: {err}")))?,
             ),
             None => None,

@@ -1,0 +1,652 @@
+//! Admission and assignment: every precondition weighed (authorization, KYC, quotas, runway,
+//! capacity, placement), then `count` nodes bound all-or-nothing in one transaction that the
+//! database's one-live-allocation-per-node index guards.
+
+use std::collections::HashSet;
+
+use ingot_contracts::allocation::{
+    AdmissionView, AllocationCreateRequest, AllocationCreated, AllocationError, AllocationRequested,
+    AllocationState, NodeAssigned, NodeDeployRequested, PlacementPolicy, Refusal, user_data_seal_context,
+};
+use ingot_contracts::billing::{BurnDecision, BurnRateRequest, BurnRefusal, RunwayReservation};
+use ingot_contracts::iam::{Action, Actor, AuditEntry, KycPolicy};
+use ingot_contracts::inventory::{EligibleNode, OfferView};
+use ingot_kernel::Timestamp;
+use ingot_kernel::db::Tx;
+use ingot_kernel::event::DomainEvent;
+use ingot_kernel::id::{AllocationId, NodeId, ProjectId, SiteId, SkuId, TenantId};
+
+use super::{AllocationService, Result, internal};
+use crate::model::{Admission, Candidate, admission_decide, fabric_pick, site_pick};
+use crate::store::{self, AssignError, NewAllocation};
+
+/// Nodes one allocation may ask for.
+const COUNT_MAX: u32 = 256;
+const SSH_KEYS_MAX: usize = 32;
+const SSH_KEY_BYTES_MAX: usize = 16 * 1024;
+const USER_DATA_BYTES_MAX: usize = 16 * 1024;
+/// Times the assignment is tried again when racing admissions took the chosen nodes.
+const ASSIGN_ATTEMPTS: usize = 8;
+
+/// Field-level checks of a create request: nothing else is asked before these pass.
+fn request_check(request: &AllocationCreateRequest, now: Timestamp) -> Vec<(String, String)> {
+    let mut errors = Vec::new();
+    if request.sku.trim().is_empty() {
+        errors.push(("sku".into(), "required".into()));
+    }
+    if request.count == 0 || request.count > COUNT_MAX {
+        errors.push(("count".into(), format!("1 to {COUNT_MAX}")));
+    }
+    if let Some(image) = &request.image
+        && (image.is_empty()
+            || image.len() > 64
+            || !image
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-./_".contains(&b)))
+    {
+        errors.push(("image".into(), "1 to 64 of a-z, 0-9, '-', '.', '/', '_'".into()));
+    }
+    if request.ssh_keys.len() > SSH_KEYS_MAX {
+        errors.push(("ssh_keys".into(), format!("at most {SSH_KEYS_MAX}")));
+    }
+    for (i, key) in request.ssh_keys.iter().enumerate() {
+        if !ssh_key_plausible(key) {
+            errors.push((
+                format!("ssh_keys[{i}]"),
+                "an OpenSSH public key: type, base64 key, optional comment, on one line".into(),
+            ));
+        }
+    }
+    if let Some(user_data) = &request.user_data
+        && user_data.len() > USER_DATA_BYTES_MAX
+    {
+        errors.push(("user_data".into(), format!("at most {USER_DATA_BYTES_MAX} bytes")));
+    }
+    if let Some(release_at) = request.release_at
+        && release_at <= now
+    {
+        errors.push(("release_at".into(), "must be in the future".into()));
+    }
+    errors
+}
+
+fn ssh_key_plausible(key: &str) -> bool {
+    let mut parts = key.split_whitespace();
+    let (Some(kind), Some(body)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    key.len() <= SSH_KEY_BYTES_MAX
+        && !key.contains(['\n', '\r'])
+        && (kind.starts_with("ssh-") || kind.starts_with("ecdsa-sha2-") || kind.starts_with("sk-"))
+        && body.len() >= 16
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b))
+}
+
+/// Candidates in an order of the allocation's own: racing admissions try different nodes first,
+/// so they rarely collide (collisions are still safe, only slower).
+fn candidates_shuffled(
+    eligible: &[EligibleNode],
+    taken: &HashSet<NodeId>,
+    seed: AllocationId,
+) -> Vec<Candidate> {
+    let mut candidates: Vec<Candidate> = eligible
+        .iter()
+        .filter(|n| !taken.contains(&n.node_id))
+        .map(|n| Candidate {
+            node_id: n.node_id,
+            hostname: n.hostname.clone(),
+            fabric_group: n.fabric_group.clone(),
+        })
+        .collect();
+    let seed = seed.to_string();
+    candidates.sort_by_cached_key(|c| {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        (seed.as_str(), c.node_id.to_string()).hash(&mut hasher);
+        hasher.finish()
+    });
+    candidates
+}
+
+/// `count` nodes under the placement policy, or `None`.
+fn nodes_pick(candidates: &[Candidate], count: usize, placement: PlacementPolicy) -> Option<Vec<NodeId>> {
+    match placement {
+        PlacementPolicy::SameFabric => fabric_pick(candidates, count),
+        PlacementPolicy::Any => {
+            (candidates.len() >= count).then(|| candidates.iter().take(count).map(|c| c.node_id).collect())
+        }
+    }
+}
+
+/// The largest number of candidates sharing one fabric group.
+fn fabric_largest(candidates: &[Candidate]) -> u32 {
+    let mut groups = std::collections::BTreeMap::<&str, u32>::new();
+    for candidate in candidates {
+        if let Some(group) = &candidate.fabric_group {
+            *groups.entry(group).or_default() += 1;
+        }
+    }
+    groups.into_values().max().unwrap_or(0)
+}
+
+/// One site that sells the SKU, with what could be handed out there now.
+struct SiteOption {
+    offer: OfferView,
+    eligible: Vec<EligibleNode>,
+    candidates: Vec<Candidate>,
+}
+
+impl SiteOption {
+    /// How many nodes this site could give the request under its placement.
+    fn servable(&self, placement: PlacementPolicy) -> usize {
+        match placement {
+            PlacementPolicy::Any => self.candidates.len(),
+            PlacementPolicy::SameFabric => fabric_largest(&self.candidates) as usize,
+        }
+    }
+}
+
+/// Nodes a tenant holds: all SKUs (for KYC), and the quotas' view of this SKU and project.
+struct InUse {
+    all: u32,
+    tenant_sku: u32,
+    project_sku: u32,
+}
+
+fn in_use_of(rows: &[(ProjectId, SkuId, u32)], project_id: ProjectId, sku_id: SkuId) -> InUse {
+    InUse {
+        all: rows.iter().map(|r| r.2).sum(),
+        tenant_sku: rows.iter().filter(|r| r.1 == sku_id).map(|r| r.2).sum(),
+        project_sku: rows
+            .iter()
+            .filter(|r| r.0 == project_id && r.1 == sku_id)
+            .map(|r| r.2)
+            .sum(),
+    }
+}
+
+fn burn_refusal(refusal: BurnRefusal, asked: u32) -> Refusal {
+    match refusal {
+        BurnRefusal::InsufficientRunway {
+            runway_hours,
+            needed,
+            available,
+        } => Refusal::Runway {
+            hours: runway_hours,
+            needed,
+            available,
+        },
+        BurnRefusal::NodeLimit { max, running } => Refusal::KycNodeLimit { max, running, asked },
+    }
+}
+
+/// Everything the admission of one request weighs.
+struct Context {
+    tenant_id: TenantId,
+    project_id: ProjectId,
+    kyc: KycPolicy,
+    quotas: Vec<store::QuotaRow>,
+}
+
+impl Context {
+    fn admission(
+        &self,
+        sku: &OfferView,
+        asked: u32,
+        in_use: &InUse,
+        site: Option<&SiteOption>,
+        placement: PlacementPolicy,
+    ) -> Admission {
+        let quotas = self
+            .quotas
+            .iter()
+            .filter(|q| q.sku_id == sku.sku_id)
+            .filter_map(|q| match q.project_id {
+                None => Some(("tenant".to_string(), q.max_nodes, in_use.tenant_sku)),
+                Some(p) if p == self.project_id => {
+                    Some(("project".to_string(), q.max_nodes, in_use.project_sku))
+                }
+                Some(_) => None,
+            })
+            .collect();
+        Admission {
+            asked,
+            sku: sku.sku.clone(),
+            sku_allowed: self.kyc.allows_sku(&sku.sku),
+            kyc_nodes: (self.kyc.max_concurrent_nodes, in_use.all),
+            quotas,
+            runway: None,
+            eligible: site.map_or(0, |s| s.candidates.len() as u32),
+            fabric_largest: (placement == PlacementPolicy::SameFabric)
+                .then(|| site.map_or(0, |s| fabric_largest(&s.candidates))),
+        }
+    }
+}
+
+impl AllocationService {
+    pub(super) async fn create(
+        &self,
+        actor: &Actor,
+        project_id: ProjectId,
+        request: AllocationCreateRequest,
+    ) -> Result<AllocationCreated> {
+        let tenant_id = self
+            .project_authorize(actor, project_id, Action::AllocationManage)
+            .await?;
+        let now = self.clock.now();
+        let errors = request_check(&request, now);
+        if !errors.is_empty() {
+            return Err(AllocationError::Invalid(errors));
+        }
+        let offers: Vec<OfferView> = self
+            .deps
+            .catalog
+            .catalog_offers()
+            .await
+            .map_err(|_| AllocationError::Unavailable("the catalog"))?
+            .into_iter()
+            .filter(|o| o.sku == request.sku)
+            .collect();
+        if offers.is_empty() {
+            return Err(AllocationError::Invalid(vec![(
+                "sku".into(),
+                "no such SKU on offer".into(),
+            )]));
+        }
+        let offers: Vec<OfferView> = match &request.site {
+            None => offers,
+            Some(site) => {
+                let at_site: Vec<OfferView> = offers.into_iter().filter(|o| &o.site == site).collect();
+                if at_site.is_empty() {
+                    return Err(AllocationError::Invalid(vec![(
+                        "site".into(),
+                        "the SKU is not offered at this site".into(),
+                    )]));
+                }
+                at_site
+            }
+        };
+        let context = Context {
+            tenant_id,
+            project_id,
+            kyc: self
+                .deps
+                .kyc
+                .kyc_policy_get(tenant_id)
+                .await
+                .map_err(|_| AllocationError::Unavailable("the KYC policy"))?,
+            quotas: store::quotas_of_tenant(self.db.reader(), tenant_id)
+                .await
+                .map_err(internal)?,
+        };
+        let allocation_id = AllocationId::generate();
+        let mut sites = Vec::with_capacity(offers.len());
+        for offer in offers {
+            let eligible = self
+                .deps
+                .inventory
+                .eligible_nodes(offer.sku_id, offer.site_id)
+                .await
+                .map_err(|_| AllocationError::Unavailable("the inventory"))?;
+            let taken = store::site_live_nodes(self.db.reader(), offer.site_id)
+                .await
+                .map_err(internal)?;
+            let candidates = candidates_shuffled(&eligible, &taken, allocation_id);
+            sites.push(SiteOption {
+                offer,
+                eligible,
+                candidates,
+            });
+        }
+        let count = request.count as usize;
+        let per_site: Vec<(SiteId, usize)> = sites
+            .iter()
+            .map(|s| (s.offer.site_id, s.servable(request.placement)))
+            .collect();
+        // The site that can serve it all; failing that, the one that comes closest (for the
+        // refusal's numbers).
+        let chosen = site_pick(&per_site, count)
+            .or_else(|| per_site.iter().max_by_key(|(_, n)| *n).map(|(site, _)| *site))
+            .and_then(|site_id| sites.iter().find(|s| s.offer.site_id == site_id));
+        let Some(site) = chosen else {
+            return Err(AllocationError::Internal);
+        };
+        let in_use = in_use_of(
+            &store::tenant_nodes_in_use(self.db.reader(), tenant_id)
+                .await
+                .map_err(internal)?,
+            project_id,
+            site.offer.sku_id,
+        );
+        let mut admission =
+            context.admission(&site.offer, request.count, &in_use, Some(site), request.placement);
+        let burn = BurnRateRequest {
+            tenant_id,
+            node_count: request.count,
+            hourly_price: site.offer.hourly_price,
+        };
+        let total_price = site
+            .offer
+            .hourly_price
+            .checked_mul(i64::from(request.count))
+            .map_err(|_| AllocationError::Invalid(vec![("count".into(), "too many for one price".into())]))?;
+
+        if request.dry_run {
+            let decision = self
+                .deps
+                .balance
+                .burn_rate_approve(burn)
+                .await
+                .map_err(|_| AllocationError::Unavailable("billing"))?;
+            if let BurnDecision::Refused(refusal) = decision {
+                let refusal = burn_refusal(refusal, request.count);
+                // KYC's node limit is already weighed from IAM's policy; runway is Billing's.
+                if matches!(refusal, Refusal::Runway { .. }) {
+                    admission.runway = Some(refusal);
+                }
+            }
+            let refusals = admission_decide(&admission);
+            return Ok(AllocationCreated::DryRun(AdmissionView {
+                admitted: refusals.is_empty(),
+                site: (site.servable(request.placement) >= count).then(|| site.offer.site.clone()),
+                hourly_price: Some(total_price),
+                refusals,
+            }));
+        }
+
+        let refusals = admission_decide(&admission);
+        if !refusals.is_empty() {
+            return Err(AllocationError::Refused(refusals));
+        }
+        let decision = self
+            .deps
+            .balance
+            .runway_reserve(RunwayReservation {
+                allocation_id,
+                request: burn,
+            })
+            .await
+            .map_err(|_| AllocationError::Unavailable("billing"))?;
+        if let BurnDecision::Refused(refusal) = decision {
+            return Err(AllocationError::Refused(vec![burn_refusal(
+                refusal,
+                request.count,
+            )]));
+        }
+        let user_data_sealed = match &request.user_data {
+            Some(text) => Some(
+                self.secrets
+                    .seal(text.as_bytes(), &user_data_seal_context(allocation_id))
+                    .map_err(internal)?,
+            ),
+            None => None,
+        };
+        let new = NewAllocation {
+            id: allocation_id,
+            tenant_id,
+            project_id,
+            sku_id: site.offer.sku_id,
+            sku_name: site.offer.sku.clone(),
+            site_id: site.offer.site_id,
+            site_name: site.offer.site.clone(),
+            node_count: request.count,
+            image: request
+                .image
+                .clone()
+                .unwrap_or_else(|| self.config.default_image.clone()),
+            placement: request.placement,
+            ssh_keys: request.ssh_keys.clone(),
+            user_data_sealed,
+            hourly_price: site.offer.hourly_price,
+            release_at: request.release_at,
+        };
+        let assigned = self.assign(actor, &context, &new, &site.eligible).await;
+        match assigned {
+            Ok(()) => {}
+            Err(err) => {
+                // Nothing was recorded: the runway reserved for it goes back.
+                if self.deps.balance.runway_release(allocation_id).await.is_err() {
+                    tracing::error!(%allocation_id, "the runway of a refused allocation could not be released");
+                }
+                return Err(err);
+            }
+        }
+        let row = store::allocation_get(self.db.reader(), allocation_id)
+            .await
+            .map_err(internal)?
+            .ok_or(AllocationError::Internal)?;
+        Ok(AllocationCreated::Allocation(Box::new(self.view(row).await?)))
+    }
+
+    /// Records the allocation with its nodes, all or nothing. Admissions of one tenant queue on
+    /// its admission row, so quotas and KYC limits are checked again there against what is
+    /// committed; nodes another admission took meanwhile are skipped, and a node it takes
+    /// between our read and our insert is refused by the database, then the choice is made
+    /// again.
+    async fn assign(
+        &self,
+        actor: &Actor,
+        context: &Context,
+        new: &NewAllocation,
+        eligible: &[EligibleNode],
+    ) -> Result<()> {
+        let count = new.node_count as usize;
+        let sku = OfferView {
+            sku_id: new.sku_id,
+            sku: new.sku_name.clone(),
+            site_id: new.site_id,
+            site: new.site_name.clone(),
+            hourly_price: new.hourly_price,
+            available: 0,
+        };
+        for _ in 0..ASSIGN_ATTEMPTS {
+            let now = self.clock.now();
+            let mut tx = self.db.begin().await.map_err(internal)?;
+            store::tenant_admission_lock_in_tx(&mut tx, context.tenant_id)
+                .await
+                .map_err(internal)?;
+            let in_use = in_use_of(
+                &store::tenant_nodes_in_use(&mut *tx, context.tenant_id)
+                    .await
+                    .map_err(internal)?,
+                context.project_id,
+                new.sku_id,
+            );
+            let taken = store::site_live_nodes(&mut *tx, new.site_id)
+                .await
+                .map_err(internal)?;
+            let candidates = candidates_shuffled(eligible, &taken, new.id);
+            let option = SiteOption {
+                offer: sku.clone(),
+                eligible: Vec::new(),
+                candidates,
+            };
+            let refusals = admission_decide(&context.admission(
+                &sku,
+                new.node_count,
+                &in_use,
+                Some(&option),
+                new.placement,
+            ));
+            if !refusals.is_empty() {
+                return Err(AllocationError::Refused(refusals));
+            }
+            let Some(picked) = nodes_pick(&option.candidates, count, new.placement) else {
+                return Err(AllocationError::Internal);
+            };
+            store::allocation_insert_in_tx(&mut tx, new, now)
+                .await
+                .map_err(internal)?;
+            let mut all_bound = true;
+            for node_id in &picked {
+                let hostname = option
+                    .candidates
+                    .iter()
+                    .find(|c| c.node_id == *node_id)
+                    .map(|c| c.hostname.clone())
+                    .unwrap_or_default();
+                match store::node_assign_in_tx(&mut tx, new.id, *node_id, &hostname, now).await {
+                    Ok(()) => {}
+                    Err(AssignError::Taken(_)) => {
+                        all_bound = false;
+                        break;
+                    }
+                    Err(AssignError::Db(err)) => return Err(internal(err)),
+                }
+            }
+            if !all_bound {
+                drop(tx);
+                continue;
+            }
+            self.provisioning_start_in_tx(&mut tx, new, &picked, now)
+                .await
+                .map_err(internal)?;
+            let entry = AuditEntry {
+                action: "allocation.create",
+                target: new.id.to_string(),
+                details: serde_json::json!({
+                    "project_id": new.project_id,
+                    "sku": new.sku_name,
+                    "site": new.site_name,
+                    "count": new.node_count,
+                    "nodes": picked,
+                }),
+            };
+            self.deps
+                .audit
+                .audit_in_tx(&mut tx, actor, entry)
+                .await
+                .map_err(internal)?;
+            tx.commit().await.map_err(internal)?;
+            return Ok(());
+        }
+        // Still colliding after every attempt: as good as no capacity.
+        Err(AllocationError::Refused(vec![Refusal::Capacity {
+            available: 0,
+            asked: new.node_count,
+        }]))
+    }
+
+    /// The allocation moves to `provisioning`: its request, its nodes' assignments and deploy
+    /// requests go out in the same transaction.
+    async fn provisioning_start_in_tx(
+        &self,
+        tx: &mut Tx,
+        new: &NewAllocation,
+        nodes: &[NodeId],
+        now: Timestamp,
+    ) -> std::result::Result<(), ingot_kernel::db::DbError> {
+        let row = store::allocation_lock_in_tx(tx, new.id)
+            .await?
+            .ok_or_else(|| ingot_kernel::db::column::corrupt("allocation just recorded"))?;
+        let mut change = store::AllocationChange::of(&row);
+        change.state = AllocationState::Provisioning;
+        store::allocation_update_in_tx(tx, new.id, &change, now).await?;
+        store::history_append_in_tx(
+            tx,
+            new.id,
+            AllocationState::Provisioning,
+            "nodes assigned; deploying",
+            now,
+        )
+        .await?;
+        let requested = AllocationRequested {
+            allocation_id: new.id,
+            tenant_id: new.tenant_id,
+            project_id: new.project_id,
+            sku_id: new.sku_id,
+            site_id: new.site_id,
+            node_count: new.node_count,
+            at: now,
+        };
+        ingot_kernel::outbox::append_in_tx(tx, &requested.to_envelope(now)).await?;
+        for node_id in nodes {
+            self.deploy_request_in_tx(tx, &row, *node_id, now).await?;
+        }
+        Ok(())
+    }
+
+    /// A node joins the allocation: Inventory counts it assigned, provisioning deploys it.
+    pub(super) async fn deploy_request_in_tx(
+        &self,
+        tx: &mut Tx,
+        row: &store::AllocationRow,
+        node_id: NodeId,
+        now: Timestamp,
+    ) -> std::result::Result<(), ingot_kernel::db::DbError> {
+        let assigned = NodeAssigned {
+            allocation_id: row.id,
+            tenant_id: row.tenant_id,
+            node_id,
+        };
+        ingot_kernel::outbox::append_in_tx(tx, &assigned.to_envelope(now)).await?;
+        let deploy = NodeDeployRequested {
+            allocation_id: row.id,
+            tenant_id: row.tenant_id,
+            node_id,
+            image: row.image.clone(),
+            ssh_keys: row.ssh_keys.clone(),
+            user_data_sealed: row.user_data_sealed.clone(),
+        };
+        ingot_kernel::outbox::append_in_tx(tx, &deploy.to_envelope(now)).await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_are_checked_field_by_field() {
+        let now = Timestamp::from_secs(1_800_000_000);
+        let good = AllocationCreateRequest {
+            sku: "gpu-8x-h100".into(),
+            count: 2,
+            site: None,
+            image: Some("jammy".into()),
+            ssh_keys: vec!["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGq me@laptop".into()],
+            user_data: Some("#cloud-config\n".into()),
+            release_at: Some(Timestamp::from_secs(1_800_003_600)),
+            placement: PlacementPolicy::Any,
+            dry_run: false,
+        };
+        assert!(request_check(&good, now).is_empty());
+        let bad = AllocationCreateRequest {
+            count: 0,
+            image: Some("Jammy Jellyfish".into()),
+            ssh_keys: vec!["not a key".into()],
+            user_data: Some("x".repeat(USER_DATA_BYTES_MAX + 1)),
+            release_at: Some(now),
+            ..good
+        };
+        let fields: Vec<String> = request_check(&bad, now).into_iter().map(|(f, _)| f).collect();
+        assert_eq!(
+            fields,
+            ["count", "image", "ssh_keys[0]", "user_data", "release_at"]
+        );
+    }
+
+    #[test]
+    fn racing_admissions_try_nodes_in_different_orders() {
+        let eligible: Vec<EligibleNode> = (0..10)
+            .map(|i| EligibleNode {
+                node_id: NodeId::generate(),
+                hostname: format!("n{i}"),
+                site_id: SiteId::generate(),
+                fabric_group: None,
+            })
+            .collect();
+        let first = |seed| candidates_shuffled(&eligible, &HashSet::new(), seed)[0].node_id;
+        let firsts: HashSet<NodeId> = (0..32).map(|_| first(AllocationId::generate())).collect();
+        assert!(firsts.len() > 1, "every admission would start on the same node");
+        let taken: HashSet<NodeId> = eligible.iter().take(4).map(|n| n.node_id).collect();
+        assert_eq!(
+            candidates_shuffled(&eligible, &taken, AllocationId::generate()).len(),
+            6,
+            "nodes serving live allocations are never candidates"
+        );
+    }
+}
