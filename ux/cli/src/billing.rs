@@ -338,7 +338,7 @@ pub async fn admin_billing_run(
 
 /// `--tenant`, else the one tenant the credential can act in. Guessing among several would move
 /// money in the wrong tenant, so more than one asks for the flag.
-async fn tenant_resolve(client: &Client, tenant: Option<TenantId>) -> anyhow::Result<TenantId> {
+pub(crate) async fn tenant_resolve(client: &Client, tenant: Option<TenantId>) -> anyhow::Result<TenantId> {
     if let Some(tenant) = tenant {
         return Ok(tenant);
     }

@@ -82,6 +82,11 @@ pub enum Command {
         #[arg(long, requires = "history", value_name = "RFC3339")]
         to: Option<ingot_kernel::Timestamp>,
     },
+    /// Allocations: whole machines of a SKU, from create to release.
+    Alloc {
+        #[command(subcommand)]
+        command: crate::alloc::AllocCommand,
+    },
     /// Your tenant's money: balance, ledger, usage, monthly statements, top-ups.
     Billing {
         #[command(subcommand)]
@@ -236,6 +241,11 @@ pub enum AdminCommand {
         site: String,
         #[arg(long)]
         all: bool,
+    },
+    /// Any tenant's allocations: force-release.
+    Alloc {
+        #[command(subcommand)]
+        command: crate::alloc::AdminAllocCommand,
     },
     /// Node quotas of a tenant, per SKU (tenant-wide or per project).
     Quotas {
@@ -563,6 +573,7 @@ pub async fn run(server: Option<&str>, format: OutputFormat, command: Command) -
             catalog::capacity_run(&client, format, history, from, to).await?
         }
         Command::Billing { command } => return billing::billing_run(&client, format, command).await,
+        Command::Alloc { command } => return crate::alloc::alloc_run(&client, format, command).await,
         Command::Admin { command } => match command {
             AdminCommand::Billing { command } => {
                 return billing::admin_billing_run(&client, format, command).await;
@@ -572,6 +583,9 @@ pub async fn run(server: Option<&str>, format: OutputFormat, command: Command) -
             AdminCommand::Reconcile { site } => crate::maas::reconcile_run(&client, format, &site).await?,
             AdminCommand::Drift { site, all } => crate::maas::drift_run(&client, format, &site, all).await?,
             AdminCommand::Quotas { command } => crate::quotas::quotas_run(&client, format, command).await?,
+            AdminCommand::Alloc { command } => {
+                crate::alloc::admin_alloc_run(&client, format, command).await?
+            }
             AdminCommand::Skus { command } => catalog::skus_run(&client, format, command).await?,
             AdminCommand::Offers { command } => catalog::offers_run(&client, format, command).await?,
             AdminCommand::Nodes { command } => catalog::nodes_run(&client, format, command).await?,

@@ -6,7 +6,10 @@ pub use ingot_contracts;
 
 use std::time::Duration;
 
-use ingot_contracts::allocation::{QuotasSetRequest, QuotasView};
+use ingot_contracts::allocation::{
+    AdmissionView, AllocationCreateRequest, AllocationView, ExtendRequest, ForceReleaseRequest,
+    QuotasSetRequest, QuotasView, ReleaseRequest,
+};
 use ingot_contracts::billing::{
     BalanceView, ChargeRequest, CreditRequest, LedgerEntryView, LedgerVerifyReport, StatementView,
     TopUpRequest, TopUpView, UsageView,
@@ -31,7 +34,9 @@ use ingot_contracts::maas::{
 };
 use ingot_contracts::operations::{HealthReport, OwnershipRegistry};
 use ingot_kernel::Timestamp;
-use ingot_kernel::id::{ApiTokenId, InvitationId, NodeId, ProjectId, SessionId, SkuId, TenantId, UserId};
+use ingot_kernel::id::{
+    AllocationId, ApiTokenId, InvitationId, NodeId, ProjectId, SessionId, SkuId, TenantId, UserId,
+};
 use ingot_kernel::page::Page;
 use ingot_kernel::problem::ProblemBody;
 use reqwest::Method;
@@ -501,6 +506,96 @@ impl Client {
             Method::POST,
             &format!("/v1/admin/sites/{}/onboard", path_segment(site)),
             None,
+        )
+        .await
+    }
+
+    /// Allocates machines (201). Keyed like [`Client::top_up`]: `idempotency_key`, or a fresh
+    /// key when `None`, so resending cannot allocate twice. With `dry_run` set, use
+    /// [`Client::allocation_admission`] instead.
+    pub async fn allocation_create(
+        &self,
+        project_id: ProjectId,
+        request: &AllocationCreateRequest,
+        idempotency_key: Option<&str>,
+    ) -> Result<AllocationView, Error> {
+        self.post_idempotent(
+            &format!("/v1/projects/{project_id}/allocations"),
+            request,
+            idempotency_key,
+        )
+        .await
+    }
+
+    /// The admission decision for `request` (sent as a dry run): every reason it would be refused.
+    pub async fn allocation_admission(
+        &self,
+        project_id: ProjectId,
+        request: &AllocationCreateRequest,
+    ) -> Result<AdmissionView, Error> {
+        let mut request = request.clone();
+        request.dry_run = true;
+        self.call(
+            Method::POST,
+            &format!("/v1/projects/{project_id}/allocations"),
+            Some(&request),
+        )
+        .await
+    }
+
+    /// A project's allocations, newest first, one page.
+    pub async fn allocations_list(
+        &self,
+        project_id: ProjectId,
+        cursor: Option<&str>,
+    ) -> Result<Page<AllocationView>, Error> {
+        let path = match cursor {
+            Some(cursor) => format!("/v1/projects/{project_id}/allocations?cursor={cursor}"),
+            None => format!("/v1/projects/{project_id}/allocations"),
+        };
+        self.get(&path).await
+    }
+
+    pub async fn allocation_get(&self, allocation_id: AllocationId) -> Result<AllocationView, Error> {
+        self.get(&format!("/v1/allocations/{allocation_id}")).await
+    }
+
+    pub async fn allocation_release(
+        &self,
+        allocation_id: AllocationId,
+        request: &ReleaseRequest,
+    ) -> Result<AllocationView, Error> {
+        self.call(
+            Method::POST,
+            &format!("/v1/allocations/{allocation_id}/release"),
+            Some(request),
+        )
+        .await
+    }
+
+    pub async fn allocation_extend(
+        &self,
+        allocation_id: AllocationId,
+        request: &ExtendRequest,
+    ) -> Result<AllocationView, Error> {
+        self.call(
+            Method::POST,
+            &format!("/v1/allocations/{allocation_id}/extend"),
+            Some(request),
+        )
+        .await
+    }
+
+    /// Ends any tenant's allocation (operators; audited with the reason).
+    pub async fn allocation_force_release(
+        &self,
+        allocation_id: AllocationId,
+        request: &ForceReleaseRequest,
+    ) -> Result<AllocationView, Error> {
+        self.call(
+            Method::POST,
+            &format!("/v1/admin/allocations/{allocation_id}/force-release"),
+            Some(request),
         )
         .await
     }

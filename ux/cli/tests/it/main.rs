@@ -1211,3 +1211,192 @@ async fn operators_set_and_read_quotas() {
         "a quota without =N is refused before anything is sent"
     );
 }
+
+#[tokio::test]
+async fn a_tenant_allocates_waits_and_releases_through_the_cli() {
+    use ingot_sdk::ingot_contracts::iam::{
+        KycDecision, KycDecisionRequest, KycLevel, KycSubmitRequest, PlatformRole, PlatformRolesRequest,
+    };
+    // The embedded default's simulated region (machines deploy in seconds), bound to demo1.
+    let test_db = ingot_kernel::testing::TestDb::sqlite().await;
+    let config = Config {
+        database_url: Some(test_db.url.clone()),
+        data_dir: std::env::temp_dir().join(format!("ingot-cli-app-{}", ingot_kernel::id::new_ulid())),
+        demo_catalog: Some(true),
+        billing_test_provider: Some(true),
+        maas_simulated: Some(true),
+        maas_sim_machines: 4,
+        maas_deployments_interval: std::time::Duration::from_millis(500),
+        allocation_lifecycle_interval: std::time::Duration::from_millis(200),
+        ..Config::default()
+    };
+    let app = app_build(config, Seams::default()).await.unwrap();
+    let admin_token = app.iam.bootstrap_admin("admin@example.com").await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(app_serve(app, listener, std::future::pending()));
+
+    // A verified tenant with money, and a security reviewer who verified it.
+    let (owner, tenant) = owner_signed_up(&url, "alloc-owner@example.com").await;
+    let tenant_id: ingot_kernel::id::TenantId = tenant.parse().unwrap();
+    let client = |token: &str| ingot_sdk::Client::new(&url).unwrap().with_token(token);
+    client(&owner)
+        .kyc_submit(
+            tenant_id,
+            &KycSubmitRequest {
+                provider_ref: None,
+                personal_data: Some(serde_json::json!({"legal_name": "Owner"})),
+            },
+        )
+        .await
+        .unwrap();
+    let (reviewer, _) = owner_signed_up(&url, "alloc-reviewer@example.com").await;
+    let reviewer_id = client(&reviewer).me_get().await.unwrap().user.id;
+    client(&admin_token)
+        .platform_roles_set(
+            reviewer_id,
+            &PlatformRolesRequest {
+                platform_roles: vec![PlatformRole::Security],
+            },
+        )
+        .await
+        .unwrap();
+    client(&reviewer)
+        .kyc_decide(
+            tenant_id,
+            &KycDecisionRequest {
+                decision: KycDecision::Verify,
+                level: Some(KycLevel::Basic),
+                reason: "ok".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let home = home();
+    let as_owner = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--server", &url]);
+        ingot_as(&home, &owner, &all)
+    };
+    stdout(&run(as_owner(&["billing", "top-up", "100"])).await);
+
+    let key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJq9owner owner@laptop";
+    let dry = stdout(
+        &run(as_owner(&[
+            "alloc",
+            "create",
+            "--sku",
+            "cpu-64c",
+            "--ssh-key",
+            key,
+            "--dry-run",
+        ]))
+        .await,
+    );
+    assert!(dry.contains("would be admitted at demo1"), "{dry}");
+    let refused = run(as_owner(&[
+        "alloc",
+        "create",
+        "--sku",
+        "cpu-64c",
+        "--count",
+        "9",
+        "--dry-run",
+    ]))
+    .await;
+    assert!(!refused.status.success());
+    let why = String::from_utf8_lossy(&refused.stdout);
+    assert!(
+        why.contains("kyc_node_limit") && why.contains("capacity"),
+        "{why}"
+    );
+
+    // Create and wait: progress on stderr, the active nodes with their SSH command on stdout.
+    let waited = run(as_owner(&[
+        "alloc",
+        "create",
+        "--sku",
+        "cpu-64c",
+        "--ssh-key",
+        key,
+        "--wait",
+    ]))
+    .await;
+    let shown = stdout(&waited);
+    assert!(shown.contains(": active"), "{shown}");
+    assert!(shown.contains("ssh ubuntu@"), "{shown}");
+    assert!(
+        String::from_utf8_lossy(&waited.stderr).contains("provisioning: 0 of 1 nodes active"),
+        "progress is shown"
+    );
+    let id = shown.split_whitespace().next().unwrap().to_string();
+    assert!(stdout(&run(as_owner(&["alloc", "list"])).await).contains(&id));
+    let json: serde_json::Value = serde_json::from_str(&stdout(
+        &run(as_owner(&["--output", "json", "alloc", "show", &id])).await,
+    ))
+    .unwrap();
+    assert_eq!(json["state"], "active");
+    assert!(json["nodes"][0]["handover"]["billing_started_at"].is_string());
+
+    // Another tenant does not see it.
+    let (stranger, _) = owner_signed_up(&url, "alloc-stranger@example.com").await;
+    let hidden = run(ingot_as(
+        &home,
+        &stranger,
+        &["alloc", "show", &id, "--server", &url],
+    ))
+    .await;
+    assert!(!hidden.status.success());
+    assert!(String::from_utf8_lossy(&hidden.stderr).contains("not_found"));
+
+    let extended = stdout(
+        &run(as_owner(&[
+            "alloc",
+            "extend",
+            &id,
+            "--release-at",
+            "2099-01-01T00:00:00Z",
+        ]))
+        .await,
+    );
+    assert!(extended.contains("active"), "{extended}");
+    let released = stdout(&run(as_owner(&["alloc", "release", &id])).await);
+    assert!(released.contains("releasing"), "{released}");
+    let again = run(as_owner(&["alloc", "release", &id])).await;
+    assert!(String::from_utf8_lossy(&again.stderr).contains("allocation_ended"));
+
+    // Operators force-release any tenant's allocation, with a reason.
+    let second = stdout(&run(as_owner(&["alloc", "create", "--sku", "cpu-64c"])).await);
+    let second = second.split_whitespace().next().unwrap().to_string();
+    let refused = run(as_owner(&[
+        "admin",
+        "alloc",
+        "force-release",
+        &second,
+        "--reason",
+        "x",
+    ]))
+    .await;
+    assert!(!refused.status.success(), "tenants may not");
+    let forced = stdout(
+        &run(ingot_as(
+            &home,
+            &admin_token,
+            &[
+                "admin",
+                "alloc",
+                "force-release",
+                &second,
+                "--reason",
+                "abuse report",
+                "--server",
+                &url,
+            ],
+        ))
+        .await,
+    );
+    assert!(
+        forced.contains("releasing") && forced.contains("abuse report"),
+        "{forced}"
+    );
+}
