@@ -15,7 +15,8 @@ ALTER TABLE alloc_allocations ADD COLUMN funding_released INTEGER NOT NULL DEFAU
 CREATE INDEX alloc_allocations_open ON alloc_allocations (state, release_at_us);
 CREATE INDEX alloc_allocations_by_tenant ON alloc_allocations (tenant_id, state);
 
--- Per node: what the tenant is told at handover, and why it failed.
+-- Per node: what the tenant is told at handover, why it failed, and its fabric group (a
+-- replacement under `same_fabric` must share it).
 ALTER TABLE alloc_nodes ADD COLUMN ip_addresses TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE alloc_nodes ADD COLUMN reason TEXT;
 ALTER TABLE alloc_nodes ADD COLUMN deploy_started_at_us BIGINT;
@@ -25,6 +26,7 @@ ALTER TABLE alloc_nodes ADD COLUMN metering_stopped_at_us BIGINT;
 ALTER TABLE alloc_nodes ADD COLUMN released_at_us BIGINT;
 ALTER TABLE alloc_nodes ADD COLUMN previous_erase TEXT;
 ALTER TABLE alloc_nodes ADD COLUMN previous_erased_at_us BIGINT;
+ALTER TABLE alloc_nodes ADD COLUMN fabric_group TEXT;
 
 -- Each state an allocation entered, when and why.
 CREATE TABLE alloc_history (

@@ -398,6 +398,7 @@ pub struct NodeRow {
     pub released_at: Option<Timestamp>,
     /// How the node was given back before this allocation got it.
     pub previous_erasure: Option<(String, Timestamp)>,
+    pub fabric_group: Option<String>,
 }
 
 fn micros_opt(row: &AnyRow, column: &str) -> Result<Option<Timestamp>, DbError> {
@@ -411,7 +412,7 @@ pub async fn allocation_nodes<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
     sqlx::query(
         "SELECT allocation_id, node_id, hostname, phase, ip_addresses, reason, assigned_at_us, deploy_started_at_us, \
          deployed_at_us, metering_started_at_us, metering_stopped_at_us, released_at_us, previous_erase, \
-         previous_erased_at_us FROM alloc_nodes WHERE allocation_id = $1 ORDER BY assigned_at_us, hostname",
+         previous_erased_at_us, fabric_group FROM alloc_nodes WHERE allocation_id = $1 ORDER BY assigned_at_us, hostname",
     )
     .bind(id.to_string())
     .fetch_all(db)
@@ -434,6 +435,7 @@ pub async fn allocation_nodes<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
             metering_stopped_at: micros_opt(row, "metering_stopped_at_us")?,
             released_at: micros_opt(row, "released_at_us")?,
             previous_erasure: erase.zip(erased_at),
+            fabric_group: row.try_get("fabric_group")?,
         })
     })
     .collect()
@@ -500,23 +502,24 @@ pub enum AssignError {
 pub async fn node_assign_in_tx(
     tx: &mut Tx,
     allocation_id: AllocationId,
-    node_id: NodeId,
-    hostname: &str,
+    node: &crate::model::Candidate,
     now: Timestamp,
 ) -> Result<(), AssignError> {
+    let node_id = node.node_id;
     let inserted = sqlx::query(
         "INSERT INTO alloc_nodes (allocation_id, node_id, hostname, phase, live, assigned_at_us, updated_at_us, \
-         previous_erase, previous_erased_at_us) \
-         SELECT $1, $2, $3, $4, 1, $5, $5, \
+         fabric_group, previous_erase, previous_erased_at_us) \
+         SELECT $1, $2, $3, $4, 1, $5, $5, $6, \
          (SELECT erase FROM alloc_node_erasures WHERE node_id = $2), \
          (SELECT at_us FROM alloc_node_erasures WHERE node_id = $2) \
          ON CONFLICT (node_id) WHERE live = 1 DO NOTHING",
     )
     .bind(allocation_id.to_string())
     .bind(node_id.to_string())
-    .bind(hostname)
+    .bind(&node.hostname)
     .bind(enum_to_text(&NodePhase::Deploying))
     .bind(now.as_micros())
+    .bind(&node.fabric_group)
     .execute(&mut **tx)
     .await
     .map_err(DbError::from);

@@ -481,13 +481,10 @@ impl AllocationService {
                 .map_err(internal)?;
             let mut all_bound = true;
             for node_id in &picked {
-                let hostname = option
-                    .candidates
-                    .iter()
-                    .find(|c| c.node_id == *node_id)
-                    .map(|c| c.hostname.clone())
-                    .unwrap_or_default();
-                match store::node_assign_in_tx(&mut tx, new.id, *node_id, &hostname, now).await {
+                let Some(node) = option.candidates.iter().find(|c| c.node_id == *node_id) else {
+                    return Err(AllocationError::Internal);
+                };
+                match store::node_assign_in_tx(&mut tx, new.id, node, now).await {
                     Ok(()) => {}
                     Err(AssignError::Taken(_)) => {
                         all_bound = false;

@@ -305,25 +305,25 @@ impl AllocationService {
         let group: Option<Option<String>> = match row.placement {
             ingot_contracts::allocation::PlacementPolicy::Any => None,
             ingot_contracts::allocation::PlacementPolicy::SameFabric => Some(
-                eligible
+                nodes
                     .iter()
-                    .chain(std::iter::empty())
-                    .find(|e| {
-                        nodes
-                            .iter()
-                            .any(|n| n.node_id == e.node_id && n.phase != NodePhase::Releasing)
-                    })
-                    .and_then(|e| e.fabric_group.clone()),
+                    .find(|n| matches!(n.phase, NodePhase::Deploying | NodePhase::Active))
+                    .and_then(|n| n.fabric_group.clone()),
             ),
         };
-        for candidate in eligible.iter().filter(|e| !excluded.contains(&e.node_id)) {
-            if let Some(group) = &group
-                && group.is_some()
-                && &candidate.fabric_group != group
-            {
-                continue;
+        for eligible in eligible.iter().filter(|e| !excluded.contains(&e.node_id)) {
+            match &group {
+                // The group of the nodes still serving, or (none left) any group.
+                Some(Some(group)) if eligible.fabric_group.as_ref() != Some(group) => continue,
+                Some(_) if eligible.fabric_group.is_none() => continue,
+                _ => {}
             }
-            match store::node_assign_in_tx(tx, row.id, candidate.node_id, &candidate.hostname, now).await {
+            let candidate = crate::model::Candidate {
+                node_id: eligible.node_id,
+                hostname: eligible.hostname.clone(),
+                fabric_group: eligible.fabric_group.clone(),
+            };
+            match store::node_assign_in_tx(tx, row.id, &candidate, now).await {
                 Ok(()) => {
                     self.deploy_request_in_tx(tx, row, candidate.node_id, now).await?;
                     return Ok(Some(candidate.node_id));

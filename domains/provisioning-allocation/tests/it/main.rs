@@ -11,10 +11,18 @@ use ingot_kernel::id::{AllocationId, NodeId, ProjectId, SiteId, SkuId, TenantId}
 use ingot_kernel::store_test;
 use ingot_kernel::{Currency, Money, Timestamp};
 use ingot_provisioning_allocation::MIGRATIONS;
-use ingot_provisioning_allocation::model::NodePhase;
+use ingot_provisioning_allocation::model::{Candidate, NodePhase};
 use ingot_provisioning_allocation::store::{self, AssignError, NewAllocation};
 
 const T0: Timestamp = Timestamp::from_secs(1_800_000_000);
+
+fn candidate(node_id: NodeId, hostname: &str) -> Candidate {
+    Candidate {
+        node_id,
+        hostname: hostname.into(),
+        fabric_group: None,
+    }
+}
 
 async fn allocation(db: &Db) -> AllocationId {
     let id = AllocationId::generate();
@@ -50,12 +58,12 @@ store_test!(a_node_serves_one_live_allocation_at_a_time, |t| {
     let (first, second) = (allocation(&t.db).await, allocation(&t.db).await);
     let node = NodeId::generate();
     let mut tx = t.db.begin().await.unwrap();
-    store::node_assign_in_tx(&mut tx, first, node, "gpu-1", T0)
+    store::node_assign_in_tx(&mut tx, first, &candidate(node, "gpu-1"), T0)
         .await
         .unwrap();
     tx.commit().await.unwrap();
     let mut tx = t.db.begin().await.unwrap();
-    let err = store::node_assign_in_tx(&mut tx, second, node, "gpu-1", T0)
+    let err = store::node_assign_in_tx(&mut tx, second, &candidate(node, "gpu-1"), T0)
         .await
         .unwrap_err();
     assert!(matches!(err, AssignError::Taken(n) if n == node), "{err:?}");
@@ -72,7 +80,7 @@ store_test!(a_node_serves_one_live_allocation_at_a_time, |t| {
     tx.commit().await.unwrap();
     let mut tx = t.db.begin().await.unwrap();
     assert!(
-        store::node_assign_in_tx(&mut tx, second, node, "gpu-1", T0)
+        store::node_assign_in_tx(&mut tx, second, &candidate(node, "gpu-1"), T0)
             .await
             .is_err(),
         "not while releasing"
@@ -82,7 +90,7 @@ store_test!(a_node_serves_one_live_allocation_at_a_time, |t| {
     store::node_phase_set_in_tx(&mut tx, first, node, NodePhase::Released, T0)
         .await
         .unwrap();
-    store::node_assign_in_tx(&mut tx, second, node, "gpu-1", T0)
+    store::node_assign_in_tx(&mut tx, second, &candidate(node, "gpu-1"), T0)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -105,7 +113,7 @@ store_test!(racing_allocations_never_share_a_node, |t| {
             let me = allocation(&db).await;
             for node in nodes {
                 let mut tx = db.begin().await.unwrap();
-                match store::node_assign_in_tx(&mut tx, me, node, "n", T0).await {
+                match store::node_assign_in_tx(&mut tx, me, &candidate(node, "n"), T0).await {
                     Ok(()) => {
                         tx.commit().await.unwrap();
                         return Some((me, node));
