@@ -1141,18 +1141,9 @@ impl InventoryForAllocation for InventoryService {
             if site.status != SiteStatus::Active || !sku.active {
                 return Ok(Vec::new());
             }
-            let nodes = store::nodes_eligible(self.db.reader(), sku_id, site_id)
+            store::nodes_eligible(self.db.reader(), sku_id, site_id)
                 .await
-                .or_internal()?;
-            Ok(nodes
-                .into_iter()
-                .map(|n| EligibleNode {
-                    node_id: n.id,
-                    hostname: n.hostname,
-                    site_id: n.site_id,
-                    fabric_group: n.placement.fabric_group,
-                })
-                .collect())
+                .or_internal()
         })
     }
 

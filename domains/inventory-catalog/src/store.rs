@@ -2,6 +2,7 @@
 //! Structured values (hardware facts, SKU constraints, reasons) are JSON text, portable across both
 //! backends.
 
+use ingot_contracts::inventory::EligibleNode;
 use ingot_kernel::Timestamp;
 use ingot_kernel::db::column::{corrupt, enum_from_text, enum_to_text, from_json, parse, to_json};
 use ingot_kernel::db::{DbError, Tx};
@@ -422,20 +423,27 @@ pub async fn nodes_eligible<'e, E: Executor<'e, Database = Any>>(
     db: E,
     sku_id: SkuId,
     site_id: SiteId,
-) -> Result<Vec<Node>, DbError> {
-    let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {NODE_COLUMNS} FROM inv_nodes n WHERE sku_id = $1 AND site_id = $2 AND state = 'available' \
-         AND assigned = 0 AND NOT EXISTS (SELECT 1 FROM inv_node_health h WHERE h.node_id = n.id \
-         AND h.action = 'prevents_allocation') ORDER BY hostname"
-    ));
-    sqlx::query(sql)
-        .bind(sku_id.to_string())
-        .bind(site_id.to_string())
-        .fetch_all(db)
-        .await?
-        .iter()
-        .map(node_from_row)
-        .collect()
+) -> Result<Vec<EligibleNode>, DbError> {
+    // Only what Allocation chooses by: this runs on every admission, over every free node.
+    sqlx::query(
+        "SELECT id, hostname, fabric_group FROM inv_nodes n WHERE sku_id = $1 AND site_id = $2 \
+         AND state = 'available' AND assigned = 0 AND NOT EXISTS (SELECT 1 FROM inv_node_health h \
+         WHERE h.node_id = n.id AND h.action = 'prevents_allocation') ORDER BY hostname",
+    )
+    .bind(sku_id.to_string())
+    .bind(site_id.to_string())
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(EligibleNode {
+            node_id: parse(&row.try_get::<String, _>("id")?, "node id")?,
+            hostname: row.try_get("hostname")?,
+            site_id,
+            fabric_group: row.try_get("fabric_group")?,
+        })
+    })
+    .collect()
 }
 
 // ---------------------------------------------------------------------------------------------

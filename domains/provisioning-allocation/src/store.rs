@@ -7,8 +7,6 @@ use ingot_kernel::id::{AllocationId, NodeId, ProjectId, SiteId, SkuId, TenantId}
 
 use crate::model::{AllocationState, NodePhase};
 
-use std::collections::HashSet;
-
 use ingot_contracts::allocation::PlacementPolicy;
 use ingot_kernel::db::column::{corrupt, enum_from_text, from_json, parse, to_json};
 use ingot_kernel::{Currency, Money};
@@ -120,21 +118,6 @@ pub async fn tenant_nodes_in_use<'e, E: sqlx::Executor<'e, Database = sqlx::Any>
         ))
     })
     .collect()
-}
-
-/// Nodes of a site that serve a live allocation now.
-pub async fn site_live_nodes<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
-    db: E,
-    site_id: SiteId,
-) -> Result<HashSet<NodeId>, DbError> {
-    let ids: Vec<String> = sqlx::query_scalar(
-        "SELECT n.node_id FROM alloc_nodes n JOIN alloc_allocations a ON a.id = n.allocation_id \
-         WHERE n.live = 1 AND a.site_id = $1",
-    )
-    .bind(site_id.to_string())
-    .fetch_all(db)
-    .await?;
-    ids.iter().map(|id| parse(id, "node id")).collect()
 }
 
 /// An allocation as stored.

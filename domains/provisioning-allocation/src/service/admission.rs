@@ -290,10 +290,7 @@ impl AllocationService {
                 .eligible_nodes(offer.sku_id, offer.site_id)
                 .await
                 .map_err(|_| AllocationError::Unavailable("the inventory"))?;
-            let taken = store::site_live_nodes(self.db.reader(), offer.site_id)
-                .await
-                .map_err(internal)?;
-            let candidates = candidates_shuffled(&eligible, &taken, allocation_id);
+            let candidates = candidates_shuffled(&eligible, &HashSet::new(), allocation_id);
             sites.push(SiteOption {
                 offer,
                 eligible,
@@ -422,9 +419,9 @@ impl AllocationService {
 
     /// Records the allocation with its nodes, all or nothing. Admissions of one tenant queue on
     /// its admission row, so quotas and KYC limits are checked again there against what is
-    /// committed; nodes another admission took meanwhile are skipped, and a node it takes
-    /// between our read and our insert is refused by the database, then the choice is made
-    /// again.
+    /// committed. Inventory's eligible nodes may include nodes just assigned (it learns of
+    /// assignments from events): the database refuses those without aborting the transaction,
+    /// and others are chosen instead; when too few are left the choice starts afresh.
     async fn assign(
         &self,
         actor: &Actor,
@@ -441,6 +438,9 @@ impl AllocationService {
             hourly_price: new.hourly_price,
             available: 0,
         };
+        // Nodes the database refused as serving another live allocation (Inventory had not yet
+        // heard of it), remembered across attempts.
+        let mut taken: HashSet<NodeId> = HashSet::new();
         for _ in 0..ASSIGN_ATTEMPTS {
             let now = self.clock.now();
             let mut tx = self.db.begin().await.map_err(internal)?;
@@ -454,14 +454,10 @@ impl AllocationService {
                 context.project_id,
                 new.sku_id,
             );
-            let taken = store::site_live_nodes(&mut *tx, new.site_id)
-                .await
-                .map_err(internal)?;
-            let candidates = candidates_shuffled(eligible, &taken, new.id);
             let option = SiteOption {
                 offer: sku.clone(),
                 eligible: Vec::new(),
-                candidates,
+                candidates: candidates_shuffled(eligible, &taken, new.id),
             };
             let refusals = admission_decide(&context.admission(
                 &sku,
@@ -473,27 +469,54 @@ impl AllocationService {
             if !refusals.is_empty() {
                 return Err(AllocationError::Refused(refusals));
             }
-            let Some(picked) = nodes_pick(&option.candidates, count, new.placement) else {
-                return Err(AllocationError::Internal);
-            };
             store::allocation_insert_in_tx(&mut tx, new, now)
                 .await
                 .map_err(internal)?;
-            let mut all_bound = true;
-            for node_id in &picked {
-                let Some(node) = option.candidates.iter().find(|c| c.node_id == *node_id) else {
-                    return Err(AllocationError::Internal);
-                };
-                match store::node_assign_in_tx(&mut tx, new.id, node, now).await {
-                    Ok(()) => {}
-                    Err(AssignError::Taken(_)) => {
-                        all_bound = false;
-                        break;
-                    }
-                    Err(AssignError::Db(err)) => return Err(internal(err)),
+            // Bind nodes one by one; one the database says is taken is skipped (the transaction
+            // goes on) and another chosen, within the placement, until all are bound.
+            let mut picked: Vec<NodeId> = Vec::with_capacity(count);
+            let complete = loop {
+                let need = count - picked.len();
+                if need == 0 {
+                    break true;
                 }
-            }
-            if !all_bound {
+                let remaining: Vec<Candidate> = option
+                    .candidates
+                    .iter()
+                    .filter(|c| !taken.contains(&c.node_id) && !picked.contains(&c.node_id))
+                    .filter(|c| match picked.first() {
+                        // Under same_fabric, the group the first bound node chose.
+                        Some(first) if new.placement == PlacementPolicy::SameFabric => {
+                            let group = option
+                                .candidates
+                                .iter()
+                                .find(|f| f.node_id == *first)
+                                .and_then(|f| f.fabric_group.as_ref());
+                            c.fabric_group.as_ref() == group
+                        }
+                        _ => true,
+                    })
+                    .cloned()
+                    .collect();
+                let Some(choice) = nodes_pick(&remaining, need, new.placement) else {
+                    break false;
+                };
+                for node_id in choice {
+                    let Some(node) = remaining.iter().find(|c| c.node_id == node_id) else {
+                        return Err(AllocationError::Internal);
+                    };
+                    match store::node_assign_in_tx(&mut tx, new.id, node, now).await {
+                        Ok(()) => picked.push(node_id),
+                        Err(AssignError::Taken(_)) => {
+                            taken.insert(node_id);
+                        }
+                        Err(AssignError::Db(err)) => return Err(internal(err)),
+                    }
+                }
+            };
+            if !complete {
+                // Not enough left here once the taken ones are known: choose again afresh (a
+                // same_fabric choice may fit another group), or refuse below.
                 drop(tx);
                 continue;
             }
@@ -520,8 +543,9 @@ impl AllocationService {
             return Ok(());
         }
         // Still colliding after every attempt: as good as no capacity.
+        let left = eligible.iter().filter(|e| !taken.contains(&e.node_id)).count();
         Err(AllocationError::Refused(vec![Refusal::Capacity {
-            available: 0,
+            available: u32::try_from(left).unwrap_or(u32::MAX),
             asked: new.node_count,
         }]))
     }

@@ -299,8 +299,8 @@ impl AllocationService {
             }
         };
         let nodes = store::allocation_nodes(&mut **tx, row.id).await?;
-        let mut excluded: HashSet<NodeId> = store::site_live_nodes(&mut **tx, row.site_id).await?;
-        excluded.extend(nodes.iter().map(|n| n.node_id));
+        // Nodes serving other allocations are refused by the database, one by one, below.
+        let excluded: HashSet<NodeId> = nodes.iter().map(|n| n.node_id).collect();
         // Under `same_fabric` the replacement must share the group of the nodes still serving.
         let group: Option<Option<String>> = match row.placement {
             ingot_contracts::allocation::PlacementPolicy::Any => None,
