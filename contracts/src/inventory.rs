@@ -662,8 +662,15 @@ pub trait InventoryApi: Send + Sync {
 /// What Allocation asks of Inventory.
 pub trait InventoryForAllocation: Send + Sync {
     /// Nodes of `sku_id` at `site_id` that may be handed out now: available, not assigned, no
-    /// health condition that prevents allocation, at an active site.
-    fn eligible_nodes(&self, sku_id: SkuId, site_id: SiteId) -> Answer<'_, Vec<EligibleNode>>;
+    /// health condition that prevents allocation, at an active site. `sample: None`: all of them,
+    /// in hostname order; `Some(n)`: at most `n`, in random order (an admission needing a few of
+    /// thousands reads only a few, and racing admissions start on different nodes).
+    fn eligible_nodes(
+        &self,
+        sku_id: SkuId,
+        site_id: SiteId,
+        sample: Option<u32>,
+    ) -> Answer<'_, Vec<EligibleNode>>;
     /// The current list price of a SKU at a site.
     fn price_quote(&self, sku_id: SkuId, site_id: SiteId) -> Answer<'_, PriceQuote>;
 }

@@ -1128,7 +1128,12 @@ impl InventoryApi for InventoryService {
 }
 
 impl InventoryForAllocation for InventoryService {
-    fn eligible_nodes(&self, sku_id: SkuId, site_id: SiteId) -> BoxFuture<'_, Result<Vec<EligibleNode>>> {
+    fn eligible_nodes(
+        &self,
+        sku_id: SkuId,
+        site_id: SiteId,
+        sample: Option<u32>,
+    ) -> BoxFuture<'_, Result<Vec<EligibleNode>>> {
         Box::pin(async move {
             let site = store::site_get(self.db.reader(), site_id)
                 .await
@@ -1141,7 +1146,7 @@ impl InventoryForAllocation for InventoryService {
             if site.status != SiteStatus::Active || !sku.active {
                 return Ok(Vec::new());
             }
-            store::nodes_eligible(self.db.reader(), sku_id, site_id)
+            store::nodes_eligible(self.db.reader(), sku_id, site_id, sample)
                 .await
                 .or_internal()
         })

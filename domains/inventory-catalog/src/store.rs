@@ -423,27 +423,37 @@ pub async fn nodes_eligible<'e, E: Executor<'e, Database = Any>>(
     db: E,
     sku_id: SkuId,
     site_id: SiteId,
+    sample: Option<u32>,
 ) -> Result<Vec<EligibleNode>, DbError> {
-    // Only what Allocation chooses by: this runs on every admission, over every free node.
-    sqlx::query(
-        "SELECT id, hostname, fabric_group FROM inv_nodes n WHERE sku_id = $1 AND site_id = $2 \
-         AND state = 'available' AND assigned = 0 AND NOT EXISTS (SELECT 1 FROM inv_node_health h \
-         WHERE h.node_id = n.id AND h.action = 'prevents_allocation') ORDER BY hostname",
-    )
-    .bind(sku_id.to_string())
-    .bind(site_id.to_string())
-    .fetch_all(db)
-    .await?
-    .iter()
-    .map(|row| {
-        Ok(EligibleNode {
-            node_id: parse(&row.try_get::<String, _>("id")?, "node id")?,
-            hostname: row.try_get("hostname")?,
-            site_id,
-            fabric_group: row.try_get("fabric_group")?,
+    // Only what Allocation chooses by: this runs on every admission.
+    let sql = match sample {
+        None => {
+            "SELECT id, hostname, fabric_group FROM inv_nodes n WHERE sku_id = $1 AND site_id = $2 \
+             AND state = 'available' AND assigned = 0 AND NOT EXISTS (SELECT 1 FROM inv_node_health h \
+             WHERE h.node_id = n.id AND h.action = 'prevents_allocation') ORDER BY hostname LIMIT $3"
+        }
+        Some(_) => {
+            "SELECT id, hostname, fabric_group FROM inv_nodes n WHERE sku_id = $1 AND site_id = $2 \
+             AND state = 'available' AND assigned = 0 AND NOT EXISTS (SELECT 1 FROM inv_node_health h \
+             WHERE h.node_id = n.id AND h.action = 'prevents_allocation') ORDER BY random() LIMIT $3"
+        }
+    };
+    sqlx::query(sql)
+        .bind(sku_id.to_string())
+        .bind(site_id.to_string())
+        .bind(sample.map_or(i64::MAX, i64::from))
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(EligibleNode {
+                node_id: parse(&row.try_get::<String, _>("id")?, "node id")?,
+                hostname: row.try_get("hostname")?,
+                site_id,
+                fabric_group: row.try_get("fabric_group")?,
+            })
         })
-    })
-    .collect()
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------

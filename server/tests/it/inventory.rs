@@ -368,7 +368,11 @@ async fn maintenance_respects_assignments(backend: Backend) {
         .unwrap();
     let sku_id = h100_sku.parse().unwrap();
     assert_eq!(
-        app.inventory.eligible_nodes(sku_id, site_id).await.unwrap().len(),
+        app.inventory
+            .eligible_nodes(sku_id, site_id, None)
+            .await
+            .unwrap()
+            .len(),
         2
     );
 
@@ -379,7 +383,7 @@ async fn maintenance_respects_assignments(backend: Backend) {
     };
     allocation_says(&app, &assignment).await;
     followed_until(&app, n1, true).await;
-    let eligible = app.inventory.eligible_nodes(sku_id, site_id).await.unwrap();
+    let eligible = app.inventory.eligible_nodes(sku_id, site_id, None).await.unwrap();
     assert_eq!(
         eligible.iter().map(|n| n.hostname.as_str()).collect::<Vec<_>>(),
         ["n2"]
@@ -471,7 +475,11 @@ async fn maintenance_respects_assignments(backend: Backend) {
     assert_eq!(node["state"], "available");
     assert_eq!(node["health"], json!([]));
     assert_eq!(
-        app.inventory.eligible_nodes(sku_id, site_id).await.unwrap().len(),
+        app.inventory
+            .eligible_nodes(sku_id, site_id, None)
+            .await
+            .unwrap()
+            .len(),
         2
     );
     app.stop().await;
@@ -550,7 +558,7 @@ async fn a_provisioning_system_registers_machines_idempotently() {
     let cpu_sku = node["sku_id"].as_str().unwrap().parse().unwrap();
     assert!(
         app.inventory
-            .eligible_nodes(cpu_sku, site_id)
+            .eligible_nodes(cpu_sku, site_id, None)
             .await
             .unwrap()
             .is_empty()

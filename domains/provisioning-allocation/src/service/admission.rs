@@ -134,17 +134,28 @@ fn fabric_largest(candidates: &[Candidate]) -> u32 {
 /// One site that sells the SKU, with what could be handed out there now.
 struct SiteOption {
     offer: OfferView,
+    /// Eligible nodes: all of them under `same_fabric` (group sizes matter), else a sample.
     eligible: Vec<EligibleNode>,
     candidates: Vec<Candidate>,
 }
 
 impl SiteOption {
-    /// How many nodes this site could give the request under its placement.
+    /// How many nodes this site could give the request under its placement: Inventory's count
+    /// of what it could hand out, or the largest fabric group.
     fn servable(&self, placement: PlacementPolicy) -> usize {
         match placement {
-            PlacementPolicy::Any => self.candidates.len(),
+            PlacementPolicy::Any => (self.offer.available as usize).max(self.candidates.len()),
             PlacementPolicy::SameFabric => fabric_largest(&self.candidates) as usize,
         }
+    }
+}
+
+/// How many eligible nodes an admission reads: under `same_fabric` all (group sizes decide),
+/// otherwise a random sample with room for nodes taken meanwhile.
+fn sample_of(placement: PlacementPolicy, count: u32) -> Option<u32> {
+    match placement {
+        PlacementPolicy::SameFabric => None,
+        PlacementPolicy::Any => Some(count.saturating_mul(2).saturating_add(32)),
     }
 }
 
@@ -218,7 +229,7 @@ impl Context {
             kyc_nodes: (self.kyc.max_concurrent_nodes, in_use.all),
             quotas,
             runway: None,
-            eligible: site.map_or(0, |s| s.candidates.len() as u32),
+            eligible: site.map_or(0, |s| s.servable(PlacementPolicy::Any) as u32),
             fabric_largest: (placement == PlacementPolicy::SameFabric)
                 .then(|| site.map_or(0, |s| fabric_largest(&s.candidates))),
         }
@@ -287,7 +298,11 @@ impl AllocationService {
             let eligible = self
                 .deps
                 .inventory
-                .eligible_nodes(offer.sku_id, offer.site_id)
+                .eligible_nodes(
+                    offer.sku_id,
+                    offer.site_id,
+                    sample_of(request.placement, request.count),
+                )
                 .await
                 .map_err(|_| AllocationError::Unavailable("the inventory"))?;
             let candidates = candidates_shuffled(&eligible, &HashSet::new(), allocation_id);
@@ -441,7 +456,17 @@ impl AllocationService {
         // Nodes the database refused as serving another live allocation (Inventory had not yet
         // heard of it), remembered across attempts.
         let mut taken: HashSet<NodeId> = HashSet::new();
-        for _ in 0..ASSIGN_ATTEMPTS {
+        let mut eligible = eligible.to_vec();
+        for attempt in 0..ASSIGN_ATTEMPTS {
+            if attempt > 0 && new.placement == PlacementPolicy::Any {
+                // The sample ran short of free nodes: take a fresh one.
+                eligible = self
+                    .deps
+                    .inventory
+                    .eligible_nodes(new.sku_id, new.site_id, sample_of(new.placement, new.node_count))
+                    .await
+                    .map_err(|_| AllocationError::Unavailable("the inventory"))?;
+            }
             let now = self.clock.now();
             let mut tx = self.db.begin().await.map_err(internal)?;
             store::tenant_admission_lock_in_tx(&mut tx, context.tenant_id)
@@ -457,15 +482,18 @@ impl AllocationService {
             let option = SiteOption {
                 offer: sku.clone(),
                 eligible: Vec::new(),
-                candidates: candidates_shuffled(eligible, &taken, new.id),
+                candidates: candidates_shuffled(&eligible, &taken, new.id),
             };
-            let refusals = admission_decide(&context.admission(
+            let mut refusals = admission_decide(&context.admission(
                 &sku,
                 new.node_count,
                 &in_use,
                 Some(&option),
                 new.placement,
             ));
+            // Capacity and placement are settled by binding nodes below; here the tenant's limits
+            // are checked again against what is committed.
+            refusals.retain(|r| !matches!(r, Refusal::Capacity { .. } | Refusal::Placement { .. }));
             if !refusals.is_empty() {
                 return Err(AllocationError::Refused(refusals));
             }

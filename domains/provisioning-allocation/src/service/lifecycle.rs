@@ -291,7 +291,16 @@ impl AllocationService {
         row: &AllocationRow,
         now: Timestamp,
     ) -> std::result::Result<Option<NodeId>, DbError> {
-        let eligible = match self.deps.inventory.eligible_nodes(row.sku_id, row.site_id).await {
+        let sample = match row.placement {
+            ingot_contracts::allocation::PlacementPolicy::Any => Some(32),
+            ingot_contracts::allocation::PlacementPolicy::SameFabric => None,
+        };
+        let eligible = match self
+            .deps
+            .inventory
+            .eligible_nodes(row.sku_id, row.site_id, sample)
+            .await
+        {
             Ok(eligible) => eligible,
             Err(err) => {
                 tracing::warn!(allocation_id = %row.id, error = %err, "no replacement: the inventory did not answer");
