@@ -252,11 +252,11 @@ async fn main() {
                     .await
                     .unwrap();
                 let created = response.status() == reqwest::StatusCode::CREATED;
-                let _ = response.bytes().await;
+                let body = response.text().await.unwrap_or_default();
                 if created {
                     latencies.lock().unwrap().push(started.elapsed());
-                } else {
-                    refused.fetch_add(1, Ordering::Relaxed);
+                } else if refused.fetch_add(1, Ordering::Relaxed) == 0 {
+                    println!("  first refusal: {body}");
                 }
                 created
             }

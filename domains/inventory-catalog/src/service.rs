@@ -1319,6 +1319,7 @@ impl InventoryService {
         let batch =
             outbox::batch_fetch_in_tx(&self.db, &mut tx, "inventory-catalog.assignments", batch_max, now)
                 .await?;
+        let mut touched = std::collections::BTreeSet::new();
         for event in &batch.events {
             let (node_id, assigned) = match event.event_type.as_str() {
                 NodeAssigned::EVENT_TYPE => {
@@ -1341,12 +1342,16 @@ impl InventoryService {
                 }
                 _ => continue,
             };
-            if store::node_assigned_set_in_tx(&mut tx, node_id, assigned, now)
-                .await?
-                .is_none()
-            {
-                tracing::warn!(%node_id, "assignment event for a node Inventory does not know");
+            match store::node_assigned_mark_in_tx(&mut tx, node_id, assigned, now).await? {
+                Some(row) => {
+                    touched.insert(row);
+                }
+                None => tracing::warn!(%node_id, "assignment event for a node Inventory does not know"),
             }
+        }
+        // Each capacity row the batch touched is recounted once, not once per event.
+        for (site_id, sku_id) in touched {
+            store::capacity_refresh_in_tx(&mut tx, site_id, sku_id, now).await?;
         }
         if let Some(last) = batch.last {
             outbox::cursor_advance_in_tx(&mut tx, "inventory-catalog.assignments", last, now).await?;

@@ -398,23 +398,48 @@ pub async fn node_facts_update_in_tx(
 
 /// Records Allocation's assignment fact. Returns the node when it is known here (an event may
 /// name a node Inventory has not registered, which then changes nothing).
+/// Marks a node assigned (or not) and recounts its capacity row.
 pub async fn node_assigned_set_in_tx(
     tx: &mut Tx,
     id: NodeId,
     assigned: bool,
     now: Timestamp,
-) -> Result<Option<Node>, DbError> {
-    let Some(node) = node_get(&mut **tx, id).await? else {
+) -> Result<bool, DbError> {
+    let Some((site_id, sku_id)) = node_assigned_mark_in_tx(tx, id, assigned, now).await? else {
+        return Ok(false);
+    };
+    capacity_refresh_in_tx(tx, site_id, sku_id, now).await?;
+    Ok(true)
+}
+
+/// Marks a node assigned (or not) and returns the capacity row it counts in, `None` for a node
+/// Inventory does not know. The caller refreshes that row once per batch of such changes
+/// (`capacity_refresh_in_tx`): a recount reads the whole row's nodes.
+pub async fn node_assigned_mark_in_tx(
+    tx: &mut Tx,
+    id: NodeId,
+    assigned: bool,
+    now: Timestamp,
+) -> Result<Option<(SiteId, Option<SkuId>)>, DbError> {
+    let Some(row) = sqlx::query("SELECT site_id, sku_id FROM inv_nodes WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_optional(&mut **tx)
+        .await?
+    else {
         return Ok(None);
     };
+    let site_id: SiteId = parse(&row.try_get::<String, _>("site_id")?, "site id")?;
+    let sku_id: Option<SkuId> = row
+        .try_get::<Option<String>, _>("sku_id")?
+        .map(|sku| parse(&sku, "sku id"))
+        .transpose()?;
     sqlx::query("UPDATE inv_nodes SET assigned = $1, updated_at_us = $2 WHERE id = $3")
         .bind(i64::from(assigned))
         .bind(now.as_micros())
         .bind(id.to_string())
         .execute(&mut **tx)
         .await?;
-    capacity_refresh_in_tx(tx, node.site_id, node.sku_id, now).await?;
-    Ok(Some(node))
+    Ok(Some((site_id, sku_id)))
 }
 
 /// Nodes Allocation may hand out: available, unassigned, with no health condition that prevents

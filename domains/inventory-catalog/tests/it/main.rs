@@ -382,7 +382,7 @@ store_test!(
             .await
             .unwrap();
         tx.commit().await.unwrap();
-        let eligible: Vec<String> = store::nodes_eligible(t.db.reader(), sku.id, site.id)
+        let eligible: Vec<String> = store::nodes_eligible(t.db.reader(), sku.id, site.id, None)
             .await
             .unwrap()
             .into_iter()
@@ -399,7 +399,7 @@ store_test!(
             .unwrap();
         tx.commit().await.unwrap();
         assert_eq!(
-            store::nodes_eligible(t.db.reader(), sku.id, site.id)
+            store::nodes_eligible(t.db.reader(), sku.id, site.id, None)
                 .await
                 .unwrap()
                 .len(),

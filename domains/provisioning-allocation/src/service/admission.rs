@@ -20,6 +20,11 @@ use super::{AllocationService, Result, internal};
 use crate::model::{Admission, Candidate, admission_decide, fabric_pick, site_pick};
 use crate::store::{self, AssignError, NewAllocation};
 
+fn billing_unavailable(err: ingot_contracts::billing::BillingError) -> AllocationError {
+    tracing::error!(error = %err, "the balance policy did not answer");
+    AllocationError::Unavailable("billing")
+}
+
 /// Nodes one allocation may ask for.
 const COUNT_MAX: u32 = 256;
 const SSH_KEYS_MAX: usize = 32;
@@ -351,7 +356,7 @@ impl AllocationService {
                 .balance
                 .burn_rate_approve(burn)
                 .await
-                .map_err(|_| AllocationError::Unavailable("billing"))?;
+                .map_err(billing_unavailable)?;
             if let BurnDecision::Refused(refusal) = decision {
                 let refusal = burn_refusal(refusal, request.count);
                 // KYC's node limit is already weighed from IAM's policy; runway is Billing's.
@@ -380,7 +385,7 @@ impl AllocationService {
                 request: burn,
             })
             .await
-            .map_err(|_| AllocationError::Unavailable("billing"))?;
+            .map_err(billing_unavailable)?;
         if let BurnDecision::Refused(refusal) = decision {
             return Err(AllocationError::Refused(vec![burn_refusal(
                 refusal,
