@@ -123,10 +123,14 @@ async fn main() {
         );
     }
     // The same number of free nodes for the raw run, in a pool of its own.
-    sqlx::query("CREATE TABLE bench_pool (node_id TEXT PRIMARY KEY, taken INTEGER NOT NULL)")
-        .execute(db.reader())
-        .await
-        .unwrap();
+    for sql in [
+        "CREATE TABLE bench_pool (node_id TEXT PRIMARY KEY, taken INTEGER NOT NULL)",
+        "CREATE INDEX bench_pool_free ON bench_pool (taken)",
+    ] {
+        let mut tx = db.begin().await.unwrap();
+        sqlx::query(sql).execute(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+    }
     let mut tx = db.begin().await.unwrap();
     for i in 0..node_count {
         sqlx::query("INSERT INTO bench_pool (node_id, taken) VALUES ($1, 0)")

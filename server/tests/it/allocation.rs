@@ -820,9 +820,10 @@ async fn race(urls: &[String], tenants: &[Tenant]) -> Vec<(StatusCode, Value)> {
     answers
 }
 
-async fn race_checked(app: &TestApp, answers: &[(StatusCode, Value)]) {
+async fn race_checked(db: &ingot_kernel::db::Db, answers: &[(StatusCode, Value)]) {
     let won = answers.iter().filter(|(s, _)| *s == StatusCode::CREATED).count();
-    assert_eq!(won, 10, "{answers:?}");
+    let statuses: Vec<u16> = answers.iter().map(|(s, _)| s.as_u16()).collect();
+    assert_eq!(won, 10, "{statuses:?}");
     for (status, body) in answers.iter().filter(|(s, _)| *s != StatusCode::CREATED) {
         assert_eq!(
             (*status, body["code"].as_str()),
@@ -832,7 +833,7 @@ async fn race_checked(app: &TestApp, answers: &[(StatusCode, Value)]) {
     }
     let live: Vec<(String, i64)> =
         sqlx::query_as("SELECT node_id, COUNT(*) FROM alloc_nodes WHERE live = 1 GROUP BY node_id")
-            .fetch_all(app.db.db.reader())
+            .fetch_all(db.reader())
             .await
             .unwrap();
     assert_eq!(live.len(), 10, "ten nodes assigned");
@@ -860,7 +861,7 @@ async fn sixty_four_clients_race_for_the_last_ten_nodes_on_postgres() {
     let app = spawn_app(Backend::Postgres, tune).await;
     let tenants = race_setup(&app).await;
     let answers = race(std::slice::from_ref(&app.url), &tenants).await;
-    race_checked(&app, &answers).await;
+    race_checked(&app.db.db, &answers).await;
     app.stop().await;
 
     // The same with two servers sharing one database.
@@ -874,7 +875,7 @@ async fn sixty_four_clients_race_for_the_last_ten_nodes_on_postgres() {
     })
     .await;
     let answers = race(&[first.url.clone(), second.url.clone()], &tenants).await;
-    race_checked(&first, &answers).await;
+    race_checked(&first.db.db, &answers).await;
     second.stop().await;
     first.stop().await;
 }
@@ -944,4 +945,159 @@ async fn operators_set_quotas_per_tenant_and_project_and_nobody_else_does() {
             .unwrap();
     assert_eq!(audited, 1);
     app.stop().await;
+}
+
+/// `ingotd serve` as an operator runs it, on `database_url`, in `dir`; with its address.
+fn ingotd_serve(dir: &std::path::Path, database_url: &str) -> (std::process::Child, String) {
+    use std::io::BufRead as _;
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ingotd"));
+    for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("INGOT_")) {
+        command.env_remove(key);
+    }
+    let mut child = command
+        .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
+        .env("INGOT_DATABASE_URL", database_url)
+        .env("INGOT_DEMO_CATALOG", "true")
+        .env("INGOT_BILLING_TEST_PROVIDER", "true")
+        .env("INGOT_MAAS_SIMULATED", "false")
+        .env("INGOT_MAAS_DEPLOYMENTS_INTERVAL_MS", "600000")
+        .env("INGOT_HTTP_RATE_LIMIT_PER_S", "100000")
+        .env("INGOT_HTTP_RATE_LIMIT_BURST", "100000")
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    let address = loop {
+        line.clear();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "ingotd exited before serving"
+        );
+        let entry: Value = serde_json::from_str(&line).unwrap_or_default();
+        if entry["message"] == "ingotd serving" {
+            break entry["listen"].as_str().unwrap().to_string();
+        }
+    };
+    // Keep draining its log so it never blocks on a full pipe.
+    std::thread::spawn(move || {
+        let mut sink = String::new();
+        while stderr.read_line(&mut sink).unwrap_or(0) > 0 {
+            sink.clear();
+        }
+    });
+    (child, format!("http://{address}"))
+}
+
+/// The same race, between two `ingotd` processes sharing one PostgreSQL database: the
+/// database's constraint, not anything in one process, keeps a node to one allocation.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixty_four_clients_race_across_two_ingotd_processes_on_postgres() {
+    use ingot_contracts::iam::{
+        KycDecision, KycDecisionRequest, KycSubmitRequest, PlatformRole, PlatformRolesRequest, SignupRequest,
+    };
+    let db = ingot_kernel::testing::TestDb::new(Backend::Postgres).await;
+    let dir = std::env::temp_dir().join(format!("ingotd-race-{}", ingot_kernel::id::new_ulid()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (mut first, first_url) = ingotd_serve(&dir, &db.url);
+    let (mut second, second_url) = ingotd_serve(&dir, &db.url);
+    let admin = std::process::Command::new(env!("CARGO_BIN_EXE_ingotd"))
+        .args(["bootstrap-admin", "--email", "ops@example.com"])
+        .env("INGOT_DATABASE_URL", &db.url)
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let admin = String::from_utf8(admin.stdout).unwrap().trim().to_string();
+    let http = super::http();
+    let nodes: Vec<Value> = (0..10)
+        .map(|i| {
+            json!({"hostname": format!("race-{i:02}"), "site": "demo1", "state": "available", "facts": {
+                "cpu": {"model": "EPYC 9554", "sockets": 1, "cores": 64},
+                "ram_mib": 393_216,
+                "disks": [{"size_gib": 1_920, "kind": "nvme"}]
+            }})
+        })
+        .collect();
+    let imported = http
+        .post(format!("{first_url}/v1/admin/nodes/import"))
+        .bearer_auth(&admin)
+        .json(&json!({"nodes": nodes}))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        imported.status().is_success(),
+        "{}",
+        imported.text().await.unwrap()
+    );
+
+    let client = ingot_sdk::Client::new(&first_url).unwrap();
+    let signup = |name: String| SignupRequest {
+        email: format!("{name}@example.com"),
+        password: "tuba-cellar-orbit-42".into(),
+        display_name: name.clone(),
+        tenant_name: name,
+    };
+    let reviewer = client.signup(&signup("reviewer".into())).await.unwrap();
+    client
+        .clone()
+        .with_token(&admin)
+        .platform_roles_set(
+            reviewer.user.id,
+            &PlatformRolesRequest {
+                platform_roles: vec![PlatformRole::Security],
+            },
+        )
+        .await
+        .unwrap();
+    let reviewer = client.clone().with_token(&reviewer.session_token);
+    let mut tenants = Vec::new();
+    for i in 0..8 {
+        let created = client.signup(&signup(format!("racer{i}"))).await.unwrap();
+        let tenant = created.tenant.as_ref().unwrap().id;
+        client
+            .clone()
+            .with_token(&created.session_token)
+            .kyc_submit(
+                tenant,
+                &KycSubmitRequest {
+                    provider_ref: None,
+                    personal_data: Some(json!({"legal_name": "R"})),
+                },
+            )
+            .await
+            .unwrap();
+        reviewer
+            .kyc_decide(
+                tenant,
+                &KycDecisionRequest {
+                    decision: KycDecision::Verify,
+                    level: Some(KycLevel::Full),
+                    reason: "ok".into(),
+                },
+            )
+            .await
+            .unwrap();
+        let paid = http
+            .post(format!("{first_url}/v1/tenants/{tenant}/top-ups"))
+            .bearer_auth(&created.session_token)
+            .json(&json!({"amount": usd("1000")}))
+            .send()
+            .await
+            .unwrap();
+        assert!(paid.status().is_success());
+        tenants.push(Tenant {
+            tenant,
+            project: created.project.unwrap().id,
+            token: created.session_token,
+        });
+    }
+    let answers = race(&[first_url, second_url], &tenants).await;
+    race_checked(&db.db, &answers).await;
+    let _ = first.kill();
+    let _ = second.kill();
+    let _ = first.wait();
+    let _ = second.wait();
 }
