@@ -222,6 +222,13 @@ pub enum AuditCommand {
 pub enum AdminCommand {
     /// Who owns which bounded context (OWNERS.toml as the server serves it).
     Ownership,
+    /// Set a person's platform roles (platform admins): platform_admin, operator, finance,
+    /// security, support; none withdraws them all.
+    Roles {
+        /// The user id, as `ingot whoami` shows it.
+        user: UserId,
+        roles: Vec<String>,
+    },
     /// KYC decisions (security, support).
     Kyc {
         #[command(subcommand)]
@@ -364,7 +371,7 @@ pub async fn run(server: Option<&str>, format: OutputFormat, command: Command) -
                     })
                     .collect();
                 (
-                    format!("{} <{}>", me.user.display_name, me.user.email),
+                    format!("{} <{}> {}", me.user.display_name, me.user.email, me.user.id),
                     vec!["TENANT", "NAME", "ROLE"],
                     rows,
                 )
@@ -589,6 +596,25 @@ pub async fn run(server: Option<&str>, format: OutputFormat, command: Command) -
             AdminCommand::Skus { command } => catalog::skus_run(&client, format, command).await?,
             AdminCommand::Offers { command } => catalog::offers_run(&client, format, command).await?,
             AdminCommand::Nodes { command } => catalog::nodes_run(&client, format, command).await?,
+            AdminCommand::Roles { user, roles } => {
+                let platform_roles = roles
+                    .iter()
+                    .map(|r| {
+                        ingot_sdk::ingot_contracts::iam::PlatformRole::parse(r)
+                            .ok_or_else(|| anyhow::anyhow!("{r}: not a platform role"))
+                    })
+                    .collect::<anyhow::Result<Vec<_>>>()?;
+                let user = client
+                    .platform_roles_set(
+                        user,
+                        &ingot_sdk::ingot_contracts::iam::PlatformRolesRequest { platform_roles },
+                    )
+                    .await?;
+                output::json_or_id(format, &user, |u| {
+                    let roles: Vec<&str> = u.platform_roles.iter().map(|r| r.as_str()).collect();
+                    format!("{} <{}>: {}", u.display_name, u.email, roles.join(", "))
+                })?;
+            }
             AdminCommand::Ownership => {
                 let registry = client.ownership_get().await?;
                 output::ownership_print(format, &registry)?;

@@ -1214,9 +1214,7 @@ async fn operators_set_and_read_quotas() {
 
 #[tokio::test]
 async fn a_tenant_allocates_waits_and_releases_through_the_cli() {
-    use ingot_sdk::ingot_contracts::iam::{
-        KycDecision, KycDecisionRequest, KycLevel, KycSubmitRequest, PlatformRole, PlatformRolesRequest,
-    };
+    use ingot_sdk::ingot_contracts::iam::{KycDecision, KycDecisionRequest, KycLevel, KycSubmitRequest};
     // The embedded default's simulated region (machines deploy in seconds), bound to demo1.
     let test_db = ingot_kernel::testing::TestDb::sqlite().await;
     let config = Config {
@@ -1251,16 +1249,32 @@ async fn a_tenant_allocates_waits_and_releases_through_the_cli() {
         .await
         .unwrap();
     let (reviewer, _) = owner_signed_up(&url, "alloc-reviewer@example.com").await;
-    let reviewer_id = client(&reviewer).me_get().await.unwrap().user.id;
-    client(&admin_token)
-        .platform_roles_set(
-            reviewer_id,
-            &PlatformRolesRequest {
-                platform_roles: vec![PlatformRole::Security],
-            },
-        )
-        .await
-        .unwrap();
+    let home = home();
+    let whoami = stdout(&run(ingot_as(&home, &reviewer, &["whoami", "--server", &url])).await);
+    let reviewer_id = whoami
+        .lines()
+        .next()
+        .unwrap()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .to_string();
+    let granted = stdout(
+        &run(ingot_as(
+            &home,
+            &admin_token,
+            &["admin", "roles", &reviewer_id, "security", "--server", &url],
+        ))
+        .await,
+    );
+    assert!(granted.ends_with(": security\n"), "{granted}");
+    let refused = run(ingot_as(
+        &home,
+        &admin_token,
+        &["admin", "roles", &reviewer_id, "wizard", "--server", &url],
+    ))
+    .await;
+    assert!(!refused.status.success(), "unknown roles are refused");
     client(&reviewer)
         .kyc_decide(
             tenant_id,
@@ -1272,7 +1286,6 @@ async fn a_tenant_allocates_waits_and_releases_through_the_cli() {
         )
         .await
         .unwrap();
-    let home = home();
     let as_owner = |args: &[&str]| {
         let mut all = args.to_vec();
         all.extend(["--server", &url]);
