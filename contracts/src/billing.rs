@@ -208,6 +208,20 @@ pub trait BalancePolicy: Send + Sync {
     /// metered charges draw on them, and their expiry is the suspension deadline. The same
     /// allocation twice is approved once (the second call reserves nothing more).
     fn runway_reserve(&self, reservation: RunwayReservation) -> Answer<'_, BurnDecision>;
+    /// [`BalancePolicy::runway_reserve`] inside the caller's transaction, so an admission
+    /// records its allocation and reserves its runway in one commit, neither without the other
+    /// (Billing's tables are still written by Billing alone, as the audit trail's are by IAM).
+    /// `Ok(None)`: the balance moved meanwhile; roll the transaction back and try again.
+    /// `kyc_node_limit` is the tenant's KYC node limit as IAM's policy gave it to the caller,
+    /// asked before the transaction opened: a read inside it would wait for a second
+    /// connection while holding the first.
+    #[cfg(feature = "sql")]
+    fn runway_reserve_in_tx<'a>(
+        &'a self,
+        tx: &'a mut ingot_kernel::db::Tx,
+        reservation: RunwayReservation,
+        kyc_node_limit: u32,
+    ) -> Answer<'a, Option<BurnDecision>>;
     /// The allocation ended or never started: what its holds reserve beyond the usage still to
     /// be charged is freed, and the rest once that usage is charged. Idempotent.
     fn runway_release(&self, allocation_id: AllocationId) -> Answer<'_, ()>;

@@ -43,6 +43,8 @@ async fn drive(app: &TestApp) {
 /// Drives until the allocation shows what `done` wants. On PostgreSQL an event becomes visible
 /// to followers only once every older transaction in the cluster has ended, so under a busy
 /// test run a report may need a few more passes (in real time, not simulated time) to arrive.
+/// A request that arrived late also starts late on the simulated region, so each further try
+/// moves its clock on a little too.
 async fn drive_until(app: &TestApp, token: &str, id: &str, done: impl Fn(&Value) -> bool) -> Value {
     let mut tick = tokio::time::interval(Duration::from_millis(50));
     for _ in 0..200 {
@@ -52,6 +54,7 @@ async fn drive_until(app: &TestApp, token: &str, id: &str, done: impl Fn(&Value)
             return view;
         }
         tick.tick().await;
+        app.clock.advance(Duration::from_secs(20));
     }
     panic!("the allocation never got there: {}", show(app, token, id).await);
 }
@@ -111,6 +114,7 @@ async fn available_becomes(app: &TestApp, sku: &str, want: i64) {
         }
         drive(app).await;
         tick.tick().await;
+        app.clock.advance(Duration::from_secs(20));
     }
     panic!("{sku}: {} available, {want} expected", available(app, sku).await);
 }
@@ -838,6 +842,12 @@ async fn race_checked(db: &ingot_kernel::db::Db, answers: &[(StatusCode, Value)]
             .unwrap();
     assert_eq!(live.len(), 10, "ten nodes assigned");
     assert!(live.iter().all(|(_, n)| *n == 1), "none twice");
+    let funded: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM billing_fundings WHERE reserved_rate_micros > 0")
+            .fetch_one(db.reader())
+            .await
+            .unwrap();
+    assert_eq!(funded, 10, "a refused admission leaves no runway reserved");
 }
 
 async fn race_setup(app: &TestApp) -> Vec<Tenant> {

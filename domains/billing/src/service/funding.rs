@@ -480,13 +480,18 @@ impl BillingService {
 
     /// The tenant's KYC node limit, asked from IAM before any transaction opens (a call to
     /// another domain must not run while this one holds a row); `None` without IAM.
-    async fn node_limit(&self, request: &BurnRateRequest) -> Result<Option<u32>> {
+    fn price_check(&self, request: &BurnRateRequest) -> Result<()> {
         if request.hourly_price.currency() != self.config.currency || request.hourly_price.micros() < 0 {
             return Err(BillingError::invalid(
                 "hourly_price",
                 "a non-negative price in the balance's currency",
             ));
         }
+        Ok(())
+    }
+
+    async fn node_limit(&self, request: &BurnRateRequest) -> Result<Option<u32>> {
+        self.price_check(request)?;
         let Some(kyc) = &self.kyc else {
             return Ok(None);
         };
@@ -538,21 +543,38 @@ impl BillingService {
         )
     }
 
-    /// One attempt at reserving: `Ok(None)` when a concurrent writer got in the way.
+    /// One attempt at reserving in a transaction of its own: `Ok(None)` when a concurrent
+    /// writer got in the way.
     async fn runway_reserve_once(
         &self,
         reservation: &RunwayReservation,
         node_limit: Option<u32>,
     ) -> Result<Option<BurnDecision>> {
+        let mut tx = self.db.begin().await.map_err(internal)?;
+        let decision = self
+            .runway_reserve_once_in(&mut tx, reservation, node_limit)
+            .await?;
+        if matches!(decision, Some(BurnDecision::Approved { .. })) {
+            tx.commit().await.map_err(internal)?;
+        }
+        Ok(decision)
+    }
+
+    /// One attempt at reserving within `tx`, which the caller commits (approved) or rolls back.
+    async fn runway_reserve_once_in(
+        &self,
+        tx: &mut Tx,
+        reservation: &RunwayReservation,
+        node_limit: Option<u32>,
+    ) -> Result<Option<BurnDecision>> {
         let request = &reservation.request;
         let now = self.clock.now();
-        let mut tx = self.db.begin().await.map_err(internal)?;
         // Admissions of one tenant queue on its cash row, so each sees the holds of the last.
         let cash = self.account(request.tenant_id, AccountKind::TenantCash);
-        store::account_lock_in_tx(&mut tx, &cash, now)
+        store::account_lock_in_tx(tx, &cash, now)
             .await
             .map_err(internal)?;
-        if let Some(existing) = fundings::funding_get(&mut *tx, reservation.allocation_id)
+        if let Some(existing) = fundings::funding_get(&mut **tx, reservation.allocation_id)
             .await
             .map_err(internal)?
         {
@@ -564,7 +586,7 @@ impl BillingService {
                 runway_hours: Some(u64::from(self.config.runway_hours)),
             }));
         }
-        let decision = match self.burn_decide_in(&mut tx, request, node_limit).await? {
+        let decision = match self.burn_decide_in(tx, request, node_limit).await? {
             Err(refusal) => return Ok(Some(BurnDecision::Refused(refusal))),
             Ok(runway_hours) => BurnDecision::Approved { runway_hours },
         };
@@ -586,15 +608,14 @@ impl BillingService {
             open: true,
             exhausted_announced: false,
         };
-        fundings::funding_insert_in_tx(&mut tx, &funding, now)
+        fundings::funding_insert_in_tx(tx, &funding, now)
             .await
             .map_err(internal)?;
-        match self.funding_renew_in_tx(&mut tx, funding, now).await {
+        match self.funding_renew_in_tx(tx, funding, now).await {
             Ok(_) => {}
             Err(LedgerError::InsufficientFunds { .. } | LedgerError::HoldChanged) => return Ok(None),
             Err(err) => return Err(err.into()),
         }
-        tx.commit().await.map_err(internal)?;
         Ok(Some(decision))
     }
 }
@@ -623,6 +644,19 @@ impl BalancePolicy for BillingService {
             }
             // Still contended after retries: refuse rather than guess; Allocation may ask again.
             Err(BillingError::Unavailable("the balance (busy)"))
+        })
+    }
+
+    fn runway_reserve_in_tx<'a>(
+        &'a self,
+        tx: &'a mut Tx,
+        reservation: RunwayReservation,
+        kyc_node_limit: u32,
+    ) -> BoxFuture<'a, Result<Option<BurnDecision>>> {
+        Box::pin(async move {
+            self.price_check(&reservation.request)?;
+            let node_limit = self.kyc.as_ref().map(|_| kyc_node_limit);
+            self.runway_reserve_once_in(tx, &reservation, node_limit).await
         })
     }
 

@@ -377,21 +377,6 @@ impl AllocationService {
         if !refusals.is_empty() {
             return Err(AllocationError::Refused(refusals));
         }
-        let decision = self
-            .deps
-            .balance
-            .runway_reserve(RunwayReservation {
-                allocation_id,
-                request: burn,
-            })
-            .await
-            .map_err(billing_unavailable)?;
-        if let BurnDecision::Refused(refusal) = decision {
-            return Err(AllocationError::Refused(vec![burn_refusal(
-                refusal,
-                request.count,
-            )]));
-        }
         let user_data_sealed = match &request.user_data {
             Some(text) => Some(
                 self.secrets
@@ -419,17 +404,7 @@ impl AllocationService {
             hourly_price: site.offer.hourly_price,
             release_at: request.release_at,
         };
-        let assigned = self.assign(actor, &context, &new, &site.eligible).await;
-        match assigned {
-            Ok(()) => {}
-            Err(err) => {
-                // Nothing was recorded: the runway reserved for it goes back.
-                if self.deps.balance.runway_release(allocation_id).await.is_err() {
-                    tracing::error!(%allocation_id, "the runway of a refused allocation could not be released");
-                }
-                return Err(err);
-            }
-        }
+        self.assign(actor, &context, &new, &site.eligible, burn).await?;
         let row = store::allocation_get(self.db.reader(), allocation_id)
             .await
             .map_err(internal)?
@@ -437,9 +412,9 @@ impl AllocationService {
         Ok(AllocationCreated::Allocation(Box::new(self.view(row).await?)))
     }
 
-    /// Records the allocation with its nodes, all or nothing. Admissions of one tenant queue on
-    /// its admission row, so quotas and KYC limits are checked again there against what is
-    /// committed. Inventory's eligible nodes may include nodes just assigned (it learns of
+    /// Records the allocation with its nodes and its runway (reserved by Billing in the same
+    /// transaction), all or nothing. Admissions of one tenant queue on its admission row, so
+    /// quotas and KYC limits are checked again there against what is committed. Inventory's eligible nodes may include nodes just assigned (it learns of
     /// assignments from events): the database refuses those without aborting the transaction,
     /// and others are chosen instead; when too few are left the choice starts afresh.
     async fn assign(
@@ -448,6 +423,7 @@ impl AllocationService {
         context: &Context,
         new: &NewAllocation,
         eligible: &[EligibleNode],
+        burn: BurnRateRequest,
     ) -> Result<()> {
         let count = new.node_count as usize;
         let sku = OfferView {
@@ -505,6 +481,31 @@ impl AllocationService {
             store::allocation_insert_in_tx(&mut tx, new, now)
                 .await
                 .map_err(internal)?;
+            // Billing reserves the runway in this same transaction: one commit records both.
+            let reservation = RunwayReservation {
+                allocation_id: new.id,
+                request: burn.clone(),
+            };
+            match self
+                .deps
+                .balance
+                .runway_reserve_in_tx(&mut tx, reservation, context.kyc.max_concurrent_nodes)
+                .await
+                .map_err(billing_unavailable)?
+            {
+                Some(BurnDecision::Approved { .. }) => {}
+                Some(BurnDecision::Refused(refusal)) => {
+                    return Err(AllocationError::Refused(vec![burn_refusal(
+                        refusal,
+                        new.node_count,
+                    )]));
+                }
+                // The balance moved under it: start again.
+                None => {
+                    drop(tx);
+                    continue;
+                }
+            }
             // Bind nodes one by one; one the database says is taken is skipped (the transaction
             // goes on) and another chosen, within the placement, until all are bound.
             let mut picked: Vec<NodeId> = Vec::with_capacity(count);

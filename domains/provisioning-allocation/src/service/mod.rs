@@ -36,8 +36,9 @@ type Result<T> = std::result::Result<T, AllocationError>;
 /// The most nodes a quota may allow: a typo guard, not a business limit.
 const QUOTA_MAX: u32 = 100_000;
 
-fn internal(err: impl std::fmt::Display) -> AllocationError {
-    tracing::error!(error = %err, "allocation storage failed");
+fn internal(err: impl std::fmt::Debug) -> AllocationError {
+    // Debug carries the database's own message (a deadlock, a constraint), which Display hides.
+    tracing::error!(error = ?err, "allocation storage failed");
     AllocationError::Internal
 }
 
