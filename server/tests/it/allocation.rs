@@ -1111,3 +1111,53 @@ async fn sixty_four_clients_race_across_two_ingotd_processes_on_postgres() {
     let _ = first.wait();
     let _ = second.wait();
 }
+
+#[tokio::test]
+async fn same_fabric_keeps_every_node_in_one_group_or_refuses() {
+    let app = spawn_app(Backend::Sqlite, config).await;
+    // Four CPU servers imported by hand: three in fabric group ib-a, one in ib-b.
+    let node = |host: &str, group: &str| {
+        json!({"hostname": host, "site": "demo1", "state": "available", "placement": {"fabric_group": group}, "facts": {
+            "cpu": {"model": "EPYC 9554", "sockets": 1, "cores": 64},
+            "ram_mib": 393_216,
+            "disks": [{"size_gib": 1_920, "kind": "nvme"}]
+        }})
+    };
+    let nodes = json!({"nodes": [node("f-1", "ib-a"), node("f-2", "ib-a"), node("f-3", "ib-a"), node("f-4", "ib-b")]});
+    let (status, imported) = send_with(
+        &app,
+        Some(&app.admin_token),
+        "POST",
+        "/v1/admin/nodes/import",
+        Some(nodes),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{imported}");
+    let alice = tenant(&app, "alice", KycLevel::Full, "500").await;
+    let path = format!("/v1/projects/{}/allocations", alice.project);
+    let ask = |count: u32| Some(json!({"sku": "cpu-64c", "count": count, "placement": "same_fabric"}));
+    let (status, refused) = send_with(&app, Some(&alice.token), "POST", &path, ask(4), None).await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (StatusCode::CONFLICT, Some("placement_unsatisfiable")),
+        "{refused}"
+    );
+    let (status, created) = send_with(&app, Some(&alice.token), "POST", &path, ask(3), None).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let mut hosts: Vec<&str> = created["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["hostname"].as_str().unwrap())
+        .collect();
+    hosts.sort_unstable();
+    assert_eq!(hosts, ["f-1", "f-2", "f-3"], "all of ib-a");
+    let (status, refused) = send_with(&app, Some(&alice.token), "POST", &path, ask(2), None).await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (StatusCode::CONFLICT, Some("placement_unsatisfiable")),
+        "one node left in ib-b: {refused}"
+    );
+    app.stop().await;
+}

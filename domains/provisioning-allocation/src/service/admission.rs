@@ -439,8 +439,8 @@ impl AllocationService {
         let mut taken: HashSet<NodeId> = HashSet::new();
         let mut eligible = eligible.to_vec();
         for attempt in 0..ASSIGN_ATTEMPTS {
-            if attempt > 0 && new.placement == PlacementPolicy::Any {
-                // The sample ran short of free nodes: take a fresh one.
+            if attempt > 0 {
+                // Too few were free: read Inventory's eligible nodes again.
                 eligible = self
                     .deps
                     .inventory
@@ -509,6 +509,7 @@ impl AllocationService {
             // Bind nodes one by one; one the database says is taken is skipped (the transaction
             // goes on) and another chosen, within the placement, until all are bound.
             let mut picked: Vec<NodeId> = Vec::with_capacity(count);
+            let mut hopeless = false;
             let complete = loop {
                 let need = count - picked.len();
                 if need == 0 {
@@ -533,6 +534,11 @@ impl AllocationService {
                     .cloned()
                     .collect();
                 let Some(choice) = nodes_pick(&remaining, need, new.placement) else {
+                    if picked.is_empty() {
+                        // Nothing bound yet and no choice fits what is known free: trying
+                        // again on the same knowledge cannot help.
+                        hopeless = true;
+                    }
                     break false;
                 };
                 for node_id in choice {
@@ -552,6 +558,9 @@ impl AllocationService {
                 // Not enough left here once the taken ones are known: choose again afresh (a
                 // same_fabric choice may fit another group), or refuse below.
                 drop(tx);
+                if hopeless && attempt > 0 {
+                    break;
+                }
                 continue;
             }
             self.provisioning_start_in_tx(&mut tx, new, &picked, now)
@@ -576,11 +585,19 @@ impl AllocationService {
             tx.commit().await.map_err(internal)?;
             return Ok(());
         }
-        // Still colliding after every attempt: as good as no capacity.
-        let left = eligible.iter().filter(|e| !taken.contains(&e.node_id)).count();
-        Err(AllocationError::Refused(vec![Refusal::Capacity {
-            available: u32::try_from(left).unwrap_or(u32::MAX),
-            asked: new.node_count,
+        // Too few free nodes once those taken meanwhile are known (or still colliding after
+        // every attempt): refused as the placement or the capacity falls short.
+        let left = candidates_shuffled(&eligible, &taken, new.id);
+        let asked = new.node_count;
+        Err(AllocationError::Refused(vec![match new.placement {
+            PlacementPolicy::SameFabric => Refusal::Placement {
+                largest_group: fabric_largest(&left),
+                asked,
+            },
+            PlacementPolicy::Any => Refusal::Capacity {
+                available: u32::try_from(left.len()).unwrap_or(u32::MAX),
+                asked,
+            },
         }]))
     }
 
