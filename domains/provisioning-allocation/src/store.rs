@@ -33,7 +33,8 @@ pub struct NewAllocation {
     pub release_at: Option<Timestamp>,
 }
 
-/// Records the allocation (state `pending`) and the first line of its history.
+/// Records an admitted allocation, `provisioning` (its nodes are bound in the same transaction),
+/// with the first two lines of its history in one statement.
 pub async fn allocation_insert_in_tx(tx: &mut Tx, a: &NewAllocation, now: Timestamp) -> Result<(), DbError> {
     sqlx::query(
         "INSERT INTO alloc_allocations (id, tenant_id, project_id, sku_id, site_id, node_count, image, state, \
@@ -48,7 +49,7 @@ pub async fn allocation_insert_in_tx(tx: &mut Tx, a: &NewAllocation, now: Timest
     .bind(a.site_id.to_string())
     .bind(i64::from(a.node_count))
     .bind(&a.image)
-    .bind(enum_to_text(&AllocationState::Pending))
+    .bind(enum_to_text(&AllocationState::Provisioning))
     .bind(a.release_at.map(|t| t.as_micros()))
     .bind(now.as_micros())
     .bind(&a.sku_name)
@@ -60,7 +61,17 @@ pub async fn allocation_insert_in_tx(tx: &mut Tx, a: &NewAllocation, now: Timest
     .bind(a.hourly_price.currency().as_str().to_string())
     .execute(&mut **tx)
     .await?;
-    history_append_in_tx(tx, a.id, AllocationState::Pending, "admitted", now).await
+    sqlx::query(
+        "INSERT INTO alloc_history (allocation_id, seq, state, reason, at_us) \
+         VALUES ($1, 1, $2, 'admitted', $4), ($1, 2, $3, 'nodes assigned; deploying', $4)",
+    )
+    .bind(a.id.to_string())
+    .bind(enum_to_text(&AllocationState::Pending))
+    .bind(enum_to_text(&AllocationState::Provisioning))
+    .bind(now.as_micros())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Appends a line to the allocation's status history.

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use ingot_contracts::allocation::{
     AdmissionView, AllocationCreateRequest, AllocationCreated, AllocationError, AllocationRequested,
-    AllocationState, NodeAssigned, NodeDeployRequested, PlacementPolicy, Refusal, user_data_seal_context,
+    NodeAssigned, NodeDeployRequested, PlacementPolicy, Refusal, user_data_seal_context,
 };
 use ingot_contracts::billing::{BurnDecision, BurnRateRequest, BurnRefusal, RunwayReservation};
 use ingot_contracts::iam::{Action, Actor, AuditEntry, KycPolicy};
@@ -23,6 +23,37 @@ use crate::store::{self, AssignError, NewAllocation};
 fn billing_unavailable(err: ingot_contracts::billing::BillingError) -> AllocationError {
     tracing::error!(error = %err, "the balance policy did not answer");
     AllocationError::Unavailable("billing")
+}
+
+/// What a node's deploy request carries, from the allocation being admitted or as stored.
+pub(super) struct DeployOrder<'a> {
+    pub id: AllocationId,
+    pub tenant_id: TenantId,
+    pub image: &'a str,
+    pub ssh_keys: &'a [String],
+    pub user_data_sealed: Option<&'a str>,
+}
+
+impl DeployOrder<'_> {
+    pub(super) fn of_new(new: &NewAllocation) -> DeployOrder<'_> {
+        DeployOrder {
+            id: new.id,
+            tenant_id: new.tenant_id,
+            image: &new.image,
+            ssh_keys: &new.ssh_keys,
+            user_data_sealed: new.user_data_sealed.as_deref(),
+        }
+    }
+
+    pub(super) fn of_row(row: &store::AllocationRow) -> DeployOrder<'_> {
+        DeployOrder {
+            id: row.id,
+            tenant_id: row.tenant_id,
+            image: &row.image,
+            ssh_keys: &row.ssh_keys,
+            user_data_sealed: row.user_data_sealed.as_deref(),
+        }
+    }
 }
 
 /// Nodes one allocation may ask for.
@@ -601,8 +632,8 @@ impl AllocationService {
         }]))
     }
 
-    /// The allocation moves to `provisioning`: its request, its nodes' assignments and deploy
-    /// requests go out in the same transaction.
+    /// The admitted allocation's request, its nodes' assignments and deploy requests, in the
+    /// transaction that recorded it.
     async fn provisioning_start_in_tx(
         &self,
         tx: &mut Tx,
@@ -610,20 +641,6 @@ impl AllocationService {
         nodes: &[NodeId],
         now: Timestamp,
     ) -> std::result::Result<(), ingot_kernel::db::DbError> {
-        let row = store::allocation_lock_in_tx(tx, new.id)
-            .await?
-            .ok_or_else(|| ingot_kernel::db::column::corrupt("allocation just recorded"))?;
-        let mut change = store::AllocationChange::of(&row);
-        change.state = AllocationState::Provisioning;
-        store::allocation_update_in_tx(tx, new.id, &change, now).await?;
-        store::history_append_in_tx(
-            tx,
-            new.id,
-            AllocationState::Provisioning,
-            "nodes assigned; deploying",
-            now,
-        )
-        .await?;
         let requested = AllocationRequested {
             allocation_id: new.id,
             tenant_id: new.tenant_id,
@@ -635,7 +652,8 @@ impl AllocationService {
         };
         ingot_kernel::outbox::append_in_tx(tx, &requested.to_envelope(now)).await?;
         for node_id in nodes {
-            self.deploy_request_in_tx(tx, &row, *node_id, now).await?;
+            self.deploy_request_in_tx(tx, &DeployOrder::of_new(new), *node_id, now)
+                .await?;
         }
         Ok(())
     }
@@ -644,7 +662,7 @@ impl AllocationService {
     pub(super) async fn deploy_request_in_tx(
         &self,
         tx: &mut Tx,
-        row: &store::AllocationRow,
+        row: &DeployOrder<'_>,
         node_id: NodeId,
         now: Timestamp,
     ) -> std::result::Result<(), ingot_kernel::db::DbError> {
@@ -658,9 +676,9 @@ impl AllocationService {
             allocation_id: row.id,
             tenant_id: row.tenant_id,
             node_id,
-            image: row.image.clone(),
-            ssh_keys: row.ssh_keys.clone(),
-            user_data_sealed: row.user_data_sealed.clone(),
+            image: row.image.to_string(),
+            ssh_keys: row.ssh_keys.to_vec(),
+            user_data_sealed: row.user_data_sealed.map(String::from),
         };
         ingot_kernel::outbox::append_in_tx(tx, &deploy.to_envelope(now)).await?;
         Ok(())

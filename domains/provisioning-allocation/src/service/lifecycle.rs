@@ -334,7 +334,13 @@ impl AllocationService {
             };
             match store::node_assign_in_tx(tx, row.id, &candidate, now).await {
                 Ok(()) => {
-                    self.deploy_request_in_tx(tx, row, candidate.node_id, now).await?;
+                    self.deploy_request_in_tx(
+                        tx,
+                        &super::admission::DeployOrder::of_row(row),
+                        candidate.node_id,
+                        now,
+                    )
+                    .await?;
                     return Ok(Some(candidate.node_id));
                 }
                 Err(store::AssignError::Taken(_)) => continue,
