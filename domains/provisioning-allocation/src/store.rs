@@ -250,20 +250,36 @@ pub async fn allocations_of_project<'e, E: sqlx::Executor<'e, Database = sqlx::A
     .collect()
 }
 
-/// Allocations with work left for the lifecycle controller: expired ones not yet ending, and
-/// ended ones whose funding Billing was not yet told to release.
-pub async fn allocations_needing_attention<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+/// Allocations past their `release_at` that have not been asked to end, oldest due first.
+pub async fn allocations_expired<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
     db: E,
     now: Timestamp,
     limit: u32,
 ) -> Result<Vec<AllocationRow>, DbError> {
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {ALLOCATION_COLUMNS} FROM alloc_allocations \
-         WHERE (ending = 0 AND failed = 0 AND release_at_us IS NOT NULL AND release_at_us <= $1) \
-            OR (state IN ('released', 'failed') AND funding_released = 0) \
-         ORDER BY updated_at_us LIMIT $2"
+         WHERE ending = 0 AND failed = 0 AND release_at_us IS NOT NULL AND release_at_us <= $1 \
+         ORDER BY release_at_us LIMIT $2"
     )))
     .bind(now.as_micros())
+    .bind(i64::from(limit))
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(allocation_from_row)
+    .collect()
+}
+
+/// Ended allocations whose runway Billing was not yet told to release. Kept apart from
+/// expiry, so a Billing that keeps failing cannot hold expiries up.
+pub async fn allocations_unfunded<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    db: E,
+    limit: u32,
+) -> Result<Vec<AllocationRow>, DbError> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {ALLOCATION_COLUMNS} FROM alloc_allocations \
+         WHERE state IN ('released', 'failed') AND funding_released = 0 ORDER BY updated_at_us LIMIT $1"
+    )))
     .bind(i64::from(limit))
     .fetch_all(db)
     .await?

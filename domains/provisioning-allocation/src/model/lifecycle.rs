@@ -54,12 +54,13 @@ pub fn allocation_state_of(nodes: &[NodePhase], ending: bool, failed: bool) -> A
     if nodes.is_empty() {
         return AllocationState::Pending;
     }
-    if live > 0
-        && nodes
-            .iter()
-            .filter(|n| **n != N::Released)
-            .all(|n| *n == N::Active)
-    {
+    // Not ending, a node being given back is one whose deploy failed: it no longer serves, and
+    // the allocation is active once every node that does is.
+    let serving: Vec<&NodePhase> = nodes
+        .iter()
+        .filter(|n| matches!(n, N::Deploying | N::Active))
+        .collect();
+    if live > 0 && !serving.is_empty() && serving.iter().all(|n| **n == N::Active) {
         AllocationState::Active
     } else {
         AllocationState::Provisioning
@@ -125,6 +126,16 @@ mod tests {
         // A failed node awaiting its replacement keeps it provisioning.
         assert_eq!(
             allocation_state_of(&[N::Active, N::Failed, N::Deploying], false, false),
+            AllocationState::Provisioning
+        );
+        // A failed node still being given back does not hold the allocation in provisioning
+        // once its replacement is active.
+        assert_eq!(
+            allocation_state_of(&[N::Releasing, N::Active], false, false),
+            AllocationState::Active
+        );
+        assert_eq!(
+            allocation_state_of(&[N::Releasing, N::Deploying], false, false),
             AllocationState::Provisioning
         );
         assert_eq!(

@@ -469,7 +469,10 @@ impl AllocationService {
         // heard of it), remembered across attempts.
         let mut taken: HashSet<NodeId> = HashSet::new();
         let mut eligible = eligible.to_vec();
+        // The last attempt gave way to Billing, not to a shortage of nodes.
+        let mut billing_busy = false;
         for attempt in 0..ASSIGN_ATTEMPTS {
+            billing_busy = false;
             if attempt > 0 {
                 // Too few were free: read Inventory's eligible nodes again.
                 eligible = self
@@ -533,6 +536,7 @@ impl AllocationService {
                 }
                 // The balance moved under it: start again.
                 None => {
+                    billing_busy = true;
                     drop(tx);
                     continue;
                 }
@@ -564,7 +568,7 @@ impl AllocationService {
                     })
                     .cloned()
                     .collect();
-                let Some(choice) = nodes_pick(&remaining, need, new.placement) else {
+                let Some(mut choice) = nodes_pick(&remaining, need, new.placement) else {
                     if picked.is_empty() {
                         // Nothing bound yet and no choice fits what is known free: trying
                         // again on the same knowledge cannot help.
@@ -572,6 +576,9 @@ impl AllocationService {
                     }
                     break false;
                 };
+                // Bound in id order: two admissions waiting on each other's nodes would deadlock
+                // on PostgreSQL if each took its own order.
+                choice.sort_unstable_by_key(|id| id.to_string());
                 for node_id in choice {
                     let Some(node) = remaining.iter().find(|c| c.node_id == node_id) else {
                         return Err(AllocationError::Internal);
@@ -618,6 +625,11 @@ impl AllocationService {
         }
         // Too few free nodes once those taken meanwhile are known (or still colliding after
         // every attempt): refused as the placement or the capacity falls short.
+        if billing_busy {
+            return Err(AllocationError::Unavailable(
+                "billing (the balance is busy; try again)",
+            ));
+        }
         let left = candidates_shuffled(&eligible, &taken, new.id);
         let asked = new.node_count;
         Err(AllocationError::Refused(vec![match new.placement {

@@ -32,6 +32,9 @@ struct EndRequest<'a> {
     actor: &'a Actor,
     audit_action: &'static str,
     reason: String,
+    /// Expiry: end it only if, under the lock, `release_at` is still due at this time (the
+    /// tenant may have extended it since it was read).
+    only_if_due: Option<Timestamp>,
 }
 
 async fn emit(tx: &mut Tx, event: &impl DomainEvent, now: Timestamp) -> std::result::Result<(), DbError> {
@@ -76,6 +79,7 @@ impl AllocationService {
                                 "balance exhausted: funded until {}, grace ended {}",
                                 exhausted.funded_until, exhausted.deadline
                             ),
+                            only_if_due: None,
                         };
                         self.end_in_tx(&mut tx, exhausted.allocation_id, &end, now)
                             .await?;
@@ -90,6 +94,7 @@ impl AllocationService {
                                 actor: &Actor::anonymous(),
                                 audit_action: "allocation.force_release.kyc_revoked",
                                 reason: "the tenant's verification was revoked".into(),
+                                only_if_due: None,
                             };
                             self.end_in_tx(&mut tx, allocation_id, &end, now).await?;
                         }
@@ -111,32 +116,31 @@ impl AllocationService {
     /// runway released at Billing (retried until Billing answers). Returns how many were handled.
     pub async fn attention_pass(&self) -> std::result::Result<usize, DbError> {
         let now = self.clock.now();
-        let due = store::allocations_needing_attention(self.db.reader(), now, 200).await?;
         let mut handled = 0;
-        for row in due {
-            if row.state.is_final() {
-                match self.deps.balance.runway_release(row.id).await {
-                    Ok(()) => {
-                        let mut tx = self.db.begin().await?;
-                        store::funding_released_set_in_tx(&mut tx, row.id, now).await?;
-                        tx.commit().await?;
-                        handled += 1;
-                    }
-                    Err(err) => {
-                        tracing::warn!(allocation_id = %row.id, error = %err, "runway release failed; retried next pass");
-                    }
-                }
-            } else {
-                let mut tx = self.db.begin().await?;
-                let end = EndRequest {
-                    actor: &Actor::anonymous(),
-                    audit_action: "allocation.expire",
-                    reason: "release_at reached".into(),
-                };
-                if self.end_in_tx(&mut tx, row.id, &end, now).await? {
+        for row in store::allocations_expired(self.db.reader(), now, 200).await? {
+            let mut tx = self.db.begin().await?;
+            let end = EndRequest {
+                actor: &Actor::anonymous(),
+                audit_action: "allocation.expire",
+                reason: "release_at reached".into(),
+                only_if_due: Some(now),
+            };
+            if self.end_in_tx(&mut tx, row.id, &end, now).await? {
+                handled += 1;
+            }
+            tx.commit().await?;
+        }
+        for row in store::allocations_unfunded(self.db.reader(), 200).await? {
+            match self.deps.balance.runway_release(row.id).await {
+                Ok(()) => {
+                    let mut tx = self.db.begin().await?;
+                    store::funding_released_set_in_tx(&mut tx, row.id, now).await?;
+                    tx.commit().await?;
                     handled += 1;
                 }
-                tx.commit().await?;
+                Err(err) => {
+                    tracing::warn!(allocation_id = %row.id, error = %err, "runway release failed; retried next pass");
+                }
             }
         }
         Ok(handled)
@@ -303,8 +307,12 @@ impl AllocationService {
         {
             Ok(eligible) => eligible,
             Err(err) => {
-                tracing::warn!(allocation_id = %row.id, error = %err, "no replacement: the inventory did not answer");
-                return Ok(None);
+                // Not "no spare node": the whole batch is retried next pass rather than failing a
+                // healthy allocation for a passing outage.
+                tracing::warn!(allocation_id = %row.id, error = %err, "the inventory did not answer; retried next pass");
+                return Err(DbError::Sqlx(sqlx::Error::Protocol(
+                    "the inventory did not answer".into(),
+                )));
             }
         };
         let nodes = store::allocation_nodes(&mut **tx, row.id).await?;
@@ -434,6 +442,11 @@ impl AllocationService {
         if row.ending || row.failed || row.state.is_final() {
             return Ok(false);
         }
+        if let Some(due) = end.only_if_due
+            && !row.release_at.is_some_and(|at| at <= due)
+        {
+            return Ok(false);
+        }
         self.nodes_release_in_tx(tx, &row, &end.reason, now).await?;
         let mut change = AllocationChange::of(&row);
         change.ending = true;
@@ -481,6 +494,7 @@ impl AllocationService {
                 actor,
                 audit_action: "allocation.release",
                 reason,
+                only_if_due: None,
             },
         )
         .await
@@ -506,6 +520,7 @@ impl AllocationService {
                 actor,
                 audit_action: "allocation.force_release",
                 reason: format!("force-released by an operator: {reason}"),
+                only_if_due: None,
             },
         )
         .await
@@ -592,6 +607,7 @@ impl NodeEvacuation for AllocationService {
                 actor: &Actor::anonymous(),
                 audit_action: "allocation.force_release.node_maintenance",
                 reason: format!("node {node_id} taken for maintenance: {reason}"),
+                only_if_due: None,
             };
             self.end_in_tx(&mut tx, allocation_id, &end, now)
                 .await
