@@ -443,7 +443,7 @@ impl AllocationService {
             return Ok(false);
         }
         if let Some(due) = end.only_if_due
-            && !row.release_at.is_some_and(|at| at <= due)
+            && row.release_at.is_none_or(|at| at > due)
         {
             return Ok(false);
         }
