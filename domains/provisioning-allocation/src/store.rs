@@ -28,7 +28,7 @@ pub struct NewAllocation {
     pub placement: PlacementPolicy,
     pub ssh_keys: Vec<String>,
     pub user_data_sealed: Option<String>,
-    /// All nodes together.
+    /// List price per node-hour when admitted (the view multiplies by the count).
     pub hourly_price: Money,
     pub release_at: Option<Timestamp>,
 }
