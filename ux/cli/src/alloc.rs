@@ -15,7 +15,7 @@ use ingot_sdk::ingot_contracts::allocation::{
 };
 
 use crate::OutputFormat;
-use crate::output::emit;
+use crate::output::{emit, money_text, word};
 
 #[derive(Debug, Subcommand)]
 pub enum AllocCommand {
@@ -133,14 +133,6 @@ fn ssh_keys_read(given: &[String]) -> anyhow::Result<Vec<String>> {
     Ok(keys)
 }
 
-/// An enum's wire name, such as `provisioning`.
-fn word(value: &impl serde::Serialize) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
-}
-
 fn state_word(state: AllocationState) -> String {
     word(&state)
 }
@@ -180,7 +172,7 @@ fn admission_print(format: OutputFormat, view: &AdmissionView) -> anyhow::Result
             format!(
                 "would be admitted at {} for {} per hour",
                 view.site.as_deref().unwrap_or("?"),
-                view.hourly_price.map_or_else(String::new, |p| p.to_string())
+                view.hourly_price.as_ref().map_or_else(String::new, money_text)
             )
         } else {
             "would be refused:".to_string()

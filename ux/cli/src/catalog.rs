@@ -17,11 +17,10 @@ use ingot_sdk::ingot_contracts::inventory::{
     QuarantineRequest, SiteCreateRequest, SiteStatus, SkuChangeReport, SkuConstraints, SkuCreateRequest,
     SkuUpdateRequest, SkuView,
 };
-use serde::Serialize;
 
 use crate::OutputFormat;
 use crate::import_csv;
-use crate::output::{self, emit};
+use crate::output::{self, emit, word};
 
 const MIB_PER_GIB: u64 = 1024;
 
@@ -951,14 +950,6 @@ fn constraints_cells(c: &SkuConstraints) -> Vec<String> {
 fn gib_as_mib(gib: u64) -> anyhow::Result<u64> {
     gib.checked_mul(MIB_PER_GIB)
         .with_context(|| format!("{gib} GiB is too large"))
-}
-
-/// An enum as the API spells it (`quarantined`, `prevents_allocation`).
-fn word<T: Serialize + std::fmt::Debug>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(text)) => text,
-        _ => format!("{value:?}").to_lowercase(),
-    }
 }
 
 #[cfg(test)]

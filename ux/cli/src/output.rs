@@ -60,6 +60,14 @@ pub fn json_or_id<T: Serialize>(
     Ok(())
 }
 
+/// An enum as the API spells it (`quarantined`, `prevents_allocation`).
+pub fn word<T: Serialize + std::fmt::Debug>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(text)) => text,
+        _ => format!("{value:?}").to_lowercase(),
+    }
+}
+
 pub fn json_print<T: Serialize>(value: &T) -> anyhow::Result<()> {
     println!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
