@@ -957,47 +957,20 @@ async fn operators_set_quotas_per_tenant_and_project_and_nobody_else_does() {
     app.stop().await;
 }
 
-/// `ingotd serve` as an operator runs it, on `database_url`, in `dir`; with its address.
+/// `ingotd serve` as an operator runs it, on `database_url`, in `dir`; with its base URL.
 fn ingotd_serve(dir: &std::path::Path, database_url: &str) -> (std::process::Child, String) {
-    use std::io::BufRead as _;
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ingotd"));
-    for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("INGOT_")) {
-        command.env_remove(key);
-    }
-    let mut child = command
-        .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
-        .env("INGOT_DATABASE_URL", database_url)
-        .env("INGOT_DEMO_CATALOG", "true")
-        .env("INGOT_BILLING_TEST_PROVIDER", "true")
-        .env("INGOT_MAAS_SIMULATED", "false")
-        .env("INGOT_MAAS_DEPLOYMENTS_INTERVAL_MS", "600000")
-        .env("INGOT_HTTP_RATE_LIMIT_PER_S", "100000")
-        .env("INGOT_HTTP_RATE_LIMIT_BURST", "100000")
-        .current_dir(dir)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    let address = loop {
-        line.clear();
-        assert!(
-            stderr.read_line(&mut line).unwrap() > 0,
-            "ingotd exited before serving"
-        );
-        let entry: Value = serde_json::from_str(&line).unwrap_or_default();
-        if entry["message"] == "ingotd serving" {
-            break entry["listen"].as_str().unwrap().to_string();
-        }
-    };
-    // Keep draining its log so it never blocks on a full pipe.
-    std::thread::spawn(move || {
-        let mut sink = String::new();
-        while stderr.read_line(&mut sink).unwrap_or(0) > 0 {
-            sink.clear();
-        }
-    });
+    let (child, address) = super::ingotd_spawn(
+        dir,
+        &[
+            ("INGOT_DATABASE_URL", database_url),
+            ("INGOT_DEMO_CATALOG", "true"),
+            ("INGOT_BILLING_TEST_PROVIDER", "true"),
+            ("INGOT_MAAS_SIMULATED", "false"),
+            ("INGOT_MAAS_DEPLOYMENTS_INTERVAL_MS", "600000"),
+            ("INGOT_HTTP_RATE_LIMIT_PER_S", "100000"),
+            ("INGOT_HTTP_RATE_LIMIT_BURST", "100000"),
+        ],
+    );
     (child, format!("http://{address}"))
 }
 

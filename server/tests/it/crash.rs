@@ -3,8 +3,7 @@
 //! controllers converge — every machine is deployed exactly once and every release completes
 //! with its erase, each reported exactly once.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,41 +19,14 @@ const MACHINES: usize = 6;
 /// A running `ingotd serve` in `dir` on the embedded SQLite, controllers brisk, no simulated
 /// region of its own.
 fn ingotd_start(dir: &std::path::Path) -> (Child, String) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_ingotd"));
-    for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("INGOT_")) {
-        command.env_remove(key);
-    }
-    let mut child = command
-        .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
-        .env("INGOT_MAAS_SIMULATED", "false")
-        .env("INGOT_MAAS_DEPLOYMENTS_INTERVAL_MS", "100")
-        .env("INGOT_MAAS_ONBOARDING_INTERVAL_S", "3600")
-        .current_dir(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    let address = loop {
-        line.clear();
-        assert!(
-            stderr.read_line(&mut line).unwrap() > 0,
-            "ingotd exited before serving"
-        );
-        let entry: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
-        if entry["message"] == "ingotd serving" {
-            break entry["listen"].as_str().unwrap().to_string();
-        }
-    };
-    // Keep draining its log so it never blocks on a full pipe.
-    std::thread::spawn(move || {
-        let mut sink = String::new();
-        while stderr.read_line(&mut sink).unwrap_or(0) > 0 {
-            sink.clear();
-        }
-    });
-    (child, address)
+    super::ingotd_spawn(
+        dir,
+        &[
+            ("INGOT_MAAS_SIMULATED", "false"),
+            ("INGOT_MAAS_DEPLOYMENTS_INTERVAL_MS", "100"),
+            ("INGOT_MAAS_ONBOARDING_INTERVAL_S", "3600"),
+        ],
+    )
 }
 
 fn sigkill(child: &mut Child) {

@@ -339,3 +339,42 @@ pub async fn kyc_verified(
         .await
         .unwrap();
 }
+
+/// A running `ingotd serve` in `dir` (JSON logs, port 0, nothing from the test runner's
+/// `INGOT_*` environment) with `env` set; with its `host:port`. Its log is drained so it never
+/// blocks on a full pipe.
+pub fn ingotd_spawn(dir: &std::path::Path, env: &[(&str, &str)]) -> (std::process::Child, String) {
+    use std::io::BufRead as _;
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ingotd"));
+    for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("INGOT_")) {
+        command.env_remove(key);
+    }
+    let mut child = command
+        .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
+        .envs(env.iter().copied())
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    let address = loop {
+        line.clear();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "ingotd exited before serving"
+        );
+        let entry: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
+        if entry["message"] == "ingotd serving" {
+            break entry["listen"].as_str().unwrap().to_string();
+        }
+    };
+    std::thread::spawn(move || {
+        let mut sink = String::new();
+        while stderr.read_line(&mut sink).unwrap_or(0) > 0 {
+            sink.clear();
+        }
+    });
+    (child, address)
+}
