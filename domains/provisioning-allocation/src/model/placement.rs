@@ -12,6 +12,16 @@ pub struct Candidate {
     pub fabric_group: Option<String>,
 }
 
+impl From<&ingot_contracts::inventory::EligibleNode> for Candidate {
+    fn from(node: &ingot_contracts::inventory::EligibleNode) -> Candidate {
+        Candidate {
+            node_id: node.node_id,
+            hostname: node.hostname.clone(),
+            fabric_group: node.fabric_group.clone(),
+        }
+    }
+}
+
 /// `count` nodes from one fabric group, or `None` when no group has that many. The smallest
 /// group that fits is used (large groups stay whole for large requests); ties by group name;
 /// within a group, hostname order.

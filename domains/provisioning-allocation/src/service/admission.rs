@@ -130,11 +130,7 @@ fn candidates_shuffled(
     let mut candidates: Vec<Candidate> = eligible
         .iter()
         .filter(|n| !taken.contains(&n.node_id))
-        .map(|n| Candidate {
-            node_id: n.node_id,
-            hostname: n.hostname.clone(),
-            fabric_group: n.fabric_group.clone(),
-        })
+        .map(Candidate::from)
         .collect();
     let seed = seed.to_string();
     candidates.sort_by_cached_key(|c| {

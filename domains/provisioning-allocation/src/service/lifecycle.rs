@@ -335,11 +335,7 @@ impl AllocationService {
                 Some(_) if eligible.fabric_group.is_none() => continue,
                 _ => {}
             }
-            let candidate = crate::model::Candidate {
-                node_id: eligible.node_id,
-                hostname: eligible.hostname.clone(),
-                fabric_group: eligible.fabric_group.clone(),
-            };
+            let candidate = crate::model::Candidate::from(eligible);
             match store::node_assign_in_tx(tx, row.id, &candidate, now).await {
                 Ok(()) => {
                     self.deploy_request_in_tx(
