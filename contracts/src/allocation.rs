@@ -41,6 +41,30 @@ pub struct AllocationRequested {
     pub site_id: SiteId,
     pub node_count: u32,
     pub at: Timestamp,
+    /// The SKU's and site's names when admitted, for readers that show them.
+    #[serde(default)]
+    pub sku_name: String,
+    #[serde(default)]
+    pub site_name: String,
+}
+
+/// An allocation's state moved (read off its nodes'), with the reason its history records.
+/// Its end is also announced as [`AllocationEnded`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AllocationStateChanged {
+    pub allocation_id: AllocationId,
+    pub tenant_id: TenantId,
+    pub state: AllocationState,
+    pub reason: String,
+    pub at: Timestamp,
+}
+
+/// A tenant's quotas were replaced by an operator: the whole set as it now stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuotasChanged {
+    pub tenant_id: TenantId,
+    pub quotas: Vec<QuotaEntry>,
+    pub at: Timestamp,
 }
 
 /// An allocation ended: every node it held is given back clean. `state` is `released` or
@@ -135,6 +159,8 @@ domain_event!(NodeMeteringStarted, "allocation.node_metering_started", "provisio
 domain_event!(NodeMeteringStopped, "allocation.node_metering_stopped", "provisioning-allocation", subject: node_id, tenant: tenant_id);
 domain_event!(AllocationRequested, "allocation.requested", "provisioning-allocation", subject: allocation_id, tenant: tenant_id);
 domain_event!(AllocationEnded, "allocation.ended", "provisioning-allocation", subject: allocation_id, tenant: tenant_id);
+domain_event!(AllocationStateChanged, "allocation.state_changed", "provisioning-allocation", subject: allocation_id, tenant: tenant_id);
+domain_event!(QuotasChanged, "allocation.quotas_changed", "provisioning-allocation", subject: tenant_id, tenant: tenant_id);
 
 /// One node quota: at most `max_nodes` nodes of `sku` at once, for the whole tenant or (with
 /// `project_id`) for one of its projects.

@@ -258,8 +258,54 @@ pub struct BalanceExhausted {
     pub deadline: Timestamp,
 }
 
+/// A ledger transaction moved a tenant's money: what its cash and promotional accounts changed
+/// by (negative: money out), with the posting's kind (`top_up`, `credit`, `usage`, `refund`,
+/// `reversal`, `adjustment`) and reference (`alc_…/nod_…` for one node's usage). Announced once,
+/// when the transaction is written; replays of the same posting announce nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransactionPosted {
+    pub transaction_id: TransactionId,
+    pub tenant_id: TenantId,
+    pub kind: String,
+    #[serde(default)]
+    pub reference: Option<String>,
+    pub cash: Money,
+    pub promo: Money,
+    pub at: Timestamp,
+}
+
+/// A tenant's balance as it stands after a change to its accounts or holds: a snapshot, so a
+/// reader that keeps the latest one is right without adding anything up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BalanceChanged {
+    pub tenant_id: TenantId,
+    pub cash: Money,
+    pub promo: Money,
+    pub held: Money,
+    pub credit_limit: Money,
+    pub at: Timestamp,
+}
+
+/// An allocation's funding changed: the rate its holds are sized for, how many nodes, its
+/// suspension deadline (announced when it moves by more than a minute), and whether it is
+/// still open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FundingChanged {
+    pub allocation_id: AllocationId,
+    pub tenant_id: TenantId,
+    pub rate_per_hour: Money,
+    pub nodes: u32,
+    #[serde(default)]
+    pub deadline: Option<Timestamp>,
+    pub open: bool,
+    pub at: Timestamp,
+}
+
 domain_event!(BalanceLow, "billing.balance_low", "billing", subject: tenant_id, tenant: tenant_id);
 domain_event!(BalanceExhausted, "billing.balance_exhausted", "billing", subject: allocation_id, tenant: tenant_id);
+domain_event!(TransactionPosted, "billing.transaction_posted", "billing", subject: transaction_id, tenant: tenant_id);
+domain_event!(BalanceChanged, "billing.balance_changed", "billing", subject: tenant_id, tenant: tenant_id);
+domain_event!(FundingChanged, "billing.funding_changed", "billing", subject: allocation_id, tenant: tenant_id);
 
 /// What a payment provider's webhook call is answered with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

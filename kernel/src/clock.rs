@@ -55,6 +55,28 @@ impl Timestamp {
         Some(Timestamp::from_secs(days_from_civil(year, month, 1) * 86_400))
     }
 
+    /// The UTC calendar day: `2026-11-29`.
+    pub fn day(self) -> String {
+        let (year, month, day) = civil_from_days(self.0.div_euclid(86_400_000_000));
+        format!("{year:04}-{month:02}-{day:02}")
+    }
+
+    /// Midnight UTC starting this timestamp's day.
+    pub fn day_start(self) -> Timestamp {
+        Timestamp(self.0 - self.0.rem_euclid(86_400_000_000))
+    }
+
+    /// The start of this timestamp's hour.
+    pub fn hour_start(self) -> Timestamp {
+        Timestamp(self.0 - self.0.rem_euclid(3_600_000_000))
+    }
+
+    /// Midnight UTC starting this timestamp's month.
+    pub fn month_start_of(self) -> Timestamp {
+        let (year, month, _) = civil_from_days(self.0.div_euclid(86_400_000_000));
+        Timestamp::from_secs(days_from_civil(year, month, 1) * 86_400)
+    }
+
     pub fn since(self, earlier: Timestamp) -> Duration {
         Duration::from_micros(u64::try_from(self.0.saturating_sub(earlier.0)).unwrap_or(0))
     }
@@ -276,6 +298,16 @@ impl Clock for ManualClock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_hours_and_months_start_where_the_calendar_says() {
+        let t: Timestamp = "2026-11-29T13:43:36.5Z".parse().unwrap();
+        assert_eq!(t.day(), "2026-11-29");
+        assert_eq!(t.day_start().to_string(), "2026-11-29T00:00:00.000000Z");
+        assert_eq!(t.hour_start().to_string(), "2026-11-29T13:00:00.000000Z");
+        assert_eq!(t.month_start_of().to_string(), "2026-11-01T00:00:00.000000Z");
+        assert_eq!(Timestamp::from_micros(-1).day(), "1969-12-31");
+    }
 
     #[test]
     fn formats_rfc3339_utc() {

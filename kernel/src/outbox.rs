@@ -132,6 +132,108 @@ pub async fn cursor_advance_in_tx(
     Ok(())
 }
 
+/// Where `consumer`'s cursor stands (the start when it has none yet). A plain read: no lock.
+pub async fn cursor_get(db: &Db, consumer: &str) -> Result<OutboxPosition, DbError> {
+    let row = sqlx::query("SELECT txid, seq FROM kernel_outbox_cursors WHERE consumer = $1")
+        .bind(consumer)
+        .fetch_optional(db.reader())
+        .await?;
+    Ok(match row {
+        Some(row) => OutboxPosition {
+            txid: row.try_get("txid")?,
+            seq: row.try_get("seq")?,
+        },
+        None => OutboxPosition::START,
+    })
+}
+
+fn visible_after_sql(backend: Backend, select: &str) -> String {
+    match backend {
+        Backend::Postgres => format!(
+            "SELECT {select} FROM kernel_outbox WHERE (txid, seq) > ($1, $2) \
+             AND txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+        ),
+        Backend::Sqlite => format!("SELECT {select} FROM kernel_outbox WHERE (txid, seq) > ($1, $2)"),
+    }
+}
+
+/// Whether an event is readable after `consumer`'s cursor: a lock-free peek, so an idle
+/// consumer does not take the write lock (SQLite) or the cursor's row (PostgreSQL) to find
+/// out there is nothing to do.
+pub async fn pending(db: &Db, consumer: &str) -> Result<bool, DbError> {
+    let after = cursor_get(db, consumer).await?;
+    let sql = sqlx::AssertSqlSafe(format!("{} LIMIT 1", visible_after_sql(db.backend(), "1 AS one")));
+    let row = sqlx::query(sql)
+        .bind(after.txid)
+        .bind(after.seq)
+        .fetch_optional(db.reader())
+        .await?;
+    Ok(row.is_some())
+}
+
+/// Forgets `consumer`'s cursor (a consumer that will never read again).
+pub async fn cursor_drop_in_tx(tx: &mut Tx, consumer: &str) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM kernel_outbox_cursors WHERE consumer = $1")
+        .bind(consumer)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// How far one consumer is behind the event history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsumerBacklog {
+    pub consumer: String,
+    pub position: OutboxPosition,
+    /// Readable events after the cursor, counted up to `count_max`.
+    pub behind: u64,
+    /// When the oldest unread one happened (`None`: caught up).
+    pub oldest_unread_at: Option<Timestamp>,
+}
+
+/// Every consumer's backlog, by name.
+pub async fn backlogs(db: &Db, count_max: i64) -> Result<Vec<ConsumerBacklog>, DbError> {
+    let cursors = sqlx::query("SELECT consumer, txid, seq FROM kernel_outbox_cursors ORDER BY consumer")
+        .fetch_all(db.reader())
+        .await?;
+    let count_sql = format!(
+        "SELECT COUNT(*) AS n FROM ({} LIMIT $3) AS unread",
+        visible_after_sql(db.backend(), "seq")
+    );
+    let oldest_sql = format!(
+        "{} ORDER BY txid, seq LIMIT 1",
+        visible_after_sql(db.backend(), "occurred_at_us")
+    );
+    let mut out = Vec::with_capacity(cursors.len());
+    for cursor in cursors {
+        let position = OutboxPosition {
+            txid: cursor.try_get("txid")?,
+            seq: cursor.try_get("seq")?,
+        };
+        let behind: i64 = sqlx::query(sqlx::AssertSqlSafe(count_sql.clone()))
+            .bind(position.txid)
+            .bind(position.seq)
+            .bind(count_max)
+            .fetch_one(db.reader())
+            .await?
+            .try_get("n")?;
+        let oldest = sqlx::query(sqlx::AssertSqlSafe(oldest_sql.clone()))
+            .bind(position.txid)
+            .bind(position.seq)
+            .fetch_optional(db.reader())
+            .await?
+            .map(|row| row.try_get::<i64, _>("occurred_at_us"))
+            .transpose()?;
+        out.push(ConsumerBacklog {
+            consumer: cursor.try_get("consumer")?,
+            position,
+            behind: u64::try_from(behind).unwrap_or(0),
+            oldest_unread_at: oldest.map(Timestamp::from_micros),
+        });
+    }
+    Ok(out)
+}
+
 fn envelope_from_row(row: &sqlx::any::AnyRow) -> Result<EventEnvelope, DbError> {
     use crate::db::column::{corrupt, from_json, parse};
     let event_id: String = row.try_get("event_id")?;

@@ -121,35 +121,16 @@ impl BillingService {
 
     /// A tenant's money as it stands (no authorization: callers decide who may see it).
     pub(super) async fn balance_of(&self, tenant_id: TenantId) -> Result<BalanceView> {
-        let currency = self.config.currency;
-        let zero = store::AccountFigures {
-            balance: Money::zero(currency),
-            held: Money::zero(currency),
-            floor: Some(Money::zero(currency)),
-        };
-        let mut figures = [zero; 2];
-        for (slot, kind) in figures
-            .iter_mut()
-            .zip([AccountKind::TenantCash, AccountKind::TenantPromo])
-        {
-            if let Some(found) = store::account_get(self.db.reader(), &self.account(tenant_id, kind))
-                .await
-                .map_err(internal)?
-            {
-                *slot = found;
-            }
-        }
-        let [cash, promo] = figures;
-        let credit_limit = -cash.floor.map_or(0, |f| f.micros());
-        let held = cash.held.micros() + promo.held.micros();
-        let available = cash.balance.micros() + promo.balance.micros() - held + credit_limit;
+        let figures = store::tenant_figures(self.db.reader(), tenant_id, self.config.currency)
+            .await
+            .map_err(internal)?;
         Ok(BalanceView {
             tenant_id,
-            cash: cash.balance,
-            promo: promo.balance,
-            held: Money::from_micros(held, currency),
-            available: Money::from_micros(available, currency),
-            credit_limit: Money::from_micros(credit_limit, currency),
+            cash: figures.cash,
+            promo: figures.promo,
+            held: figures.held,
+            available: figures.available(),
+            credit_limit: figures.credit_limit,
         })
     }
 

@@ -1,10 +1,12 @@
 //! Funding storage: one row per allocation naming the holds that back it and its deadline.
 
+use ingot_contracts::billing::FundingChanged;
 use ingot_kernel::Timestamp;
 use ingot_kernel::db::column::parse;
 use ingot_kernel::db::{DbError, Tx};
+use ingot_kernel::event::DomainEvent;
 use ingot_kernel::id::{AllocationId, HoldId, TenantId};
-use ingot_kernel::money::Currency;
+use ingot_kernel::money::{Currency, Money};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
@@ -112,11 +114,46 @@ pub async fn funding_insert_in_tx(tx: &mut Tx, funding: &Funding, now: Timestamp
     .bind(now.as_micros())
     .execute(&mut **tx)
     .await?;
-    Ok(done.rows_affected() == 1)
+    let inserted = done.rows_affected() == 1;
+    if inserted {
+        funding_announce_in_tx(tx, funding, now).await?;
+    }
+    Ok(inserted)
+}
+
+/// How far a deadline may move before it is announced again: rating renews every funding's
+/// holds each pass, which nudges a well-funded deadline forward every time.
+const DEADLINE_ANNOUNCE_STEP_US: i64 = 60_000_000;
+
+/// Whether readers of `billing.funding_changed` would see a difference from `before` to `after`.
+fn funding_announced_differs(before: &Funding, after: &Funding) -> bool {
+    let deadline_moved = match (before.deadline, after.deadline) {
+        (Some(a), Some(b)) => (a.as_micros() - b.as_micros()).abs() > DEADLINE_ANNOUNCE_STEP_US,
+        (a, b) => a != b,
+    };
+    before.rate_micros != after.rate_micros
+        || before.nodes != after.nodes
+        || before.open != after.open
+        || deadline_moved
+}
+
+async fn funding_announce_in_tx(tx: &mut Tx, funding: &Funding, now: Timestamp) -> Result<(), DbError> {
+    let event = FundingChanged {
+        allocation_id: funding.allocation_id,
+        tenant_id: funding.tenant_id,
+        rate_per_hour: Money::from_micros(funding.rate_micros, funding.currency),
+        nodes: funding.nodes,
+        deadline: funding.deadline,
+        open: funding.open,
+        at: now,
+    };
+    ingot_kernel::outbox::append_in_tx(tx, &event.to_envelope(now)).await?;
+    Ok(())
 }
 
 /// Writes what changes over a funding's life.
 pub async fn funding_save_in_tx(tx: &mut Tx, funding: &Funding, now: Timestamp) -> Result<(), DbError> {
+    let before = funding_get(&mut **tx, funding.allocation_id).await?;
     sqlx::query(
         "UPDATE billing_fundings SET rate_micros = $1, nodes = $2, promo_hold_id = $3, cash_hold_id = $4, \
          deadline_us = $5, state = $6, exhausted_announced = $7, updated_at_us = $8 WHERE allocation_id = $9",
@@ -132,6 +169,9 @@ pub async fn funding_save_in_tx(tx: &mut Tx, funding: &Funding, now: Timestamp) 
     .bind(funding.allocation_id.to_string())
     .execute(&mut **tx)
     .await?;
+    if before.is_none_or(|before| funding_announced_differs(&before, funding)) {
+        funding_announce_in_tx(tx, funding, now).await?;
+    }
     Ok(())
 }
 

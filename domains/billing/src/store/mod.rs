@@ -9,16 +9,18 @@
 
 use std::collections::BTreeMap;
 
+use ingot_contracts::billing::{BalanceChanged, TransactionPosted};
 use ingot_kernel::Timestamp;
 use ingot_kernel::db::column::{enum_from_text, enum_to_text, parse};
 use ingot_kernel::db::{DbError, Tx};
-use ingot_kernel::id::{HoldId, TransactionId};
+use ingot_kernel::event::DomainEvent;
+use ingot_kernel::id::{HoldId, TenantId, TransactionId};
 use ingot_kernel::money::{Currency, Money};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
-use crate::model::{AccountRef, Hold, HoldError, HoldState, Posting, account_deltas};
+use crate::model::{AccountKind, AccountRef, Hold, HoldError, HoldState, Posting, account_deltas};
 
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
@@ -96,6 +98,9 @@ pub async fn account_floor_set_in_tx(
         .bind(account.key())
         .execute(&mut **tx)
         .await?;
+    if let Some(tenant_id) = account.tenant_id() {
+        balance_announce_in_tx(tx, tenant_id, account.currency(), now).await?;
+    }
     Ok(())
 }
 
@@ -139,6 +144,88 @@ pub async fn account_get<'e, E: Executor<'e, Database = Any>>(
             })
         })
         .transpose()
+}
+
+/// A tenant's money in one currency as its two accounts hold it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TenantFigures {
+    pub cash: Money,
+    pub promo: Money,
+    /// Reserved by pending holds on either account.
+    pub held: Money,
+    /// How far below zero cash may go (zero for prepaid).
+    pub credit_limit: Money,
+}
+
+impl TenantFigures {
+    /// What may still be spent or reserved: cash + promo − held + credit limit.
+    pub fn available(&self) -> Money {
+        Money::from_micros(
+            self.cash.micros() + self.promo.micros() - self.held.micros() + self.credit_limit.micros(),
+            self.cash.currency(),
+        )
+    }
+}
+
+pub async fn tenant_figures<'e, E>(
+    db: E,
+    tenant_id: TenantId,
+    currency: Currency,
+) -> Result<TenantFigures, DbError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let cash = AccountRef::tenant(tenant_id, AccountKind::TenantCash, currency).map(|a| a.key());
+    let promo = AccountRef::tenant(tenant_id, AccountKind::TenantPromo, currency).map(|a| a.key());
+    let rows = sqlx::query(
+        "SELECT key, balance_micros, held_micros, floor_micros FROM billing_accounts WHERE key = $1 OR key = $2",
+    )
+    .bind(cash.clone())
+    .bind(promo)
+    .fetch_all(db)
+    .await?;
+    let zero = Money::zero(currency);
+    let mut figures = TenantFigures {
+        cash: zero,
+        promo: zero,
+        held: zero,
+        credit_limit: zero,
+    };
+    for row in rows {
+        let key: String = row.try_get("key")?;
+        let balance = Money::from_micros(row.try_get("balance_micros")?, currency);
+        let held: i64 = row.try_get("held_micros")?;
+        figures.held = Money::from_micros(figures.held.micros() + held, currency);
+        if Some(&key) == cash.as_ref() {
+            figures.cash = balance;
+            let floor: Option<i64> = row.try_get("floor_micros")?;
+            figures.credit_limit = Money::from_micros(-floor.unwrap_or(0), currency);
+        } else {
+            figures.promo = balance;
+        }
+    }
+    Ok(figures)
+}
+
+/// Announces the tenant's balance as it now stands (`billing.balance_changed`), in the
+/// transaction that changed it.
+pub async fn balance_announce_in_tx(
+    tx: &mut Tx,
+    tenant_id: TenantId,
+    currency: Currency,
+    now: Timestamp,
+) -> Result<(), DbError> {
+    let figures = tenant_figures(&mut **tx, tenant_id, currency).await?;
+    let event = BalanceChanged {
+        tenant_id,
+        cash: figures.cash,
+        promo: figures.promo,
+        held: figures.held,
+        credit_limit: figures.credit_limit,
+        at: now,
+    };
+    ingot_kernel::outbox::append_in_tx(tx, &event.to_envelope(now)).await?;
+    Ok(())
 }
 
 /// Writes `posting` in the caller's transaction, drawing on `against_holds` first: each hold
@@ -264,6 +351,30 @@ pub async fn post_in_tx(
         .execute(&mut **tx)
         .await?;
     }
+    if let Some(tenant_id) = posting.tenant()
+        && let Some(first) = posting.transfers().first()
+    {
+        let currency = first.amount.currency();
+        let change = |kind: AccountKind| {
+            let micros = deltas
+                .iter()
+                .filter(|(a, _)| a.kind() == kind && a.tenant_id() == Some(tenant_id))
+                .map(|(_, d)| *d)
+                .sum::<i64>();
+            Money::from_micros(micros, currency)
+        };
+        let event = TransactionPosted {
+            transaction_id,
+            tenant_id,
+            kind: enum_to_text(&posting.kind()),
+            reference: posting.reference().map(str::to_string),
+            cash: change(AccountKind::TenantCash),
+            promo: change(AccountKind::TenantPromo),
+            at: now,
+        };
+        ingot_kernel::outbox::append_in_tx(tx, &event.to_envelope(now)).await?;
+        balance_announce_in_tx(tx, tenant_id, currency, now).await?;
+    }
     Ok(Posted {
         transaction_id,
         replayed: false,
@@ -358,6 +469,9 @@ pub async fn hold_create_in_tx(
             account: account.key(),
         });
     }
+    if let Some(tenant_id) = account.tenant_id() {
+        balance_announce_in_tx(tx, tenant_id, account.currency(), now).await?;
+    }
     let hold = Hold {
         id,
         account: *account,
@@ -425,6 +539,11 @@ pub async fn hold_resize_in_tx(
     if done.rows_affected() != 1 {
         return Err(LedgerError::HoldChanged);
     }
+    if change != 0
+        && let Some(tenant_id) = hold.account.tenant_id()
+    {
+        balance_announce_in_tx(tx, tenant_id, hold.account.currency(), now).await?;
+    }
     Ok(Hold {
         amount: Money::from_micros(amount, hold.amount.currency()),
         expires_at,
@@ -464,6 +583,11 @@ pub async fn hold_close_in_tx(
         .bind(hold.account.key())
         .execute(&mut **tx)
         .await?;
+    if remaining != 0
+        && let Some(tenant_id) = hold.account.tenant_id()
+    {
+        balance_announce_in_tx(tx, tenant_id, hold.account.currency(), now).await?;
+    }
     Ok(Hold {
         captured: locked.captured,
         ..closed

@@ -657,6 +657,8 @@ impl AllocationService {
             site_id: new.site_id,
             node_count: new.node_count,
             at: now,
+            sku_name: new.sku_name.clone(),
+            site_name: new.site_name.clone(),
         };
         ingot_kernel::outbox::append_in_tx(tx, &requested.to_envelope(now)).await?;
         for node_id in nodes {

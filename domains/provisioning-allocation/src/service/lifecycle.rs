@@ -8,9 +8,9 @@
 use std::collections::HashSet;
 
 use ingot_contracts::allocation::{
-    AllocationEnded, AllocationError, AllocationView, EvacuationError, ExtendRequest, ForceReleaseRequest,
-    NodeEvacuation, NodeMeteringStarted, NodeMeteringStopped, NodePhase, NodeReleaseRequested, NodeReleased,
-    ReleaseRequest,
+    AllocationEnded, AllocationError, AllocationStateChanged, AllocationView, EvacuationError, ExtendRequest,
+    ForceReleaseRequest, NodeEvacuation, NodeMeteringStarted, NodeMeteringStopped, NodePhase,
+    NodeReleaseRequested, NodeReleased, ReleaseRequest,
 };
 use ingot_contracts::billing::BalanceExhausted;
 use ingot_contracts::iam::{Action, Actor, AuditEntry, KycChanged, KycState, Resource};
@@ -165,6 +165,14 @@ impl AllocationService {
         }
         if moved {
             store::history_append_in_tx(tx, row.id, change.state, why, now).await?;
+            let changed = AllocationStateChanged {
+                allocation_id: row.id,
+                tenant_id: row.tenant_id,
+                state: change.state,
+                reason: why.to_string(),
+                at: now,
+            };
+            emit(tx, &changed, now).await?;
             if change.state.is_final() {
                 let ended = AllocationEnded {
                     allocation_id: row.id,

@@ -15,8 +15,8 @@ use std::sync::Arc;
 use ingot_contracts::BoxFuture;
 use ingot_contracts::allocation::{
     AllocationApi, AllocationCreateRequest, AllocationCreated, AllocationError, AllocationFilter,
-    AllocationView, ExtendRequest, ForceReleaseRequest, QuotaEntry, QuotasSetRequest, QuotasView,
-    ReleaseRequest,
+    AllocationView, ExtendRequest, ForceReleaseRequest, QuotaEntry, QuotasChanged, QuotasSetRequest,
+    QuotasView, ReleaseRequest,
 };
 use ingot_contracts::billing::BalancePolicy;
 use ingot_contracts::iam::{
@@ -26,6 +26,7 @@ use ingot_contracts::inventory::{InventoryApi, InventoryForAllocation};
 use ingot_kernel::Clock;
 use ingot_kernel::crypto::SecretBox;
 use ingot_kernel::db::Db;
+use ingot_kernel::event::DomainEvent;
 use ingot_kernel::id::{AllocationId, ProjectId, TenantId};
 use ingot_kernel::page::Page;
 
@@ -335,6 +336,15 @@ impl AllocationApi for AllocationService {
             self.deps
                 .audit
                 .audit_in_tx(&mut tx, actor, entry)
+                .await
+                .map_err(internal)?;
+            let now = self.clock.now();
+            let changed = QuotasChanged {
+                tenant_id,
+                quotas: request.quotas.clone(),
+                at: now,
+            };
+            ingot_kernel::outbox::append_in_tx(&mut tx, &changed.to_envelope(now))
                 .await
                 .map_err(internal)?;
             tx.commit().await.map_err(internal)?;
