@@ -288,10 +288,18 @@ pub enum Action {
     AllocationManage,
     /// End any tenant's allocation, with a reason (audited).
     AllocationForceRelease,
+    /// A tenant's overview dashboard: money, runway, spend, allocations, quotas.
+    OverviewRead,
+    /// Operators' capacity and health dashboards.
+    OpsDashboardRead,
+    /// The revenue dashboard.
+    RevenueRead,
+    /// See projections' build state and rebuild them from the event history.
+    ReadModelManage,
 }
 
 impl Action {
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 35] = [
         Action::OwnershipRead,
         Action::AuditVerify,
         Action::TenantCreate,
@@ -323,6 +331,10 @@ impl Action {
         Action::AllocationRead,
         Action::AllocationManage,
         Action::AllocationForceRelease,
+        Action::OverviewRead,
+        Action::OpsDashboardRead,
+        Action::RevenueRead,
+        Action::ReadModelManage,
     ];
 }
 

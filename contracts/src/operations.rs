@@ -89,6 +89,10 @@ pub struct OwnershipRegistry {
     pub contexts: Vec<ContextOwnership>,
     pub approval_rules: Vec<ApprovalRule>,
     pub escalation: EscalationPolicy,
+    /// The dashboards' projections with their source-owning domains and BFF owner, as the
+    /// Read Models code declares them (not written in OWNERS.toml).
+    #[serde(default)]
+    pub projections: Vec<crate::read_models::ProjectionOwnership>,
 }
 
 impl OwnershipRegistry {

@@ -94,6 +94,10 @@ pub struct Config {
     pub allocation_lifecycle_interval: Duration,
     /// Deploy failures replaced per allocation before it fails.
     pub allocation_replacements_max: u32,
+    /// How often the read models follow new events (an answer lags an event by about this).
+    pub read_models_follow_interval: Duration,
+    /// How long a dashboard answer may be served from the cache.
+    pub read_models_cache_ttl: Duration,
 }
 
 impl fmt::Debug for Config {
@@ -136,6 +140,8 @@ impl fmt::Debug for Config {
                 &self.allocation_lifecycle_interval,
             )
             .field("allocation_replacements_max", &self.allocation_replacements_max)
+            .field("read_models_follow_interval", &self.read_models_follow_interval)
+            .field("read_models_cache_ttl", &self.read_models_cache_ttl)
             .finish()
     }
 }
@@ -183,6 +189,8 @@ impl Default for Config {
             maas_reconcile_interval: Duration::from_secs(60),
             allocation_lifecycle_interval: Duration::from_secs(1),
             allocation_replacements_max: 2,
+            read_models_follow_interval: Duration::from_millis(200),
+            read_models_cache_ttl: Duration::from_secs(10),
         }
     }
 }
@@ -264,6 +272,11 @@ const KEYS: &[(&str, &str)] = &[
         "INGOT_ALLOCATION_LIFECYCLE_INTERVAL_MS",
     ),
     ("allocation.replacements_max", "INGOT_ALLOCATION_REPLACEMENTS_MAX"),
+    (
+        "read_models.follow_interval_ms",
+        "INGOT_READ_MODELS_FOLLOW_INTERVAL_MS",
+    ),
+    ("read_models.cache_ttl_ms", "INGOT_READ_MODELS_CACHE_TTL_MS"),
 ];
 
 /// Resolves the configuration from flags, the given environment and the config file they name.
@@ -509,6 +522,20 @@ fn apply(config: &mut Config, key: &str, value: &str, origin: &str) -> Result<()
                 return Err(bad("must be between 50 and 600000".into()));
             }
             config.allocation_lifecycle_interval = Duration::from_millis(n);
+        }
+        "read_models.follow_interval_ms" => {
+            let n = number(value)?;
+            if !(20..=600_000).contains(&n) {
+                return Err(bad("must be between 20 and 600000".into()));
+            }
+            config.read_models_follow_interval = Duration::from_millis(n);
+        }
+        "read_models.cache_ttl_ms" => {
+            let n = number(value)?;
+            if !(1..=3_600_000).contains(&n) {
+                return Err(bad("must be between 1 and 3600000".into()));
+            }
+            config.read_models_cache_ttl = Duration::from_millis(n);
         }
         "allocation.replacements_max" => {
             let n = number(value)?;

@@ -177,6 +177,8 @@ pub struct App {
     pub inventory: Arc<ingot_inventory_catalog::service::InventoryService>,
     /// Allocation, for tests that drive its lifecycle passes themselves.
     pub allocation: Arc<ingot_provisioning_allocation::service::AllocationService>,
+    /// Read Models, for tests and commands that follow or rebuild projections themselves.
+    pub read_models: Arc<ingot_read_models::service::ReadModelsService>,
     /// The installation key, for tests that seal what a domain would.
     pub secrets: ingot_kernel::crypto::SecretBox,
     /// The MAAS domain, for tests that drive onboarding passes themselves.
@@ -230,14 +232,16 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
     };
     let authorizer: Arc<dyn Authorizer> = Arc::new(ingot_iam::IamAuthorizer);
     let iam = iam_build(&config, &db, clock.clone(), cache.clone(), seams.notifier.clone())?;
-    let registry = ingot_operations::model::ownership_registry_parse(ingot_operations::model::OWNERS_TOML)
-        .map_err(StartError::Ownership)?;
+    let mut registry =
+        ingot_operations::model::ownership_registry_parse(ingot_operations::model::OWNERS_TOML)
+            .map_err(StartError::Ownership)?;
+    registry.projections = ingot_read_models::service::ownerships();
     let operations = Arc::new(ingot_operations::OperationsService::new(
         VERSION_LONG.to_string(),
         registry,
         authorizer.clone(),
         db.clone(),
-        cache,
+        cache.clone(),
         telemetry::metrics_handle(),
     ));
 
@@ -310,6 +314,17 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         },
     ));
     let _ = evacuation_late.0.set(allocation.clone());
+    let read_models = Arc::new(ingot_read_models::service::ReadModelsService::new(
+        db.clone(),
+        clock.clone(),
+        cache,
+        authorizer.clone(),
+        ingot_read_models::service::ReadModelsConfig {
+            cache_ttl: config.read_models_cache_ttl,
+            currency: ingot_billing::service::BillingConfig::default().currency,
+            ..ingot_read_models::service::ReadModelsConfig::default()
+        },
+    ));
     let maas = Arc::new(ingot_provisioning_baremetal_maas::service::MaasService::new(
         db.clone(),
         clock.clone(),
@@ -341,7 +356,9 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         ))
         .merge(ingot_provisioning_baremetal_maas::http::router(maas.clone()))
         .merge(ingot_app_platform::http::router())
-        .merge(ingot_read_models::http::router())
+        .merge(ingot_read_models::http::router(
+            read_models.clone() as Arc<dyn ingot_contracts::read_models::ReadModelsApi>
+        ))
         .merge(ingot_operations::http::router(operations))
         .merge(openapi::router(openapi_json.clone()))
         .split_for_parts();
@@ -384,7 +401,7 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
             },
         ),
         ingot_app_platform::workers::controllers(),
-        ingot_read_models::workers::controllers(),
+        ingot_read_models::workers::controllers(read_models.clone(), config.read_models_follow_interval),
         ingot_operations::workers::controllers(),
     ]
     .concat();
@@ -396,6 +413,7 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         billing,
         inventory,
         allocation,
+        read_models,
         secrets,
         maas,
         maas_sim,

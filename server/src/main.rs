@@ -42,6 +42,15 @@ enum Command {
         #[arg(long, value_name = "EMAIL")]
         email: String,
     },
+    /// Rebuild read-model projections (all, or those named) from the event history beside the
+    /// live ones, swap each in once caught up, and exit. Works while `serve` runs on the same
+    /// database: the live projections keep answering until the swap.
+    RebuildReadModels {
+        #[command(flatten)]
+        common: CommonArgs,
+        /// Projection names (`tenant-overview`, `ops-capacity`, `ops-health`, `revenue`).
+        names: Vec<String>,
+    },
     /// Print the version and git commit.
     Version,
 }
@@ -113,6 +122,17 @@ async fn main() -> ExitCode {
                 Err(err) => fail(err.as_ref()),
             }
         }
+        Command::RebuildReadModels { common, names } => {
+            let config = match load(&common, None) {
+                Ok(config) => config,
+                Err(code) => return code,
+            };
+            telemetry::logging_init(config.log_format, "warn");
+            match rebuild_read_models(&config, names).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(err) => fail(err.as_ref()),
+            }
+        }
         Command::Serve { common, listen } => {
             let config = match load(&common, listen) {
                 Ok(config) => config,
@@ -134,6 +154,63 @@ async fn bootstrap_admin(config: &Config, email: &str) -> Result<String, Box<dyn
     let token = iam.bootstrap_admin(email).await?;
     db.close().await;
     Ok(token)
+}
+
+async fn rebuild_read_models(config: &Config, names: Vec<String>) -> Result<(), Box<dyn std::error::Error>> {
+    use ingot_read_models::service::{ReadModelsConfig, ReadModelsService};
+    let clock: Arc<dyn ingot_kernel::Clock> = Arc::new(ingot_kernel::SystemClock);
+    let db = database_open(config, clock.as_ref()).await?;
+    let read_models = ReadModelsService::new(
+        db.clone(),
+        clock,
+        ingot_kernel::cache::Cache::in_process(),
+        Arc::new(ingot_iam::IamAuthorizer),
+        ReadModelsConfig::default(),
+    );
+    let all: Vec<String> = ingot_read_models::service::ownerships()
+        .into_iter()
+        .map(|o| o.name)
+        .collect();
+    let names = if names.is_empty() { all.clone() } else { names };
+    if let Some(unknown) = names.iter().find(|n| !all.contains(n)) {
+        return Err(format!("no projection named {unknown}; known: {}", all.join(", ")).into());
+    }
+    let mut targets = Vec::new();
+    for name in &names {
+        let status = read_models.rebuild_start(name).await?;
+        let generation = status.building.or(status.active).map_or(0, |g| g.generation);
+        eprintln!("{name}: rebuilding as generation {generation}");
+        targets.push((name.clone(), generation));
+    }
+    loop {
+        let report = read_models.follow_pass().await?;
+        let statuses = read_models.statuses().await?;
+        let mut waiting = Vec::new();
+        for (name, generation) in &targets {
+            let Some(status) = statuses.iter().find(|s| &s.ownership.name == name) else {
+                continue;
+            };
+            match (&status.active, &status.building) {
+                (Some(active), _) if active.generation >= *generation => {}
+                (_, Some(building)) => waiting.push(format!(
+                    "{name} at {} ({} events)",
+                    building.position, building.events_applied
+                )),
+                _ => waiting.push(name.clone()),
+            }
+        }
+        if waiting.is_empty() {
+            break;
+        }
+        if report.events_applied > 0 {
+            eprintln!("building: {}", waiting.join("; "));
+        }
+    }
+    for (name, generation) in &targets {
+        println!("{name}: generation {generation} swapped in");
+    }
+    db.close().await;
+    Ok(())
 }
 
 async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {

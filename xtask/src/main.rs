@@ -2,6 +2,7 @@
 //!   test         the whole check: services up, throwaway database, fmt, clippy, every test
 //!   codeowners   write .github/CODEOWNERS from OWNERS.toml (`--check` only compares)
 //!   boundaries   check the crate graph against the domain boundary rules
+//!   rebuild-read-models   rebuild dashboard projections from the event history (`ingotd rebuild-read-models`)
 
 mod boundaries;
 mod codeowners;
@@ -21,6 +22,14 @@ fn main() -> anyhow::Result<()> {
             let check = args.iter().any(|a| a == "--check");
             codeowners::run(&root, check)
         }
+        Some("rebuild-read-models") => {
+            // The server's own command, so it runs with the server's configuration (flags,
+            // INGOT_* environment, config file) against the same database.
+            let mut args_for: Vec<&str> =
+                vec!["run", "--quiet", "--bin", "ingotd", "--", "rebuild-read-models"];
+            args_for.extend(args.iter().skip(1).map(String::as_str));
+            run_command(&root, "cargo", &args_for)
+        }
         Some("boundaries") => {
             let violations = boundaries::violations(&boundaries::workspace_graph(&root)?);
             for violation in &violations {
@@ -34,7 +43,9 @@ fn main() -> anyhow::Result<()> {
             }
         }
         _ => {
-            eprintln!("usage: cargo xtask <test | codeowners [--check] | boundaries>");
+            eprintln!(
+                "usage: cargo xtask <test | codeowners [--check] | boundaries | rebuild-read-models [NAME…] [--data-dir DIR]>"
+            );
             std::process::exit(2);
         }
     }

@@ -1,6 +1,5 @@
 //! Read Models: dashboard projections built from events, each naming its source-owning domains and BFF owner.
 //! Never: become a source of truth: every projection is rebuildable, every cached answer correct without Redis.
-//! The rooms are in place (model, store, service, http, workers, migrations); the Read Models issue fills them.
 
 pub mod http;
 pub mod model;
@@ -8,11 +7,15 @@ pub mod service;
 pub mod store;
 pub mod workers;
 
-use ingot_kernel::db::MigrationSet;
+use ingot_kernel::db::{Migration, MigrationSet};
 
 /// This domain's tables, all prefixed `rm_`.
 pub const MIGRATIONS: MigrationSet = MigrationSet {
     domain: "read-models",
     table_prefix: "rm_",
-    migrations: &[],
+    migrations: &[Migration::portable(
+        1,
+        "projections",
+        include_str!("../migrations/0001_projections.sql"),
+    )],
 };

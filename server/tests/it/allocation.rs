@@ -14,13 +14,13 @@ use serde_json::{Value, json};
 use super::maas::{events, onboarded, pass, slow_controllers};
 use super::{TestApp, kyc_verified, send_with, spawn_app};
 
-const KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJq9alice alice@laptop";
+pub(super) const KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJq9alice alice@laptop";
 
-fn usd(amount: &str) -> Value {
+pub(super) fn usd(amount: &str) -> Value {
     json!({"amount": amount, "currency": "USD"})
 }
 
-fn micros(v: &Value) -> i64 {
+pub(super) fn micros(v: &Value) -> i64 {
     ingot_kernel::money::Money::parse(v["amount"].as_str().unwrap(), ingot_kernel::money::Currency::USD)
         .unwrap()
         .micros()
@@ -29,7 +29,7 @@ fn micros(v: &Value) -> i64 {
 /// Every controller's step, once, in the order the flow needs them: Inventory counts
 /// assignments, MAAS follows requests and drives machines, Allocation follows MAAS's reports,
 /// Billing meters.
-async fn drive(app: &TestApp) {
+pub(super) async fn drive(app: &TestApp) {
     for _ in 0..2 {
         app.inventory.assignments_follow(500).await.unwrap();
         pass(app).await;
@@ -45,7 +45,12 @@ async fn drive(app: &TestApp) {
 /// test run a report may need a few more passes (in real time, not simulated time) to arrive.
 /// A request that arrived late also starts late on the simulated region, so each further try
 /// moves its clock on a little too.
-async fn drive_until(app: &TestApp, token: &str, id: &str, done: impl Fn(&Value) -> bool) -> Value {
+pub(super) async fn drive_until(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
     let mut tick = tokio::time::interval(Duration::from_millis(50));
     for _ in 0..200 {
         drive(app).await;
@@ -59,7 +64,7 @@ async fn drive_until(app: &TestApp, token: &str, id: &str, done: impl Fn(&Value)
     panic!("the allocation never got there: {}", show(app, token, id).await);
 }
 
-fn config(config: &mut ingotd::config::Config) {
+pub(super) fn config(config: &mut ingotd::config::Config) {
     slow_controllers(config);
     config.billing_test_provider = Some(true);
     config.billing_rating_interval = Duration::from_secs(3_600);
@@ -67,13 +72,13 @@ fn config(config: &mut ingotd::config::Config) {
 }
 
 /// A signed-up tenant, verified at `level`, with `top_up` on its balance.
-struct Tenant {
-    tenant: TenantId,
-    project: ProjectId,
-    token: String,
+pub(super) struct Tenant {
+    pub(super) tenant: TenantId,
+    pub(super) project: ProjectId,
+    pub(super) token: String,
 }
 
-async fn tenant(app: &TestApp, name: &str, level: KycLevel, top_up: &str) -> Tenant {
+pub(super) async fn tenant(app: &TestApp, name: &str, level: KycLevel, top_up: &str) -> Tenant {
     let (client, created) = app.signed_up(name).await;
     let tenant = created.tenant.as_ref().unwrap().id;
     kyc_verified(app, &client, tenant, level).await;

@@ -485,10 +485,29 @@ async fn allocations_are_deployed_with_the_tenants_keys_and_released_with_the_si
         )
         .await;
     }
-    pass(&app).await;
+    // On PostgreSQL a request is readable once every older transaction in the cluster has
+    // ended (other tests' too), so both may take a few passes, in real time, to be picked up.
+    let mut tick = tokio::time::interval(Duration::from_millis(50));
+    for _ in 0..200 {
+        pass(&app).await;
+        let erasing = {
+            let state = sim.lock();
+            [&first, &second]
+                .iter()
+                .all(|m| state.machines[m.as_str()].status == ingot_maas_sim::Status::DiskErasing)
+        };
+        if erasing {
+            break;
+        }
+        tick.tick().await;
+    }
     assert!(events(&app, "baremetal.node_release_completed").await.is_empty());
     assert_eq!(
         sim.lock().machines[first.as_str()].status,
+        ingot_maas_sim::Status::DiskErasing
+    );
+    assert_eq!(
+        sim.lock().machines[second.as_str()].status,
         ingot_maas_sim::Status::DiskErasing
     );
     app.clock.advance(Duration::from_secs(11 * 60));

@@ -32,6 +32,7 @@ mod inventory;
 mod kyc;
 mod maas;
 mod process;
+mod read_models;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
@@ -100,6 +101,8 @@ pub struct TestApp {
     pub maas: Arc<ingot_provisioning_baremetal_maas::service::MaasService>,
     /// Allocation in-process, to drive its lifecycle passes.
     pub allocation: Arc<ingot_provisioning_allocation::service::AllocationService>,
+    /// Read Models in-process, to follow and rebuild projections.
+    pub read_models: Arc<ingot_read_models::service::ReadModelsService>,
     /// The installation key, to seal what a domain would.
     pub secrets: ingot_kernel::crypto::SecretBox,
     /// What the notifier handed out, in order.
@@ -200,6 +203,7 @@ pub async fn spawn_app_with(
     let maas = app.maas.clone();
     let billing = app.billing.clone();
     let allocation = app.allocation.clone();
+    let read_models = app.read_models.clone();
     let secrets = app.secrets.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -215,6 +219,7 @@ pub async fn spawn_app_with(
         inventory,
         maas,
         allocation,
+        read_models,
         secrets,
         clock,
         delivered,

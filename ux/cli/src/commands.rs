@@ -87,6 +87,12 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::alloc::AllocCommand,
     },
+    /// Your tenant at a glance: balance, burn and runway, spend, allocations, quota use.
+    Overview {
+        /// The tenant [default: the one you belong to]
+        #[arg(long)]
+        tenant: Option<TenantId>,
+    },
     /// Your tenant's money: balance, ledger, usage, monthly statements, top-ups.
     Billing {
         #[command(subcommand)]
@@ -278,6 +284,16 @@ pub enum AdminCommand {
     Billing {
         #[command(subcommand)]
         command: AdminBillingCommand,
+    },
+    /// Operators' dashboards: capacity, health, revenue.
+    Dashboard {
+        #[command(subcommand)]
+        command: crate::dashboards::DashboardCommand,
+    },
+    /// The dashboards' projections: their state, and rebuilding one from the event history.
+    ReadModels {
+        #[command(subcommand)]
+        command: crate::dashboards::ReadModelsCommand,
     },
 }
 
@@ -581,6 +597,7 @@ pub async fn run(server: Option<&str>, format: OutputFormat, command: Command) -
         }
         Command::Billing { command } => return billing::billing_run(&client, format, command).await,
         Command::Alloc { command } => return crate::alloc::alloc_run(&client, format, command).await,
+        Command::Overview { tenant } => crate::dashboards::overview_run(&client, format, tenant).await?,
         Command::Admin { command } => match command {
             AdminCommand::Billing { command } => {
                 return billing::admin_billing_run(&client, format, command).await;
@@ -590,6 +607,12 @@ pub async fn run(server: Option<&str>, format: OutputFormat, command: Command) -
             AdminCommand::Reconcile { site } => crate::maas::reconcile_run(&client, format, &site).await?,
             AdminCommand::Drift { site, all } => crate::maas::drift_run(&client, format, &site, all).await?,
             AdminCommand::Quotas { command } => crate::quotas::quotas_run(&client, format, command).await?,
+            AdminCommand::Dashboard { command } => {
+                crate::dashboards::dashboard_run(&client, format, command).await?
+            }
+            AdminCommand::ReadModels { command } => {
+                crate::dashboards::read_models_run(&client, format, command).await?
+            }
             AdminCommand::Alloc { command } => {
                 crate::alloc::admin_alloc_run(&client, format, command).await?
             }

@@ -7,6 +7,7 @@ mod billing;
 mod catalog;
 mod commands;
 mod config;
+mod dashboards;
 mod import_csv;
 mod maas;
 mod output;

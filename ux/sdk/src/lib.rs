@@ -33,6 +33,9 @@ use ingot_contracts::maas::{
     SiteBindingView,
 };
 use ingot_contracts::operations::{HealthReport, OwnershipRegistry};
+use ingot_contracts::read_models::{
+    CapacityDashboard, HealthDashboard, ProjectionStatus, RevenueDashboard, TenantOverview,
+};
 use ingot_kernel::Timestamp;
 use ingot_kernel::id::{
     AllocationId, ApiTokenId, InvitationId, NodeId, ProjectId, SessionId, SkuId, TenantId, UserId,
@@ -857,6 +860,39 @@ impl Client {
     /// Recomputes every ledger invariant; breaches are named in the report, not as an error.
     pub async fn ledger_verify(&self) -> Result<LedgerVerifyReport, Error> {
         self.get("/v1/admin/ledger/verify").await
+    }
+
+    /// A tenant's overview: money, runway, spend, allocations, quota use.
+    pub async fn tenant_overview(&self, tenant_id: TenantId) -> Result<TenantOverview, Error> {
+        self.get(&format!("/v1/tenants/{tenant_id}/overview")).await
+    }
+
+    pub async fn dashboard_capacity(&self) -> Result<CapacityDashboard, Error> {
+        self.get("/v1/admin/dashboards/capacity").await
+    }
+
+    pub async fn dashboard_health(&self) -> Result<HealthDashboard, Error> {
+        self.get("/v1/admin/dashboards/health").await
+    }
+
+    /// Revenue over the last `days` days (1–366).
+    pub async fn dashboard_revenue(&self, days: u32) -> Result<RevenueDashboard, Error> {
+        self.get(&format!("/v1/admin/dashboards/revenue?days={days}"))
+            .await
+    }
+
+    pub async fn read_models_list(&self) -> Result<Vec<ProjectionStatus>, Error> {
+        self.get("/v1/admin/read-models").await
+    }
+
+    /// Starts rebuilding a projection from the event history beside the live one.
+    pub async fn read_model_rebuild(&self, name: &str) -> Result<ProjectionStatus, Error> {
+        self.call::<(), _>(
+            Method::POST,
+            &format!("/v1/admin/read-models/{name}/rebuild"),
+            None,
+        )
+        .await
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Error> {

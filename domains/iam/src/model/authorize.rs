@@ -33,6 +33,10 @@ fn platform_grants(action: Action) -> &'static [PlatformRole] {
         Action::LedgerVerify => &[PlatformAdmin, Finance, Security],
         // Staff never pay on a tenant's behalf.
         Action::TopUp => &[],
+        Action::OverviewRead => &[PlatformAdmin, Finance, Support],
+        Action::OpsDashboardRead => &[PlatformAdmin, Operator, Support],
+        Action::RevenueRead => &[PlatformAdmin, Finance],
+        Action::ReadModelManage => &[PlatformAdmin, Operator],
     }
 }
 
@@ -53,6 +57,8 @@ fn tenant_grants(action: Action) -> &'static [TenantRole] {
         Action::KycSubmit => &[Owner],
         Action::AllocationRead => &[Owner, Admin, Member, Viewer],
         Action::AllocationManage => &[Owner, Admin, Member],
+        // The overview shows money: the roles that see the balance.
+        Action::OverviewRead => &[Owner, Admin, Billing],
         Action::OwnershipRead
         | Action::AuditVerify
         | Action::KycDecide
@@ -68,7 +74,10 @@ fn tenant_grants(action: Action) -> &'static [TenantRole] {
         | Action::CreditGrant
         | Action::LedgerVerify
         | Action::QuotaManage
-        | Action::AllocationForceRelease => &[],
+        | Action::AllocationForceRelease
+        | Action::OpsDashboardRead
+        | Action::RevenueRead
+        | Action::ReadModelManage => &[],
     }
 }
 
@@ -612,6 +621,54 @@ mod tests {
               platform security       nnnn---
               platform support        nnnn---
             AllocationForceRelease
+              anonymous               uuuuuuu
+              tenant owner            --nn---
+              tenant admin            --nn---
+              tenant member           --nn---
+              tenant viewer           --nn---
+              tenant billing          --nn---
+              platform platform_admin AAAAAAA
+              platform operator       AAAAAAA
+              platform finance        nnnn---
+              platform security       nnnn---
+              platform support        nnnn---
+            OverviewRead
+              anonymous               uuuuuuu
+              tenant owner            AAnn---
+              tenant admin            AAnn---
+              tenant member           --nn---
+              tenant viewer           --nn---
+              tenant billing          AAnn---
+              platform platform_admin AAAAAAA
+              platform operator       nnnn---
+              platform finance        AAAAAAA
+              platform security       nnnn---
+              platform support        AAAAAAA
+            OpsDashboardRead
+              anonymous               uuuuuuu
+              tenant owner            --nn---
+              tenant admin            --nn---
+              tenant member           --nn---
+              tenant viewer           --nn---
+              tenant billing          --nn---
+              platform platform_admin AAAAAAA
+              platform operator       AAAAAAA
+              platform finance        nnnn---
+              platform security       nnnn---
+              platform support        AAAAAAA
+            RevenueRead
+              anonymous               uuuuuuu
+              tenant owner            --nn---
+              tenant admin            --nn---
+              tenant member           --nn---
+              tenant viewer           --nn---
+              tenant billing          --nn---
+              platform platform_admin AAAAAAA
+              platform operator       nnnn---
+              platform finance        AAAAAAA
+              platform security       nnnn---
+              platform support        nnnn---
+            ReadModelManage
               anonymous               uuuuuuu
               tenant owner            --nn---
               tenant admin            --nn---
