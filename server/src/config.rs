@@ -98,6 +98,8 @@ pub struct Config {
     pub read_models_follow_interval: Duration,
     /// How long a dashboard answer may be served from the cache.
     pub read_models_cache_ttl: Duration,
+    /// Whether dashboard answers are cached at all (off: every answer is composed).
+    pub read_models_cache: bool,
 }
 
 impl fmt::Debug for Config {
@@ -142,6 +144,7 @@ impl fmt::Debug for Config {
             .field("allocation_replacements_max", &self.allocation_replacements_max)
             .field("read_models_follow_interval", &self.read_models_follow_interval)
             .field("read_models_cache_ttl", &self.read_models_cache_ttl)
+            .field("read_models_cache", &self.read_models_cache)
             .finish()
     }
 }
@@ -191,6 +194,7 @@ impl Default for Config {
             allocation_replacements_max: 2,
             read_models_follow_interval: Duration::from_millis(200),
             read_models_cache_ttl: Duration::from_secs(10),
+            read_models_cache: true,
         }
     }
 }
@@ -277,6 +281,7 @@ const KEYS: &[(&str, &str)] = &[
         "INGOT_READ_MODELS_FOLLOW_INTERVAL_MS",
     ),
     ("read_models.cache_ttl_ms", "INGOT_READ_MODELS_CACHE_TTL_MS"),
+    ("read_models.cache", "INGOT_READ_MODELS_CACHE"),
 ];
 
 /// Resolves the configuration from flags, the given environment and the config file they name.
@@ -530,6 +535,7 @@ fn apply(config: &mut Config, key: &str, value: &str, origin: &str) -> Result<()
             }
             config.read_models_follow_interval = Duration::from_millis(n);
         }
+        "read_models.cache" => config.read_models_cache = flag(value)?,
         "read_models.cache_ttl_ms" => {
             let n = number(value)?;
             if !(1..=3_600_000).contains(&n) {

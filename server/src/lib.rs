@@ -321,6 +321,7 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         authorizer.clone(),
         ingot_read_models::service::ReadModelsConfig {
             cache_ttl: config.read_models_cache_ttl,
+            cache_enabled: config.read_models_cache,
             currency: ingot_billing::service::BillingConfig::default().currency,
             ..ingot_read_models::service::ReadModelsConfig::default()
         },

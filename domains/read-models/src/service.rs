@@ -36,6 +36,8 @@ type Result<T> = std::result::Result<T, ReadModelError>;
 pub struct ReadModelsConfig {
     /// How long a cached answer may be served (it is also superseded by any newer event).
     pub cache_ttl: Duration,
+    /// Off: every answer is composed from the documents (`read_models.cache = false`).
+    pub cache_enabled: bool,
     /// The installation's currency, for answers about tenants whose money never moved.
     pub currency: Currency,
     /// Events read per transaction.
@@ -48,6 +50,7 @@ impl Default for ReadModelsConfig {
     fn default() -> ReadModelsConfig {
         ReadModelsConfig {
             cache_ttl: Duration::from_secs(10),
+            cache_enabled: true,
             currency: Currency::USD,
             batch_max: 500,
             batches_per_pass: 40,
@@ -500,7 +503,8 @@ impl ReadModelsService {
         let state = self.scope_state(projection, scope).await?;
         let key = Self::cache_key(projection, &state, scope, variant);
         // Nothing is cached before the first generation exists: there is nothing to name it by.
-        let read = if state.generation == 0 {
+        let cached = self.config.cache_enabled && state.generation != 0;
+        let read = if !cached {
             Ok(None)
         } else {
             self.cache_read::<T>(projection, &key, scope).await
@@ -524,7 +528,7 @@ impl ReadModelsService {
             .increment(1);
         let as_of = self.as_of(projection, &state);
         let mut body = compose(state, as_of).await?;
-        if outcome == CacheOutcome::Miss && state.generation != 0 {
+        if outcome == CacheOutcome::Miss && cached {
             self.cache_write(&key, scope, &body).await;
         }
         body.as_of_mut().cache = outcome;
