@@ -274,14 +274,25 @@ pub struct TransactionPosted {
     pub at: Timestamp,
 }
 
-/// A tenant's balance as it stands after a change to its accounts or holds: a snapshot, so a
-/// reader that keeps the latest one is right without adding anything up.
+/// One of a tenant's accounts as it stood after a change. `version` is bumped by every change
+/// to the account, so of two snapshots the higher version is the newer one, whatever order
+/// their events arrive in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountSnapshot {
+    pub balance: Money,
+    /// Reserved by pending holds.
+    pub held: Money,
+    pub version: u64,
+}
+
+/// A tenant's balance after a change to its accounts or holds: a snapshot of both accounts, so
+/// a reader that keeps, per account, the highest version is right without adding anything up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BalanceChanged {
     pub tenant_id: TenantId,
-    pub cash: Money,
-    pub promo: Money,
-    pub held: Money,
+    pub cash: AccountSnapshot,
+    pub promo: AccountSnapshot,
+    /// How far below zero cash may go (part of the cash account: it moves with its version).
     pub credit_limit: Money,
     pub at: Timestamp,
 }

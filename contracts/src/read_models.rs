@@ -35,6 +35,8 @@ pub enum CacheOutcome {
     Miss,
     /// The cache was unreachable: composed from the projection.
     Unavailable,
+    /// Not cached (caching is off, or no generation exists yet): composed from the projection.
+    Off,
 }
 
 /// What an answer reflects: every event up to `position` of the event history (in commit
@@ -265,11 +267,12 @@ pub struct RevenueDashboard {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RevenueDay {
     pub day: String,
-    /// Usage charged (net of refunds of usage).
+    /// Usage charged, net of usage given back (faults credited).
     pub usage: Money,
     pub top_ups: Money,
     /// Given by finance (cash and promotional).
     pub credits: Money,
+    /// Paid back to payers' cards.
     pub refunds: Money,
 }
 
@@ -316,6 +319,9 @@ pub enum ReadModelError {
     UnknownProjection,
     #[error("invalid {0}: {1}")]
     Invalid(&'static str, String),
+    /// A newer version of the projection is live: only code that knows it may rebuild it.
+    #[error("a newer version of this projection is live")]
+    NewerVersionLive,
     #[error("read models unavailable")]
     Unavailable,
 }
@@ -334,6 +340,9 @@ impl From<ReadModelError> for Problem {
             ReadModelError::Invalid(field, message) => Problem::new(Code::InvalidParameter)
                 .detail(format!("{field}: {message}"))
                 .field(field, message),
+            ReadModelError::NewerVersionLive => Problem::new(Code::Conflict).detail(
+                "a newer version of this projection is live; rebuild it from a server running that version",
+            ),
             ReadModelError::Unavailable => {
                 Problem::new(Code::Unavailable).detail("read models are unavailable; retry")
             }

@@ -25,7 +25,7 @@ use ingot_contracts::allocation::{
     AllocationRequested, AllocationState, AllocationStateChanged, NodeAssigned, NodeDeployRequested,
     NodeMeteringStarted,
 };
-use ingot_contracts::billing::{BalanceChanged, FundingChanged, TransactionPosted};
+use ingot_contracts::billing::{AccountSnapshot, BalanceChanged, FundingChanged, TransactionPosted};
 use ingot_contracts::iam::{Actor, KycChanged, KycLevel, KycState, PlatformRole};
 use ingot_contracts::inventory::{NodeRegistered, NodeState, NodeStateChanged};
 use ingot_contracts::maas::NodeDeployed;
@@ -151,9 +151,16 @@ async fn seed(db: &Db, scale: &Scale, now: Timestamp) -> (Vec<TenantId>, u64) {
         w.push(&top_up, at).await;
         let balance = BalanceChanged {
             tenant_id: *tenant,
-            cash: usd(cash[t]),
-            promo: usd(0),
-            held: usd(0),
+            cash: AccountSnapshot {
+                balance: usd(cash[t]),
+                held: usd(0),
+                version: 1,
+            },
+            promo: AccountSnapshot {
+                balance: usd(0),
+                held: usd(0),
+                version: 0,
+            },
             credit_limit: usd(0),
             at,
         };
@@ -268,9 +275,16 @@ async fn seed(db: &Db, scale: &Scale, now: Timestamp) -> (Vec<TenantId>, u64) {
         w.push(&usage, when).await;
         let balance = BalanceChanged {
             tenant_id: tenant,
-            cash: usd(cash[m.tenant]),
-            promo: usd(0),
-            held: usd(1_000_000_000),
+            cash: AccountSnapshot {
+                balance: usd(cash[m.tenant]),
+                held: usd(1_000_000_000),
+                version: u64::try_from(p).unwrap() + 2,
+            },
+            promo: AccountSnapshot {
+                balance: usd(0),
+                held: usd(0),
+                version: 0,
+            },
             credit_limit: usd(0),
             at: when,
         };

@@ -182,6 +182,9 @@ async fn rebuild_read_models(config: &Config, names: Vec<String>) -> Result<(), 
         eprintln!("{name}: rebuilding as generation {generation}");
         targets.push((name.clone(), generation));
     }
+    // Passes until every target generation is active and nothing is left to read. A pass that
+    // found nothing waits a moment: the server may be the one making progress.
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(200));
     loop {
         let report = read_models.follow_pass().await?;
         let statuses = read_models.statuses().await?;
@@ -199,11 +202,13 @@ async fn rebuild_read_models(config: &Config, names: Vec<String>) -> Result<(), 
                 _ => waiting.push(name.clone()),
             }
         }
-        if waiting.is_empty() {
+        if waiting.is_empty() && !report.behind {
             break;
         }
-        if report.events_applied > 0 {
+        if report.events_applied > 0 && !waiting.is_empty() {
             eprintln!("building: {}", waiting.join("; "));
+        } else if report.events_applied == 0 {
+            tick.tick().await;
         }
     }
     for (name, generation) in &targets {

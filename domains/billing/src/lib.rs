@@ -30,5 +30,10 @@ pub const MIGRATIONS: MigrationSet = MigrationSet {
             include_str!("../migrations/0005_balance_watch.sql"),
         ),
         Migration::portable(6, "funding", include_str!("../migrations/0006_funding.sql")),
+        Migration::portable(
+            7,
+            "announcements",
+            include_str!("../migrations/0007_announcements.sql"),
+        ),
     ],
 };

@@ -13,8 +13,12 @@ CREATE TABLE rm_generations (
     last_event_at_us BIGINT,
     created_at_us BIGINT NOT NULL,
     activated_at_us BIGINT,
+    retired_at_us BIGINT,
     PRIMARY KEY (projection, generation)
 );
+-- At most one generation answers, and at most one is built beside it, whoever creates them.
+CREATE UNIQUE INDEX rm_generations_one_active ON rm_generations (projection) WHERE state = 'active';
+CREATE UNIQUE INDEX rm_generations_one_building ON rm_generations (projection) WHERE state = 'building';
 
 -- A projection's documents (JSON), by key.
 CREATE TABLE rm_docs (

@@ -13,9 +13,10 @@ use ingot_kernel::db::{Migration, MigrationSet};
 pub const MIGRATIONS: MigrationSet = MigrationSet {
     domain: "read-models",
     table_prefix: "rm_",
-    migrations: &[Migration::portable(
+    migrations: &[Migration::per_backend(
         1,
         "projections",
         include_str!("../migrations/0001_projections.sql"),
+        include_str!("../migrations/0001_projections.postgres.sql"),
     )],
 };

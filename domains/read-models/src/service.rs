@@ -32,6 +32,10 @@ use crate::store::{self, ACTIVE, BUILDING, GenerationRow, ScopeState};
 
 type Result<T> = std::result::Result<T, ReadModelError>;
 
+/// How long a retired generation's documents stay, for queries that read its position just
+/// before the swap.
+const RETIRED_KEPT: Duration = Duration::from_secs(60);
+
 #[derive(Debug, Clone)]
 pub struct ReadModelsConfig {
     /// How long a cached answer may be served (it is also superseded by any newer event).
@@ -146,6 +150,7 @@ impl ReadModelsService {
     pub async fn follow_pass(&self) -> std::result::Result<FollowReport, DbError> {
         let mut report = FollowReport::default();
         for projection in &self.projections {
+            self.retired_purge(projection.as_ref()).await?;
             let generations = self.generations_ensure(projection.as_ref()).await?;
             for generation in generations {
                 // A generation built by other code (an older version) is left as it is: it
@@ -179,30 +184,39 @@ impl ReadModelsService {
         projection: &dyn Projection,
     ) -> std::result::Result<Vec<GenerationRow>, DbError> {
         let name = projection.name();
+        let version = projection.version();
         let generations = store::generations(self.db.reader(), name).await?;
         let active = generations.iter().find(|g| g.state == ACTIVE);
-        let building = generations.iter().any(|g| g.state == BUILDING);
-        let create = match active {
-            None if !building => Some(ACTIVE),
-            // Only newer code rebuilds: during a rolling upgrade an older replica must not
-            // rebuild back to its own version what a newer one swapped in.
-            Some(active) if active.version < projection.version() && !building => Some(BUILDING),
+        let building = generations.iter().find(|g| g.state == BUILDING);
+        // A rebuild older code started will never be swapped in by this code: this code's
+        // version takes its place.
+        let outdated = building.filter(|b| b.version < version).map(|b| b.generation);
+        let create = match (active, building) {
+            (None, None) => Some(ACTIVE),
+            (Some(active), None) if active.version < version => Some(BUILDING),
+            (Some(_), Some(_)) if outdated.is_some() => Some(BUILDING),
             _ => None,
         };
-        let Some(state) = create else {
+        if create.is_none() && outdated.is_none() {
             return Ok(generations);
-        };
+        }
+        let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        let next = store::generation_max(&mut *tx, name).await? + 1;
-        if store::generation_create_in_tx(&mut tx, name, next, projection.version(), state, self.clock.now())
-            .await?
-        {
-            tracing::info!(
-                projection = name,
-                generation = next,
-                state,
-                "read-model generation created"
-            );
+        if let Some(outdated) = outdated {
+            store::generation_retire_in_tx(&mut tx, name, outdated, now).await?;
+            outbox::cursor_drop_in_tx(&mut tx, &store::consumer_name(name, outdated)).await?;
+        }
+        if let Some(state) = create {
+            let next = store::generation_max(&mut *tx, name).await? + 1;
+            // `false`: another process made one first; the unique indexes keep it to one.
+            if store::generation_create_in_tx(&mut tx, name, next, version, state, now).await? {
+                tracing::info!(
+                    projection = name,
+                    generation = next,
+                    state,
+                    "read-model generation created"
+                );
+            }
         }
         tx.commit().await?;
         store::generations(self.db.reader(), name).await
@@ -244,6 +258,11 @@ impl ReadModelsService {
         }
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
+        if !store::generation_claim_in_tx(&mut tx, name, generation).await? {
+            // Retired meanwhile (swapped out by another process): nothing more to build.
+            tx.rollback().await?;
+            return Ok(None);
+        }
         let batch =
             outbox::batch_fetch_in_tx(&self.db, &mut tx, &consumer, self.config.batch_max, now).await?;
         let Some(last) = batch.last else {
@@ -318,15 +337,18 @@ impl ReadModelsService {
     /// with the commit: they read whichever generation is active.
     async fn swap(&self, projection: &dyn Projection, generation: i64) -> std::result::Result<bool, DbError> {
         let name = projection.name();
-        let before = store::generations(self.db.reader(), name).await?;
         let mut tx = self.db.begin().await?;
-        if !store::generation_activate_in_tx(&mut tx, name, generation, self.clock.now()).await? {
-            tx.commit().await?;
+        let Some(retired) =
+            store::generation_activate_in_tx(&mut tx, name, generation, self.clock.now()).await?
+        else {
+            // No longer building: another process swapped it (or a newer one) in.
+            tx.rollback().await?;
             return Ok(false);
-        }
-        for old in before.iter().filter(|g| g.generation != generation) {
-            store::generation_purge_in_tx(&mut tx, name, old.generation).await?;
-            outbox::cursor_drop_in_tx(&mut tx, &store::consumer_name(name, old.generation)).await?;
+        };
+        // The retired generation's cursor goes now (nothing reads it again: batches claim a
+        // live generation first); its documents stay a while for queries already reading them.
+        for old in &retired {
+            outbox::cursor_drop_in_tx(&mut tx, &store::consumer_name(name, *old)).await?;
         }
         tx.commit().await?;
         tracing::info!(
@@ -337,6 +359,18 @@ impl ReadModelsService {
         Ok(true)
     }
 
+    /// Drops the documents of generations retired longer ago than any query takes.
+    async fn retired_purge(&self, projection: &dyn Projection) -> std::result::Result<(), DbError> {
+        let name = projection.name();
+        let before = self.clock.now().minus(RETIRED_KEPT);
+        for generation in store::generations_retired_before(self.db.reader(), name, before).await? {
+            let mut tx = self.db.begin().await?;
+            store::generation_purge_in_tx(&mut tx, name, generation).await?;
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+
     /// Starts a rebuild of `name`: a new generation, built from the first event beside the
     /// active one. A rebuild already under way is returned as it is.
     pub async fn rebuild_start(&self, name: &str) -> Result<ProjectionStatus> {
@@ -344,23 +378,21 @@ impl ReadModelsService {
             .projection(name)
             .ok_or(ReadModelError::UnknownProjection)?
             .clone();
+        let version = projection.version();
         let generations = store::generations(self.db.reader(), name)
             .await
             .map_err(internal)?;
+        if generations.iter().any(|g| g.version > version) {
+            // Older code must not build an older shape over a newer one (rolling upgrades).
+            return Err(ReadModelError::NewerVersionLive);
+        }
         if !generations.iter().any(|g| g.state == BUILDING) {
             let mut tx = self.db.begin().await.map_err(internal)?;
             let next = store::generation_max(&mut *tx, name).await.map_err(internal)? + 1;
             let state = if generations.is_empty() { ACTIVE } else { BUILDING };
-            store::generation_create_in_tx(
-                &mut tx,
-                name,
-                next,
-                projection.version(),
-                state,
-                self.clock.now(),
-            )
-            .await
-            .map_err(internal)?;
+            store::generation_create_in_tx(&mut tx, name, next, version, state, self.clock.now())
+                .await
+                .map_err(internal)?;
             tx.commit().await.map_err(internal)?;
         }
         self.status_of(projection.as_ref()).await
@@ -504,31 +536,30 @@ impl ReadModelsService {
         let key = Self::cache_key(projection, &state, scope, variant);
         // Nothing is cached before the first generation exists: there is nothing to name it by.
         let cached = self.config.cache_enabled && state.generation != 0;
-        let read = if !cached {
-            Ok(None)
+        let outcome = if !cached {
+            CacheOutcome::Off
         } else {
-            self.cache_read::<T>(projection, &key, scope).await
-        };
-        let outcome = match read {
-            Ok(Some(mut hit)) => {
-                hit.as_of_mut().cache = CacheOutcome::Hit;
-                metrics::counter!("ingot_read_model_cache_total", "projection" => projection.to_string(), "outcome" => "hit")
-                    .increment(1);
-                return Ok(hit);
+            match self.cache_read::<T>(projection, &key, scope).await {
+                Ok(Some(mut hit)) => {
+                    hit.as_of_mut().cache = CacheOutcome::Hit;
+                    metrics::counter!("ingot_read_model_cache_total", "projection" => projection.to_string(), "outcome" => "hit")
+                        .increment(1);
+                    return Ok(hit);
+                }
+                Ok(None) => CacheOutcome::Miss,
+                Err(()) => CacheOutcome::Unavailable,
             }
-            Ok(None) => CacheOutcome::Miss,
-            Err(()) => CacheOutcome::Unavailable,
         };
-        let outcome_label = if outcome == CacheOutcome::Miss {
-            "miss"
-        } else {
-            "unavailable"
+        let outcome_label = match outcome {
+            CacheOutcome::Miss => "miss",
+            CacheOutcome::Unavailable => "unavailable",
+            _ => "off",
         };
         metrics::counter!("ingot_read_model_cache_total", "projection" => projection.to_string(), "outcome" => outcome_label)
             .increment(1);
         let as_of = self.as_of(projection, &state);
         let mut body = compose(state, as_of).await?;
-        if outcome == CacheOutcome::Miss && cached {
+        if outcome == CacheOutcome::Miss {
             self.cache_write(&key, scope, &body).await;
         }
         body.as_of_mut().cache = outcome;

@@ -5,10 +5,13 @@ use ingot_kernel::db::{DbError, Tx};
 use ingot_kernel::outbox::OutboxPosition;
 use sqlx::{Any, Executor, Row};
 
-/// A generation's lifecycle.
+/// A generation's lifecycle: `building` beside the `active` one, swapped in; the one it
+/// replaces is `retired` (its documents kept a while for queries already reading them), then
+/// `purged`.
 pub const BUILDING: &str = "building";
 pub const ACTIVE: &str = "active";
 pub const RETIRED: &str = "retired";
+pub const PURGED: &str = "purged";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GenerationRow {
@@ -44,14 +47,14 @@ fn generation_from_row(row: &sqlx::any::AnyRow) -> Result<GenerationRow, DbError
     })
 }
 
-/// The projection's generations not retired, oldest first.
+/// The projection's live generations (active, building), oldest first.
 pub async fn generations<'e, E: Executor<'e, Database = Any>>(
     db: E,
     projection: &str,
 ) -> Result<Vec<GenerationRow>, DbError> {
     sqlx::query(
         "SELECT projection, generation, version, state, txid, seq, events_applied, last_event_at_us \
-         FROM rm_generations WHERE projection = $1 AND state <> 'retired' ORDER BY generation",
+         FROM rm_generations WHERE projection = $1 AND state IN ('active', 'building') ORDER BY generation",
     )
     .bind(projection)
     .fetch_all(db)
@@ -61,8 +64,8 @@ pub async fn generations<'e, E: Executor<'e, Database = Any>>(
     .collect()
 }
 
-/// Adds a generation after every existing one; `false` when `generation` exists already
-/// (another replica or a rebuild command made it).
+/// Adds a generation after every existing one; `false` when it could not be (another replica
+/// or a rebuild command made that generation, or another active or building one, first).
 pub async fn generation_create_in_tx(
     tx: &mut Tx,
     projection: &str,
@@ -74,7 +77,7 @@ pub async fn generation_create_in_tx(
     let done = sqlx::query(
         "INSERT INTO rm_generations (projection, generation, version, state, txid, seq, events_applied, \
          created_at_us, activated_at_us) VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8) \
-         ON CONFLICT (projection, generation) DO NOTHING",
+         ON CONFLICT DO NOTHING",
     )
     .bind(projection)
     .bind(generation)
@@ -101,15 +104,25 @@ pub async fn generation_max<'e, E: Executor<'e, Database = Any>>(
     Ok(row.try_get::<Option<i64>, _>("g")?.unwrap_or(0))
 }
 
-/// Makes `generation` the one answering queries and retires the others. `false` when it is no
-/// longer building (a concurrent swap did it).
+/// Makes `generation` the one answering queries and retires the others; returns those it
+/// retired, or `None` when it is no longer building (a concurrent swap did it).
 pub async fn generation_activate_in_tx(
     tx: &mut Tx,
     projection: &str,
     generation: i64,
     now: Timestamp,
-) -> Result<bool, DbError> {
+) -> Result<Option<Vec<i64>>, DbError> {
     let done = sqlx::query(
+        "UPDATE rm_generations SET state = 'retired', retired_at_us = $1 \
+         WHERE projection = $2 AND state = 'active' AND generation <> $3",
+    )
+    .bind(now.as_micros())
+    .bind(projection)
+    .bind(generation)
+    .execute(&mut **tx)
+    .await?;
+    let _ = done;
+    let activated = sqlx::query(
         "UPDATE rm_generations SET state = 'active', activated_at_us = $1 \
          WHERE projection = $2 AND generation = $3 AND state = 'building'",
     )
@@ -118,17 +131,71 @@ pub async fn generation_activate_in_tx(
     .bind(generation)
     .execute(&mut **tx)
     .await?;
-    if done.rows_affected() != 1 {
-        return Ok(false);
+    if activated.rows_affected() != 1 {
+        return Ok(None);
     }
+    let retired = sqlx::query(
+        "SELECT generation FROM rm_generations WHERE projection = $1 AND state = 'retired' AND retired_at_us = $2",
+    )
+    .bind(projection)
+    .bind(now.as_micros())
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|row| row.try_get("generation"))
+    .collect::<Result<Vec<i64>, _>>()?;
+    Ok(Some(retired))
+}
+
+/// Retires a generation that will never be swapped in (built by older code).
+pub async fn generation_retire_in_tx(
+    tx: &mut Tx,
+    projection: &str,
+    generation: i64,
+    now: Timestamp,
+) -> Result<(), DbError> {
     sqlx::query(
-        "UPDATE rm_generations SET state = 'retired' WHERE projection = $1 AND generation <> $2 AND state <> 'retired'",
+        "UPDATE rm_generations SET state = 'retired', retired_at_us = $1 \
+         WHERE projection = $2 AND generation = $3 AND state = 'building'",
+    )
+    .bind(now.as_micros())
+    .bind(projection)
+    .bind(generation)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Takes the generation's row for this transaction if it is still live: a batch and a swap
+/// of the same generation queue, and a batch never writes into a retired generation.
+pub async fn generation_claim_in_tx(tx: &mut Tx, projection: &str, generation: i64) -> Result<bool, DbError> {
+    let done = sqlx::query(
+        "UPDATE rm_generations SET events_applied = events_applied \
+         WHERE projection = $1 AND generation = $2 AND state IN ('active', 'building')",
     )
     .bind(projection)
     .bind(generation)
     .execute(&mut **tx)
     .await?;
-    Ok(true)
+    Ok(done.rows_affected() == 1)
+}
+
+/// Retired generations whose documents may go: retired at or before `before`.
+pub async fn generations_retired_before<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    projection: &str,
+    before: Timestamp,
+) -> Result<Vec<i64>, DbError> {
+    sqlx::query(
+        "SELECT generation FROM rm_generations WHERE projection = $1 AND state = 'retired' AND retired_at_us <= $2",
+    )
+    .bind(projection)
+    .bind(before.as_micros())
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(|row| Ok(row.try_get("generation")?))
+    .collect()
 }
 
 /// Drops a retired generation's documents and scopes.
@@ -136,6 +203,7 @@ pub async fn generation_purge_in_tx(tx: &mut Tx, projection: &str, generation: i
     for sql in [
         "DELETE FROM rm_docs WHERE projection = $1 AND generation = $2",
         "DELETE FROM rm_scopes WHERE projection = $1 AND generation = $2",
+        "UPDATE rm_generations SET state = 'purged' WHERE projection = $1 AND generation = $2 AND state = 'retired'",
     ] {
         sqlx::query(sql)
             .bind(projection)

@@ -128,7 +128,7 @@ impl BillingService {
             tenant_id,
             cash: figures.cash,
             promo: figures.promo,
-            held: figures.held,
+            held: figures.held(),
             available: figures.available(),
             credit_limit: figures.credit_limit,
         })
@@ -323,6 +323,7 @@ impl BillingService {
                     deadline: None,
                     open: true,
                     exhausted_announced: false,
+                    announced_deadline: None,
                 };
                 fundings::funding_insert_in_tx(&mut tx, &fresh, now).await?;
                 fresh
@@ -588,6 +589,7 @@ impl BillingService {
             deadline: None,
             open: true,
             exhausted_announced: false,
+            announced_deadline: None,
         };
         fundings::funding_insert_in_tx(tx, &funding, now)
             .await

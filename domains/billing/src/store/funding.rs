@@ -28,10 +28,12 @@ pub struct Funding {
     pub deadline: Option<Timestamp>,
     pub open: bool,
     pub exhausted_announced: bool,
+    /// The deadline readers of `billing.funding_changed` last heard.
+    pub announced_deadline: Option<Timestamp>,
 }
 
 const COLUMNS: &str = "allocation_id, tenant_id, currency, reserved_rate_micros, reserved_nodes, rate_micros, nodes, \
-     promo_hold_id, cash_hold_id, deadline_us, state, exhausted_announced";
+     promo_hold_id, cash_hold_id, deadline_us, state, exhausted_announced, announced_deadline_us";
 
 fn from_row(row: &AnyRow) -> Result<Funding, DbError> {
     let hold = |column: &str| -> Result<Option<HoldId>, DbError> {
@@ -57,6 +59,9 @@ fn from_row(row: &AnyRow) -> Result<Funding, DbError> {
             .map(Timestamp::from_micros),
         open: row.try_get::<String, _>("state")? == "open",
         exhausted_announced: row.try_get::<i64, _>("exhausted_announced")? != 0,
+        announced_deadline: row
+            .try_get::<Option<i64>, _>("announced_deadline_us")?
+            .map(Timestamp::from_micros),
     })
 }
 
@@ -96,7 +101,7 @@ pub async fn funding_insert_in_tx(tx: &mut Tx, funding: &Funding, now: Timestamp
     let done = sqlx::query(
         "INSERT INTO billing_fundings (allocation_id, tenant_id, currency, reserved_rate_micros, reserved_nodes, \
          rate_micros, nodes, promo_hold_id, cash_hold_id, deadline_us, state, exhausted_announced, created_at_us, \
-         updated_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) \
+         updated_at_us, announced_deadline_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $10) \
          ON CONFLICT (allocation_id) DO NOTHING",
     )
     .bind(funding.allocation_id.to_string())
@@ -125,9 +130,10 @@ pub async fn funding_insert_in_tx(tx: &mut Tx, funding: &Funding, now: Timestamp
 /// holds each pass, which nudges a well-funded deadline forward every time.
 const DEADLINE_ANNOUNCE_STEP_US: i64 = 60_000_000;
 
-/// Whether readers of `billing.funding_changed` would see a difference from `before` to `after`.
+/// Whether readers of `billing.funding_changed` would see a difference from `before` to `after`:
+/// the deadline is compared with the one last announced, so a small drift every pass adds up.
 fn funding_announced_differs(before: &Funding, after: &Funding) -> bool {
-    let deadline_moved = match (before.deadline, after.deadline) {
+    let deadline_moved = match (before.announced_deadline, after.deadline) {
         (Some(a), Some(b)) => (a.as_micros() - b.as_micros()).abs() > DEADLINE_ANNOUNCE_STEP_US,
         (a, b) => a != b,
     };
@@ -154,9 +160,18 @@ async fn funding_announce_in_tx(tx: &mut Tx, funding: &Funding, now: Timestamp) 
 /// Writes what changes over a funding's life.
 pub async fn funding_save_in_tx(tx: &mut Tx, funding: &Funding, now: Timestamp) -> Result<(), DbError> {
     let before = funding_get(&mut **tx, funding.allocation_id).await?;
+    let announce = before
+        .as_ref()
+        .is_none_or(|before| funding_announced_differs(before, funding));
+    let announced = if announce {
+        funding.deadline
+    } else {
+        before.and_then(|b| b.announced_deadline)
+    };
     sqlx::query(
         "UPDATE billing_fundings SET rate_micros = $1, nodes = $2, promo_hold_id = $3, cash_hold_id = $4, \
-         deadline_us = $5, state = $6, exhausted_announced = $7, updated_at_us = $8 WHERE allocation_id = $9",
+         deadline_us = $5, state = $6, exhausted_announced = $7, updated_at_us = $8, announced_deadline_us = $9 \
+         WHERE allocation_id = $10",
     )
     .bind(funding.rate_micros)
     .bind(i64::from(funding.nodes))
@@ -166,10 +181,11 @@ pub async fn funding_save_in_tx(tx: &mut Tx, funding: &Funding, now: Timestamp) 
     .bind(if funding.open { "open" } else { "closed" })
     .bind(i64::from(funding.exhausted_announced))
     .bind(now.as_micros())
+    .bind(announced.map(|d| d.as_micros()))
     .bind(funding.allocation_id.to_string())
     .execute(&mut **tx)
     .await?;
-    if before.is_none_or(|before| funding_announced_differs(&before, funding)) {
+    if announce {
         funding_announce_in_tx(tx, funding, now).await?;
     }
     Ok(())

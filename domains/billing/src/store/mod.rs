@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use ingot_contracts::billing::{BalanceChanged, TransactionPosted};
+use ingot_contracts::billing::{AccountSnapshot, BalanceChanged, TransactionPosted};
 use ingot_kernel::Timestamp;
 use ingot_kernel::db::column::{enum_from_text, enum_to_text, parse};
 use ingot_kernel::db::{DbError, Tx};
@@ -78,10 +78,12 @@ pub async fn account_ensure_in_tx(tx: &mut Tx, account: &AccountRef, now: Timest
 /// that must see each other's effect on it (admissions of one tenant) queue.
 pub async fn account_lock_in_tx(tx: &mut Tx, account: &AccountRef, now: Timestamp) -> Result<(), DbError> {
     account_ensure_in_tx(tx, account, now).await?;
-    sqlx::query("UPDATE billing_accounts SET held_micros = held_micros WHERE key = $1")
-        .bind(account.key())
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "UPDATE billing_accounts SET held_micros = held_micros, version = version + 1 WHERE key = $1",
+    )
+    .bind(account.key())
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -93,7 +95,7 @@ pub async fn account_floor_set_in_tx(
     now: Timestamp,
 ) -> Result<(), DbError> {
     account_ensure_in_tx(tx, account, now).await?;
-    sqlx::query("UPDATE billing_accounts SET floor_micros = $1 WHERE key = $2")
+    sqlx::query("UPDATE billing_accounts SET floor_micros = $1, version = version + 1 WHERE key = $2")
         .bind(floor)
         .bind(account.key())
         .execute(&mut **tx)
@@ -152,16 +154,27 @@ pub struct TenantFigures {
     pub cash: Money,
     pub promo: Money,
     /// Reserved by pending holds on either account.
-    pub held: Money,
+    pub cash_held: Money,
+    pub promo_held: Money,
     /// How far below zero cash may go (zero for prepaid).
     pub credit_limit: Money,
+    /// Each account's change counter (0: the account does not exist yet).
+    pub cash_version: u64,
+    pub promo_version: u64,
 }
 
 impl TenantFigures {
+    pub fn held(&self) -> Money {
+        Money::from_micros(
+            self.cash_held.micros() + self.promo_held.micros(),
+            self.cash.currency(),
+        )
+    }
+
     /// What may still be spent or reserved: cash + promo − held + credit limit.
     pub fn available(&self) -> Money {
         Money::from_micros(
-            self.cash.micros() + self.promo.micros() - self.held.micros() + self.credit_limit.micros(),
+            self.cash.micros() + self.promo.micros() - self.held().micros() + self.credit_limit.micros(),
             self.cash.currency(),
         )
     }
@@ -178,7 +191,7 @@ where
     let cash = AccountRef::tenant(tenant_id, AccountKind::TenantCash, currency).map(|a| a.key());
     let promo = AccountRef::tenant(tenant_id, AccountKind::TenantPromo, currency).map(|a| a.key());
     let rows = sqlx::query(
-        "SELECT key, balance_micros, held_micros, floor_micros FROM billing_accounts WHERE key = $1 OR key = $2",
+        "SELECT key, balance_micros, held_micros, floor_micros, version FROM billing_accounts WHERE key = $1 OR key = $2",
     )
     .bind(cash.clone())
     .bind(promo)
@@ -188,20 +201,27 @@ where
     let mut figures = TenantFigures {
         cash: zero,
         promo: zero,
-        held: zero,
+        cash_held: zero,
+        promo_held: zero,
         credit_limit: zero,
+        cash_version: 0,
+        promo_version: 0,
     };
     for row in rows {
         let key: String = row.try_get("key")?;
         let balance = Money::from_micros(row.try_get("balance_micros")?, currency);
-        let held: i64 = row.try_get("held_micros")?;
-        figures.held = Money::from_micros(figures.held.micros() + held, currency);
+        let held = Money::from_micros(row.try_get("held_micros")?, currency);
+        let version = u64::try_from(row.try_get::<i64, _>("version")?).unwrap_or(0);
         if Some(&key) == cash.as_ref() {
-            figures.cash = balance;
             let floor: Option<i64> = row.try_get("floor_micros")?;
+            figures.cash = balance;
+            figures.cash_held = held;
+            figures.cash_version = version;
             figures.credit_limit = Money::from_micros(-floor.unwrap_or(0), currency);
         } else {
             figures.promo = balance;
+            figures.promo_held = held;
+            figures.promo_version = version;
         }
     }
     Ok(figures)
@@ -218,9 +238,16 @@ pub async fn balance_announce_in_tx(
     let figures = tenant_figures(&mut **tx, tenant_id, currency).await?;
     let event = BalanceChanged {
         tenant_id,
-        cash: figures.cash,
-        promo: figures.promo,
-        held: figures.held,
+        cash: AccountSnapshot {
+            balance: figures.cash,
+            held: figures.cash_held,
+            version: figures.cash_version,
+        },
+        promo: AccountSnapshot {
+            balance: figures.promo,
+            held: figures.promo_held,
+            version: figures.promo_version,
+        },
         credit_limit: figures.credit_limit,
         at: now,
     };
@@ -322,7 +349,7 @@ pub async fn post_in_tx(
         // Debits must leave balance − held at or above the floor; what a hold covers was
         // reserved already, so it moves out of `held` and the check sees no change for it.
         let done = sqlx::query(
-            "UPDATE billing_accounts SET balance_micros = balance_micros + $1, held_micros = held_micros - $2 \
+            "UPDATE billing_accounts SET balance_micros = balance_micros + $1, held_micros = held_micros - $2, version = version + 1 \
              WHERE key = $3 AND ($1 >= 0 OR floor_micros IS NULL \
              OR balance_micros + $1 - (held_micros - $2) >= floor_micros)",
         )
@@ -457,7 +484,7 @@ pub async fn hold_create_in_tx(
         return Ok((first, true));
     }
     let reserved = sqlx::query(
-        "UPDATE billing_accounts SET held_micros = held_micros + $1 WHERE key = $2 \
+        "UPDATE billing_accounts SET held_micros = held_micros + $1, version = version + 1 WHERE key = $2 \
          AND (floor_micros IS NULL OR balance_micros - held_micros - $1 >= floor_micros)",
     )
     .bind(amount.micros())
@@ -504,7 +531,7 @@ pub async fn hold_resize_in_tx(
     let change = reserve - hold.remaining();
     if change > 0 {
         let reserved = sqlx::query(
-            "UPDATE billing_accounts SET held_micros = held_micros + $1 WHERE key = $2 \
+            "UPDATE billing_accounts SET held_micros = held_micros + $1, version = version + 1 WHERE key = $2 \
              AND (floor_micros IS NULL OR balance_micros - held_micros - $1 >= floor_micros)",
         )
         .bind(change)
@@ -517,7 +544,7 @@ pub async fn hold_resize_in_tx(
             });
         }
     } else if change < 0 {
-        sqlx::query("UPDATE billing_accounts SET held_micros = held_micros + $1 WHERE key = $2")
+        sqlx::query("UPDATE billing_accounts SET held_micros = held_micros + $1, version = version + 1 WHERE key = $2")
             .bind(change)
             .bind(hold.account.key())
             .execute(&mut **tx)
@@ -578,11 +605,13 @@ pub async fn hold_close_in_tx(
     // Read after the row lock: captures that committed meanwhile count.
     let locked = hold_get(&mut **tx, id).await?.ok_or(LedgerError::HoldUnknown)?;
     let remaining = locked.amount.micros() - locked.captured.micros();
-    sqlx::query("UPDATE billing_accounts SET held_micros = held_micros - $1 WHERE key = $2")
-        .bind(remaining)
-        .bind(hold.account.key())
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "UPDATE billing_accounts SET held_micros = held_micros - $1, version = version + 1 WHERE key = $2",
+    )
+    .bind(remaining)
+    .bind(hold.account.key())
+    .execute(&mut **tx)
+    .await?;
     if remaining != 0
         && let Some(tenant_id) = hold.account.tenant_id()
     {

@@ -112,8 +112,10 @@ impl Projection for RevenueProjection {
                 match e.kind.as_str() {
                     "top_up" => day.top_ups += tenant_gain,
                     "credit" => day.credits += tenant_gain,
-                    "refund" => day.refunds += tenant_gain,
-                    "usage" => {
+                    // Money paid back to a payer's card leaves the tenant's balance.
+                    "refund" if tenant_gain < 0 => day.refunds -= tenant_gain,
+                    // Usage given back to the balance (a fault credited) nets usage down.
+                    "usage" | "refund" => {
                         day.usage -= tenant_gain;
                         let meter = match &e.reference {
                             Some(reference) => docs.get_opt::<MeterDoc>(&meter_key(reference))?,

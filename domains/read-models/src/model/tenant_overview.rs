@@ -7,7 +7,7 @@ use ingot_contracts::allocation::{
     AllocationEnded, AllocationRequested, AllocationState, AllocationStateChanged, NodeAssigned,
     NodeMeteringStarted, NodeMeteringStopped, NodeReleased, QuotaEntry, QuotasChanged,
 };
-use ingot_contracts::billing::{BalanceChanged, FundingChanged, TransactionPosted};
+use ingot_contracts::billing::{AccountSnapshot, BalanceChanged, FundingChanged, TransactionPosted};
 use ingot_contracts::iam::{KycChanged, KycLevel, KycState};
 use ingot_contracts::read_models::{
     AsOf, BalanceSummary, DayAmount, KycSummary, OverviewAllocation, ProjectionOwnership, QuotaUse,
@@ -48,11 +48,11 @@ pub struct TenantDoc {
     pub quotas: Vec<QuotaEntry>,
 }
 
+/// Each account as its newest snapshot (by version) has it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BalanceDoc {
-    pub cash: Money,
-    pub promo: Money,
-    pub held: Money,
+    pub cash: AccountSnapshot,
+    pub promo: AccountSnapshot,
     pub credit_limit: Money,
 }
 
@@ -166,13 +166,21 @@ impl Projection for TenantOverviewProjection {
             }
             "billing.balance_changed" => {
                 let e: BalanceChanged = payload(event)?;
-                doc.currency = Some(e.cash.currency());
-                doc.balance = Some(BalanceDoc {
-                    cash: e.cash,
-                    promo: e.promo,
-                    held: e.held,
+                doc.currency = Some(e.cash.balance.currency());
+                // Snapshots may arrive out of commit order (PostgreSQL): per account, the
+                // higher version is the newer.
+                let balance = doc.balance.get_or_insert_with(|| BalanceDoc {
+                    cash: e.cash.clone(),
+                    promo: e.promo.clone(),
                     credit_limit: e.credit_limit,
                 });
+                if e.cash.version >= balance.cash.version {
+                    balance.cash = e.cash;
+                    balance.credit_limit = e.credit_limit;
+                }
+                if e.promo.version >= balance.promo.version {
+                    balance.promo = e.promo;
+                }
             }
             "billing.funding_changed" => {
                 let e: FundingChanged = payload(event)?;
@@ -190,11 +198,12 @@ impl Projection for TenantOverviewProjection {
             }
             "billing.transaction_posted" => {
                 let e: TransactionPosted = payload(event)?;
-                // Spend: usage charged, less usage given back (refunds of faults).
-                if e.kind == "usage" || e.kind == "refund" {
+                // Spend: usage charged, less usage given back (a refund to the tenant's
+                // balance); a card refund takes money out and is not spend.
+                let gain = e.cash.micros() + e.promo.micros();
+                if e.kind == "usage" || (e.kind == "refund" && gain > 0) {
                     doc.currency = Some(e.cash.currency());
-                    let spent = -(e.cash.micros() + e.promo.micros());
-                    *doc.spend_by_day.entry(e.at.day()).or_insert(0) += spent;
+                    *doc.spend_by_day.entry(e.at.day()).or_insert(0) -= gain;
                     keep_newest(&mut doc.spend_by_day, SPEND_DAYS_KEPT);
                 }
             }
@@ -280,7 +289,7 @@ pub fn render(
     let money = |micros: i64| Money::from_micros(micros, currency);
     let burn: i64 = doc.fundings.values().map(|f| f.rate_per_hour.micros()).sum();
     let runway_hours = doc.balance.as_ref().and_then(|b| {
-        let money_left = b.cash.micros() + b.promo.micros() + b.credit_limit.micros();
+        let money_left = b.cash.balance.micros() + b.promo.balance.micros() + b.credit_limit.micros();
         (burn > 0).then(|| u64::try_from(money_left.max(0) / burn).unwrap_or(0))
     });
     let mut stopping: Vec<StoppingAllocation> = doc
@@ -356,15 +365,19 @@ pub fn render(
         tenant_id,
         as_of,
         kyc: doc.kyc.map(|(state, level)| KycSummary { state, level }),
-        balance: doc.balance.as_ref().map(|b| BalanceSummary {
-            cash: b.cash,
-            promo: b.promo,
-            held: b.held,
-            available: Money::from_micros(
-                b.cash.micros() + b.promo.micros() - b.held.micros() + b.credit_limit.micros(),
-                b.cash.currency(),
-            ),
-            credit_limit: b.credit_limit,
+        balance: doc.balance.as_ref().map(|b| {
+            let held = b.cash.held.micros() + b.promo.held.micros();
+            let (cash, promo) = (b.cash.balance, b.promo.balance);
+            BalanceSummary {
+                cash,
+                promo,
+                held: Money::from_micros(held, cash.currency()),
+                available: Money::from_micros(
+                    cash.micros() + promo.micros() - held + b.credit_limit.micros(),
+                    cash.currency(),
+                ),
+                credit_limit: b.credit_limit,
+            }
         }),
         burn_per_hour: money(burn),
         runway_hours,

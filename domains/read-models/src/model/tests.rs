@@ -11,7 +11,7 @@ use ingot_contracts::allocation::{
     AllocationEnded, AllocationRequested, AllocationState, AllocationStateChanged, NodeAssigned,
     NodeDeployRequested, NodeMeteringStarted, NodeReleased, QuotaEntry, QuotasChanged,
 };
-use ingot_contracts::billing::{BalanceChanged, FundingChanged, TransactionPosted};
+use ingot_contracts::billing::{AccountSnapshot, BalanceChanged, FundingChanged, TransactionPosted};
 use ingot_contracts::iam::{KycChanged, KycLevel, KycState};
 use ingot_contracts::inventory::{NodeRegistered, NodeSkuChanged, NodeState, NodeStateChanged};
 use ingot_contracts::maas::{DriftFound, NodeDeployFailed, NodeDeployed};
@@ -166,9 +166,16 @@ fn story() -> Story {
     events.push(ev(
         &BalanceChanged {
             tenant_id: tenant,
-            cash: usd(500_000_000),
-            promo: usd(0),
-            held: usd(0),
+            cash: AccountSnapshot {
+                balance: usd(500_000_000),
+                held: usd(0),
+                version: 1,
+            },
+            promo: AccountSnapshot {
+                balance: usd(0),
+                held: usd(0),
+                version: 0,
+            },
             credit_limit: usd(0),
             at: at(1),
         },
@@ -224,9 +231,16 @@ fn story() -> Story {
     events.push(ev(
         &BalanceChanged {
             tenant_id: tenant,
-            cash: usd(500_000_000),
-            promo: usd(0),
-            held: usd(96_000_000),
+            cash: AccountSnapshot {
+                balance: usd(500_000_000),
+                held: usd(96_000_000),
+                version: 2,
+            },
+            promo: AccountSnapshot {
+                balance: usd(0),
+                held: usd(0),
+                version: 0,
+            },
             credit_limit: usd(0),
             at: at(2),
         },
@@ -296,9 +310,16 @@ fn story() -> Story {
     events.push(ev(
         &BalanceChanged {
             tenant_id: other,
-            cash: usd(7_000_000),
-            promo: usd(0),
-            held: usd(0),
+            cash: AccountSnapshot {
+                balance: usd(7_000_000),
+                held: usd(0),
+                version: 1,
+            },
+            promo: AccountSnapshot {
+                balance: usd(0),
+                held: usd(0),
+                version: 0,
+            },
             credit_limit: usd(0),
             at: at(4),
         },
@@ -357,7 +378,7 @@ fn the_tenant_overview_shows_money_runway_spend_allocations_and_quota_use() {
     // Another tenant's events land in its own document only.
     let other: TenantDoc = doc(&stored, &tenant_overview::doc_key(s.other));
     assert!(other.allocations.is_empty());
-    assert_eq!(other.balance.unwrap().cash, usd(7_000_000));
+    assert_eq!(other.balance.unwrap().cash.balance, usd(7_000_000));
 
     // Next month, this month's spend is zero; the days shown move on.
     let december = tenant_overview::render(
@@ -650,4 +671,75 @@ fn events_a_projection_does_not_read_need_nothing() {
     assert!(RevenueProjection.needs(&e).is_empty());
     assert!(HealthProjection.needs(&e).is_empty());
     assert_eq!(TenantOverviewProjection.needs(&e).len(), 1);
+}
+
+#[test]
+fn balance_snapshots_arriving_out_of_order_keep_each_accounts_newest() {
+    let tenant = TenantId::generate();
+    let snapshot = |cash: i64, cash_version: u64, promo: i64, promo_version: u64| BalanceChanged {
+        tenant_id: tenant,
+        cash: AccountSnapshot {
+            balance: usd(cash),
+            held: usd(0),
+            version: cash_version,
+        },
+        promo: AccountSnapshot {
+            balance: usd(promo),
+            held: usd(0),
+            version: promo_version,
+        },
+        credit_limit: usd(0),
+        at: t0(),
+    };
+    // Two transactions: one moved cash (version 2), the other promo (version 2); each read the
+    // other account as it was. Whichever order their events come in, both newest values win.
+    let a = ev(&snapshot(150, 2, 10, 1), t0());
+    let b = ev(&snapshot(100, 1, 30, 2), t0());
+    for events in [vec![a.clone(), b.clone()], vec![b, a]] {
+        let stored = fold(&TenantOverviewProjection, &events, 1);
+        let doc: TenantDoc = doc(&stored, &tenant_overview::doc_key(tenant));
+        let view = tenant_overview::render(&doc, tenant, Currency::USD, t0(), as_of());
+        let balance = view.balance.unwrap();
+        assert_eq!((balance.cash, balance.promo), (usd(150), usd(30)));
+    }
+}
+
+#[test]
+fn a_usage_refund_lowers_spend_and_usage_and_a_card_refund_is_neither() {
+    let s = story();
+    let mut events = s.events.clone();
+    let refund = |micros: i64, reference: Option<String>| TransactionPosted {
+        transaction_id: TransactionId::generate(),
+        tenant_id: s.tenant,
+        kind: "refund".into(),
+        reference,
+        cash: usd(micros),
+        promo: usd(0),
+        at: at(5),
+    };
+    events.push(ev(
+        &refund(1_000_000, Some(format!("{}/{}", s.alloc, s.nodes[0]))),
+        at(5),
+    ));
+    events.push(ev(&refund(-50_000_000, None), at(5)));
+    let stored = fold(&TenantOverviewProjection, &events, 1_000);
+    let view = tenant_overview::render(
+        &doc(&stored, &tenant_overview::doc_key(s.tenant)),
+        s.tenant,
+        Currency::USD,
+        at(6),
+        as_of(),
+    );
+    assert_eq!(
+        view.spend_this_month,
+        usd(3_000_000),
+        "4 charged, 1 given back; the card refund is not spend"
+    );
+    let stored = fold(&RevenueProjection, &events, 1_000);
+    let day: DayDoc = doc(&stored, &revenue::day_key("2026-11-20"));
+    let found = BTreeMap::from([("2026-11-20".to_string(), day)]);
+    let view = revenue::render(&found, 1, Currency::USD, at(6), as_of());
+    assert_eq!(view.totals.usage, usd(3_000_000));
+    assert_eq!(view.totals.refunds, usd(50_000_000));
+    assert_eq!(view.by_sku_site[0].usage, usd(3_000_000));
 }
