@@ -83,19 +83,14 @@ pub async fn batch_fetch_in_tx(
         txid: cursor.try_get("txid")?,
         seq: cursor.try_get("seq")?,
     };
-    let fetch_sql = match db.backend() {
-        Backend::Postgres => {
-            "SELECT seq, txid, event_id, event_type, source, subject, tenant_id, occurred_at_us, \
-             schema_version, payload FROM kernel_outbox \
-             WHERE (txid, seq) > ($1, $2) AND txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint \
-             ORDER BY txid, seq LIMIT $3"
-        }
-        Backend::Sqlite => {
-            "SELECT seq, txid, event_id, event_type, source, subject, tenant_id, occurred_at_us, \
-             schema_version, payload FROM kernel_outbox WHERE (txid, seq) > ($1, $2) ORDER BY txid, seq LIMIT $3"
-        }
-    };
-    let rows = sqlx::query(fetch_sql)
+    let fetch_sql = format!(
+        "{} LIMIT $3",
+        visible_after_sql(
+            db.backend(),
+            "seq, txid, event_id, event_type, source, subject, tenant_id, occurred_at_us, schema_version, payload",
+        )
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(fetch_sql))
         .bind(after.txid)
         .bind(after.seq)
         .bind(batch_max)
@@ -147,13 +142,20 @@ pub async fn cursor_get(db: &Db, consumer: &str) -> Result<OutboxPosition, DbErr
     })
 }
 
+/// `SELECT {select}` of the events readable after the position bound as `$1` (txid), `$2`
+/// (seq), in delivery order.
 fn visible_after_sql(backend: Backend, select: &str) -> String {
     match backend {
         Backend::Postgres => format!(
             "SELECT {select} FROM kernel_outbox WHERE (txid, seq) > ($1, $2) \
-             AND txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+             AND txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint ORDER BY txid, seq"
         ),
-        Backend::Sqlite => format!("SELECT {select} FROM kernel_outbox WHERE (txid, seq) > ($1, $2)"),
+        // txid is always 0 here (and -1 only in the start position, whose seq is 0), so seq
+        // alone orders: a seek on the rowid. A row-value comparison would make SQLite scan
+        // every event from the first on each read. `$1` stays bound like PostgreSQL's.
+        Backend::Sqlite => {
+            format!("SELECT {select} FROM kernel_outbox WHERE seq > $2 AND $1 IS NOT NULL ORDER BY seq")
+        }
     }
 }
 
@@ -200,10 +202,7 @@ pub async fn backlogs(db: &Db, count_max: i64) -> Result<Vec<ConsumerBacklog>, D
         "SELECT COUNT(*) AS n FROM ({} LIMIT $3) AS unread",
         visible_after_sql(db.backend(), "seq")
     );
-    let oldest_sql = format!(
-        "{} ORDER BY txid, seq LIMIT 1",
-        visible_after_sql(db.backend(), "occurred_at_us")
-    );
+    let oldest_sql = format!("{} LIMIT 1", visible_after_sql(db.backend(), "occurred_at_us"));
     let mut out = Vec::with_capacity(cursors.len());
     for cursor in cursors {
         let position = OutboxPosition {
