@@ -1351,6 +1351,43 @@ async fn a_tenant_allocates_waits_and_releases_through_the_cli() {
     assert_eq!(json["state"], "active");
     assert!(json["nodes"][0]["handover"]["billing_started_at"].is_string());
 
+    // The tenant's overview shows it (the read models follow within a moment), with what the
+    // answer reflects; operators' dashboards are for operators.
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(100));
+    let overview = loop {
+        let text = stdout(&run(as_owner(&["overview"])).await);
+        if text.contains(&id) && text.contains("active") {
+            break text;
+        }
+        tick.tick().await;
+    };
+    assert!(overview.contains("as of event "), "{overview}");
+    assert!(overview.contains("balance: "), "{overview}");
+    assert!(overview.contains("nodes: 1 live, 1 active"), "{overview}");
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&run(as_owner(&["--output", "json", "overview"])).await)).unwrap();
+    assert_eq!(json["allocations"][0]["allocation_id"], id.as_str());
+    let as_admin = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--server", &url]);
+        ingot_as(&home, &admin_token, &all)
+    };
+    let capacity = stdout(&run(as_admin(&["admin", "dashboard", "capacity"])).await);
+    assert!(
+        capacity.contains("AVAILABLE") && capacity.contains("ASSIGNED"),
+        "{capacity}"
+    );
+    let health = stdout(&run(as_admin(&["admin", "dashboard", "health"])).await);
+    assert!(health.contains("deploys (24 h): "), "{health}");
+    let revenue = stdout(&run(as_admin(&["admin", "dashboard", "revenue", "--days", "2"])).await);
+    assert!(revenue.contains("top-ups 100.00"), "{revenue}");
+    let projections = stdout(&run(as_admin(&["admin", "read-models", "list"])).await);
+    for name in ["tenant-overview", "ops-capacity", "ops-health", "revenue"] {
+        assert!(projections.contains(name), "{projections}");
+    }
+    let refused = run(as_owner(&["admin", "dashboard", "capacity"])).await;
+    assert!(!refused.status.success(), "tenants see no operators' dashboard");
+
     // Another tenant does not see it.
     let (stranger, _) = owner_signed_up(&url, "alloc-stranger@example.com").await;
     let hidden = run(ingot_as(
