@@ -478,6 +478,7 @@ async fn main() {
     if redis_ceiling.is_some() {
         modes.insert(0, ("redis", Some(redis_url.clone()), true));
     }
+    let mut first_mode = true;
     for (label, redis, cache) in modes {
         let app = app_build(config(redis, cache), Seams::default()).await.unwrap();
         let token = app.iam.bootstrap_admin("bench-admin@example.com").await.unwrap();
@@ -535,6 +536,31 @@ async fn main() {
             })
             .await
         };
+        if first_mode {
+            // What any token-authenticated read costs on this server (`GET /v1/me`): the floor
+            // under every dashboard answer through HTTP.
+            first_mode = false;
+            let me = {
+                let (http, base, token) = (http.clone(), base.clone(), token.clone());
+                measure(&run, move |_| {
+                    let (http, base, token) = (http.clone(), base.clone(), token.clone());
+                    async move {
+                        http.get(format!("{base}/v1/me"))
+                            .bearer_auth(&token)
+                            .send()
+                            .await
+                            .is_ok_and(|r| r.status().is_success())
+                    }
+                })
+                .await
+            };
+            println!(
+                "token-authenticated GET /v1/me: {:.0}/s (p50 {:.2} ms, p99 {:.2} ms)",
+                me.rps,
+                ms(me.p50),
+                ms(me.p99)
+            );
+        }
         let ratio =
             |m: &Measured| redis_ceiling.map_or_else(|| "-".to_string(), |r| format!("{:.2}", m.rps / r));
         println!(

@@ -1356,7 +1356,7 @@ async fn a_tenant_allocates_waits_and_releases_through_the_cli() {
     let mut tick = tokio::time::interval(std::time::Duration::from_millis(100));
     let overview = loop {
         let text = stdout(&run(as_owner(&["overview"])).await);
-        if text.contains(&id) && text.contains("active") {
+        if text.contains(&id) && text.contains("nodes: 1 live, 1 active") {
             break text;
         }
         tick.tick().await;
