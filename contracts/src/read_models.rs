@@ -154,6 +154,11 @@ pub struct CapacityCell {
     pub site_id: SiteId,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku_id: Option<SkuId>,
+    /// The site's and SKU's names, from the catalog (absent when it could not say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sku: Option<String>,
     /// Every node not retired.
     pub total: u32,
     /// Sellable now: in service and not assigned.
@@ -280,6 +285,11 @@ pub struct RevenueDay {
 pub struct RevenueCell {
     pub sku_id: SkuId,
     pub site_id: SiteId,
+    /// Names from the catalog (absent when it could not say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sku: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
     pub usage: Money,
 }
 

@@ -314,18 +314,21 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         },
     ));
     let _ = evacuation_late.0.set(allocation.clone());
-    let read_models = Arc::new(ingot_read_models::service::ReadModelsService::new(
-        db.clone(),
-        clock.clone(),
-        cache,
-        authorizer.clone(),
-        ingot_read_models::service::ReadModelsConfig {
-            cache_ttl: config.read_models_cache_ttl,
-            cache_enabled: config.read_models_cache,
-            currency: ingot_billing::service::BillingConfig::default().currency,
-            ..ingot_read_models::service::ReadModelsConfig::default()
-        },
-    ));
+    let read_models = Arc::new(
+        ingot_read_models::service::ReadModelsService::new(
+            db.clone(),
+            clock.clone(),
+            cache,
+            authorizer.clone(),
+            ingot_read_models::service::ReadModelsConfig {
+                cache_ttl: config.read_models_cache_ttl,
+                cache_enabled: config.read_models_cache,
+                currency: ingot_billing::service::BillingConfig::default().currency,
+                ..ingot_read_models::service::ReadModelsConfig::default()
+            },
+        )
+        .with_catalog(inventory.clone()),
+    );
     let maas = Arc::new(ingot_provisioning_baremetal_maas::service::MaasService::new(
         db.clone(),
         clock.clone(),

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ingot_contracts::iam::{Action, Actor, Authorizer, Resource};
+use ingot_contracts::inventory::InventoryApi;
 use ingot_contracts::read_models::{
     Answer, AsOf, CacheOutcome, CapacityDashboard, ConsumerLag, GenerationStatus, HealthDashboard,
     ProjectionStatus, ReadModelError, ReadModelsApi, RevenueDashboard, TenantOverview,
@@ -27,7 +28,7 @@ use ingot_kernel::outbox::{self, OutboxPosition};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Docs, Need, OPS_SCOPE, Projection, capacity, health, revenue, tenant_overview};
+use crate::model::{Docs, Names, Need, OPS_SCOPE, Projection, capacity, health, revenue, tenant_overview};
 use crate::store::{self, ACTIVE, BUILDING, GenerationRow, ScopeState};
 
 type Result<T> = std::result::Result<T, ReadModelError>;
@@ -89,6 +90,8 @@ pub struct ReadModelsService {
     authorizer: Arc<dyn Authorizer>,
     config: ReadModelsConfig,
     projections: Vec<Arc<dyn Projection>>,
+    /// Where operators' dashboards get site and SKU names (the catalog's API).
+    catalog: Option<Arc<dyn InventoryApi>>,
 }
 
 /// A cached answer and the scope it was composed for.
@@ -129,7 +132,30 @@ impl ReadModelsService {
             authorizer,
             config,
             projections: projections(),
+            catalog: None,
         }
+    }
+
+    /// Names sites and SKUs in operators' dashboards through the catalog's API.
+    pub fn with_catalog(mut self, catalog: Arc<dyn InventoryApi>) -> ReadModelsService {
+        self.catalog = Some(catalog);
+        self
+    }
+
+    /// Site and SKU names as `actor` may read them; none when the catalog cannot say (the
+    /// dashboard then shows ids).
+    async fn names(&self, actor: &Actor) -> Names {
+        let mut names = Names::default();
+        let Some(catalog) = &self.catalog else {
+            return names;
+        };
+        if let Ok(sites) = catalog.sites_list(actor).await {
+            names.sites = sites.into_iter().map(|s| (s.id, s.name)).collect();
+        }
+        if let Ok(skus) = catalog.skus_list(actor).await {
+            names.skus = skus.into_iter().map(|s| (s.id, s.name)).collect();
+        }
+        names
     }
 
     /// The same service following other projections (tests: a projection's new version).
@@ -673,7 +699,7 @@ impl ReadModelsApi for ReadModelsService {
                     .into_iter()
                     .map(|(_, doc)| doc)
                     .collect();
-                Ok(capacity::render(&cells, as_of))
+                Ok(capacity::render(&cells, &self.names(actor).await, as_of))
             })
             .await
         })
@@ -719,7 +745,15 @@ impl ReadModelsApi for ReadModelsService {
                     .await?
                     .into_iter()
                     .collect();
-                Ok(revenue::render(&found, days, self.config.currency, now, as_of))
+                let names = self.names(actor).await;
+                Ok(revenue::render(
+                    &found,
+                    &names,
+                    days,
+                    self.config.currency,
+                    now,
+                    as_of,
+                ))
             })
             .await
         })

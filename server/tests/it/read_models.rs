@@ -218,6 +218,11 @@ async fn dashboards_follow_the_cloud_and_a_rebuild_equals_them(backend: Backend)
         "{cell}"
     );
     assert_eq!(cell["utilisation"], 0.5);
+    assert_eq!(
+        (&cell["sku"], &cell["site"]),
+        (&json!("cpu-64c"), &json!("demo1")),
+        "named from the catalog"
+    );
 
     // Health: both deploys succeeded; every consumer's lag is listed.
     let health = get_until(&app, &admin, "/v1/admin/dashboards/health", |v| {
@@ -244,6 +249,7 @@ async fn dashboards_follow_the_cloud_and_a_rebuild_equals_them(backend: Backend)
     assert_eq!(revenue["days"].as_array().unwrap().len(), 2);
     let usage = micros(&revenue["totals"]["usage"]);
     assert_eq!(revenue["by_sku_site"][0]["sku_id"], cpu.as_str());
+    assert_eq!(revenue["by_sku_site"][0]["sku"], "cpu-64c");
     assert_eq!(micros(&revenue["by_sku_site"][0]["usage"]), usage);
     let view = get_until(&app, &alice.token, &path, |v| {
         micros(&v["spend_this_month"]) == usage

@@ -116,8 +116,12 @@ pub async fn dashboard_run(
                     .iter()
                     .map(|c| {
                         vec![
-                            c.site_id.to_string(),
-                            c.sku_id.map_or_else(|| "(unmatched)".into(), |s| s.to_string()),
+                            c.site.clone().unwrap_or_else(|| c.site_id.to_string()),
+                            match (&c.sku, c.sku_id) {
+                                (Some(name), _) => name.clone(),
+                                (None, Some(id)) => id.to_string(),
+                                (None, None) => "(unmatched)".into(),
+                            },
                             c.total.to_string(),
                             c.available.to_string(),
                             c.assigned.to_string(),
@@ -183,7 +187,7 @@ pub async fn dashboard_run(
             let view = client.dashboard_revenue(days).await?;
             emit(format, &view, || {
                 let t = &view.totals;
-                let title = format!(
+                let mut title = format!(
                     "{}\ntotal: usage {}, top-ups {}, credits {}, refunds {}",
                     as_of_line(&view.as_of),
                     money_text(&t.usage),
@@ -191,6 +195,14 @@ pub async fn dashboard_run(
                     money_text(&t.credits),
                     money_text(&t.refunds)
                 );
+                for cell in &view.by_sku_site {
+                    let sku = cell.sku.clone().unwrap_or_else(|| cell.sku_id.to_string());
+                    let site = cell.site.clone().unwrap_or_else(|| cell.site_id.to_string());
+                    title.push_str(&format!(
+                        "\nusage of {sku} at {site}: {}",
+                        money_text(&cell.usage)
+                    ));
+                }
                 let rows = view
                     .days
                     .iter()

@@ -14,7 +14,7 @@ use ingot_kernel::event::EventEnvelope;
 use ingot_kernel::id::{NodeId, SiteId, SkuId};
 use serde::{Deserialize, Serialize};
 
-use super::{ApplyError, Docs, Need, OPS_SCOPE, Projection, keep_newest, ownership, payload, ratio};
+use super::{ApplyError, Docs, Names, Need, OPS_SCOPE, Projection, keep_newest, ownership, payload, ratio};
 
 pub const NAME: &str = "ops-capacity";
 const HISTORY_HOURS: usize = 48;
@@ -265,7 +265,7 @@ impl Projection for CapacityProjection {
     }
 }
 
-pub fn render(cells: &[CellDoc], as_of: AsOf) -> CapacityDashboard {
+pub fn render(cells: &[CellDoc], names: &Names, as_of: AsOf) -> CapacityDashboard {
     let cells = cells
         .iter()
         .filter_map(|c| {
@@ -273,6 +273,8 @@ pub fn render(cells: &[CellDoc], as_of: AsOf) -> CapacityDashboard {
             Some(CapacityCell {
                 site_id,
                 sku_id: c.sku_id,
+                site: names.sites.get(&site_id).cloned(),
+                sku: c.sku_id.and_then(|sku| names.skus.get(&sku).cloned()),
                 total: c.total(),
                 available: c.available,
                 assigned: c.assigned,

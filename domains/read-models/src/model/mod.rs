@@ -15,6 +15,13 @@ use ingot_kernel::event::EventEnvelope;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+/// Site and SKU names, as the catalog gives them when an answer is composed.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    pub sites: std::collections::HashMap<ingot_kernel::id::SiteId, String>,
+    pub skus: std::collections::HashMap<ingot_kernel::id::SkuId, String>,
+}
+
 /// The scope every operator dashboard's answer belongs to.
 pub const OPS_SCOPE: &str = "ops";
 

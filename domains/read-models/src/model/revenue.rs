@@ -16,7 +16,7 @@ use ingot_kernel::id::{SiteId, SkuId};
 use ingot_kernel::money::{Currency, Money};
 use serde::{Deserialize, Serialize};
 
-use super::{ApplyError, Docs, Need, OPS_SCOPE, Projection, ownership, payload};
+use super::{ApplyError, Docs, Names, Need, OPS_SCOPE, Projection, ownership, payload};
 
 pub const NAME: &str = "revenue";
 pub const DAY_PREFIX: &str = "day/";
@@ -140,6 +140,7 @@ impl Projection for RevenueProjection {
 /// The last `days` days up to `now`'s, oldest first, from the day documents found (by day).
 pub fn render(
     found: &BTreeMap<String, DayDoc>,
+    names: &Names,
     days: u32,
     fallback: Currency,
     now: Timestamp,
@@ -175,9 +176,12 @@ pub fn render(
         .iter()
         .filter_map(|(cell, usage)| {
             let (sku, site) = cell.split_once('/')?;
+            let (sku_id, site_id) = (sku.parse().ok()?, site.parse().ok()?);
             Some(RevenueCell {
-                sku_id: sku.parse().ok()?,
-                site_id: site.parse().ok()?,
+                sku_id,
+                site_id,
+                sku: names.skus.get(&sku_id).cloned(),
+                site: names.sites.get(&site_id).cloned(),
                 usage: money(*usage),
             })
         })

@@ -451,7 +451,7 @@ fn capacity_counts_nodes_per_site_and_sku_by_state_and_assignment() {
     let s = story();
     let stored = fold(&CapacityProjection, &s.events, 1_000);
     let cell: CellDoc = doc(&stored, &capacity::cell_key(s.site, Some(s.sku)));
-    let view = capacity::render(std::slice::from_ref(&cell), as_of());
+    let view = capacity::render(std::slice::from_ref(&cell), &super::Names::default(), as_of());
     let c = &view.cells[0];
     assert_eq!((c.site_id, c.sku_id), (s.site, Some(s.sku)));
     assert_eq!((c.total, c.available, c.assigned, c.onboarding), (3, 1, 2, 0));
@@ -505,7 +505,7 @@ fn capacity_counts_nodes_per_site_and_sku_by_state_and_assignment() {
     let stored = fold(&CapacityProjection, &events, 1_000);
     let here: CellDoc = doc(&stored, &capacity::cell_key(s.site, Some(s.sku)));
     let there: CellDoc = doc(&stored, &capacity::cell_key(s.site, Some(other_sku)));
-    let view = capacity::render(&[here, there], as_of());
+    let view = capacity::render(&[here, there], &super::Names::default(), as_of());
     let (here, there) = (&view.cells[0], &view.cells[1]);
     assert_eq!(
         (here.total, here.available, here.assigned, here.maintenance),
@@ -623,7 +623,7 @@ fn revenue_puts_usage_on_its_sku_and_site_and_counts_top_ups() {
     let stored = fold(&RevenueProjection, &s.events, 1_000);
     let day: DayDoc = doc(&stored, &revenue::day_key("2026-11-20"));
     let found = BTreeMap::from([("2026-11-20".to_string(), day)]);
-    let view = revenue::render(&found, 7, Currency::USD, at(5), as_of());
+    let view = revenue::render(&found, &super::Names::default(), 7, Currency::USD, at(5), as_of());
     assert_eq!(view.days.len(), 7);
     assert_eq!(view.days.last().unwrap().day, "2026-11-20");
     assert_eq!(view.totals.usage, usd(4_000_000));
@@ -635,7 +635,14 @@ fn revenue_puts_usage_on_its_sku_and_site_and_counts_top_ups() {
     );
     assert_eq!(view.by_sku_site[0].usage, usd(4_000_000));
     // Outside the window, nothing.
-    let later = revenue::render(&found, 7, Currency::USD, at(24 * 10), as_of());
+    let later = revenue::render(
+        &found,
+        &super::Names::default(),
+        7,
+        Currency::USD,
+        at(24 * 10),
+        as_of(),
+    );
     assert_eq!(later.totals.usage, usd(0));
 }
 
@@ -738,7 +745,7 @@ fn a_usage_refund_lowers_spend_and_usage_and_a_card_refund_is_neither() {
     let stored = fold(&RevenueProjection, &events, 1_000);
     let day: DayDoc = doc(&stored, &revenue::day_key("2026-11-20"));
     let found = BTreeMap::from([("2026-11-20".to_string(), day)]);
-    let view = revenue::render(&found, 1, Currency::USD, at(6), as_of());
+    let view = revenue::render(&found, &super::Names::default(), 1, Currency::USD, at(6), as_of());
     assert_eq!(view.totals.usage, usd(3_000_000));
     assert_eq!(view.totals.refunds, usd(50_000_000));
     assert_eq!(view.by_sku_site[0].usage, usd(3_000_000));

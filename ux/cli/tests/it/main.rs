@@ -1377,6 +1377,10 @@ async fn a_tenant_allocates_waits_and_releases_through_the_cli() {
         capacity.contains("AVAILABLE") && capacity.contains("ASSIGNED"),
         "{capacity}"
     );
+    assert!(
+        capacity.contains("demo1") && capacity.contains("cpu-64c"),
+        "{capacity}"
+    );
     let health = stdout(&run(as_admin(&["admin", "dashboard", "health"])).await);
     assert!(health.contains("deploys (24 h): "), "{health}");
     let revenue = stdout(&run(as_admin(&["admin", "dashboard", "revenue", "--days", "2"])).await);
