@@ -714,14 +714,11 @@ async fn an_active_allocation_is_in_the_overview_within_a_second_on_the_embedded
 struct NextVersion(std::sync::Arc<dyn ingot_read_models::model::Projection>);
 
 impl ingot_read_models::model::Projection for NextVersion {
-    fn name(&self) -> &'static str {
-        self.0.name()
+    fn declared(&self) -> &'static ingot_read_models::model::Declared {
+        self.0.declared()
     }
     fn version(&self) -> u32 {
         self.0.version() + 1
-    }
-    fn ownership(&self) -> ingot_contracts::read_models::ProjectionOwnership {
-        self.0.ownership()
     }
     fn needs(&self, event: &ingot_kernel::event::EventEnvelope) -> Vec<ingot_read_models::model::Need> {
         self.0.needs(event)

@@ -6,15 +6,13 @@ use std::collections::BTreeMap;
 
 use ingot_contracts::allocation::{NodeAssigned, NodeReleased};
 use ingot_contracts::inventory::{NodeRegistered, NodeSkuChanged, NodeState, NodeStateChanged};
-use ingot_contracts::read_models::{
-    AsOf, CapacityCell, CapacityDashboard, ProjectionOwnership, UtilisationPoint,
-};
+use ingot_contracts::read_models::{AsOf, CapacityCell, CapacityDashboard, UtilisationPoint};
 use ingot_kernel::Timestamp;
 use ingot_kernel::event::EventEnvelope;
 use ingot_kernel::id::{NodeId, SiteId, SkuId};
 use serde::{Deserialize, Serialize};
 
-use super::{ApplyError, Docs, Names, Need, OPS_SCOPE, Projection, keep_newest, ownership, payload, ratio};
+use super::{ApplyError, Declared, Docs, Names, Need, OPS_SCOPE, Projection, keep_newest, payload, ratio};
 
 pub const NAME: &str = "ops-capacity";
 const HISTORY_HOURS: usize = 48;
@@ -129,6 +127,14 @@ pub fn cell_key(site_id: SiteId, sku_id: Option<SkuId>) -> String {
     }
 }
 
+/// This projection as `GET /v1/admin/ownership` and ARCHITECTURE.md list it.
+pub const DECLARED: Declared = Declared {
+    name: NAME,
+    version: 1,
+    sources: &["inventory-catalog", "provisioning-allocation"],
+    route: "GET /v1/admin/dashboards/capacity",
+};
+
 pub struct CapacityProjection;
 
 impl CapacityProjection {
@@ -190,20 +196,8 @@ fn node_of(event: &EventEnvelope) -> Option<NodeId> {
 }
 
 impl Projection for CapacityProjection {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn version(&self) -> u32 {
-        1
-    }
-
-    fn ownership(&self) -> ProjectionOwnership {
-        ownership(
-            NAME,
-            &["inventory-catalog", "provisioning-allocation"],
-            "GET /v1/admin/dashboards/capacity",
-        )
+    fn declared(&self) -> &'static Declared {
+        &DECLARED
     }
 
     fn needs(&self, event: &EventEnvelope) -> Vec<Need> {

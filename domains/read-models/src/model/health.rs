@@ -10,14 +10,13 @@ use ingot_contracts::inventory::{NodeRegistered, NodeState, NodeStateChanged};
 use ingot_contracts::maas::{DriftFound, NodeDeployFailed, NodeDeployed};
 use ingot_contracts::read_models::{
     AsOf, ConsumerLag, DeployCounts, DeployDay, DriftCount, HealthDashboard, NodeSince, OnboardingQueue,
-    ProjectionOwnership,
 };
 use ingot_kernel::Timestamp;
 use ingot_kernel::event::EventEnvelope;
 use ingot_kernel::id::{NodeId, SiteId};
 use serde::{Deserialize, Serialize};
 
-use super::{ApplyError, Docs, Need, OPS_SCOPE, Projection, keep_newest, ownership, payload, ratio};
+use super::{ApplyError, Declared, Docs, Need, OPS_SCOPE, Projection, keep_newest, payload, ratio};
 
 pub const NAME: &str = "ops-health";
 pub const DOC_KEY: &str = "health";
@@ -88,27 +87,23 @@ const EVENTS: &[&str] = &[
     "baremetal.machine_onboarding_failed",
 ];
 
+/// This projection as `GET /v1/admin/ownership` and ARCHITECTURE.md list it.
+pub const DECLARED: Declared = Declared {
+    name: NAME,
+    version: 1,
+    sources: &[
+        "inventory-catalog",
+        "provisioning-baremetal-maas",
+        "provisioning-allocation",
+    ],
+    route: "GET /v1/admin/dashboards/health",
+};
+
 pub struct HealthProjection;
 
 impl Projection for HealthProjection {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn version(&self) -> u32 {
-        1
-    }
-
-    fn ownership(&self) -> ProjectionOwnership {
-        ownership(
-            NAME,
-            &[
-                "inventory-catalog",
-                "provisioning-baremetal-maas",
-                "provisioning-allocation",
-            ],
-            "GET /v1/admin/dashboards/health",
-        )
+    fn declared(&self) -> &'static Declared {
+        &DECLARED
     }
 
     fn needs(&self, event: &EventEnvelope) -> Vec<Need> {

@@ -122,18 +122,45 @@ impl Docs {
     }
 }
 
-/// A projection: a named, versioned fold of the event history into documents. Bump `version`
-/// whenever `apply` changes meaning; a new generation is then built beside the old one.
+/// What a projection declares about itself: its name, its version (bump it whenever `apply`
+/// changes meaning; a new generation is then built beside the live one), the domains owning
+/// the data it is built from, and the route serving it. Its BFF owner is UX.
+#[derive(Debug)]
+pub struct Declared {
+    pub name: &'static str,
+    pub version: u32,
+    /// As OWNERS.toml names them: `billing`, `provisioning-allocation`.
+    pub sources: &'static [&'static str],
+    pub route: &'static str,
+}
+
+/// A projection: a named, versioned fold of the event history into documents.
 pub trait Projection: Send + Sync + 'static {
-    fn name(&self) -> &'static str;
-    fn version(&self) -> u32;
-    fn ownership(&self) -> ProjectionOwnership;
+    fn declared(&self) -> &'static Declared;
     /// Documents `event` reads or writes; empty when the projection ignores it.
     fn needs(&self, event: &EventEnvelope) -> Vec<Need>;
     /// The answer scope the event changes: a tenant id for tenant views, [`OPS_SCOPE`] for
     /// operators' dashboards. Its position is what cached answers are keyed by.
     fn scope(&self, event: &EventEnvelope) -> Option<String>;
     fn apply(&self, event: &EventEnvelope, docs: &mut Docs) -> Result<(), ApplyError>;
+
+    fn name(&self) -> &'static str {
+        self.declared().name
+    }
+
+    fn version(&self) -> u32 {
+        self.declared().version
+    }
+
+    fn ownership(&self) -> ProjectionOwnership {
+        let declared = self.declared();
+        ProjectionOwnership {
+            name: declared.name.to_string(),
+            sources: declared.sources.iter().map(|s| s.to_string()).collect(),
+            bff_owner: "UX".to_string(),
+            route: declared.route.to_string(),
+        }
+    }
 }
 
 /// Reads an event's payload as `T`.
@@ -142,16 +169,6 @@ pub fn payload<T: DeserializeOwned>(event: &EventEnvelope) -> Result<T, ApplyErr
         event_type: event.event_type.clone(),
         source,
     })
-}
-
-/// The ownership declaration shared by every projection: composed for UX.
-pub fn ownership(name: &str, sources: &[&str], route: &str) -> ProjectionOwnership {
-    ProjectionOwnership {
-        name: name.to_string(),
-        sources: sources.iter().map(|s| s.to_string()).collect(),
-        bff_owner: "UX".to_string(),
-        route: route.to_string(),
-    }
 }
 
 /// Keeps the `keep` newest entries of a map ordered by time-like keys.

@@ -7,16 +7,14 @@ use std::time::Duration;
 
 use ingot_contracts::allocation::NodeMeteringStarted;
 use ingot_contracts::billing::TransactionPosted;
-use ingot_contracts::read_models::{
-    AsOf, ProjectionOwnership, RevenueCell, RevenueDashboard, RevenueDay, RevenueTotals,
-};
+use ingot_contracts::read_models::{AsOf, RevenueCell, RevenueDashboard, RevenueDay, RevenueTotals};
 use ingot_kernel::Timestamp;
 use ingot_kernel::event::EventEnvelope;
 use ingot_kernel::id::{SiteId, SkuId};
 use ingot_kernel::money::{Currency, Money};
 use serde::{Deserialize, Serialize};
 
-use super::{ApplyError, Docs, Names, Need, OPS_SCOPE, Projection, ownership, payload};
+use super::{ApplyError, Declared, Docs, Names, Need, OPS_SCOPE, Projection, payload};
 
 pub const NAME: &str = "revenue";
 pub const DAY_PREFIX: &str = "day/";
@@ -49,23 +47,19 @@ fn meter_key(reference: &str) -> String {
     format!("meter/{reference}")
 }
 
+/// This projection as `GET /v1/admin/ownership` and ARCHITECTURE.md list it.
+pub const DECLARED: Declared = Declared {
+    name: NAME,
+    version: 1,
+    sources: &["billing", "provisioning-allocation"],
+    route: "GET /v1/admin/dashboards/revenue",
+};
+
 pub struct RevenueProjection;
 
 impl Projection for RevenueProjection {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn version(&self) -> u32 {
-        1
-    }
-
-    fn ownership(&self) -> ProjectionOwnership {
-        ownership(
-            NAME,
-            &["billing", "provisioning-allocation"],
-            "GET /v1/admin/dashboards/revenue",
-        )
+    fn declared(&self) -> &'static Declared {
+        &DECLARED
     }
 
     fn needs(&self, event: &EventEnvelope) -> Vec<Need> {

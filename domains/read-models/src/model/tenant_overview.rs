@@ -10,8 +10,8 @@ use ingot_contracts::allocation::{
 use ingot_contracts::billing::{AccountSnapshot, BalanceChanged, FundingChanged, TransactionPosted};
 use ingot_contracts::iam::{KycChanged, KycLevel, KycState};
 use ingot_contracts::read_models::{
-    AsOf, BalanceSummary, DayAmount, KycSummary, OverviewAllocation, ProjectionOwnership, QuotaUse,
-    StoppingAllocation, TenantOverview,
+    AsOf, BalanceSummary, DayAmount, KycSummary, OverviewAllocation, QuotaUse, StoppingAllocation,
+    TenantOverview,
 };
 use ingot_kernel::Timestamp;
 use ingot_kernel::event::EventEnvelope;
@@ -19,7 +19,7 @@ use ingot_kernel::id::{AllocationId, NodeId, ProjectId, SiteId, SkuId, TenantId}
 use ingot_kernel::money::{Currency, Money};
 use serde::{Deserialize, Serialize};
 
-use super::{ApplyError, Docs, Need, Projection, keep_newest, ownership, payload};
+use super::{ApplyError, Declared, Docs, Need, Projection, keep_newest, payload};
 
 pub const NAME: &str = "tenant-overview";
 /// Days of spend kept per tenant: this month and the last, whatever the day.
@@ -123,23 +123,19 @@ const EVENTS: &[&str] = &[
     "allocation.quotas_changed",
 ];
 
+/// This projection as `GET /v1/admin/ownership` and ARCHITECTURE.md list it.
+pub const DECLARED: Declared = Declared {
+    name: NAME,
+    version: 1,
+    sources: &["iam", "billing", "provisioning-allocation"],
+    route: "GET /v1/tenants/{tenant_id}/overview",
+};
+
 pub struct TenantOverviewProjection;
 
 impl Projection for TenantOverviewProjection {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn version(&self) -> u32 {
-        1
-    }
-
-    fn ownership(&self) -> ProjectionOwnership {
-        ownership(
-            NAME,
-            &["iam", "billing", "provisioning-allocation"],
-            "GET /v1/tenants/{tenant_id}/overview",
-        )
+    fn declared(&self) -> &'static Declared {
+        &DECLARED
     }
 
     fn needs(&self, event: &EventEnvelope) -> Vec<Need> {
