@@ -271,6 +271,10 @@ pub struct TransactionPosted {
     pub reference: Option<String>,
     pub cash: Money,
     pub promo: Money,
+    /// What the posting moved in all (its transfers added up), the tenant's part and the
+    /// platform's: a card refund paid partly from the platform's refunds account counts whole.
+    #[serde(default)]
+    pub gross: Option<Money>,
     pub at: Timestamp,
 }
 

@@ -371,6 +371,6 @@ pub trait ReadModelsApi: Send + Sync {
     fn revenue<'a>(&'a self, actor: &'a Actor, days: u32) -> Answer<'a, RevenueDashboard>;
     fn projections<'a>(&'a self, actor: &'a Actor) -> Answer<'a, Vec<ProjectionStatus>>;
     /// Starts rebuilding `name` from the event history beside the live generation; it is
-    /// swapped in once caught up.
-    fn rebuild<'a>(&'a self, actor: &'a Actor, name: &'a str) -> Answer<'a, ProjectionStatus>;
+    /// swapped in once caught up. `force`: even over a newer version (after a downgrade).
+    fn rebuild<'a>(&'a self, actor: &'a Actor, name: &'a str, force: bool) -> Answer<'a, ProjectionStatus>;
 }

@@ -146,6 +146,7 @@ async fn seed(db: &Db, scale: &Scale, now: Timestamp) -> (Vec<TenantId>, u64) {
             reference: None,
             cash: usd(cash[t]),
             promo: usd(0),
+            gross: None,
             at,
         };
         w.push(&top_up, at).await;
@@ -270,6 +271,7 @@ async fn seed(db: &Db, scale: &Scale, now: Timestamp) -> (Vec<TenantId>, u64) {
             reference: Some(format!("{}/{}", m.allocation, m.node)),
             cash: usd(-amount),
             promo: usd(0),
+            gross: None,
             at: when,
         };
         w.push(&usage, when).await;

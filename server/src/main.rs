@@ -50,6 +50,9 @@ enum Command {
         common: CommonArgs,
         /// Projection names (`tenant-overview`, `ops-capacity`, `ops-health`, `revenue`).
         names: Vec<String>,
+        /// Build this binary's version even where a newer one is live (after a downgrade).
+        #[arg(long)]
+        force: bool,
     },
     /// Print the version and git commit.
     Version,
@@ -122,13 +125,13 @@ async fn main() -> ExitCode {
                 Err(err) => fail(err.as_ref()),
             }
         }
-        Command::RebuildReadModels { common, names } => {
+        Command::RebuildReadModels { common, names, force } => {
             let config = match load(&common, None) {
                 Ok(config) => config,
                 Err(code) => return code,
             };
             telemetry::logging_init(config.log_format, "warn");
-            match rebuild_read_models(&config, names).await {
+            match rebuild_read_models(&config, names, force).await {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(err) => fail(err.as_ref()),
             }
@@ -156,7 +159,11 @@ async fn bootstrap_admin(config: &Config, email: &str) -> Result<String, Box<dyn
     Ok(token)
 }
 
-async fn rebuild_read_models(config: &Config, names: Vec<String>) -> Result<(), Box<dyn std::error::Error>> {
+async fn rebuild_read_models(
+    config: &Config,
+    names: Vec<String>,
+    force: bool,
+) -> Result<(), Box<dyn std::error::Error>> {
     use ingot_read_models::service::{ReadModelsConfig, ReadModelsService};
     let clock: Arc<dyn ingot_kernel::Clock> = Arc::new(ingot_kernel::SystemClock);
     let db = database_open(config, clock.as_ref()).await?;
@@ -177,7 +184,7 @@ async fn rebuild_read_models(config: &Config, names: Vec<String>) -> Result<(), 
     }
     let mut targets = Vec::new();
     for name in &names {
-        let status = read_models.rebuild_start(name).await?;
+        let status = read_models.rebuild_start(name, force).await?;
         let generation = status.building.or(status.active).map_or(0, |g| g.generation);
         eprintln!("{name}: rebuilding as generation {generation}");
         targets.push((name.clone(), generation));

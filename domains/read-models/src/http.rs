@@ -94,18 +94,27 @@ async fn projections_list(
     Ok(Json(read_models.projections(&actor).await?))
 }
 
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+struct RebuildQuery {
+    /// Build this server's version even where a newer one is live (after a downgrade).
+    force: Option<bool>,
+}
+
 /// Rebuilds a projection from the event history beside the live one; it is swapped in once it
 /// has caught up, and the live one answers meanwhile.
 #[utoipa::path(post, path = "/v1/admin/read-models/{name}/rebuild", tag = "dashboards", operation_id = "read_model_rebuild",
-    params(("name" = String, Path)),
-    responses((status = 202, body = ProjectionStatus), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody)))]
+    params(("name" = String, Path), RebuildQuery),
+    responses((status = 202, body = ProjectionStatus), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody),
+        (status = 409, body = ProblemBody)))]
 async fn projection_rebuild(
     State(read_models): ReadModels,
     actor: Actor,
     Path(name): Path<String>,
+    Query(query): Query<RebuildQuery>,
 ) -> Result<(StatusCode, Json<ProjectionStatus>), Problem> {
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(read_models.rebuild(&actor, &name).await?),
-    ))
+    let status = read_models
+        .rebuild(&actor, &name, query.force.unwrap_or(false))
+        .await?;
+    Ok((StatusCode::ACCEPTED, Json(status)))
 }

@@ -220,7 +220,7 @@ impl ReadModelsService {
         let create = match (active, building) {
             (None, None) => Some(ACTIVE),
             (Some(active), None) if active.version < version => Some(BUILDING),
-            (Some(_), Some(_)) if outdated.is_some() => Some(BUILDING),
+            (Some(active), Some(_)) if outdated.is_some() && active.version < version => Some(BUILDING),
             _ => None,
         };
         if create.is_none() && outdated.is_none() {
@@ -228,8 +228,11 @@ impl ReadModelsService {
         }
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        if let Some(outdated) = outdated {
-            store::generation_retire_in_tx(&mut tx, name, outdated, now).await?;
+        // Only if it is still building: another process may have swapped it in meanwhile,
+        // and an active generation's cursor must stay.
+        if let Some(outdated) = outdated
+            && store::generation_retire_in_tx(&mut tx, name, outdated, now).await?
+        {
             outbox::cursor_drop_in_tx(&mut tx, &store::consumer_name(name, outdated)).await?;
         }
         if let Some(state) = create {
@@ -399,7 +402,10 @@ impl ReadModelsService {
 
     /// Starts a rebuild of `name`: a new generation, built from the first event beside the
     /// active one. A rebuild already under way is returned as it is.
-    pub async fn rebuild_start(&self, name: &str) -> Result<ProjectionStatus> {
+    /// Starts a rebuild of `name`: a new generation of this code's version, built from the
+    /// first event beside the active one. A rebuild already under way is returned as it is.
+    /// Where a newer version is live, only `force` (after a downgrade) builds this one over it.
+    pub async fn rebuild_start(&self, name: &str, force: bool) -> Result<ProjectionStatus> {
         let projection = self
             .projection(name)
             .ok_or(ReadModelError::UnknownProjection)?
@@ -408,19 +414,36 @@ impl ReadModelsService {
         let generations = store::generations(self.db.reader(), name)
             .await
             .map_err(internal)?;
-        if generations.iter().any(|g| g.version > version) {
+        if !force && generations.iter().any(|g| g.version > version) {
             // Older code must not build an older shape over a newer one (rolling upgrades).
             return Err(ReadModelError::NewerVersionLive);
         }
-        if !generations.iter().any(|g| g.state == BUILDING) {
-            let mut tx = self.db.begin().await.map_err(internal)?;
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await.map_err(internal)?;
+        let mut building = generations.iter().any(|g| g.state == BUILDING);
+        for other in generations
+            .iter()
+            .filter(|g| g.state == BUILDING && g.version != version)
+        {
+            // Forced: another version's rebuild gives way to this one.
+            if store::generation_retire_in_tx(&mut tx, name, other.generation, now)
+                .await
+                .map_err(internal)?
+            {
+                outbox::cursor_drop_in_tx(&mut tx, &store::consumer_name(name, other.generation))
+                    .await
+                    .map_err(internal)?;
+                building = false;
+            }
+        }
+        if !building {
             let next = store::generation_max(&mut *tx, name).await.map_err(internal)? + 1;
             let state = if generations.is_empty() { ACTIVE } else { BUILDING };
-            store::generation_create_in_tx(&mut tx, name, next, version, state, self.clock.now())
+            store::generation_create_in_tx(&mut tx, name, next, version, state, now)
                 .await
                 .map_err(internal)?;
-            tx.commit().await.map_err(internal)?;
         }
+        tx.commit().await.map_err(internal)?;
         self.status_of(projection.as_ref()).await
     }
 
@@ -767,11 +790,11 @@ impl ReadModelsApi for ReadModelsService {
         })
     }
 
-    fn rebuild<'a>(&'a self, actor: &'a Actor, name: &'a str) -> Answer<'a, ProjectionStatus> {
+    fn rebuild<'a>(&'a self, actor: &'a Actor, name: &'a str, force: bool) -> Answer<'a, ProjectionStatus> {
         Box::pin(async move {
             self.authorizer
                 .allow(actor, Action::ReadModelManage, Resource::Platform)?;
-            self.rebuild_start(name).await
+            self.rebuild_start(name, force).await
         })
     }
 }

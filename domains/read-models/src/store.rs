@@ -147,14 +147,15 @@ pub async fn generation_activate_in_tx(
     Ok(Some(retired))
 }
 
-/// Retires a generation that will never be swapped in (built by older code).
+/// Retires a building generation that will never be swapped in (built by older code);
+/// `false` when it is no longer building (swapped in meanwhile).
 pub async fn generation_retire_in_tx(
     tx: &mut Tx,
     projection: &str,
     generation: i64,
     now: Timestamp,
-) -> Result<(), DbError> {
-    sqlx::query(
+) -> Result<bool, DbError> {
+    let done = sqlx::query(
         "UPDATE rm_generations SET state = 'retired', retired_at_us = $1 \
          WHERE projection = $2 AND generation = $3 AND state = 'building'",
     )
@@ -163,7 +164,7 @@ pub async fn generation_retire_in_tx(
     .bind(generation)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// Takes the generation's row for this transaction if it is still live: a batch and a swap

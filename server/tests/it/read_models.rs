@@ -830,7 +830,40 @@ async fn a_new_projection_version_is_built_beside_the_live_one_and_swapped_in_on
     for field in ["balance", "kyc", "allocations", "spend_by_day"] {
         assert_eq!(served[field], before[field], "{field}");
     }
-    // The older code leaves the newer generation alone: no rebuild back.
+    // The retired generation's documents stay a minute (for queries that read its position
+    // just before), then go.
+    let docs_of = |generation: i64| {
+        let db = app.db.db.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM rm_docs WHERE projection = 'tenant-overview' AND generation = $1",
+            )
+            .bind(generation)
+            .fetch_one(db.reader())
+            .await
+            .unwrap()
+        }
+    };
+    assert!(docs_of(1).await > 0);
+    app.clock.advance(Duration::from_secs(61));
+    next.follow_pass().await.unwrap();
+    assert_eq!(docs_of(1).await, 0, "purged a minute after the swap");
+    assert!(docs_of(2).await > 0);
+
+    // The older code leaves the newer generation alone: no rebuild back, by itself or asked.
+    let (status, body) = send(
+        &app,
+        Some(&app.admin_token),
+        "POST",
+        "/v1/admin/read-models/tenant-overview/rebuild",
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::CONFLICT, Some("conflict")),
+        "{body}"
+    );
     app.read_models.follow_pass().await.unwrap();
     let status = app.read_models.statuses().await.unwrap().remove(0);
     assert_eq!((status.active.unwrap().generation, status.building), (2, None));

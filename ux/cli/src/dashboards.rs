@@ -29,7 +29,12 @@ pub enum ReadModelsCommand {
     /// Every projection: owners, version, generations and positions.
     List,
     /// Rebuild a projection from the event history beside the live one (swapped in when caught up).
-    Rebuild { name: String },
+    Rebuild {
+        name: String,
+        /// Build the server's version even where a newer one is live (after a downgrade).
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 fn as_of_line(as_of: &AsOf) -> String {
@@ -262,8 +267,8 @@ pub async fn read_models_run(
 ) -> anyhow::Result<()> {
     match command {
         ReadModelsCommand::List => statuses_print(format, &client.read_models_list().await?),
-        ReadModelsCommand::Rebuild { name } => {
-            let status = client.read_model_rebuild(&name).await?;
+        ReadModelsCommand::Rebuild { name, force } => {
+            let status = client.read_model_rebuild(&name, force).await?;
             statuses_print(format, std::slice::from_ref(&status))
         }
     }

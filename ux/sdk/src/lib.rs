@@ -885,11 +885,12 @@ impl Client {
         self.get("/v1/admin/read-models").await
     }
 
-    /// Starts rebuilding a projection from the event history beside the live one.
-    pub async fn read_model_rebuild(&self, name: &str) -> Result<ProjectionStatus, Error> {
+    /// Starts rebuilding a projection from the event history beside the live one (`force`:
+    /// even over a newer version, after a downgrade).
+    pub async fn read_model_rebuild(&self, name: &str, force: bool) -> Result<ProjectionStatus, Error> {
         self.call::<(), _>(
             Method::POST,
-            &format!("/v1/admin/read-models/{name}/rebuild"),
+            &format!("/v1/admin/read-models/{name}/rebuild?force={force}"),
             None,
         )
         .await

@@ -397,6 +397,10 @@ pub async fn post_in_tx(
             reference: posting.reference().map(str::to_string),
             cash: change(AccountKind::TenantCash),
             promo: change(AccountKind::TenantPromo),
+            gross: Some(Money::from_micros(
+                posting.transfers().iter().map(|t| t.amount.micros()).sum(),
+                currency,
+            )),
             at: now,
         };
         ingot_kernel::outbox::append_in_tx(tx, &event.to_envelope(now)).await?;

@@ -106,8 +106,11 @@ impl Projection for RevenueProjection {
                 match e.kind.as_str() {
                     "top_up" => day.top_ups += tenant_gain,
                     "credit" => day.credits += tenant_gain,
-                    // Money paid back to a payer's card leaves the tenant's balance.
-                    "refund" if tenant_gain < 0 => day.refunds -= tenant_gain,
+                    // Money paid back to a payer's card (no meter named), the platform's share
+                    // included, as Billing's statements tell them apart.
+                    "refund" if e.reference.is_none() => {
+                        day.refunds += e.gross.map_or(-tenant_gain, |g| g.micros());
+                    }
                     // Usage given back to the balance (a fault credited) nets usage down.
                     "usage" | "refund" => {
                         day.usage -= tenant_gain;

@@ -194,10 +194,10 @@ impl Projection for TenantOverviewProjection {
             }
             "billing.transaction_posted" => {
                 let e: TransactionPosted = payload(event)?;
-                // Spend: usage charged, less usage given back (a refund to the tenant's
-                // balance); a card refund takes money out and is not spend.
+                // Spend: usage charged, less usage given back (a refund naming its meter); a
+                // card refund takes money out and is not spend.
                 let gain = e.cash.micros() + e.promo.micros();
-                if e.kind == "usage" || (e.kind == "refund" && gain > 0) {
+                if e.kind == "usage" || (e.kind == "refund" && e.reference.is_some()) {
                     doc.currency = Some(e.cash.currency());
                     *doc.spend_by_day.entry(e.at.day()).or_insert(0) -= gain;
                     keep_newest(&mut doc.spend_by_day, SPEND_DAYS_KEPT);

@@ -159,6 +159,7 @@ fn story() -> Story {
             reference: None,
             cash: usd(500_000_000),
             promo: usd(0),
+            gross: None,
             at: at(1),
         },
         at(1),
@@ -290,6 +291,7 @@ fn story() -> Story {
                 reference: Some(format!("{alloc}/{node}")),
                 cash: usd(-2_000_000),
                 promo: usd(0),
+                gross: None,
                 at: at(4),
             },
             at(4),
@@ -715,20 +717,20 @@ fn balance_snapshots_arriving_out_of_order_keep_each_accounts_newest() {
 fn a_usage_refund_lowers_spend_and_usage_and_a_card_refund_is_neither() {
     let s = story();
     let mut events = s.events.clone();
-    let refund = |micros: i64, reference: Option<String>| TransactionPosted {
+    let refund = |micros: i64, reference: Option<String>, gross: i64| TransactionPosted {
         transaction_id: TransactionId::generate(),
         tenant_id: s.tenant,
         kind: "refund".into(),
         reference,
         cash: usd(micros),
         promo: usd(0),
+        gross: Some(usd(gross)),
         at: at(5),
     };
-    events.push(ev(
-        &refund(1_000_000, Some(format!("{}/{}", s.alloc, s.nodes[0]))),
-        at(5),
-    ));
-    events.push(ev(&refund(-50_000_000, None), at(5)));
+    let meter = Some(format!("{}/{}", s.alloc, s.nodes[0]));
+    events.push(ev(&refund(1_000_000, meter, 1_000_000), at(5)));
+    // A card refund of 80: 50 from the tenant's cash, 30 from the platform's refunds account.
+    events.push(ev(&refund(-50_000_000, None, 80_000_000), at(5)));
     let stored = fold(&TenantOverviewProjection, &events, 1_000);
     let view = tenant_overview::render(
         &doc(&stored, &tenant_overview::doc_key(s.tenant)),
@@ -747,6 +749,6 @@ fn a_usage_refund_lowers_spend_and_usage_and_a_card_refund_is_neither() {
     let found = BTreeMap::from([("2026-11-20".to_string(), day)]);
     let view = revenue::render(&found, &super::Names::default(), 1, Currency::USD, at(6), as_of());
     assert_eq!(view.totals.usage, usd(3_000_000));
-    assert_eq!(view.totals.refunds, usd(50_000_000));
+    assert_eq!(view.totals.refunds, usd(80_000_000));
     assert_eq!(view.by_sku_site[0].usage, usd(3_000_000));
 }

@@ -1354,7 +1354,10 @@ async fn a_tenant_allocates_waits_and_releases_through_the_cli() {
     // The tenant's overview shows it (the read models follow within a moment), with what the
     // answer reflects; operators' dashboards are for operators.
     let mut tick = tokio::time::interval(std::time::Duration::from_millis(100));
+    let mut tries = 0;
     let overview = loop {
+        tries += 1;
+        assert!(tries < 300, "the overview never showed the active node");
         let text = stdout(&run(as_owner(&["overview"])).await);
         if text.contains(&id) && text.contains("nodes: 1 live, 1 active") {
             break text;
