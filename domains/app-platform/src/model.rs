@@ -1,1 +1,0 @@
-//! App Platform model: pure types and state machines. No IO, no clock, no sqlx/axum/tokio here.
