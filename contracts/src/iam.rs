@@ -296,10 +296,14 @@ pub enum Action {
     RevenueRead,
     /// See projections' build state and rebuild them from the event history.
     ReadModelManage,
+    /// A project's SSH public keys.
+    SshKeyRead,
+    /// Add and remove a project's SSH public keys.
+    SshKeyManage,
 }
 
 impl Action {
-    pub const ALL: [Action; 35] = [
+    pub const ALL: [Action; 37] = [
         Action::OwnershipRead,
         Action::AuditVerify,
         Action::TenantCreate,
@@ -335,6 +339,8 @@ impl Action {
         Action::OpsDashboardRead,
         Action::RevenueRead,
         Action::ReadModelManage,
+        Action::SshKeyRead,
+        Action::SshKeyManage,
     ];
 }
 

@@ -135,6 +135,7 @@ define_id!(UserId, "usr", "user");
 define_id!(SessionId, "ses", "session");
 define_id!(ApiTokenId, "tok", "api token");
 define_id!(AllocationId, "alc", "allocation");
+define_id!(SshKeyId, "key", "ssh key");
 define_id!(NodeId, "nod", "node");
 define_id!(SkuId, "sku", "sku");
 define_id!(SiteId, "sit", "site");

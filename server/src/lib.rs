@@ -314,6 +314,16 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         },
     ));
     let _ = evacuation_late.0.set(allocation.clone());
+    let app_platform: Arc<dyn ingot_contracts::app_platform::AppPlatformApi> =
+        Arc::new(ingot_app_platform::service::AppPlatformService::new(
+            db.clone(),
+            clock.clone(),
+            ingot_app_platform::service::AppPlatformDeps {
+                authorizer: authorizer.clone(),
+                audit: iam.clone(),
+                projects: iam.clone(),
+            },
+        ));
     let read_models = Arc::new(
         ingot_read_models::service::ReadModelsService::new(
             db.clone(),
@@ -359,7 +369,7 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
             allocation.clone() as Arc<dyn ingot_contracts::allocation::AllocationApi>
         ))
         .merge(ingot_provisioning_baremetal_maas::http::router(maas.clone()))
-        .merge(ingot_app_platform::http::router())
+        .merge(ingot_app_platform::http::router(app_platform.clone()))
         .merge(ingot_read_models::http::router(
             read_models.clone() as Arc<dyn ingot_contracts::read_models::ReadModelsApi>
         ))

@@ -1,6 +1,6 @@
 //! App Platform: SSH keys, OS images, cloud-init templates, webhooks and clusters.
 //! Never: own infrastructure state; it composes other domains' APIs.
-//! The rooms are in place (model, store, service, http, workers, migrations); the App Platform issue fills them.
+//! Built so far: SSH keys (issue #9 goes on with images, templates, webhooks and clusters).
 
 pub mod http;
 pub mod model;
@@ -8,11 +8,15 @@ pub mod service;
 pub mod store;
 pub mod workers;
 
-use ingot_kernel::db::MigrationSet;
+use ingot_kernel::db::{Migration, MigrationSet};
 
 /// This domain's tables, all prefixed `app_`.
 pub const MIGRATIONS: MigrationSet = MigrationSet {
     domain: "app-platform",
     table_prefix: "app_",
-    migrations: &[],
+    migrations: &[Migration::portable(
+        1,
+        "ssh_keys",
+        include_str!("../migrations/0001_ssh_keys.sql"),
+    )],
 };

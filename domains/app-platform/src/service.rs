@@ -1,1 +1,189 @@
 //! App Platform service: use cases behind the contracts trait; authorization is decided here.
+
+use std::sync::Arc;
+
+use ingot_contracts::app_platform::{
+    Answer, AppPlatformApi, AppPlatformError, SshKeyCreateRequest, SshKeyView,
+};
+use ingot_contracts::iam::{
+    Action, Actor, AuditEntry, AuditTrail, Authorizer, DenyReason, ProjectDirectory, Resource,
+};
+use ingot_kernel::Clock;
+use ingot_kernel::db::Db;
+use ingot_kernel::id::{ProjectId, SshKeyId, TenantId};
+
+use crate::model::ssh_key::ssh_key_parse;
+use crate::store;
+
+type Result<T> = std::result::Result<T, AppPlatformError>;
+
+/// Longest key name.
+const NAME_CHARS_MAX: usize = 100;
+
+/// The other domains' contracts App Platform composes.
+pub struct AppPlatformDeps {
+    pub authorizer: Arc<dyn Authorizer>,
+    pub audit: Arc<dyn AuditTrail>,
+    pub projects: Arc<dyn ProjectDirectory>,
+}
+
+pub struct AppPlatformService {
+    db: Db,
+    clock: Arc<dyn Clock>,
+    deps: AppPlatformDeps,
+}
+
+fn internal(err: impl std::fmt::Debug) -> AppPlatformError {
+    tracing::error!(error = ?err, "app platform failed");
+    AppPlatformError::Internal
+}
+
+impl AppPlatformService {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, deps: AppPlatformDeps) -> AppPlatformService {
+        AppPlatformService { db, clock, deps }
+    }
+
+    /// The project's tenant, once `actor` may take `action` on it; a project the actor cannot
+    /// see is "not found", like one that does not exist.
+    async fn project_authorize(
+        &self,
+        actor: &Actor,
+        project_id: ProjectId,
+        action: Action,
+    ) -> Result<TenantId> {
+        if !actor.is_authenticated() {
+            return Err(AppPlatformError::Denied(DenyReason::Unauthenticated));
+        }
+        let tenant_id = self
+            .deps
+            .projects
+            .project_tenant(project_id)
+            .await
+            .map_err(|_| AppPlatformError::Unavailable("the project directory"))?
+            .ok_or(AppPlatformError::NotFound("project"))?;
+        self.deps
+            .authorizer
+            .allow(
+                actor,
+                action,
+                Resource::Project {
+                    tenant_id,
+                    project_id,
+                },
+            )
+            .map_err(|reason| match reason {
+                DenyReason::NotVisible => AppPlatformError::NotFound("project"),
+                reason => AppPlatformError::Denied(reason),
+            })?;
+        Ok(tenant_id)
+    }
+}
+
+impl AppPlatformApi for AppPlatformService {
+    fn ssh_keys_list<'a>(&'a self, actor: &'a Actor, project_id: ProjectId) -> Answer<'a, Vec<SshKeyView>> {
+        Box::pin(async move {
+            self.project_authorize(actor, project_id, Action::SshKeyRead)
+                .await?;
+            store::ssh_keys_of(self.db.reader(), project_id)
+                .await
+                .map_err(internal)
+        })
+    }
+
+    fn ssh_key_create<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        request: SshKeyCreateRequest,
+    ) -> Answer<'a, SshKeyView> {
+        Box::pin(async move {
+            let tenant_id = self
+                .project_authorize(actor, project_id, Action::SshKeyManage)
+                .await?;
+            let mut errors = Vec::new();
+            let name = request.name.trim();
+            if name.is_empty() || name.chars().count() > NAME_CHARS_MAX || name.chars().any(char::is_control)
+            {
+                errors.push((
+                    "name".to_string(),
+                    format!("1 to {NAME_CHARS_MAX} printable characters"),
+                ));
+            }
+            let parsed =
+                ssh_key_parse(&request.public_key).map_err(|err| ("public_key".to_string(), err.to_string()));
+            let key = match parsed {
+                Ok(key) if errors.is_empty() => key,
+                Ok(_) => return Err(AppPlatformError::Invalid(errors)),
+                Err(field) => {
+                    errors.push(field);
+                    return Err(AppPlatformError::Invalid(errors));
+                }
+            };
+            let Some(added_by) = actor.user_id else {
+                return Err(AppPlatformError::Denied(DenyReason::Unauthenticated));
+            };
+            let view = SshKeyView {
+                id: SshKeyId::generate(),
+                project_id,
+                name: name.to_string(),
+                kind: key.kind.as_str().to_string(),
+                bits: key.bits,
+                fingerprint: key.fingerprint,
+                public_key: key.public_key,
+                comment: key.comment,
+                added_by,
+                created_at: self.clock.now(),
+            };
+            let mut tx = self.db.begin().await.map_err(internal)?;
+            if !store::ssh_key_insert_in_tx(&mut tx, tenant_id, &view)
+                .await
+                .map_err(internal)?
+            {
+                return Err(AppPlatformError::DuplicateKey(view.fingerprint));
+            }
+            let entry = AuditEntry {
+                action: "app.ssh_key.add",
+                target: view.id.to_string(),
+                details: serde_json::json!({"project_id": project_id, "fingerprint": view.fingerprint, "name": view.name}),
+            };
+            self.deps
+                .audit
+                .audit_in_tx(&mut tx, actor, entry)
+                .await
+                .map_err(internal)?;
+            tx.commit().await.map_err(internal)?;
+            Ok(view)
+        })
+    }
+
+    fn ssh_key_delete<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        key_id: SshKeyId,
+    ) -> Answer<'a, ()> {
+        Box::pin(async move {
+            self.project_authorize(actor, project_id, Action::SshKeyManage)
+                .await?;
+            let mut tx = self.db.begin().await.map_err(internal)?;
+            let Some(key) = store::ssh_key_delete_in_tx(&mut tx, project_id, key_id)
+                .await
+                .map_err(internal)?
+            else {
+                return Err(AppPlatformError::NotFound("ssh key"));
+            };
+            let entry = AuditEntry {
+                action: "app.ssh_key.remove",
+                target: key.id.to_string(),
+                details: serde_json::json!({"project_id": project_id, "fingerprint": key.fingerprint}),
+            };
+            self.deps
+                .audit
+                .audit_in_tx(&mut tx, actor, entry)
+                .await
+                .map_err(internal)?;
+            tx.commit().await.map_err(internal)?;
+            Ok(())
+        })
+    }
+}

@@ -1,1 +1,100 @@
 //! App Platform store: SQL for the `app_*` tables only; converts rows to model values and back.
+
+use ingot_contracts::app_platform::SshKeyView;
+use ingot_kernel::Timestamp;
+use ingot_kernel::db::column::parse;
+use ingot_kernel::db::{DbError, Tx};
+use ingot_kernel::id::{ProjectId, SshKeyId, TenantId};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, Row};
+
+const COLUMNS: &str =
+    "id, project_id, name, kind, bits, fingerprint, public_key, comment, added_by, created_at_us";
+
+fn ssh_key_from_row(row: &AnyRow) -> Result<SshKeyView, DbError> {
+    Ok(SshKeyView {
+        id: parse(&row.try_get::<String, _>("id")?, "ssh key id")?,
+        project_id: parse(&row.try_get::<String, _>("project_id")?, "project id")?,
+        name: row.try_get("name")?,
+        kind: row.try_get("kind")?,
+        bits: u32::try_from(row.try_get::<i64, _>("bits")?)
+            .map_err(|_| ingot_kernel::db::column::corrupt("bits"))?,
+        fingerprint: row.try_get("fingerprint")?,
+        public_key: row.try_get("public_key")?,
+        comment: row.try_get("comment")?,
+        added_by: parse(&row.try_get::<String, _>("added_by")?, "user id")?,
+        created_at: Timestamp::from_micros(row.try_get("created_at_us")?),
+    })
+}
+
+/// Records a key; `false` when the project has a key with this fingerprint already.
+pub async fn ssh_key_insert_in_tx(
+    tx: &mut Tx,
+    tenant_id: TenantId,
+    key: &SshKeyView,
+) -> Result<bool, DbError> {
+    let done = sqlx::query(
+        "INSERT INTO app_ssh_keys (id, tenant_id, project_id, name, kind, bits, fingerprint, public_key, comment, \
+         added_by, created_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         ON CONFLICT (project_id, fingerprint) DO NOTHING",
+    )
+    .bind(key.id.to_string())
+    .bind(tenant_id.to_string())
+    .bind(key.project_id.to_string())
+    .bind(&key.name)
+    .bind(&key.kind)
+    .bind(i64::from(key.bits))
+    .bind(&key.fingerprint)
+    .bind(&key.public_key)
+    .bind(&key.comment)
+    .bind(key.added_by.to_string())
+    .bind(key.created_at.as_micros())
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A project's keys, oldest first.
+pub async fn ssh_keys_of<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    project_id: ProjectId,
+) -> Result<Vec<SshKeyView>, DbError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM app_ssh_keys WHERE project_id = $1 ORDER BY id"
+    ));
+    sqlx::query(sql)
+        .bind(project_id.to_string())
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(ssh_key_from_row)
+        .collect()
+}
+
+/// Removes one of a project's keys; the key as it was, or `None` when the project has no such key.
+pub async fn ssh_key_delete_in_tx(
+    tx: &mut Tx,
+    project_id: ProjectId,
+    key_id: SshKeyId,
+) -> Result<Option<SshKeyView>, DbError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM app_ssh_keys WHERE project_id = $1 AND id = $2"
+    ));
+    let Some(key) = sqlx::query(sql)
+        .bind(project_id.to_string())
+        .bind(key_id.to_string())
+        .fetch_optional(&mut **tx)
+        .await?
+        .as_ref()
+        .map(ssh_key_from_row)
+        .transpose()?
+    else {
+        return Ok(None);
+    };
+    sqlx::query("DELETE FROM app_ssh_keys WHERE project_id = $1 AND id = $2")
+        .bind(project_id.to_string())
+        .bind(key_id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(Some(key))
+}

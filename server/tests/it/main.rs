@@ -24,6 +24,7 @@ macro_rules! on_both_backends {
 
 mod allocation;
 mod app;
+mod app_platform;
 mod billing;
 mod conventions;
 mod crash;

@@ -93,7 +93,10 @@ pub enum AdminAllocCommand {
     },
 }
 
-async fn project_resolve(client: &Client, project: Option<ProjectId>) -> anyhow::Result<ProjectId> {
+pub(crate) async fn project_resolve(
+    client: &Client,
+    project: Option<ProjectId>,
+) -> anyhow::Result<ProjectId> {
     if let Some(project) = project {
         return Ok(project);
     }

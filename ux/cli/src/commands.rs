@@ -87,6 +87,11 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::alloc::AllocCommand,
     },
+    /// Your project's SSH public keys: list, add, delete.
+    SshKeys {
+        #[command(subcommand)]
+        command: crate::ssh_keys::SshKeysCommand,
+    },
     /// Your tenant at a glance: balance, burn and runway, spend, allocations, quota use.
     Overview {
         /// The tenant [default: the one you belong to]
@@ -597,6 +602,7 @@ pub async fn run(server: Option<&str>, format: OutputFormat, command: Command) -
         }
         Command::Billing { command } => return billing::billing_run(&client, format, command).await,
         Command::Alloc { command } => return crate::alloc::alloc_run(&client, format, command).await,
+        Command::SshKeys { command } => crate::ssh_keys::ssh_keys_run(&client, format, command).await?,
         Command::Overview { tenant } => crate::dashboards::overview_run(&client, format, tenant).await?,
         Command::Admin { command } => match command {
             AdminCommand::Billing { command } => {

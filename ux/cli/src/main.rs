@@ -12,6 +12,7 @@ mod import_csv;
 mod maas;
 mod output;
 mod quotas;
+mod ssh_keys;
 
 use std::process::ExitCode;
 

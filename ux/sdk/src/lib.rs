@@ -10,6 +10,7 @@ use ingot_contracts::allocation::{
     AdmissionView, AllocationCreateRequest, AllocationView, ExtendRequest, ForceReleaseRequest,
     QuotasSetRequest, QuotasView, ReleaseRequest,
 };
+use ingot_contracts::app_platform::{SshKeyCreateRequest, SshKeyView};
 use ingot_contracts::billing::{
     BalanceView, ChargeRequest, CreditRequest, LedgerEntryView, LedgerVerifyReport, StatementView,
     TopUpRequest, TopUpView, UsageView,
@@ -38,7 +39,7 @@ use ingot_contracts::read_models::{
 };
 use ingot_kernel::Timestamp;
 use ingot_kernel::id::{
-    AllocationId, ApiTokenId, InvitationId, NodeId, ProjectId, SessionId, SkuId, TenantId, UserId,
+    AllocationId, ApiTokenId, InvitationId, NodeId, ProjectId, SessionId, SkuId, SshKeyId, TenantId, UserId,
 };
 use ingot_kernel::page::Page;
 use ingot_kernel::problem::ProblemBody;
@@ -860,6 +861,30 @@ impl Client {
     /// Recomputes every ledger invariant; breaches are named in the report, not as an error.
     pub async fn ledger_verify(&self) -> Result<LedgerVerifyReport, Error> {
         self.get("/v1/admin/ledger/verify").await
+    }
+
+    /// A project's SSH public keys.
+    pub async fn ssh_keys_list(&self, project_id: ProjectId) -> Result<Vec<SshKeyView>, Error> {
+        self.get(&format!("/v1/projects/{project_id}/ssh-keys")).await
+    }
+
+    /// Adds an OpenSSH public key to a project.
+    pub async fn ssh_key_create(
+        &self,
+        project_id: ProjectId,
+        request: &SshKeyCreateRequest,
+    ) -> Result<SshKeyView, Error> {
+        self.post_idempotent(&format!("/v1/projects/{project_id}/ssh-keys"), request, None)
+            .await
+    }
+
+    pub async fn ssh_key_delete(&self, project_id: ProjectId, key_id: SshKeyId) -> Result<(), Error> {
+        self.call_empty::<()>(
+            Method::DELETE,
+            &format!("/v1/projects/{project_id}/ssh-keys/{key_id}"),
+            None,
+        )
+        .await
     }
 
     /// A tenant's overview: money, runway, spend, allocations, quota use.

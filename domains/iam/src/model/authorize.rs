@@ -37,6 +37,9 @@ fn platform_grants(action: Action) -> &'static [PlatformRole] {
         Action::OpsDashboardRead => &[PlatformAdmin, Operator, Support],
         Action::RevenueRead => &[PlatformAdmin, Finance],
         Action::ReadModelManage => &[PlatformAdmin, Operator],
+        Action::SshKeyRead => &[PlatformAdmin, Support],
+        // Staff never install keys on a tenant's machines.
+        Action::SshKeyManage => &[],
     }
 }
 
@@ -59,6 +62,8 @@ fn tenant_grants(action: Action) -> &'static [TenantRole] {
         Action::AllocationManage => &[Owner, Admin, Member],
         // The overview shows money: the roles that see the balance.
         Action::OverviewRead => &[Owner, Admin, Billing],
+        Action::SshKeyRead => &[Owner, Admin, Member, Viewer],
+        Action::SshKeyManage => &[Owner, Admin, Member],
         Action::OwnershipRead
         | Action::AuditVerify
         | Action::KycDecide
@@ -88,6 +93,8 @@ fn project_grants(action: Action) -> &'static [ProjectRole] {
         Action::ProjectManage => &[ProjectRole::Admin],
         Action::AllocationRead => &[ProjectRole::Admin, ProjectRole::Member, ProjectRole::Viewer],
         Action::AllocationManage => &[ProjectRole::Admin, ProjectRole::Member],
+        Action::SshKeyRead => &[ProjectRole::Admin, ProjectRole::Member, ProjectRole::Viewer],
+        Action::SshKeyManage => &[ProjectRole::Admin, ProjectRole::Member],
         _ => &[],
     }
 }
@@ -677,6 +684,30 @@ mod tests {
               tenant billing          --nn---
               platform platform_admin AAAAAAA
               platform operator       AAAAAAA
+              platform finance        nnnn---
+              platform security       nnnn---
+              platform support        nnnn---
+            SshKeyRead
+              anonymous               uuuuuuu
+              tenant owner            AAnn---
+              tenant admin            AAnn---
+              tenant member           AAnn---
+              tenant viewer           AAnn---
+              tenant billing          --nn---
+              platform platform_admin AAAAAAA
+              platform operator       nnnn---
+              platform finance        nnnn---
+              platform security       nnnn---
+              platform support        AAAAAAA
+            SshKeyManage
+              anonymous               uuuuuuu
+              tenant owner            AAnn---
+              tenant admin            AAnn---
+              tenant member           AAnn---
+              tenant viewer           --nn---
+              tenant billing          --nn---
+              platform platform_admin nnnn---
+              platform operator       nnnn---
               platform finance        nnnn---
               platform security       nnnn---
               platform support        nnnn---

@@ -1457,3 +1457,38 @@ async fn a_tenant_allocates_waits_and_releases_through_the_cli() {
         "{forced}"
     );
 }
+
+#[tokio::test]
+async fn a_member_adds_lists_and_deletes_ssh_keys() {
+    let (url, _admin, _db) = server().await;
+    let (owner, _) = owner_signed_up(&url, "keys-owner@example.com").await;
+    let home = home();
+    let key = home.join("id_ed25519.pub");
+    std::fs::write(
+        &key,
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBNK3+pjPoTLgRs+vqevVS6g7tTrc3iRGID6bbvflHFK alice@laptop\n",
+    )
+    .unwrap();
+    let as_owner = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--server", &url]);
+        ingot_as(&home, &owner, &all)
+    };
+    let added = stdout(&run(as_owner(&["ssh-keys", "add", key.to_str().unwrap()])).await);
+    assert!(
+        added.contains("SHA256:44TK443TCF0nQwf5rTyqVPcHhOhaa8kqiJMamd6X62g"),
+        "{added}"
+    );
+    let id = added.split_whitespace().next().unwrap().to_string();
+    let listed = stdout(&run(as_owner(&["ssh-keys", "list"])).await);
+    assert!(
+        listed.contains(&id) && listed.contains("alice@laptop"),
+        "{listed}"
+    );
+    let again = run(as_owner(&["ssh-keys", "add", key.to_str().unwrap()])).await;
+    assert!(!again.status.success(), "the same key twice is refused");
+    let weak = run(as_owner(&["ssh-keys", "add", "ssh-rsa AAAAB3NzaC1yc2E"])).await;
+    assert!(!weak.status.success());
+    stdout(&run(as_owner(&["ssh-keys", "delete", &id])).await);
+    assert!(!stdout(&run(as_owner(&["ssh-keys", "list"])).await).contains(&id));
+}
