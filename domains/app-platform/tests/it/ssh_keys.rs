@@ -1,12 +1,14 @@
 //! Keys made by OpenSSH's own `ssh-keygen`, checked against what it says of them: the parser is
 //! measured by an independent implementation, not by itself.
 
-#![allow(clippy::unwrap_used)]
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::*;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use ingot_app_platform::model::ssh_key::{
+    COMMENT_CHARS_MAX, SshKeyError, SshKeyKind, TEXT_BYTES_MAX, ssh_key_parse,
+};
 
 fn dir() -> PathBuf {
     let dir = std::env::temp_dir().join(format!("ingot-sshkeys-{}", ingot_kernel::id::new_ulid()));
