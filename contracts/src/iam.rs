@@ -987,6 +987,49 @@ pub trait ProjectDirectory: Send + Sync {
     fn project_tenant(&self, project_id: ProjectId) -> BoxFuture<'_, Result<Option<TenantId>, IamError>>;
 }
 
+/// Why a call on a project may not go on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProjectAccessError {
+    Denied(DenyReason),
+    /// No such project, or one the actor may not see: the same answer, so ids do not leak.
+    NotFound,
+    /// The project directory did not answer.
+    Unavailable,
+}
+
+/// The project's tenant, once `actor` may take `action` on it: the one way domains that own
+/// project-scoped resources authorize them.
+pub async fn project_access(
+    projects: &dyn ProjectDirectory,
+    authorizer: &dyn Authorizer,
+    actor: &Actor,
+    project_id: ProjectId,
+    action: Action,
+) -> Result<TenantId, ProjectAccessError> {
+    if !actor.is_authenticated() {
+        return Err(ProjectAccessError::Denied(DenyReason::Unauthenticated));
+    }
+    let tenant_id = projects
+        .project_tenant(project_id)
+        .await
+        .map_err(|_| ProjectAccessError::Unavailable)?
+        .ok_or(ProjectAccessError::NotFound)?;
+    authorizer
+        .allow(
+            actor,
+            action,
+            Resource::Project {
+                tenant_id,
+                project_id,
+            },
+        )
+        .map_err(|reason| match reason {
+            DenyReason::NotVisible => ProjectAccessError::NotFound,
+            reason => ProjectAccessError::Denied(reason),
+        })?;
+    Ok(tenant_id)
+}
+
 /// The KYC policy contract: what other domains call before letting a tenant act.
 pub trait KycPolicyApi: Send + Sync {
     fn kyc_policy_get<'a>(&'a self, tenant_id: TenantId) -> BoxFuture<'a, Result<KycPolicy, IamError>>;

@@ -6,7 +6,8 @@ use ingot_contracts::app_platform::{
     Answer, AppPlatformApi, AppPlatformError, SshKeyCreateRequest, SshKeyView,
 };
 use ingot_contracts::iam::{
-    Action, Actor, AuditEntry, AuditTrail, Authorizer, DenyReason, ProjectDirectory, Resource,
+    Action, Actor, AuditEntry, AuditTrail, Authorizer, DenyReason, ProjectAccessError, ProjectDirectory,
+    project_access,
 };
 use ingot_kernel::Clock;
 use ingot_kernel::db::Db;
@@ -43,39 +44,25 @@ impl AppPlatformService {
         AppPlatformService { db, clock, deps }
     }
 
-    /// The project's tenant, once `actor` may take `action` on it; a project the actor cannot
-    /// see is "not found", like one that does not exist.
     async fn project_authorize(
         &self,
         actor: &Actor,
         project_id: ProjectId,
         action: Action,
     ) -> Result<TenantId> {
-        if !actor.is_authenticated() {
-            return Err(AppPlatformError::Denied(DenyReason::Unauthenticated));
-        }
-        let tenant_id = self
-            .deps
-            .projects
-            .project_tenant(project_id)
-            .await
-            .map_err(|_| AppPlatformError::Unavailable("the project directory"))?
-            .ok_or(AppPlatformError::NotFound("project"))?;
-        self.deps
-            .authorizer
-            .allow(
-                actor,
-                action,
-                Resource::Project {
-                    tenant_id,
-                    project_id,
-                },
-            )
-            .map_err(|reason| match reason {
-                DenyReason::NotVisible => AppPlatformError::NotFound("project"),
-                reason => AppPlatformError::Denied(reason),
-            })?;
-        Ok(tenant_id)
+        project_access(
+            self.deps.projects.as_ref(),
+            self.deps.authorizer.as_ref(),
+            actor,
+            project_id,
+            action,
+        )
+        .await
+        .map_err(|err| match err {
+            ProjectAccessError::Denied(reason) => AppPlatformError::Denied(reason),
+            ProjectAccessError::NotFound => AppPlatformError::NotFound("project"),
+            ProjectAccessError::Unavailable => AppPlatformError::Unavailable("the project directory"),
+        })
     }
 }
 

@@ -20,7 +20,8 @@ use ingot_contracts::allocation::{
 };
 use ingot_contracts::billing::BalancePolicy;
 use ingot_contracts::iam::{
-    Action, Actor, AuditEntry, AuditTrail, Authorizer, DenyReason, KycPolicyApi, ProjectDirectory, Resource,
+    Action, Actor, AuditEntry, AuditTrail, Authorizer, DenyReason, KycPolicyApi, ProjectAccessError,
+    ProjectDirectory, Resource, project_access,
 };
 use ingot_contracts::inventory::{InventoryApi, InventoryForAllocation};
 use ingot_kernel::Clock;
@@ -106,28 +107,19 @@ impl AllocationService {
         project_id: ProjectId,
         action: Action,
     ) -> Result<TenantId> {
-        if !actor.is_authenticated() {
-            return Err(AllocationError::Denied(DenyReason::Unauthenticated));
-        }
-        let tenant_id = self
-            .deps
-            .projects
-            .project_tenant(project_id)
-            .await
-            .map_err(|_| AllocationError::Unavailable("the project directory"))?
-            .ok_or(AllocationError::NotFound("project"))?;
-        self.deps
-            .authorizer
-            .allow(
-                actor,
-                action,
-                Resource::Project {
-                    tenant_id,
-                    project_id,
-                },
-            )
-            .map_err(|reason| hidden(reason, "project"))?;
-        Ok(tenant_id)
+        project_access(
+            self.deps.projects.as_ref(),
+            self.deps.authorizer.as_ref(),
+            actor,
+            project_id,
+            action,
+        )
+        .await
+        .map_err(|err| match err {
+            ProjectAccessError::Denied(reason) => AllocationError::Denied(reason),
+            ProjectAccessError::NotFound => AllocationError::NotFound("project"),
+            ProjectAccessError::Unavailable => AllocationError::Unavailable("the project directory"),
+        })
     }
 
     /// The allocation, once `actor` may take `action` on its project.
