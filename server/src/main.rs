@@ -182,43 +182,10 @@ async fn rebuild_read_models(
     if let Some(unknown) = names.iter().find(|n| !all.contains(n)) {
         return Err(format!("no projection named {unknown}; known: {}", all.join(", ")).into());
     }
-    let mut targets = Vec::new();
-    for name in &names {
-        let status = read_models.rebuild_start(name, force).await?;
-        let generation = status.building.or(status.active).map_or(0, |g| g.generation);
-        eprintln!("{name}: rebuilding as generation {generation}");
-        targets.push((name.clone(), generation));
-    }
-    // Passes until every target generation is active and nothing is left to read. A pass that
-    // found nothing waits a moment: the server may be the one making progress.
-    let mut tick = tokio::time::interval(std::time::Duration::from_millis(200));
-    loop {
-        let report = read_models.follow_pass().await?;
-        let statuses = read_models.statuses().await?;
-        let mut waiting = Vec::new();
-        for (name, generation) in &targets {
-            let Some(status) = statuses.iter().find(|s| &s.ownership.name == name) else {
-                continue;
-            };
-            match (&status.active, &status.building) {
-                (Some(active), _) if active.generation >= *generation => {}
-                (_, Some(building)) => waiting.push(format!(
-                    "{name} at {} ({} events)",
-                    building.position, building.events_applied
-                )),
-                _ => waiting.push(name.clone()),
-            }
-        }
-        if waiting.is_empty() && !report.behind {
-            break;
-        }
-        if report.events_applied > 0 && !waiting.is_empty() {
-            eprintln!("building: {}", waiting.join("; "));
-        } else if report.events_applied == 0 {
-            tick.tick().await;
-        }
-    }
-    for (name, generation) in &targets {
+    let swapped = read_models
+        .rebuild_to_the_end(&names, force, &mut |line| eprintln!("{line}"))
+        .await?;
+    for (name, generation) in &swapped {
         println!("{name}: generation {generation} swapped in");
     }
     db.close().await;

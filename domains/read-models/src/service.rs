@@ -447,6 +447,52 @@ impl ReadModelsService {
         self.status_of(projection.as_ref()).await
     }
 
+    /// Rebuilds `names` and follows until each new generation is swapped in and nothing is left
+    /// to read; `progress` hears how far they are. Beside a running server either may make the
+    /// progress (they take turns on each cursor); a pass that found nothing waits a moment.
+    /// Returns each projection with the generation now answering.
+    pub async fn rebuild_to_the_end(
+        &self,
+        names: &[String],
+        force: bool,
+        progress: &mut (dyn FnMut(&str) + Send),
+    ) -> Result<Vec<(String, i64)>> {
+        let mut targets = Vec::new();
+        for name in names {
+            let status = self.rebuild_start(name, force).await?;
+            let generation = status.building.or(status.active).map_or(0, |g| g.generation);
+            progress(&format!("{name}: rebuilding as generation {generation}"));
+            targets.push((name.clone(), generation));
+        }
+        let mut tick = tokio::time::interval(Duration::from_millis(200));
+        loop {
+            let report = self.follow_pass().await.map_err(internal)?;
+            let statuses = self.statuses().await?;
+            let waiting: Vec<String> = targets
+                .iter()
+                .filter_map(|(name, generation)| {
+                    let status = statuses.iter().find(|s| &s.ownership.name == name)?;
+                    match (&status.active, &status.building) {
+                        (Some(active), _) if active.generation >= *generation => None,
+                        (_, Some(building)) => Some(format!(
+                            "{name} at {} ({} events)",
+                            building.position, building.events_applied
+                        )),
+                        _ => Some(name.clone()),
+                    }
+                })
+                .collect();
+            if waiting.is_empty() && !report.behind {
+                return Ok(targets);
+            }
+            if report.events_applied == 0 {
+                tick.tick().await;
+            } else if !waiting.is_empty() {
+                progress(&format!("building: {}", waiting.join("; ")));
+            }
+        }
+    }
+
     async fn status_of(&self, projection: &dyn Projection) -> Result<ProjectionStatus> {
         let generations = store::generations(self.db.reader(), projection.name())
             .await
