@@ -25,7 +25,7 @@ use ingot_kernel::db::Db;
 use ingotd::config::Config;
 use ingotd::{Seams, app_build};
 use serde_json::json;
-use support::{Run, count_for, serve};
+use support::{Run, count_for, percentile, serve};
 
 /// The raw baseline: claim one free node of a pool and record an allocation holding it, in one
 /// transaction (the shape of Allocation's own assign, without anything around it).
@@ -62,14 +62,6 @@ async fn raw_assign(db: &Db, n: u64) -> bool {
     .unwrap();
     tx.commit().await.unwrap();
     true
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index.min(sorted.len() - 1)]
 }
 
 #[tokio::main]

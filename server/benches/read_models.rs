@@ -37,7 +37,7 @@ use ingot_kernel::money::{Currency, Money};
 use ingot_kernel::{Clock, SystemClock, Timestamp};
 use ingotd::config::Config;
 use ingotd::{Seams, app_build};
-use support::{Run, count_for};
+use support::{Run, count_for, percentile, serve_stoppable};
 
 struct Scale {
     nodes: usize,
@@ -321,14 +321,6 @@ async fn seed(db: &Db, scale: &Scale, now: Timestamp) -> (Vec<TenantId>, u64) {
     (tenants, w.written)
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index.min(sorted.len() - 1)]
-}
-
 /// `redis-benchmark` GET on this machine (50 clients), when it and Redis are there.
 fn redis_benchmark_get(url: &str) -> Option<f64> {
     let port = url
@@ -485,12 +477,7 @@ async fn main() {
         let app = app_build(config(redis, cache), Seams::default()).await.unwrap();
         let token = app.iam.bootstrap_admin("bench-admin@example.com").await.unwrap();
         let read_models = app.read_models.clone();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let served = tokio::spawn(ingotd::app_serve(app, listener, async move {
-            let _ = stopped.await;
-        }));
+        let (base, server) = serve_stoppable(app).await;
         let http = ingot_kernel::outbound::client_builder()
             .pool_max_idle_per_host(64)
             .build()
@@ -580,8 +567,7 @@ async fn main() {
             ms(ops.p99),
         );
         // One server at a time on the data: the next mode's starts once this one has stopped.
-        let _ = stop.send(());
-        served.await.unwrap().unwrap();
+        server.stop().await;
     }
     let _ = std::fs::remove_dir_all(&data_dir);
 }

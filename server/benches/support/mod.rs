@@ -62,6 +62,15 @@ where
     done.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64()
 }
 
+/// The `p` quantile (0 to 1) of latencies sorted ascending; zero when there are none.
+pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index.min(sorted.len() - 1)]
+}
+
 /// Requests per second an axum hello-world serves on this machine to the same client.
 pub async fn hello_world_rps(run: &Run) -> f64 {
     let hello = axum::Router::new().route("/", axum::routing::get(|| async { "hello" }));
@@ -101,6 +110,31 @@ pub async fn serve(app: ingotd::App) -> String {
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(app_serve(app, listener, std::future::pending()));
     base
+}
+
+/// A server [`serve_stoppable`] started.
+pub struct Serving {
+    stop: tokio::sync::oneshot::Sender<()>,
+    served: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Serving {
+    /// Stops it and waits until it has (controllers included).
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        self.served.await.unwrap().unwrap();
+    }
+}
+
+/// [`serve`], for a run that starts another server on the same data afterwards.
+pub async fn serve_stoppable(app: ingotd::App) -> (String, Serving) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let served = tokio::spawn(app_serve(app, listener, async move {
+        let _ = stopped.await;
+    }));
+    (base, Serving { stop, served })
 }
 
 /// [`embedded_app`], serving.
