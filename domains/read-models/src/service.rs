@@ -92,6 +92,9 @@ pub struct ReadModelsService {
     projections: Vec<Arc<dyn Projection>>,
     /// Where operators' dashboards get site and SKU names (the catalog's API).
     catalog: Option<Arc<dyn InventoryApi>>,
+    /// When retired generations are next looked for (µs): twice per [`RETIRED_KEPT`] is enough,
+    /// not every pass.
+    purge_due_us: std::sync::atomic::AtomicI64,
 }
 
 /// A cached answer and the scope it was composed for.
@@ -133,6 +136,7 @@ impl ReadModelsService {
             config,
             projections: projections(),
             catalog: None,
+            purge_due_us: std::sync::atomic::AtomicI64::new(i64::MIN),
         }
     }
 
@@ -175,8 +179,16 @@ impl ReadModelsService {
     /// has caught up is swapped in.
     pub async fn follow_pass(&self) -> std::result::Result<FollowReport, DbError> {
         let mut report = FollowReport::default();
+        let now = self.clock.now().as_micros();
+        if now >= self.purge_due_us.load(std::sync::atomic::Ordering::Relaxed) {
+            for projection in &self.projections {
+                self.retired_purge(projection.as_ref()).await?;
+            }
+            let next = now.saturating_add(i64::try_from(RETIRED_KEPT.as_micros() / 2).unwrap_or(i64::MAX));
+            self.purge_due_us
+                .store(next, std::sync::atomic::Ordering::Relaxed);
+        }
         for projection in &self.projections {
-            self.retired_purge(projection.as_ref()).await?;
             let generations = self.generations_ensure(projection.as_ref()).await?;
             for generation in generations {
                 // A generation built by other code (an older version) is left as it is: it
