@@ -2,7 +2,7 @@
 //! SSH keys so far — their DTOs, errors and the service trait the HTTP layer and CLI call.
 
 use ingot_kernel::Timestamp;
-use ingot_kernel::id::{ProjectId, SshKeyId, UserId};
+use ingot_kernel::id::{ProjectId, SiteId, SshKeyId, UserId};
 use ingot_kernel::problem::{Code, Problem};
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +27,25 @@ pub struct SshKeyView {
     pub comment: Option<String>,
     pub added_by: UserId,
     pub created_at: Timestamp,
+}
+
+/// An OS image a tenant may deploy at a site (`GET /v1/images`): the site's region offers it and
+/// the site's policy allows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ImageView {
+    pub site: String,
+    pub site_id: SiteId,
+    /// What an allocation names as `image`: `jammy`.
+    pub name: String,
+    pub os: String,
+    /// `Ubuntu 22.04 LTS`.
+    pub title: String,
+    pub architectures: Vec<String>,
+    /// Deployed at this site when an allocation names no image.
+    pub default: bool,
+    /// When the site's images were last read off its region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub synced_at: Option<Timestamp>,
 }
 
 /// `POST /v1/projects/{project_id}/ssh-keys`.
@@ -85,6 +104,8 @@ pub type Answer<'a, T> = BoxFuture<'a, Result<T, AppPlatformError>>;
 
 /// App Platform's service. Every call is authorized against `actor`.
 pub trait AppPlatformApi: Send + Sync {
+    /// Images by site, the site's default first; `site` (a name) narrows to one site.
+    fn images_list<'a>(&'a self, actor: &'a Actor, site: Option<&'a str>) -> Answer<'a, Vec<ImageView>>;
     fn ssh_keys_list<'a>(&'a self, actor: &'a Actor, project_id: ProjectId) -> Answer<'a, Vec<SshKeyView>>;
     fn ssh_key_create<'a>(
         &'a self,

@@ -300,10 +300,22 @@ pub enum Action {
     SshKeyRead,
     /// Add and remove a project's SSH public keys.
     SshKeyManage,
+    /// A project's cloud-init templates, and rendering them.
+    TemplateRead,
+    /// Create, change and delete a project's templates.
+    TemplateManage,
+    /// A project's webhook subscriptions and their delivery log (never their secrets).
+    WebhookRead,
+    /// Subscribe, change, delete and redeliver: sends the project's events to a URL.
+    WebhookManage,
+    /// A project's clusters.
+    ClusterRead,
+    /// Create, scale and delete a project's clusters (allocations underneath).
+    ClusterManage,
 }
 
 impl Action {
-    pub const ALL: [Action; 37] = [
+    pub const ALL: [Action; 43] = [
         Action::OwnershipRead,
         Action::AuditVerify,
         Action::TenantCreate,
@@ -341,6 +353,12 @@ impl Action {
         Action::ReadModelManage,
         Action::SshKeyRead,
         Action::SshKeyManage,
+        Action::TemplateRead,
+        Action::TemplateManage,
+        Action::WebhookRead,
+        Action::WebhookManage,
+        Action::ClusterRead,
+        Action::ClusterManage,
     ];
 }
 

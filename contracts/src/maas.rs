@@ -354,3 +354,34 @@ pub trait MaasApi: Send + Sync {
     /// The site's drift, open first, newest first; `all` includes resolved history.
     fn drift_list<'a>(&'a self, actor: &'a Actor, site: &'a str, all: bool) -> Answer<'a, Vec<DriftView>>;
 }
+
+/// An image tenants may deploy at a site: its region offers it and the site's policy allows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SiteImage {
+    /// What an allocation names as its `image`: `jammy`, `noble`.
+    pub name: String,
+    /// `ubuntu`, `custom`…
+    pub os: String,
+    /// `Ubuntu 22.04 LTS`.
+    pub title: String,
+    /// `amd64`, `arm64`…
+    pub architectures: Vec<String>,
+    /// Deployed when an allocation names none: the first the policy allows.
+    pub default: bool,
+}
+
+/// The images one bound site offers tenants, as of its last image sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SiteImages {
+    pub site_id: SiteId,
+    /// In the policy's order.
+    pub images: Vec<SiteImage>,
+    /// When the region's images were last read; `None` until the first sync.
+    pub synced_at: Option<Timestamp>,
+}
+
+/// What the MAAS domain tells the developer-facing layer about images, without MAAS's words:
+/// every bound site's deployable, allowed images. Not an actor's call: callers authorize.
+pub trait SiteImageCatalog: Send + Sync {
+    fn site_images(&self) -> BoxFuture<'_, Result<Vec<SiteImages>, MaasError>>;
+}

@@ -90,6 +90,8 @@ pub struct Config {
     pub maas_deployments_interval: Duration,
     /// How often every bound site is reconciled against its region.
     pub maas_reconcile_interval: Duration,
+    /// How often each bound site's deployable images are read off its region.
+    pub maas_images_interval: Duration,
     /// How often Allocation follows provisioning reports and releases expired allocations.
     pub allocation_lifecycle_interval: Duration,
     /// Deploy failures replaced per allocation before it fails.
@@ -137,6 +139,7 @@ impl fmt::Debug for Config {
             .field("maas_onboarding_interval", &self.maas_onboarding_interval)
             .field("maas_deployments_interval", &self.maas_deployments_interval)
             .field("maas_reconcile_interval", &self.maas_reconcile_interval)
+            .field("maas_images_interval", &self.maas_images_interval)
             .field(
                 "allocation_lifecycle_interval",
                 &self.allocation_lifecycle_interval,
@@ -190,6 +193,7 @@ impl Default for Config {
             maas_onboarding_interval: Duration::from_secs(30),
             maas_deployments_interval: Duration::from_secs(3),
             maas_reconcile_interval: Duration::from_secs(60),
+            maas_images_interval: Duration::from_secs(600),
             allocation_lifecycle_interval: Duration::from_secs(1),
             allocation_replacements_max: 2,
             read_models_follow_interval: Duration::from_millis(200),
@@ -271,6 +275,7 @@ const KEYS: &[(&str, &str)] = &[
         "INGOT_MAAS_DEPLOYMENTS_INTERVAL_MS",
     ),
     ("maas.reconcile_interval_s", "INGOT_MAAS_RECONCILE_INTERVAL_S"),
+    ("maas.images_interval_s", "INGOT_MAAS_IMAGES_INTERVAL_S"),
     (
         "allocation.lifecycle_interval_ms",
         "INGOT_ALLOCATION_LIFECYCLE_INTERVAL_MS",
@@ -563,6 +568,13 @@ fn apply(config: &mut Config, key: &str, value: &str, origin: &str) -> Result<()
                 return Err(bad("must be between 1 and 86400".into()));
             }
             config.maas_reconcile_interval = Duration::from_secs(n);
+        }
+        "maas.images_interval_s" => {
+            let n = number(value)?;
+            if !(1..=86_400).contains(&n) {
+                return Err(bad("must be between 1 and 86400".into()));
+            }
+            config.maas_images_interval = Duration::from_secs(n);
         }
         "maas.onboarding_interval_s" => {
             let n = number(value)?;

@@ -314,16 +314,6 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         },
     ));
     let _ = evacuation_late.0.set(allocation.clone());
-    let app_platform: Arc<dyn ingot_contracts::app_platform::AppPlatformApi> =
-        Arc::new(ingot_app_platform::service::AppPlatformService::new(
-            db.clone(),
-            clock.clone(),
-            ingot_app_platform::service::AppPlatformDeps {
-                authorizer: authorizer.clone(),
-                audit: iam.clone(),
-                projects: iam.clone(),
-            },
-        ));
     let read_models = Arc::new(
         ingot_read_models::service::ReadModelsService::new(
             db.clone(),
@@ -351,6 +341,18 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         },
         ingot_provisioning_baremetal_maas::service::MaasConfig::default(),
     ));
+    let app_platform: Arc<dyn ingot_contracts::app_platform::AppPlatformApi> =
+        Arc::new(ingot_app_platform::service::AppPlatformService::new(
+            db.clone(),
+            clock.clone(),
+            ingot_app_platform::service::AppPlatformDeps {
+                authorizer: authorizer.clone(),
+                audit: iam.clone(),
+                projects: iam.clone(),
+                catalog: inventory.clone(),
+                images: maas.clone(),
+            },
+        ));
     let (maas_sim, maas_sim_task) = if config.maas_simulated_enabled() {
         match maas_sim_start(&config, clock.clone(), &inventory, &maas).await? {
             Some((sim, task)) => (Some(sim), Some(task)),
@@ -412,6 +414,7 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
                 onboarding: config.maas_onboarding_interval,
                 deployments: config.maas_deployments_interval,
                 reconcile: config.maas_reconcile_interval,
+                images: config.maas_images_interval,
             },
         ),
         ingot_app_platform::workers::controllers(),

@@ -5,11 +5,12 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use ingot_contracts::app_platform::{AppPlatformApi, SshKeyCreateRequest, SshKeyView};
+use ingot_contracts::app_platform::{AppPlatformApi, ImageView, SshKeyCreateRequest, SshKeyView};
 use ingot_contracts::iam::Actor;
-use ingot_kernel::http::{Json, Path};
+use ingot_kernel::http::{Json, Path, Query};
 use ingot_kernel::id::{ProjectId, SshKeyId};
 use ingot_kernel::problem::{Problem, ProblemBody};
+use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -18,9 +19,32 @@ type AppPlatform = State<Arc<dyn AppPlatformApi>>;
 /// This domain's routes, with their OpenAPI descriptions.
 pub fn router(app_platform: Arc<dyn AppPlatformApi>) -> OpenApiRouter {
     OpenApiRouter::new()
+        .routes(routes!(images_list))
         .routes(routes!(ssh_keys_list, ssh_key_create))
         .routes(routes!(ssh_key_delete))
         .with_state(app_platform)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+struct ImagesQuery {
+    /// A site's name: only its images.
+    site: Option<String>,
+}
+
+/// The OS images tenants may deploy, per site: what each site's region offers, filtered by the
+/// site's policy; the default image of each site is marked.
+#[utoipa::path(get, path = "/v1/images", tag = "images", operation_id = "images_list",
+    params(ImagesQuery),
+    responses((status = 200, body = Vec<ImageView>), (status = 401, body = ProblemBody), (status = 404, body = ProblemBody)))]
+async fn images_list(
+    State(app_platform): AppPlatform,
+    actor: Actor,
+    Query(query): Query<ImagesQuery>,
+) -> Result<Json<Vec<ImageView>>, Problem> {
+    Ok(Json(
+        app_platform.images_list(&actor, query.site.as_deref()).await?,
+    ))
 }
 
 /// A project's SSH public keys.

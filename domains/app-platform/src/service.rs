@@ -3,15 +3,17 @@
 use std::sync::Arc;
 
 use ingot_contracts::app_platform::{
-    Answer, AppPlatformApi, AppPlatformError, SshKeyCreateRequest, SshKeyView,
+    Answer, AppPlatformApi, AppPlatformError, ImageView, SshKeyCreateRequest, SshKeyView,
 };
 use ingot_contracts::iam::{
     Action, Actor, AuditEntry, AuditTrail, Authorizer, DenyReason, ProjectAccessError, ProjectDirectory,
     project_access,
 };
+use ingot_contracts::inventory::InventoryApi;
+use ingot_contracts::maas::SiteImageCatalog;
 use ingot_kernel::Clock;
 use ingot_kernel::db::Db;
-use ingot_kernel::id::{ProjectId, SshKeyId, TenantId};
+use ingot_kernel::id::{ProjectId, SiteId, SshKeyId, TenantId};
 
 use crate::model::ssh_key::ssh_key_parse;
 use crate::store;
@@ -26,6 +28,10 @@ pub struct AppPlatformDeps {
     pub authorizer: Arc<dyn Authorizer>,
     pub audit: Arc<dyn AuditTrail>,
     pub projects: Arc<dyn ProjectDirectory>,
+    /// Site names (the catalog's offers: the sites tenants can deploy at).
+    pub catalog: Arc<dyn InventoryApi>,
+    /// Each site's images, from the MAAS domain.
+    pub images: Arc<dyn SiteImageCatalog>,
 }
 
 pub struct AppPlatformService {
@@ -67,6 +73,56 @@ impl AppPlatformService {
 }
 
 impl AppPlatformApi for AppPlatformService {
+    fn images_list<'a>(&'a self, actor: &'a Actor, site: Option<&'a str>) -> Answer<'a, Vec<ImageView>> {
+        Box::pin(async move {
+            if actor.user_id.is_none() {
+                return Err(AppPlatformError::Denied(DenyReason::Unauthenticated));
+            }
+            let mut names: Vec<(SiteId, String)> = self
+                .deps
+                .catalog
+                .catalog_offers()
+                .await
+                .map_err(|_| AppPlatformError::Unavailable("the catalog"))?
+                .into_iter()
+                .map(|offer| (offer.site_id, offer.site))
+                .collect();
+            names.sort();
+            names.dedup();
+            if let Some(wanted) = site
+                && !names.iter().any(|(_, name)| name == wanted)
+            {
+                return Err(AppPlatformError::NotFound("site"));
+            }
+            let sites = self
+                .deps
+                .images
+                .site_images()
+                .await
+                .map_err(|_| AppPlatformError::Unavailable("the sites' image lists"))?;
+            let mut images = Vec::new();
+            for (site_id, name) in names {
+                if site.is_some_and(|wanted| wanted != name) {
+                    continue;
+                }
+                let Some(at_site) = sites.iter().find(|s| s.site_id == site_id) else {
+                    continue;
+                };
+                images.extend(at_site.images.iter().map(|image| ImageView {
+                    site: name.clone(),
+                    site_id,
+                    name: image.name.clone(),
+                    os: image.os.clone(),
+                    title: image.title.clone(),
+                    architectures: image.architectures.clone(),
+                    default: image.default,
+                    synced_at: at_site.synced_at,
+                }));
+            }
+            Ok(images)
+        })
+    }
+
     fn ssh_keys_list<'a>(&'a self, actor: &'a Actor, project_id: ProjectId) -> Answer<'a, Vec<SshKeyView>> {
         Box::pin(async move {
             self.project_authorize(actor, project_id, Action::SshKeyRead)

@@ -37,5 +37,10 @@ pub const MIGRATIONS: MigrationSet = MigrationSet {
             "site_onboarded",
             include_str!("../migrations/0006_site_onboarded.sql"),
         ),
+        Migration::portable(
+            7,
+            "site_images",
+            include_str!("../migrations/0007_site_images.sql"),
+        ),
     ],
 };

@@ -7,7 +7,7 @@ use ingot_kernel::id::{AllocationId, NodeId, SiteId, TenantId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
-use crate::model::{Desired, OpKind, OpPhase, Phase};
+use crate::model::{Desired, OpKind, OpPhase, Phase, RegionImage};
 
 /// A site's binding as stored (the key still sealed).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,6 +94,65 @@ pub async fn site_onboarded_in_tx(tx: &mut Tx, site_id: SiteId, now: Timestamp) 
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// Replaces what a site's region was last seen to offer.
+pub async fn site_images_replace_in_tx(
+    tx: &mut Tx,
+    site_id: SiteId,
+    images: &[RegionImage],
+    synced_at: Timestamp,
+) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM maas_site_images WHERE site_id = $1")
+        .bind(site_id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    for image in images {
+        sqlx::query(
+            "INSERT INTO maas_site_images (site_id, os, series, title, architectures, synced_at_us) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(site_id.to_string())
+        .bind(&image.os)
+        .bind(&image.series)
+        .bind(&image.title)
+        .bind(image.architectures.join(","))
+        .bind(synced_at.as_micros())
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Every site's images as last synchronised, with when, by site.
+pub async fn site_images_all<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+) -> Result<Vec<(SiteId, RegionImage, Timestamp)>, DbError> {
+    sqlx::query(
+        "SELECT site_id, os, series, title, architectures, synced_at_us FROM maas_site_images \
+         ORDER BY site_id, os, series",
+    )
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(|row| {
+        let architectures: String = row.try_get("architectures")?;
+        Ok((
+            parse(&row.try_get::<String, _>("site_id")?, "site id")?,
+            RegionImage {
+                os: row.try_get("os")?,
+                series: row.try_get("series")?,
+                title: row.try_get("title")?,
+                architectures: architectures
+                    .split(',')
+                    .filter(|a| !a.is_empty())
+                    .map(String::from)
+                    .collect(),
+            },
+            Timestamp::from_micros(row.try_get("synced_at_us")?),
+        ))
+    })
+    .collect()
 }
 
 /// What the domain knows of one machine of a region.

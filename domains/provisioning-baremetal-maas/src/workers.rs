@@ -87,6 +87,30 @@ pub struct Intervals {
     pub onboarding: Duration,
     pub deployments: Duration,
     pub reconcile: Duration,
+    pub images: Duration,
+}
+
+/// Reads every bound site's deployable images off its region.
+pub struct Images {
+    pub maas: Arc<MaasService>,
+    pub interval: Duration,
+}
+
+impl Controller for Images {
+    fn name(&self) -> &'static str {
+        "maas.images"
+    }
+
+    fn interval(&self) -> Duration {
+        self.interval
+    }
+
+    fn reconcile(&self) -> ReconcileFuture<'_> {
+        Box::pin(async move {
+            self.maas.images_sync_all().await?;
+            Ok(())
+        })
+    }
 }
 
 /// The controllers `ingotd` runs for this domain.
@@ -101,8 +125,12 @@ pub fn controllers(maas: Arc<MaasService>, intervals: Intervals) -> Vec<Arc<dyn 
             interval: intervals.deployments,
         }),
         Arc::new(Reconcile {
-            maas,
+            maas: maas.clone(),
             interval: intervals.reconcile,
+        }),
+        Arc::new(Images {
+            maas,
+            interval: intervals.images,
         }),
     ]
 }

@@ -1,10 +1,11 @@
 //! App Platform end to end: a project's SSH keys through the API — validated, fingerprinted,
-//! once per project, audited — and nobody else's.
+//! once per project, audited — and nobody else's; the images each site offers tenants.
 
 use ingot_kernel::db::Backend;
 use reqwest::StatusCode;
 use serde_json::json;
 
+use super::maas::onboarded;
 use super::{send, spawn_app};
 
 const ALICE_KEY: &str =
@@ -148,3 +149,104 @@ async fn a_projects_ssh_keys_are_validated_kept_once_and_private(backend: Backen
 }
 
 on_both_backends!(a_projects_ssh_keys_are_validated_kept_once_and_private);
+
+/// (site, name, default, title, architectures) of each image listed.
+fn images_of(list: &serde_json::Value) -> Vec<(String, String, bool, String, String)> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let archs: Vec<&str> = i["architectures"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a.as_str().unwrap())
+                .collect();
+            (
+                i["site"].as_str().unwrap().to_string(),
+                i["name"].as_str().unwrap().to_string(),
+                i["default"].as_bool().unwrap(),
+                i["title"].as_str().unwrap().to_string(),
+                archs.join(","),
+            )
+        })
+        .collect()
+}
+
+async fn tenants_see_the_images_each_site_offers_and_its_policy_allows(backend: Backend) {
+    let app = spawn_app(backend, super::allocation::config).await;
+    let (_, alice) = app.signed_up("alice").await;
+    let token = Some(alice.session_token.as_str());
+    let (status, _) = send(&app, None, "GET", "/v1/images", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // Before the site is bound to its region nothing is known to be deployable there.
+    let (status, list) = send(&app, token, "GET", "/v1/images", None).await;
+    assert_eq!(
+        (status, list.as_array().map(Vec::len)),
+        (StatusCode::OK, Some(0)),
+        "{list}"
+    );
+
+    // The region offers jammy (amd64) and noble (amd64, arm64); the policy also allows focal,
+    // which the region does not have.
+    let (_sim, _) = onboarded(&app, 1, json!({"allowed_images": ["jammy", "focal", "noble"]})).await;
+    let (status, list) = send(&app, token, "GET", "/v1/images", None).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let demo = |name: &str, default: bool, title: &str, archs: &str| {
+        (
+            "demo1".to_string(),
+            name.to_string(),
+            default,
+            title.to_string(),
+            archs.to_string(),
+        )
+    };
+    assert_eq!(
+        images_of(&list),
+        [
+            demo("jammy", true, "Ubuntu 22.04 LTS", "amd64"),
+            demo("noble", false, "Ubuntu 24.04 LTS", "amd64,arm64"),
+        ]
+    );
+    assert!(list[0]["synced_at"].is_string(), "{list}");
+    let (status, one) = send(&app, token, "GET", "/v1/images?site=demo1", None).await;
+    assert_eq!((status, &one), (StatusCode::OK, &list));
+    let (status, body) = send(&app, token, "GET", "/v1/images?site=nowhere", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    let (status, _) = send(&app, token, "GET", "/v1/images?sight=demo1", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "unknown parameters are refused");
+
+    // The operator narrows the policy: the list follows at once, without a new sync.
+    let admin = Some(app.admin_token.as_str());
+    let (_, binding) = send(&app, admin, "GET", "/v1/admin/sites/demo1/maas", None).await;
+    let (status, body) = send(
+        &app,
+        admin,
+        "PUT",
+        "/v1/admin/sites/demo1/maas",
+        Some(json!({"url": binding["url"], "policy": {"allowed_images": ["noble"]}})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, list) = send(&app, token, "GET", "/v1/images", None).await;
+    assert_eq!(
+        images_of(&list),
+        [demo("noble", true, "Ubuntu 24.04 LTS", "amd64,arm64")]
+    );
+
+    // The images controller's pass reads them off the region again.
+    sqlx::query("DELETE FROM maas_site_images")
+        .execute(app.db.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(app.maas.images_sync_all().await.unwrap(), 1);
+    let (_, again) = send(&app, token, "GET", "/v1/images", None).await;
+    assert_eq!(
+        images_of(&again),
+        images_of(&list),
+        "the images controller reads them back"
+    );
+    app.stop().await;
+}
+
+on_both_backends!(tenants_see_the_images_each_site_offers_and_its_policy_allows);

@@ -87,6 +87,12 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::alloc::AllocCommand,
     },
+    /// The OS images you may deploy, per site (the default of each site marked).
+    Images {
+        /// Only this site's images.
+        #[arg(long)]
+        site: Option<String>,
+    },
     /// Your project's SSH public keys: list, add, delete.
     SshKeys {
         #[command(subcommand)]
@@ -602,6 +608,7 @@ pub async fn run(server: Option<&str>, format: OutputFormat, command: Command) -
         }
         Command::Billing { command } => return billing::billing_run(&client, format, command).await,
         Command::Alloc { command } => return crate::alloc::alloc_run(&client, format, command).await,
+        Command::Images { site } => crate::images::images_run(&client, format, site).await?,
         Command::SshKeys { command } => crate::ssh_keys::ssh_keys_run(&client, format, command).await?,
         Command::Overview { tenant } => crate::dashboards::overview_run(&client, format, tenant).await?,
         Command::Admin { command } => match command {

@@ -8,6 +8,7 @@ mod catalog;
 mod commands;
 mod config;
 mod dashboards;
+mod images;
 mod import_csv;
 mod maas;
 mod output;

@@ -10,7 +10,7 @@ use ingot_contracts::allocation::{
     AdmissionView, AllocationCreateRequest, AllocationView, ExtendRequest, ForceReleaseRequest,
     QuotasSetRequest, QuotasView, ReleaseRequest,
 };
-use ingot_contracts::app_platform::{SshKeyCreateRequest, SshKeyView};
+use ingot_contracts::app_platform::{ImageView, SshKeyCreateRequest, SshKeyView};
 use ingot_contracts::billing::{
     BalanceView, ChargeRequest, CreditRequest, LedgerEntryView, LedgerVerifyReport, StatementView,
     TopUpRequest, TopUpView, UsageView,
@@ -861,6 +861,13 @@ impl Client {
     /// Recomputes every ledger invariant; breaches are named in the report, not as an error.
     pub async fn ledger_verify(&self) -> Result<LedgerVerifyReport, Error> {
         self.get("/v1/admin/ledger/verify").await
+    }
+
+    /// The OS images tenants may deploy, per site; `site` (a name) narrows to one site.
+    pub async fn images_list(&self, site: Option<&str>) -> Result<Vec<ImageView>, Error> {
+        let query: Vec<(&str, &str)> = site.map(|s| ("site", s)).into_iter().collect();
+        let request = self.http.get(format!("{}/v1/images", self.base)).query(&query);
+        decode(self.send(request).await?).await
     }
 
     /// A project's SSH public keys.

@@ -37,9 +37,11 @@ fn platform_grants(action: Action) -> &'static [PlatformRole] {
         Action::OpsDashboardRead => &[PlatformAdmin, Operator, Support],
         Action::RevenueRead => &[PlatformAdmin, Finance],
         Action::ReadModelManage => &[PlatformAdmin, Operator],
-        Action::SshKeyRead => &[PlatformAdmin, Support],
-        // Staff never install keys on a tenant's machines.
-        Action::SshKeyManage => &[],
+        Action::SshKeyRead | Action::TemplateRead | Action::WebhookRead | Action::ClusterRead => {
+            &[PlatformAdmin, Support]
+        }
+        // Staff never install keys on, deploy to, or send events from a tenant's project.
+        Action::SshKeyManage | Action::TemplateManage | Action::WebhookManage | Action::ClusterManage => &[],
     }
 }
 
@@ -62,8 +64,10 @@ fn tenant_grants(action: Action) -> &'static [TenantRole] {
         Action::AllocationManage => &[Owner, Admin, Member],
         // The overview shows money: the roles that see the balance.
         Action::OverviewRead => &[Owner, Admin, Billing],
-        Action::SshKeyRead => &[Owner, Admin, Member, Viewer],
-        Action::SshKeyManage => &[Owner, Admin, Member],
+        Action::SshKeyRead | Action::TemplateRead | Action::ClusterRead => &[Owner, Admin, Member, Viewer],
+        Action::SshKeyManage | Action::TemplateManage | Action::ClusterManage => &[Owner, Admin, Member],
+        // A subscription sends the project's events out of the cloud: the tenant's admins decide.
+        Action::WebhookRead | Action::WebhookManage => &[Owner, Admin],
         Action::OwnershipRead
         | Action::AuditVerify
         | Action::KycDecide
@@ -93,8 +97,13 @@ fn project_grants(action: Action) -> &'static [ProjectRole] {
         Action::ProjectManage => &[ProjectRole::Admin],
         Action::AllocationRead => &[ProjectRole::Admin, ProjectRole::Member, ProjectRole::Viewer],
         Action::AllocationManage => &[ProjectRole::Admin, ProjectRole::Member],
-        Action::SshKeyRead => &[ProjectRole::Admin, ProjectRole::Member, ProjectRole::Viewer],
-        Action::SshKeyManage => &[ProjectRole::Admin, ProjectRole::Member],
+        Action::SshKeyRead | Action::TemplateRead | Action::ClusterRead => {
+            &[ProjectRole::Admin, ProjectRole::Member, ProjectRole::Viewer]
+        }
+        Action::SshKeyManage | Action::TemplateManage | Action::ClusterManage => {
+            &[ProjectRole::Admin, ProjectRole::Member]
+        }
+        Action::WebhookRead | Action::WebhookManage => &[ProjectRole::Admin],
         _ => &[],
     }
 }
@@ -700,6 +709,78 @@ mod tests {
               platform security       nnnn---
               platform support        AAAAAAA
             SshKeyManage
+              anonymous               uuuuuuu
+              tenant owner            AAnn---
+              tenant admin            AAnn---
+              tenant member           AAnn---
+              tenant viewer           --nn---
+              tenant billing          --nn---
+              platform platform_admin nnnn---
+              platform operator       nnnn---
+              platform finance        nnnn---
+              platform security       nnnn---
+              platform support        nnnn---
+            TemplateRead
+              anonymous               uuuuuuu
+              tenant owner            AAnn---
+              tenant admin            AAnn---
+              tenant member           AAnn---
+              tenant viewer           AAnn---
+              tenant billing          --nn---
+              platform platform_admin AAAAAAA
+              platform operator       nnnn---
+              platform finance        nnnn---
+              platform security       nnnn---
+              platform support        AAAAAAA
+            TemplateManage
+              anonymous               uuuuuuu
+              tenant owner            AAnn---
+              tenant admin            AAnn---
+              tenant member           AAnn---
+              tenant viewer           --nn---
+              tenant billing          --nn---
+              platform platform_admin nnnn---
+              platform operator       nnnn---
+              platform finance        nnnn---
+              platform security       nnnn---
+              platform support        nnnn---
+            WebhookRead
+              anonymous               uuuuuuu
+              tenant owner            AAnn---
+              tenant admin            AAnn---
+              tenant member           --nn---
+              tenant viewer           --nn---
+              tenant billing          --nn---
+              platform platform_admin AAAAAAA
+              platform operator       nnnn---
+              platform finance        nnnn---
+              platform security       nnnn---
+              platform support        AAAAAAA
+            WebhookManage
+              anonymous               uuuuuuu
+              tenant owner            AAnn---
+              tenant admin            AAnn---
+              tenant member           --nn---
+              tenant viewer           --nn---
+              tenant billing          --nn---
+              platform platform_admin nnnn---
+              platform operator       nnnn---
+              platform finance        nnnn---
+              platform security       nnnn---
+              platform support        nnnn---
+            ClusterRead
+              anonymous               uuuuuuu
+              tenant owner            AAnn---
+              tenant admin            AAnn---
+              tenant member           AAnn---
+              tenant viewer           AAnn---
+              tenant billing          --nn---
+              platform platform_admin AAAAAAA
+              platform operator       nnnn---
+              platform finance        nnnn---
+              platform security       nnnn---
+              platform support        AAAAAAA
+            ClusterManage
               anonymous               uuuuuuu
               tenant owner            AAnn---
               tenant admin            AAnn---

@@ -271,15 +271,16 @@ pub fn tag(name: &str, definition: &str) -> Value {
 }
 
 pub fn boot_resources() -> Value {
-    let image = |id: u64, name: &str, arch: &str| {
-        json!({"id": id, "type": "Synced", "name": name, "architecture": arch,
+    let image = |id: u64, name: &str, arch: &str, title: &str| {
+        json!({"id": id, "type": "Synced", "name": name, "architecture": arch, "title": title,
                "resource_uri": format!("{API}/boot-resources/{id}/")})
     };
     json!([
-        image(1, "grub-efi-signed/uefi", "amd64/generic"),
-        image(2, "pxelinux/pxe", "i386/generic"),
-        image(7, "ubuntu/jammy", "amd64/ga-22.04"),
-        image(8, "ubuntu/noble", "amd64/ga-24.04")
+        image(1, "grub-efi-signed/uefi", "amd64/generic", ""),
+        image(2, "pxelinux/pxe", "i386/generic", ""),
+        image(7, "ubuntu/jammy", "amd64/ga-22.04", "Ubuntu 22.04 LTS"),
+        image(8, "ubuntu/noble", "amd64/ga-24.04", "Ubuntu 24.04 LTS"),
+        image(9, "ubuntu/noble", "arm64/ga-24.04", "Ubuntu 24.04 LTS")
     ])
 }
 

@@ -228,6 +228,9 @@ pub struct BootResource {
     pub name: String,
     #[serde(default, deserialize_with = "null_default")]
     pub architecture: String,
+    /// `Ubuntu 22.04 LTS`; absent on older regions and on bootloaders.
+    #[serde(default, deserialize_with = "null_default")]
+    pub title: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

@@ -20,6 +20,7 @@ use ingot_kernel::id::NodeId;
 use ingot_kernel::id::SiteId;
 
 mod deployments;
+mod images;
 mod operations;
 mod reconcile;
 
@@ -279,7 +280,13 @@ impl MaasService {
         }
         tx.commit().await.map_err(internal)?;
         tracing::info!(%site_id, url = %row.url, api_key_id = %row.api_key_id, "site bound to its MAAS region");
-        self.binding_open(row)
+        let binding = self.binding_open(row)?;
+        // Tenants see the site's images at once rather than after the next sync; a region that
+        // cannot list them now is tried again by the images controller.
+        if let Err(err) = self.images_sync_site(site_id).await {
+            tracing::warn!(%site_id, error = %err, "image sync after binding failed; the images controller tries again");
+        }
+        Ok(binding)
     }
 
     /// Binds a site without an operator (the embedded default's simulated region).
