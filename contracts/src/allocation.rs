@@ -151,6 +151,65 @@ pub trait NodeEvacuation: Send + Sync {
     ) -> BoxFuture<'a, Result<(), EvacuationError>>;
 }
 
+/// A template an allocation's user-data is rendered from, with values for its variables.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateChoice {
+    /// The template's id or name (built-ins by name, such as `ingot-docker-host`).
+    pub name: String,
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub variables: serde_json::Map<String, serde_json::Value>,
+}
+
+/// What an allocation asks to install on its machines, as the tenant gave it.
+#[derive(Debug, Clone, Copy)]
+pub struct LaunchAsk<'a> {
+    /// Key ids of the project (`key_…`) or OpenSSH public key lines.
+    pub ssh_keys: &'a [String],
+    pub user_data: Option<&'a str>,
+    pub template: Option<&'a TemplateChoice>,
+}
+
+/// What is installed: every key as an `authorized_keys` line, the user-data checked.
+#[derive(Clone, PartialEq, Eq)]
+pub struct LaunchInputs {
+    pub ssh_keys: Vec<String>,
+    pub user_data: Option<String>,
+}
+
+impl std::fmt::Debug for LaunchInputs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LaunchInputs")
+            .field("ssh_keys", &self.ssh_keys.len())
+            .field("user_data", &self.user_data.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LaunchInputsError {
+    /// Field errors, named as in the allocation request (`ssh_keys[1]`, `user_data`,
+    /// `template.variables.NAME`).
+    #[error("invalid launch inputs")]
+    Invalid(Vec<(String, String)>),
+    #[error("launch inputs unavailable")]
+    Unavailable,
+}
+
+/// Asked by Allocation before it admits a request: resolves the keys named by id, checks every
+/// key, checks the user-data or renders the template. App Platform (which owns keys, templates
+/// and cloud-init) answers; Allocation depends on this trait only. `actor` has been authorized
+/// to allocate in `project_id` already.
+pub trait LaunchInputsResolver: Send + Sync {
+    fn launch_inputs<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        ask: LaunchAsk<'a>,
+    ) -> BoxFuture<'a, Result<LaunchInputs, LaunchInputsError>>;
+}
+
 domain_event!(NodeAssigned, "allocation.node_assigned", "provisioning-allocation", subject: node_id, tenant: tenant_id);
 domain_event!(NodeReleased, "allocation.node_released", "provisioning-allocation", subject: node_id, tenant: tenant_id);
 domain_event!(NodeDeployRequested, "allocation.node_deploy_requested", "provisioning-allocation", subject: node_id, tenant: tenant_id);
@@ -337,12 +396,17 @@ pub struct AllocationCreateRequest {
     /// Image to deploy; default `jammy`.
     #[serde(default)]
     pub image: Option<String>,
-    /// OpenSSH public keys installed for the tenant.
+    /// SSH keys installed for the tenant: ids of the project's keys (`key_…`, see
+    /// `/v1/projects/{project_id}/ssh-keys`) or OpenSSH public key lines.
     #[serde(default)]
     pub ssh_keys: Vec<String>,
-    /// cloud-init user-data (at most 16 KiB).
+    /// cloud-init user-data: `#cloud-config` YAML or a `#!` script, at most 16 KiB. Not with
+    /// `template`.
     #[serde(default)]
     pub user_data: Option<String>,
+    /// Render the user-data from a template (see `/v1/projects/{project_id}/templates`).
+    #[serde(default)]
+    pub template: Option<TemplateChoice>,
     /// Released automatically at this time (RFC 3339), unless extended.
     #[serde(default)]
     pub release_at: Option<Timestamp>,
@@ -363,6 +427,7 @@ impl std::fmt::Debug for AllocationCreateRequest {
             .field("image", &self.image)
             .field("ssh_keys", &self.ssh_keys.len())
             .field("user_data", &self.user_data.as_ref().map(|_| "<redacted>"))
+            .field("template", &self.template.as_ref().map(|t| &t.name))
             .field("release_at", &self.release_at)
             .field("placement", &self.placement)
             .field("dry_run", &self.dry_run)

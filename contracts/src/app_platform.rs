@@ -2,7 +2,7 @@
 //! SSH keys so far — their DTOs, errors and the service trait the HTTP layer and CLI call.
 
 use ingot_kernel::Timestamp;
-use ingot_kernel::id::{ProjectId, SiteId, SshKeyId, UserId};
+use ingot_kernel::id::{ProjectId, SiteId, SshKeyId, TemplateId, UserId};
 use ingot_kernel::problem::{Code, Problem};
 use serde::{Deserialize, Serialize};
 
@@ -58,6 +58,114 @@ pub struct SshKeyCreateRequest {
     pub public_key: String,
 }
 
+/// The type of a template variable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VariableKind {
+    /// One line of printable text.
+    String,
+    Integer,
+    Boolean,
+    /// One of `choices`.
+    Choice,
+}
+
+/// A typed variable a template's body uses as `{{ name }}` (or `{{ name | json }}`, quoted for
+/// YAML and JSON).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateVariable {
+    /// `a-z`, `0-9`, `_`, starting with a letter; `ingot_` is reserved for what the platform
+    /// fills in (clusters: `ingot_cluster_name`, `ingot_role`, `ingot_node_index`,
+    /// `ingot_head_address`, `ingot_cluster_token`).
+    pub name: String,
+    pub kind: VariableKind,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Used when a render gives no value; a variable without one must be given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub default: Option<serde_json::Value>,
+    /// The allowed values of a `choice`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<String>,
+}
+
+/// A cloud-init user-data template: a project's own, or one of the built-ins every project sees.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct TemplateView {
+    /// `None` for a built-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<TemplateId>,
+    /// Unique in the project; built-ins are named `ingot-…`.
+    pub name: String,
+    pub description: String,
+    pub builtin: bool,
+    pub variables: Vec<TemplateVariable>,
+    /// `#cloud-config` YAML or a script (`#!…`), with `{{ variable }}` placeholders.
+    pub body: String,
+    /// Starts at 1, bumped by every change.
+    pub version: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Timestamp>,
+}
+
+/// `POST /v1/projects/{project_id}/templates` and `PUT …/templates/{template}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateRequest {
+    /// 1–64 of `a-z`, `0-9`, `-`; not starting with `ingot-`.
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub variables: Vec<TemplateVariable>,
+    /// At most 16 KiB.
+    pub body: String,
+}
+
+/// `POST /v1/projects/{project_id}/templates/{template}/render`: a template and values for its
+/// variables, as an allocation names them too.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateValues {
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub variables: serde_json::Map<String, serde_json::Value>,
+}
+
+/// What user-data is, once checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UserDataKind {
+    /// `#cloud-config` YAML, a mapping.
+    CloudConfig,
+    /// A script cloud-init runs once (`#!` and an interpreter).
+    Script,
+}
+
+/// A rendered template, checked as any user-data is before a deploy.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RenderedUserData {
+    pub template: String,
+    pub version: u32,
+    pub kind: UserDataKind,
+    pub bytes: u32,
+    pub user_data: String,
+}
+
+impl std::fmt::Debug for RenderedUserData {
+    // Rendered user-data may carry secrets given as variables.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RenderedUserData")
+            .field("template", &self.template)
+            .field("version", &self.version)
+            .field("kind", &self.kind)
+            .field("bytes", &self.bytes)
+            .finish_non_exhaustive()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AppPlatformError {
     #[error("not allowed")]
@@ -69,6 +177,12 @@ pub enum AppPlatformError {
     /// The project has this key already.
     #[error("the project already has this key ({0})")]
     DuplicateKey(String),
+    /// A concurrent change came first, or the resource's state forbids it.
+    #[error("{0}")]
+    Conflict(String),
+    /// The name is taken in the project.
+    #[error("the project already has a {0} named {1}")]
+    DuplicateName(&'static str, String),
     #[error("{0} is unavailable")]
     Unavailable(&'static str),
     #[error("internal error")]
@@ -92,6 +206,10 @@ impl From<AppPlatformError> for Problem {
             AppPlatformError::DuplicateKey(fingerprint) => Problem::new(Code::Conflict)
                 .detail(format!("the project already has this key ({fingerprint})"))
                 .field("public_key", "already added to this project"),
+            AppPlatformError::Conflict(why) => Problem::new(Code::Conflict).detail(why),
+            AppPlatformError::DuplicateName(what, name) => Problem::new(Code::Conflict)
+                .detail(format!("the project already has a {what} named {name}"))
+                .field("name", "taken in this project"),
             AppPlatformError::Unavailable(what) => {
                 Problem::new(Code::Unavailable).detail(format!("{what} is unavailable"))
             }
@@ -119,4 +237,42 @@ pub trait AppPlatformApi: Send + Sync {
         project_id: ProjectId,
         key_id: SshKeyId,
     ) -> Answer<'a, ()>;
+    /// The built-ins, then the project's own, by name.
+    fn templates_list<'a>(&'a self, actor: &'a Actor, project_id: ProjectId)
+    -> Answer<'a, Vec<TemplateView>>;
+    /// `template`: an id or a name.
+    fn template_get<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        template: &'a str,
+    ) -> Answer<'a, TemplateView>;
+    fn template_create<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        request: TemplateRequest,
+    ) -> Answer<'a, TemplateView>;
+    /// Replaces a project template whole; its version goes up by one.
+    fn template_replace<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        template: &'a str,
+        request: TemplateRequest,
+    ) -> Answer<'a, TemplateView>;
+    fn template_delete<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        template: &'a str,
+    ) -> Answer<'a, ()>;
+    /// Renders with `values` and checks the result as a deploy would; nothing is kept.
+    fn template_render<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        template: &'a str,
+        values: TemplateValues,
+    ) -> Answer<'a, RenderedUserData>;
 }

@@ -295,6 +295,29 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
     let billing = Arc::new(billing);
 
     let secrets = secret_box_load(&config)?;
+    let maas = Arc::new(ingot_provisioning_baremetal_maas::service::MaasService::new(
+        db.clone(),
+        clock.clone(),
+        authorizer.clone(),
+        iam.clone(),
+        secrets.clone(),
+        ingot_provisioning_baremetal_maas::service::InventoryLink {
+            api: inventory.clone(),
+            registry: inventory.clone(),
+        },
+        ingot_provisioning_baremetal_maas::service::MaasConfig::default(),
+    ));
+    let app_platform = Arc::new(ingot_app_platform::service::AppPlatformService::new(
+        db.clone(),
+        clock.clone(),
+        ingot_app_platform::service::AppPlatformDeps {
+            authorizer: authorizer.clone(),
+            audit: iam.clone(),
+            projects: iam.clone(),
+            catalog: inventory.clone(),
+            images: maas.clone(),
+        },
+    ));
     let allocation = Arc::new(ingot_provisioning_allocation::service::AllocationService::new(
         db.clone(),
         clock.clone(),
@@ -307,6 +330,7 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
             catalog: inventory.clone(),
             inventory: inventory.clone(),
             balance: billing.clone(),
+            launch: app_platform.clone(),
         },
         ingot_provisioning_allocation::service::AllocationConfig {
             replacements_max: config.allocation_replacements_max,
@@ -329,30 +353,6 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         )
         .with_catalog(inventory.clone()),
     );
-    let maas = Arc::new(ingot_provisioning_baremetal_maas::service::MaasService::new(
-        db.clone(),
-        clock.clone(),
-        authorizer.clone(),
-        iam.clone(),
-        secrets.clone(),
-        ingot_provisioning_baremetal_maas::service::InventoryLink {
-            api: inventory.clone(),
-            registry: inventory.clone(),
-        },
-        ingot_provisioning_baremetal_maas::service::MaasConfig::default(),
-    ));
-    let app_platform: Arc<dyn ingot_contracts::app_platform::AppPlatformApi> =
-        Arc::new(ingot_app_platform::service::AppPlatformService::new(
-            db.clone(),
-            clock.clone(),
-            ingot_app_platform::service::AppPlatformDeps {
-                authorizer: authorizer.clone(),
-                audit: iam.clone(),
-                projects: iam.clone(),
-                catalog: inventory.clone(),
-                images: maas.clone(),
-            },
-        ));
     let (maas_sim, maas_sim_task) = if config.maas_simulated_enabled() {
         match maas_sim_start(&config, clock.clone(), &inventory, &maas).await? {
             Some((sim, task)) => (Some(sim), Some(task)),
@@ -371,7 +371,9 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
             allocation.clone() as Arc<dyn ingot_contracts::allocation::AllocationApi>
         ))
         .merge(ingot_provisioning_baremetal_maas::http::router(maas.clone()))
-        .merge(ingot_app_platform::http::router(app_platform.clone()))
+        .merge(ingot_app_platform::http::router(
+            app_platform.clone() as Arc<dyn ingot_contracts::app_platform::AppPlatformApi>
+        ))
         .merge(ingot_read_models::http::router(
             read_models.clone() as Arc<dyn ingot_contracts::read_models::ReadModelsApi>
         ))

@@ -14,9 +14,8 @@ use ingot_kernel::db::{Migration, MigrationSet};
 pub const MIGRATIONS: MigrationSet = MigrationSet {
     domain: "app-platform",
     table_prefix: "app_",
-    migrations: &[Migration::portable(
-        1,
-        "ssh_keys",
-        include_str!("../migrations/0001_ssh_keys.sql"),
-    )],
+    migrations: &[
+        Migration::portable(1, "ssh_keys", include_str!("../migrations/0001_ssh_keys.sql")),
+        Migration::portable(2, "templates", include_str!("../migrations/0002_templates.sql")),
+    ],
 };

@@ -14,7 +14,8 @@ use serde_json::{Value, json};
 use super::maas::{events, onboarded, pass, slow_controllers};
 use super::{TestApp, kyc_verified, send_with, spawn_app};
 
-pub(super) const KEY: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJq9alice alice@laptop";
+pub(super) const KEY: &str =
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOEeEcVR5yZKMAll6vRqnmUb5PPaibQTqlFojrZK0LFE alice@laptop";
 
 pub(super) fn usd(amount: &str) -> Value {
     json!({"amount": amount, "currency": "USD"})

@@ -1,10 +1,15 @@
 //! App Platform end to end: a project's SSH keys through the API — validated, fingerprinted,
-//! once per project, audited — and nobody else's; the images each site offers tenants.
+//! once per project, audited — and nobody else's; the images each site offers tenants;
+//! templates, and allocations naming keys by id and user-data by template.
 
 use ingot_kernel::db::Backend;
 use reqwest::StatusCode;
 use serde_json::json;
 
+use ingot_contracts::iam::KycLevel;
+use serde_json::Value;
+
+use super::allocation::{KEY, tenant};
 use super::maas::onboarded;
 use super::{send, spawn_app};
 
@@ -250,3 +255,278 @@ async fn tenants_see_the_images_each_site_offers_and_its_policy_allows(backend: 
 }
 
 on_both_backends!(tenants_see_the_images_each_site_offers_and_its_policy_allows);
+
+/// The field names of a 422's errors.
+fn fields(body: &Value) -> Vec<String> {
+    body["errors"]
+        .as_array()
+        .unwrap_or(&Vec::new())
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn web_template(name: &str) -> Value {
+    json!({
+        "name": name,
+        "description": "nginx with a greeting",
+        "variables": [
+            {"name": "greeting", "kind": "string"},
+            {"name": "port", "kind": "integer", "default": 8080},
+            {"name": "size", "kind": "choice", "choices": ["s", "m"], "default": "s"}
+        ],
+        "body": "#cloud-config\npackages: [nginx]\nwrite_files:\n  - path: /var/www/html/index.html\n    content: {{ greeting | json }}\nruncmd:\n  - [sh, -c, \"echo {{ port }} {{ size }}\"]\n"
+    })
+}
+
+/// The user-data an allocation's deploy requests carry, opened as the MAAS domain would.
+async fn deployed_user_data(app: &super::TestApp, allocation_id: &str) -> Vec<(Vec<String>, Option<String>)> {
+    let payloads: Vec<String> = sqlx::query_scalar(
+        "SELECT payload FROM kernel_outbox WHERE event_type = 'allocation.node_deploy_requested' ORDER BY seq",
+    )
+    .fetch_all(app.db.db.reader())
+    .await
+    .unwrap();
+    let context = ingot_contracts::allocation::user_data_seal_context(allocation_id.parse().unwrap());
+    payloads
+        .iter()
+        .map(|p| serde_json::from_str::<Value>(p).unwrap())
+        .filter(|e| e["allocation_id"] == allocation_id)
+        .map(|e| {
+            let keys = e["ssh_keys"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|k| k.as_str().unwrap().to_string())
+                .collect();
+            let user_data = e["user_data_sealed"]
+                .as_str()
+                .map(|sealed| String::from_utf8(app.secrets.open(sealed, &context).unwrap()).unwrap());
+            (keys, user_data)
+        })
+        .collect()
+}
+
+async fn templates_are_checked_rendered_and_used_by_allocations_with_keys_by_id(backend: Backend) {
+    let app = spawn_app(backend, super::allocation::config).await;
+    let (_sim, _) = onboarded(&app, 4, json!({})).await;
+    let alice = tenant(&app, "alice", KycLevel::Basic, "500").await;
+    let bob = tenant(&app, "bob", KycLevel::Basic, "500").await;
+    let token = Some(alice.token.as_str());
+    let templates = format!("/v1/projects/{}/templates", alice.project);
+
+    // Every project sees the built-ins.
+    let (status, list) = send(&app, token, "GET", &templates, None).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["ingot-docker-host", "ingot-k3s-cluster", "ingot-nvidia-cuda"]
+    );
+    assert!(list.as_array().unwrap().iter().all(|t| t["builtin"] == true));
+
+    // Kept once checked; refused with every reason, by field, when broken.
+    let (status, web) = send(&app, token, "POST", &templates, Some(web_template("web"))).await;
+    assert_eq!(status, StatusCode::CREATED, "{web}");
+    assert_eq!((&web["version"], &web["builtin"]), (&json!(1), &json!(false)));
+    let (status, body) = send(&app, token, "POST", &templates, Some(web_template("web"))).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let mut broken = web_template("ingot-mine");
+    broken["variables"][1]["default"] = json!("eighty");
+    broken["body"] = json!("#cloud-config\n- {{ greeting }}\n");
+    let (status, body) = send(&app, token, "POST", &templates, Some(broken)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(fields(&body), ["name", "variables[1].default"]);
+    let mut broken = web_template("yaml");
+    broken["body"] = json!("#cloud-config\nruncmd: [echo {{ greeting }}\n");
+    let (status, body) = send(&app, token, "POST", &templates, Some(broken)).await;
+    assert_eq!(
+        (status, fields(&body)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["body".to_string()]),
+        "{body}"
+    );
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not valid YAML"),
+        "{body}"
+    );
+
+    // Rendered with typed values; a value of the wrong type names its variable.
+    let render = format!("{templates}/web/render");
+    let (status, rendered) = send(
+        &app,
+        token,
+        "POST",
+        &render,
+        Some(json!({"variables": {"greeting": "Hello: world", "size": "m"}})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{rendered}");
+    assert_eq!(rendered["kind"], "cloud_config");
+    let text = rendered["user_data"].as_str().unwrap();
+    assert!(
+        text.contains("content: \"Hello: world\"") && text.contains("echo 8080 m"),
+        "{text}"
+    );
+    let (status, body) = send(
+        &app,
+        token,
+        "POST",
+        &render,
+        Some(json!({"variables": {"greeting": "hi", "port": "80", "size": "xl"}})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(fields(&body), ["variables.port", "variables.size"]);
+
+    // Replaced whole: the version moves; a built-in cannot be replaced or deleted.
+    let mut changed = web_template("web");
+    changed["variables"][1]["default"] = json!(9090);
+    let (status, body) = send(&app, token, "PUT", &format!("{templates}/web"), Some(changed)).await;
+    assert_eq!((status, &body["version"]), (StatusCode::OK, &json!(2)), "{body}");
+    let (status, _) = send(
+        &app,
+        token,
+        "DELETE",
+        &format!("{templates}/ingot-docker-host"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Bob sees none of it, and can change none of it.
+    let bob_token = Some(bob.token.as_str());
+    for (method, path, body) in [
+        ("GET", templates.clone(), None),
+        ("POST", templates.clone(), Some(web_template("bobs"))),
+        ("GET", format!("{templates}/web"), None),
+        ("PUT", format!("{templates}/web"), Some(web_template("web"))),
+        ("DELETE", format!("{templates}/web"), None),
+        (
+            "POST",
+            render.clone(),
+            Some(json!({"variables": {"greeting": "x"}})),
+        ),
+    ] {
+        let (status, answer) = send(&app, bob_token, method, &path, body).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{method} {path}: {answer}");
+    }
+
+    // An allocation names a project key by id, a key by text, and its user-data by template.
+    let (status, key) = send(
+        &app,
+        token,
+        "POST",
+        &format!("/v1/projects/{}/ssh-keys", alice.project),
+        Some(json!({"name": "laptop", "public_key": ALICE_KEY})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{key}");
+    let allocations = format!("/v1/projects/{}/allocations", alice.project);
+    let (status, created) = send(
+        &app,
+        token,
+        "POST",
+        &allocations,
+        Some(json!({
+            "sku": "cpu-64c", "count": 1, "ssh_keys": [key["id"], KEY],
+            "template": {"name": "web", "variables": {"greeting": "hi"}}
+        })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let deploys = deployed_user_data(&app, created["id"].as_str().unwrap()).await;
+    assert_eq!(deploys.len(), 1);
+    assert_eq!(deploys[0].0, [ALICE_KEY.to_string(), KEY.to_string()]);
+    let user_data = deploys[0].1.as_deref().unwrap();
+    assert!(
+        user_data.contains("content: \"hi\"") && user_data.contains("echo 9090 s"),
+        "{user_data}"
+    );
+
+    // Refused before anything is assigned: bob's key id, a weak key, user-data that is not
+    // cloud-init, a template's missing value, an unknown template.
+    let (_, bob_key) = send(
+        &app,
+        bob_token,
+        "POST",
+        &format!("/v1/projects/{}/ssh-keys", bob.project),
+        Some(json!({"name": "bob", "public_key": KEY})),
+    )
+    .await;
+    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM alloc_allocations")
+        .fetch_one(app.db.db.reader())
+        .await
+        .unwrap();
+    for (ask, expected) in [
+        (
+            json!({"ssh_keys": [bob_key["id"], RSA_2048]}),
+            vec!["ssh_keys[0]", "ssh_keys[1]"],
+        ),
+        (json!({"user_data": "packages: [htop]\n"}), vec!["user_data"]),
+        (
+            json!({"user_data": "#cloud-config\na: &a [x]\nb: *a\n"}),
+            vec!["user_data"],
+        ),
+        (
+            json!({"template": {"name": "web"}}),
+            vec!["template.variables.greeting"],
+        ),
+        (json!({"template": {"name": "nope"}}), vec!["template.name"]),
+        (
+            json!({"template": {"name": "web", "variables": {"greeting": "x"}}, "user_data": "#!/bin/sh\n"}),
+            vec!["template"],
+        ),
+    ] {
+        let mut request = json!({"sku": "cpu-64c", "count": 1});
+        request
+            .as_object_mut()
+            .unwrap()
+            .extend(ask.as_object().unwrap().clone());
+        let (status, body) = send(&app, token, "POST", &allocations, Some(request.clone())).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{request}: {body}");
+        assert_eq!(fields(&body), expected, "{request}: {body}");
+    }
+    let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM alloc_allocations")
+        .fetch_one(app.db.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(after, before, "nothing was allocated by the refusals");
+
+    // Deleted once, audited every way.
+    let (status, _) = send(
+        &app,
+        token,
+        "DELETE",
+        &format!("{templates}/{}", web["id"].as_str().unwrap()),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = send(&app, token, "GET", &format!("{templates}/web"), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let audited: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM iam_audit_events WHERE action LIKE 'app.template.%' ORDER BY position",
+    )
+    .fetch_all(app.db.db.reader())
+    .await
+    .unwrap();
+    assert_eq!(
+        audited,
+        [
+            "app.template.create",
+            "app.template.replace",
+            "app.template.delete"
+        ]
+    );
+    app.stop().await;
+}
+
+on_both_backends!(templates_are_checked_rendered_and_used_by_allocations_with_keys_by_id);

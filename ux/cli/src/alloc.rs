@@ -11,7 +11,7 @@ use ingot_kernel::id::{AllocationId, ProjectId};
 use ingot_sdk::Client;
 use ingot_sdk::ingot_contracts::allocation::{
     AdmissionView, AllocationCreateRequest, AllocationState, AllocationView, ExtendRequest,
-    ForceReleaseRequest, PlacementPolicy, ReleaseRequest,
+    ForceReleaseRequest, PlacementPolicy, ReleaseRequest, TemplateChoice,
 };
 
 use crate::OutputFormat;
@@ -31,12 +31,19 @@ pub enum AllocCommand {
         /// Image to deploy [default: jammy]
         #[arg(long)]
         image: Option<String>,
-        /// An OpenSSH public key, or a file holding one per line (repeatable).
-        #[arg(long = "ssh-key", value_name = "KEY|FILE")]
+        /// A key id of the project (key_…, see `ingot ssh-keys list`), an OpenSSH public key,
+        /// or a file holding keys one per line (repeatable).
+        #[arg(long = "ssh-key", value_name = "ID|KEY|FILE")]
         ssh_keys: Vec<String>,
-        /// A cloud-init user-data file.
-        #[arg(long, value_name = "FILE")]
+        /// A cloud-init user-data file (#cloud-config YAML or a #! script).
+        #[arg(long, value_name = "FILE", conflicts_with = "template")]
         user_data: Option<std::path::PathBuf>,
+        /// Render the user-data from a template (see `ingot templates list`).
+        #[arg(long)]
+        template: Option<String>,
+        /// A value for the template's variables: NAME=VALUE (repeatable).
+        #[arg(long = "var", value_name = "NAME=VALUE", requires = "template")]
+        vars: Vec<String>,
         /// Release automatically at this time (RFC 3339).
         #[arg(long, value_name = "RFC3339")]
         release_at: Option<Timestamp>,
@@ -247,6 +254,8 @@ pub async fn alloc_run(
             image,
             ssh_keys,
             user_data,
+            template,
+            vars,
             release_at,
             same_fabric,
             dry_run,
@@ -260,6 +269,16 @@ pub async fn alloc_run(
                 ),
                 None => None,
             };
+            let template = match template {
+                Some(name) => {
+                    let found = client.template_get(project, &name).await?;
+                    Some(TemplateChoice {
+                        variables: crate::templates::values_typed(&found, &vars)?,
+                        name,
+                    })
+                }
+                None => None,
+            };
             let request = AllocationCreateRequest {
                 sku,
                 count,
@@ -267,6 +286,7 @@ pub async fn alloc_run(
                 image,
                 ssh_keys: ssh_keys_read(&ssh_keys)?,
                 user_data,
+                template,
                 release_at,
                 placement: if same_fabric {
                     PlacementPolicy::SameFabric

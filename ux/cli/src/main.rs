@@ -14,6 +14,7 @@ mod maas;
 mod output;
 mod quotas;
 mod ssh_keys;
+mod templates;
 
 use std::process::ExitCode;
 

@@ -10,7 +10,10 @@ use ingot_contracts::allocation::{
     AdmissionView, AllocationCreateRequest, AllocationView, ExtendRequest, ForceReleaseRequest,
     QuotasSetRequest, QuotasView, ReleaseRequest,
 };
-use ingot_contracts::app_platform::{ImageView, SshKeyCreateRequest, SshKeyView};
+use ingot_contracts::app_platform::{
+    ImageView, RenderedUserData, SshKeyCreateRequest, SshKeyView, TemplateRequest, TemplateValues,
+    TemplateView,
+};
 use ingot_contracts::billing::{
     BalanceView, ChargeRequest, CreditRequest, LedgerEntryView, LedgerVerifyReport, StatementView,
     TopUpRequest, TopUpView, UsageView,
@@ -890,6 +893,65 @@ impl Client {
             Method::DELETE,
             &format!("/v1/projects/{project_id}/ssh-keys/{key_id}"),
             None,
+        )
+        .await
+    }
+
+    /// The built-in templates, then the project's own.
+    pub async fn templates_list(&self, project_id: ProjectId) -> Result<Vec<TemplateView>, Error> {
+        self.get(&format!("/v1/projects/{project_id}/templates")).await
+    }
+
+    /// A template by id or name.
+    pub async fn template_get(&self, project_id: ProjectId, template: &str) -> Result<TemplateView, Error> {
+        self.get(&format!("/v1/projects/{project_id}/templates/{template}"))
+            .await
+    }
+
+    pub async fn template_create(
+        &self,
+        project_id: ProjectId,
+        request: &TemplateRequest,
+    ) -> Result<TemplateView, Error> {
+        self.post_idempotent(&format!("/v1/projects/{project_id}/templates"), request, None)
+            .await
+    }
+
+    /// Replaces a project template whole; its version goes up by one.
+    pub async fn template_replace(
+        &self,
+        project_id: ProjectId,
+        template: &str,
+        request: &TemplateRequest,
+    ) -> Result<TemplateView, Error> {
+        self.call(
+            Method::PUT,
+            &format!("/v1/projects/{project_id}/templates/{template}"),
+            Some(request),
+        )
+        .await
+    }
+
+    pub async fn template_delete(&self, project_id: ProjectId, template: &str) -> Result<(), Error> {
+        self.call_empty::<()>(
+            Method::DELETE,
+            &format!("/v1/projects/{project_id}/templates/{template}"),
+            None,
+        )
+        .await
+    }
+
+    /// Renders a template with values for its variables, checked as a deploy would check it.
+    pub async fn template_render(
+        &self,
+        project_id: ProjectId,
+        template: &str,
+        values: &TemplateValues,
+    ) -> Result<RenderedUserData, Error> {
+        self.call(
+            Method::POST,
+            &format!("/v1/projects/{project_id}/templates/{template}/render"),
+            Some(values),
         )
         .await
     }

@@ -1,3 +1,6 @@
-//! App Platform model: pure types and rules. No IO, no clock, no sqlx/axum/tokio here.
+//! App Platform model: pure types and decisions. No IO, no clock, no sqlx/axum/tokio here.
 
+pub mod builtin;
 pub mod ssh_key;
+pub mod template;
+pub mod user_data;

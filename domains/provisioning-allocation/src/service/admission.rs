@@ -6,7 +6,8 @@ use std::collections::HashSet;
 
 use ingot_contracts::allocation::{
     AdmissionView, AllocationCreateRequest, AllocationCreated, AllocationError, AllocationRequested,
-    NodeAssigned, NodeDeployRequested, PlacementPolicy, Refusal, user_data_seal_context,
+    LaunchAsk, LaunchInputsError, NodeAssigned, NodeDeployRequested, PlacementPolicy, Refusal,
+    user_data_seal_context,
 };
 use ingot_contracts::billing::{BurnDecision, BurnRateRequest, BurnRefusal, RunwayReservation};
 use ingot_contracts::iam::{Action, Actor, AuditEntry, KycPolicy};
@@ -85,11 +86,13 @@ fn request_check(request: &AllocationCreateRequest, now: Timestamp) -> Vec<(Stri
     if request.ssh_keys.len() > SSH_KEYS_MAX {
         errors.push(("ssh_keys".into(), format!("at most {SSH_KEYS_MAX}")));
     }
+    // What a key or the user-data may be is App Platform's to say (`LaunchInputsResolver`);
+    // only sizes are bounded before it is asked.
     for (i, key) in request.ssh_keys.iter().enumerate() {
-        if !ssh_key_plausible(key) {
+        if key.is_empty() || key.len() > SSH_KEY_BYTES_MAX {
             errors.push((
                 format!("ssh_keys[{i}]"),
-                "an OpenSSH public key: type, base64 key, optional comment, on one line".into(),
+                "a key id (key_…) or an OpenSSH public key line".into(),
             ));
         }
     }
@@ -98,26 +101,18 @@ fn request_check(request: &AllocationCreateRequest, now: Timestamp) -> Vec<(Stri
     {
         errors.push(("user_data".into(), format!("at most {USER_DATA_BYTES_MAX} bytes")));
     }
+    if request.user_data.is_some() && request.template.is_some() {
+        errors.push((
+            "template".into(),
+            "either user_data or a template, not both".into(),
+        ));
+    }
     if let Some(release_at) = request.release_at
         && release_at <= now
     {
         errors.push(("release_at".into(), "must be in the future".into()));
     }
     errors
-}
-
-fn ssh_key_plausible(key: &str) -> bool {
-    let mut parts = key.split_whitespace();
-    let (Some(kind), Some(body)) = (parts.next(), parts.next()) else {
-        return false;
-    };
-    key.len() <= SSH_KEY_BYTES_MAX
-        && !key.contains(['\n', '\r'])
-        && (kind.starts_with("ssh-") || kind.starts_with("ecdsa-sha2-") || kind.starts_with("sk-"))
-        && body.len() >= 16
-        && body
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b))
 }
 
 /// Candidates in an order of the allocation's own: racing admissions try different nodes first,
@@ -283,6 +278,26 @@ impl AllocationService {
         if !errors.is_empty() {
             return Err(AllocationError::Invalid(errors));
         }
+        let ask = LaunchAsk {
+            ssh_keys: &request.ssh_keys,
+            user_data: request.user_data.as_deref(),
+            template: request.template.as_ref(),
+        };
+        let inputs = self
+            .deps
+            .launch
+            .launch_inputs(actor, project_id, ask)
+            .await
+            .map_err(|err| match err {
+                LaunchInputsError::Invalid(errors) => AllocationError::Invalid(errors),
+                LaunchInputsError::Unavailable => AllocationError::Unavailable("SSH keys and templates"),
+            })?;
+        let request = AllocationCreateRequest {
+            ssh_keys: inputs.ssh_keys,
+            user_data: inputs.user_data,
+            template: None,
+            ..request
+        };
         let offers: Vec<OfferView> = self
             .deps
             .catalog
@@ -709,6 +724,7 @@ mod tests {
             image: Some("jammy".into()),
             ssh_keys: vec!["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGq me@laptop".into()],
             user_data: Some("#cloud-config\n".into()),
+            template: None,
             release_at: Some(Timestamp::from_secs(1_800_003_600)),
             placement: PlacementPolicy::Any,
             dry_run: false,
@@ -717,15 +733,26 @@ mod tests {
         let bad = AllocationCreateRequest {
             count: 0,
             image: Some("Jammy Jellyfish".into()),
-            ssh_keys: vec!["not a key".into()],
+            ssh_keys: vec![String::new()],
             user_data: Some("x".repeat(USER_DATA_BYTES_MAX + 1)),
+            template: Some(ingot_contracts::allocation::TemplateChoice {
+                name: "ingot-docker-host".into(),
+                variables: serde_json::Map::new(),
+            }),
             release_at: Some(now),
             ..good
         };
         let fields: Vec<String> = request_check(&bad, now).into_iter().map(|(f, _)| f).collect();
         assert_eq!(
             fields,
-            ["count", "image", "ssh_keys[0]", "user_data", "release_at"]
+            [
+                "count",
+                "image",
+                "ssh_keys[0]",
+                "user_data",
+                "template",
+                "release_at"
+            ]
         );
     }
 

@@ -15,8 +15,8 @@ use std::sync::Arc;
 use ingot_contracts::BoxFuture;
 use ingot_contracts::allocation::{
     AllocationApi, AllocationCreateRequest, AllocationCreated, AllocationError, AllocationFilter,
-    AllocationView, ExtendRequest, ForceReleaseRequest, QuotaEntry, QuotasChanged, QuotasSetRequest,
-    QuotasView, ReleaseRequest,
+    AllocationView, ExtendRequest, ForceReleaseRequest, LaunchInputsResolver, QuotaEntry, QuotasChanged,
+    QuotasSetRequest, QuotasView, ReleaseRequest,
 };
 use ingot_contracts::billing::BalancePolicy;
 use ingot_contracts::iam::{
@@ -54,6 +54,8 @@ pub struct AllocationDeps {
     pub catalog: Arc<dyn InventoryApi>,
     pub inventory: Arc<dyn InventoryForAllocation>,
     pub balance: Arc<dyn BalancePolicy>,
+    /// Keys by id and user-data checks or templates (App Platform).
+    pub launch: Arc<dyn LaunchInputsResolver>,
 }
 
 #[derive(Debug, Clone)]

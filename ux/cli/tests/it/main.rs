@@ -1293,7 +1293,44 @@ async fn a_tenant_allocates_waits_and_releases_through_the_cli() {
     };
     stdout(&run(as_owner(&["billing", "top-up", "100"])).await);
 
-    let key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJq9owner owner@laptop";
+    let key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINH4m/g1mwBIyOOJyHVzRyxHdmgPza1/LGTT0mcLu93i owner@laptop";
+    // What can go on the machines: the site's images, a key kept in the project, templates.
+    let images = stdout(&run(as_owner(&["images"])).await);
+    assert!(
+        images.contains("demo1") && images.contains("jammy (default)") && images.contains("noble"),
+        "{images}"
+    );
+    let added = stdout(&run(as_owner(&["ssh-keys", "add", key])).await);
+    let key_id = added.split_whitespace().next().unwrap().to_string();
+    assert!(key_id.starts_with("key_"), "{added}");
+    let templates = stdout(&run(as_owner(&["templates", "list"])).await);
+    assert!(
+        templates.contains("ingot-docker-host") && templates.contains("built-in"),
+        "{templates}"
+    );
+    let rendered = stdout(
+        &run(as_owner(&[
+            "templates",
+            "render",
+            "ingot-nvidia-cuda",
+            "--var",
+            "expected_gpus=8",
+        ]))
+        .await,
+    );
+    assert!(
+        rendered.starts_with("#cloud-config") && rendered.contains("-ge 8"),
+        "{rendered}"
+    );
+    let mistyped = run(as_owner(&[
+        "templates",
+        "render",
+        "ingot-nvidia-cuda",
+        "--var",
+        "expected_gpus=eight",
+    ]))
+    .await;
+    assert!(!mistyped.status.success(), "an integer variable refuses words");
     let dry = stdout(
         &run(as_owner(&[
             "alloc",
@@ -1331,7 +1368,11 @@ async fn a_tenant_allocates_waits_and_releases_through_the_cli() {
         "--sku",
         "cpu-64c",
         "--ssh-key",
-        key,
+        &key_id,
+        "--template",
+        "ingot-docker-host",
+        "--var",
+        "user=ops",
         "--wait",
     ]))
     .await;

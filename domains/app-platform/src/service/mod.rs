@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use ingot_contracts::app_platform::{
-    Answer, AppPlatformApi, AppPlatformError, ImageView, SshKeyCreateRequest, SshKeyView,
+    Answer, AppPlatformApi, AppPlatformError, ImageView, RenderedUserData, SshKeyCreateRequest, SshKeyView,
+    TemplateRequest, TemplateValues, TemplateView,
 };
 use ingot_contracts::iam::{
     Action, Actor, AuditEntry, AuditTrail, Authorizer, DenyReason, ProjectAccessError, ProjectDirectory,
@@ -17,6 +18,9 @@ use ingot_kernel::id::{ProjectId, SiteId, SshKeyId, TenantId};
 
 use crate::model::ssh_key::ssh_key_parse;
 use crate::store;
+
+mod launch;
+mod templates;
 
 type Result<T> = std::result::Result<T, AppPlatformError>;
 
@@ -228,5 +232,60 @@ impl AppPlatformApi for AppPlatformService {
             tx.commit().await.map_err(internal)?;
             Ok(())
         })
+    }
+
+    fn templates_list<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+    ) -> Answer<'a, Vec<TemplateView>> {
+        Box::pin(self.templates_list_impl(actor, project_id))
+    }
+
+    fn template_get<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        template: &'a str,
+    ) -> Answer<'a, TemplateView> {
+        Box::pin(self.template_get_impl(actor, project_id, template))
+    }
+
+    fn template_create<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        request: TemplateRequest,
+    ) -> Answer<'a, TemplateView> {
+        Box::pin(self.template_create_impl(actor, project_id, request))
+    }
+
+    fn template_replace<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        template: &'a str,
+        request: TemplateRequest,
+    ) -> Answer<'a, TemplateView> {
+        Box::pin(self.template_replace_impl(actor, project_id, template, request))
+    }
+
+    fn template_delete<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        template: &'a str,
+    ) -> Answer<'a, ()> {
+        Box::pin(self.template_delete_impl(actor, project_id, template))
+    }
+
+    fn template_render<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        template: &'a str,
+        values: TemplateValues,
+    ) -> Answer<'a, RenderedUserData> {
+        Box::pin(self.template_render_impl(actor, project_id, template, values))
     }
 }
