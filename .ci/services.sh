@@ -61,3 +61,10 @@ if ! port_open 6379; then
   wait_for Redis 6379
 fi
 say "Redis ready"
+
+# Tools tests run ------------------------------------------------------------
+# ssh-keygen: SSH key fingerprints are compared with its own; python3: the webhook signature is
+# checked by an independent implementation (server/tests/receivers/webhook_verify.py).
+command -v ssh-keygen >/dev/null || apt_install openssh-client
+command -v python3 >/dev/null || apt_install python3
+say "ssh-keygen and python3 ready"

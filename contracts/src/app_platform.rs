@@ -2,7 +2,7 @@
 //! SSH keys so far — their DTOs, errors and the service trait the HTTP layer and CLI call.
 
 use ingot_kernel::Timestamp;
-use ingot_kernel::id::{ProjectId, SiteId, SshKeyId, TemplateId, UserId};
+use ingot_kernel::id::{DeliveryId, ProjectId, SiteId, SshKeyId, TemplateId, TenantId, UserId, WebhookId};
 use ingot_kernel::problem::{Code, Problem};
 use serde::{Deserialize, Serialize};
 
@@ -166,6 +166,131 @@ impl std::fmt::Debug for RenderedUserData {
     }
 }
 
+/// A project's subscription of a URL to event types.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct WebhookView {
+    pub id: WebhookId,
+    pub project_id: ProjectId,
+    pub url: String,
+    /// Event types (`node.active`), families (`allocation.*`) or `*`.
+    pub events: Vec<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    pub enabled: bool,
+    pub created_by: UserId,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// `POST /v1/projects/{project_id}/webhooks`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookCreateRequest {
+    /// `https://…` (plain http and private addresses only in the test and embedded profiles).
+    pub url: String,
+    /// Event types (`node.active`), families (`allocation.*`) or `*`; see `GET /v1/webhook-events`.
+    pub events: Vec<String>,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// `PATCH /v1/projects/{project_id}/webhooks/{webhook_id}`: what is given changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookUpdateRequest {
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub events: Option<Vec<String>>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// A disabled webhook keeps its undelivered events until it is enabled again.
+    #[serde(default)]
+    pub enabled: Option<bool>,
+}
+
+/// A new webhook and its signing secret, shown this once.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct WebhookCreated {
+    pub webhook: WebhookView,
+    /// `whsec_…`: the HMAC-SHA256 key of the `Ingot-Signature` header. Kept sealed; never shown
+    /// again.
+    pub secret: String,
+}
+
+impl std::fmt::Debug for WebhookCreated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookCreated")
+            .field("webhook", &self.webhook)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
+}
+
+/// A webhook was created: its follower delivers the events after this one in the outbox (so a
+/// webhook never receives what happened before it existed, whatever the clocks say).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookSubscribed {
+    pub webhook_id: WebhookId,
+    pub project_id: ProjectId,
+    pub tenant_id: TenantId,
+    pub at: Timestamp,
+}
+
+domain_event!(WebhookSubscribed, "app.webhook_subscribed", "app-platform", subject: webhook_id, tenant: tenant_id);
+
+/// An event type a webhook can subscribe to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct WebhookEventType {
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryState {
+    /// Waiting for its first or next attempt.
+    Pending,
+    /// The receiver answered 2xx.
+    Delivered,
+    /// Every attempt failed; it can be redelivered by hand.
+    Failed,
+}
+
+/// One try at delivering.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct DeliveryAttempt {
+    pub attempt: u32,
+    pub at: Timestamp,
+    /// The receiver's HTTP status, when it answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// Why it failed: the status, a timeout, a refused connection, a refused destination.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    pub duration_ms: u64,
+}
+
+/// One event's delivery to one webhook, with every attempt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct DeliveryView {
+    pub id: DeliveryId,
+    pub webhook_id: WebhookId,
+    /// The event's id: the same on every attempt and redelivery (receivers dedupe on it).
+    pub event_id: String,
+    pub event_type: String,
+    pub state: DeliveryState,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_attempt_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivered_at: Option<Timestamp>,
+    pub attempts: Vec<DeliveryAttempt>,
+    /// The JSON body sent.
+    #[schema(value_type = Object)]
+    pub payload: serde_json::Value,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AppPlatformError {
     #[error("not allowed")]
@@ -267,6 +392,51 @@ pub trait AppPlatformApi: Send + Sync {
         project_id: ProjectId,
         template: &'a str,
     ) -> Answer<'a, ()>;
+    /// The event types a webhook can subscribe to.
+    fn webhook_event_types(&self) -> Vec<WebhookEventType>;
+    fn webhooks_list<'a>(&'a self, actor: &'a Actor, project_id: ProjectId) -> Answer<'a, Vec<WebhookView>>;
+    fn webhook_create<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        request: WebhookCreateRequest,
+    ) -> Answer<'a, WebhookCreated>;
+    fn webhook_get<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        webhook_id: WebhookId,
+    ) -> Answer<'a, WebhookView>;
+    fn webhook_update<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        webhook_id: WebhookId,
+        request: WebhookUpdateRequest,
+    ) -> Answer<'a, WebhookView>;
+    /// Deletes the webhook and its delivery log.
+    fn webhook_delete<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        webhook_id: WebhookId,
+    ) -> Answer<'a, ()>;
+    /// The webhook's deliveries, newest first (at most `limit`, 1–200).
+    fn deliveries_list<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        webhook_id: WebhookId,
+        limit: u32,
+    ) -> Answer<'a, Vec<DeliveryView>>;
+    /// Sends a delivery again now, whatever its state; attempts go on counting.
+    fn delivery_redeliver<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        webhook_id: WebhookId,
+        delivery_id: DeliveryId,
+    ) -> Answer<'a, DeliveryView>;
     /// Renders with `values` and checks the result as a deploy would; nothing is kept.
     fn template_render<'a>(
         &'a self,

@@ -102,6 +102,15 @@ pub struct Config {
     pub read_models_cache_ttl: Duration,
     /// Whether dashboard answers are cached at all (off: every answer is composed).
     pub read_models_cache: bool,
+    /// Webhooks to plain http and private, loopback or link-local addresses; on by default only
+    /// in the embedded profile (no database URL), as for receivers on this machine in tests.
+    pub webhooks_private_destinations: Option<bool>,
+    /// One delivery attempt's limit.
+    pub webhooks_timeout: Duration,
+    /// Attempts before a delivery is given up.
+    pub webhooks_attempts_max: u32,
+    /// How often events become deliveries and due deliveries are sent.
+    pub webhooks_interval: Duration,
 }
 
 impl fmt::Debug for Config {
@@ -148,6 +157,13 @@ impl fmt::Debug for Config {
             .field("read_models_follow_interval", &self.read_models_follow_interval)
             .field("read_models_cache_ttl", &self.read_models_cache_ttl)
             .field("read_models_cache", &self.read_models_cache)
+            .field(
+                "webhooks_private_destinations",
+                &self.webhooks_private_destinations_allowed(),
+            )
+            .field("webhooks_timeout", &self.webhooks_timeout)
+            .field("webhooks_attempts_max", &self.webhooks_attempts_max)
+            .field("webhooks_interval", &self.webhooks_interval)
             .finish()
     }
 }
@@ -199,6 +215,10 @@ impl Default for Config {
             read_models_follow_interval: Duration::from_millis(200),
             read_models_cache_ttl: Duration::from_secs(10),
             read_models_cache: true,
+            webhooks_private_destinations: None,
+            webhooks_timeout: Duration::from_secs(10),
+            webhooks_attempts_max: 10,
+            webhooks_interval: Duration::from_secs(1),
         }
     }
 }
@@ -218,6 +238,11 @@ impl Config {
 
     pub fn maas_simulated_enabled(&self) -> bool {
         self.maas_simulated.unwrap_or(self.database_url.is_none())
+    }
+
+    pub fn webhooks_private_destinations_allowed(&self) -> bool {
+        self.webhooks_private_destinations
+            .unwrap_or(self.database_url.is_none())
     }
 }
 
@@ -287,6 +312,13 @@ const KEYS: &[(&str, &str)] = &[
     ),
     ("read_models.cache_ttl_ms", "INGOT_READ_MODELS_CACHE_TTL_MS"),
     ("read_models.cache", "INGOT_READ_MODELS_CACHE"),
+    (
+        "webhooks.private_destinations",
+        "INGOT_WEBHOOKS_PRIVATE_DESTINATIONS",
+    ),
+    ("webhooks.timeout_ms", "INGOT_WEBHOOKS_TIMEOUT_MS"),
+    ("webhooks.attempts_max", "INGOT_WEBHOOKS_ATTEMPTS_MAX"),
+    ("webhooks.interval_ms", "INGOT_WEBHOOKS_INTERVAL_MS"),
 ];
 
 /// Resolves the configuration from flags, the given environment and the config file they name.
@@ -541,6 +573,28 @@ fn apply(config: &mut Config, key: &str, value: &str, origin: &str) -> Result<()
             config.read_models_follow_interval = Duration::from_millis(n);
         }
         "read_models.cache" => config.read_models_cache = flag(value)?,
+        "webhooks.private_destinations" => config.webhooks_private_destinations = Some(flag(value)?),
+        "webhooks.timeout_ms" => {
+            let n = number(value)?;
+            if !(100..=60_000).contains(&n) {
+                return Err(bad("must be between 100 and 60000".into()));
+            }
+            config.webhooks_timeout = Duration::from_millis(n);
+        }
+        "webhooks.attempts_max" => {
+            let n = number(value)?;
+            if !(1..=50).contains(&n) {
+                return Err(bad("must be between 1 and 50".into()));
+            }
+            config.webhooks_attempts_max = u32::try_from(n).map_err(|_| bad("too large".into()))?;
+        }
+        "webhooks.interval_ms" => {
+            let n = number(value)?;
+            if !(50..=600_000).contains(&n) {
+                return Err(bad("must be between 50 and 600000".into()));
+            }
+            config.webhooks_interval = Duration::from_millis(n);
+        }
         "read_models.cache_ttl_ms" => {
             let n = number(value)?;
             if !(1..=3_600_000).contains(&n) {

@@ -183,6 +183,8 @@ pub struct App {
     pub secrets: ingot_kernel::crypto::SecretBox,
     /// The MAAS domain, for tests that drive onboarding passes themselves.
     pub maas: Arc<ingot_provisioning_baremetal_maas::service::MaasService>,
+    /// App Platform, for tests that drive webhook passes themselves.
+    pub app_platform: Arc<ingot_app_platform::service::AppPlatformService>,
     /// The simulated MAAS region of the embedded default, when it runs.
     pub maas_sim: Option<ingot_maas_sim::Sim>,
     /// Its HTTP task, stopped with the app.
@@ -310,12 +312,19 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
     let app_platform = Arc::new(ingot_app_platform::service::AppPlatformService::new(
         db.clone(),
         clock.clone(),
+        secrets.clone(),
         ingot_app_platform::service::AppPlatformDeps {
             authorizer: authorizer.clone(),
             audit: iam.clone(),
             projects: iam.clone(),
             catalog: inventory.clone(),
             images: maas.clone(),
+        },
+        ingot_app_platform::service::WebhookConfig {
+            private_destinations_ok: config.webhooks_private_destinations_allowed(),
+            timeout: config.webhooks_timeout,
+            attempts_max: config.webhooks_attempts_max,
+            ..ingot_app_platform::service::WebhookConfig::default()
         },
     ));
     let allocation = Arc::new(ingot_provisioning_allocation::service::AllocationService::new(
@@ -419,7 +428,7 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
                 images: config.maas_images_interval,
             },
         ),
-        ingot_app_platform::workers::controllers(),
+        ingot_app_platform::workers::controllers(app_platform.clone(), config.webhooks_interval),
         ingot_read_models::workers::controllers(read_models.clone(), config.read_models_follow_interval),
         ingot_operations::workers::controllers(),
     ]
@@ -435,6 +444,7 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         read_models,
         secrets,
         maas,
+        app_platform,
         maas_sim,
         maas_sim_task,
         openapi,

@@ -6,12 +6,13 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::http::StatusCode;
 use ingot_contracts::app_platform::{
-    AppPlatformApi, ImageView, RenderedUserData, SshKeyCreateRequest, SshKeyView, TemplateRequest,
-    TemplateValues, TemplateView,
+    AppPlatformApi, DeliveryView, ImageView, RenderedUserData, SshKeyCreateRequest, SshKeyView,
+    TemplateRequest, TemplateValues, TemplateView, WebhookCreateRequest, WebhookCreated, WebhookEventType,
+    WebhookUpdateRequest, WebhookView,
 };
 use ingot_contracts::iam::Actor;
 use ingot_kernel::http::{Json, Path, Query};
-use ingot_kernel::id::{ProjectId, SshKeyId};
+use ingot_kernel::id::{DeliveryId, ProjectId, SshKeyId, WebhookId};
 use ingot_kernel::problem::{Problem, ProblemBody};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -28,6 +29,11 @@ pub fn router(app_platform: Arc<dyn AppPlatformApi>) -> OpenApiRouter {
         .routes(routes!(templates_list, template_create))
         .routes(routes!(template_get, template_replace, template_delete))
         .routes(routes!(template_render))
+        .routes(routes!(webhook_event_types))
+        .routes(routes!(webhooks_list, webhook_create))
+        .routes(routes!(webhook_get, webhook_update, webhook_delete))
+        .routes(routes!(deliveries_list))
+        .routes(routes!(delivery_redeliver))
         .with_state(app_platform)
 }
 
@@ -190,4 +196,133 @@ async fn template_render(
             .template_render(&actor, project_id, &template, values)
             .await?,
     ))
+}
+
+/// The event types a webhook can subscribe to, with what each means.
+#[utoipa::path(get, path = "/v1/webhook-events", tag = "webhooks", operation_id = "webhook_event_types",
+    responses((status = 200, body = Vec<WebhookEventType>)))]
+async fn webhook_event_types(State(app_platform): AppPlatform) -> Json<Vec<WebhookEventType>> {
+    Json(app_platform.webhook_event_types())
+}
+
+/// A project's webhooks (never their secrets).
+#[utoipa::path(get, path = "/v1/projects/{project_id}/webhooks", tag = "webhooks", operation_id = "webhooks_list",
+    params(("project_id" = ProjectId, Path)),
+    responses((status = 200, body = Vec<WebhookView>), (status = 404, body = ProblemBody)))]
+async fn webhooks_list(
+    State(app_platform): AppPlatform,
+    actor: Actor,
+    Path(project_id): Path<ProjectId>,
+) -> Result<Json<Vec<WebhookView>>, Problem> {
+    Ok(Json(app_platform.webhooks_list(&actor, project_id).await?))
+}
+
+/// Subscribes a URL to event types (audited). The answer carries the signing secret, once.
+/// Every delivery is a POST of JSON `{id, type, created_at, tenant_id, project_id, data}` with
+/// `Ingot-Signature: t=UNIX_SECONDS,v1=HEX`: HEX is the HMAC-SHA256, keyed with the whole
+/// secret string (`whsec_…`, its UTF-8 bytes), of `UNIX_SECONDS`, `.`, and the body's bytes as
+/// received. Compare in constant time and refuse timestamps far from your clock (replays); `id`
+/// stays the same on every retry and redelivery. A 2xx answer within the timeout delivers;
+/// anything else is retried with exponential backoff (10 s doubling, at most an hour, ±20%).
+#[utoipa::path(post, path = "/v1/projects/{project_id}/webhooks", tag = "webhooks", operation_id = "webhook_create",
+    params(("project_id" = ProjectId, Path)),
+    request_body = WebhookCreateRequest,
+    responses((status = 201, body = WebhookCreated), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn webhook_create(
+    State(app_platform): AppPlatform,
+    actor: Actor,
+    Path(project_id): Path<ProjectId>,
+    Json(request): Json<WebhookCreateRequest>,
+) -> Result<(StatusCode, Json<WebhookCreated>), Problem> {
+    let created = app_platform.webhook_create(&actor, project_id, request).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+#[utoipa::path(get, path = "/v1/projects/{project_id}/webhooks/{webhook_id}", tag = "webhooks", operation_id = "webhook_get",
+    params(("project_id" = ProjectId, Path), ("webhook_id" = WebhookId, Path)),
+    responses((status = 200, body = WebhookView), (status = 404, body = ProblemBody)))]
+async fn webhook_get(
+    State(app_platform): AppPlatform,
+    actor: Actor,
+    Path((project_id, webhook_id)): Path<(ProjectId, WebhookId)>,
+) -> Result<Json<WebhookView>, Problem> {
+    Ok(Json(
+        app_platform.webhook_get(&actor, project_id, webhook_id).await?,
+    ))
+}
+
+/// Changes a webhook's URL, events, description or whether it is enabled (audited).
+#[utoipa::path(patch, path = "/v1/projects/{project_id}/webhooks/{webhook_id}", tag = "webhooks",
+    operation_id = "webhook_update",
+    params(("project_id" = ProjectId, Path), ("webhook_id" = WebhookId, Path)),
+    request_body = WebhookUpdateRequest,
+    responses((status = 200, body = WebhookView), (status = 404, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn webhook_update(
+    State(app_platform): AppPlatform,
+    actor: Actor,
+    Path((project_id, webhook_id)): Path<(ProjectId, WebhookId)>,
+    Json(request): Json<WebhookUpdateRequest>,
+) -> Result<Json<WebhookView>, Problem> {
+    Ok(Json(
+        app_platform
+            .webhook_update(&actor, project_id, webhook_id, request)
+            .await?,
+    ))
+}
+
+/// Deletes a webhook and its delivery log (audited).
+#[utoipa::path(delete, path = "/v1/projects/{project_id}/webhooks/{webhook_id}", tag = "webhooks",
+    operation_id = "webhook_delete",
+    params(("project_id" = ProjectId, Path), ("webhook_id" = WebhookId, Path)),
+    responses((status = 204), (status = 404, body = ProblemBody)))]
+async fn webhook_delete(
+    State(app_platform): AppPlatform,
+    actor: Actor,
+    Path((project_id, webhook_id)): Path<(ProjectId, WebhookId)>,
+) -> Result<StatusCode, Problem> {
+    app_platform
+        .webhook_delete(&actor, project_id, webhook_id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+struct DeliveriesQuery {
+    /// 1–200 [default 50].
+    limit: Option<u32>,
+}
+
+/// The webhook's delivery log, newest first: every attempt's time, status or error, duration.
+#[utoipa::path(get, path = "/v1/projects/{project_id}/webhooks/{webhook_id}/deliveries", tag = "webhooks",
+    operation_id = "deliveries_list",
+    params(("project_id" = ProjectId, Path), ("webhook_id" = WebhookId, Path), DeliveriesQuery),
+    responses((status = 200, body = Vec<DeliveryView>), (status = 404, body = ProblemBody)))]
+async fn deliveries_list(
+    State(app_platform): AppPlatform,
+    actor: Actor,
+    Path((project_id, webhook_id)): Path<(ProjectId, WebhookId)>,
+    Query(query): Query<DeliveriesQuery>,
+) -> Result<Json<Vec<DeliveryView>>, Problem> {
+    Ok(Json(
+        app_platform
+            .deliveries_list(&actor, project_id, webhook_id, query.limit.unwrap_or(50))
+            .await?,
+    ))
+}
+
+/// Sends a delivery again now, whatever its state (audited); attempts go on counting.
+#[utoipa::path(post, path = "/v1/projects/{project_id}/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver",
+    tag = "webhooks", operation_id = "delivery_redeliver",
+    params(("project_id" = ProjectId, Path), ("webhook_id" = WebhookId, Path), ("delivery_id" = DeliveryId, Path)),
+    responses((status = 202, body = DeliveryView), (status = 404, body = ProblemBody)))]
+async fn delivery_redeliver(
+    State(app_platform): AppPlatform,
+    actor: Actor,
+    Path((project_id, webhook_id, delivery_id)): Path<(ProjectId, WebhookId, DeliveryId)>,
+) -> Result<(StatusCode, Json<DeliveryView>), Problem> {
+    let delivery = app_platform
+        .delivery_redeliver(&actor, project_id, webhook_id, delivery_id)
+        .await?;
+    Ok((StatusCode::ACCEPTED, Json(delivery)))
 }

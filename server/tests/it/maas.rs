@@ -790,7 +790,22 @@ async fn operators_reimage_and_decommission_nodes_with_a_secure_erase(backend: B
         },
     )
     .await;
-    pass(&app).await;
+    // On PostgreSQL the request becomes visible to the follower once every older transaction in
+    // the cluster has ended: pass until the deployment is recorded (bounded).
+    let mut tick = tokio::time::interval(Duration::from_millis(50));
+    for tries in 0.. {
+        pass(&app).await;
+        let recorded: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM maas_deployments WHERE node_id = $1")
+            .bind(busy.0.to_string())
+            .fetch_one(app.db.db.reader())
+            .await
+            .unwrap();
+        if recorded > 0 {
+            break;
+        }
+        assert!(tries < 200, "the deploy request was never followed");
+        tick.tick().await;
+    }
     let op = |node: ingot_kernel::id::NodeId, what: &'static str, body: Value| {
         let app = &app;
         async move {

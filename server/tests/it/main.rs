@@ -34,6 +34,7 @@ mod kyc;
 mod maas;
 mod process;
 mod read_models;
+mod webhooks;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
@@ -102,6 +103,8 @@ pub struct TestApp {
     pub maas: Arc<ingot_provisioning_baremetal_maas::service::MaasService>,
     /// Allocation in-process, to drive its lifecycle passes.
     pub allocation: Arc<ingot_provisioning_allocation::service::AllocationService>,
+    /// App Platform in-process, to drive webhook passes.
+    pub app_platform: Arc<ingot_app_platform::service::AppPlatformService>,
     /// Read Models in-process, to follow and rebuild projections.
     pub read_models: Arc<ingot_read_models::service::ReadModelsService>,
     /// The installation key, to seal what a domain would.
@@ -205,6 +208,7 @@ pub async fn spawn_app_with(
     let billing = app.billing.clone();
     let allocation = app.allocation.clone();
     let read_models = app.read_models.clone();
+    let app_platform = app.app_platform.clone();
     let secrets = app.secrets.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -221,6 +225,7 @@ pub async fn spawn_app_with(
         maas,
         allocation,
         read_models,
+        app_platform,
         secrets,
         clock,
         delivered,

@@ -15,6 +15,7 @@ mod output;
 mod quotas;
 mod ssh_keys;
 mod templates;
+mod webhooks;
 
 use std::process::ExitCode;
 

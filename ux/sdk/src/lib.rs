@@ -11,8 +11,9 @@ use ingot_contracts::allocation::{
     QuotasSetRequest, QuotasView, ReleaseRequest,
 };
 use ingot_contracts::app_platform::{
-    ImageView, RenderedUserData, SshKeyCreateRequest, SshKeyView, TemplateRequest, TemplateValues,
-    TemplateView,
+    DeliveryView, ImageView, RenderedUserData, SshKeyCreateRequest, SshKeyView, TemplateRequest,
+    TemplateValues, TemplateView, WebhookCreateRequest, WebhookCreated, WebhookEventType,
+    WebhookUpdateRequest, WebhookView,
 };
 use ingot_contracts::billing::{
     BalanceView, ChargeRequest, CreditRequest, LedgerEntryView, LedgerVerifyReport, StatementView,
@@ -42,7 +43,8 @@ use ingot_contracts::read_models::{
 };
 use ingot_kernel::Timestamp;
 use ingot_kernel::id::{
-    AllocationId, ApiTokenId, InvitationId, NodeId, ProjectId, SessionId, SkuId, SshKeyId, TenantId, UserId,
+    AllocationId, ApiTokenId, DeliveryId, InvitationId, NodeId, ProjectId, SessionId, SkuId, SshKeyId,
+    TenantId, UserId, WebhookId,
 };
 use ingot_kernel::page::Page;
 use ingot_kernel::problem::ProblemBody;
@@ -952,6 +954,85 @@ impl Client {
             Method::POST,
             &format!("/v1/projects/{project_id}/templates/{template}/render"),
             Some(values),
+        )
+        .await
+    }
+
+    /// The event types a webhook can subscribe to.
+    pub async fn webhook_event_types(&self) -> Result<Vec<WebhookEventType>, Error> {
+        self.get("/v1/webhook-events").await
+    }
+
+    pub async fn webhooks_list(&self, project_id: ProjectId) -> Result<Vec<WebhookView>, Error> {
+        self.get(&format!("/v1/projects/{project_id}/webhooks")).await
+    }
+
+    /// Subscribes a URL; the answer carries the signing secret, shown this once.
+    pub async fn webhook_create(
+        &self,
+        project_id: ProjectId,
+        request: &WebhookCreateRequest,
+    ) -> Result<WebhookCreated, Error> {
+        self.post_idempotent(&format!("/v1/projects/{project_id}/webhooks"), request, None)
+            .await
+    }
+
+    pub async fn webhook_get(
+        &self,
+        project_id: ProjectId,
+        webhook_id: WebhookId,
+    ) -> Result<WebhookView, Error> {
+        self.get(&format!("/v1/projects/{project_id}/webhooks/{webhook_id}"))
+            .await
+    }
+
+    pub async fn webhook_update(
+        &self,
+        project_id: ProjectId,
+        webhook_id: WebhookId,
+        request: &WebhookUpdateRequest,
+    ) -> Result<WebhookView, Error> {
+        self.call(
+            Method::PATCH,
+            &format!("/v1/projects/{project_id}/webhooks/{webhook_id}"),
+            Some(request),
+        )
+        .await
+    }
+
+    pub async fn webhook_delete(&self, project_id: ProjectId, webhook_id: WebhookId) -> Result<(), Error> {
+        self.call_empty::<()>(
+            Method::DELETE,
+            &format!("/v1/projects/{project_id}/webhooks/{webhook_id}"),
+            None,
+        )
+        .await
+    }
+
+    /// The webhook's newest deliveries (at most `limit`), each with every attempt.
+    pub async fn webhook_deliveries(
+        &self,
+        project_id: ProjectId,
+        webhook_id: WebhookId,
+        limit: u32,
+    ) -> Result<Vec<DeliveryView>, Error> {
+        self.get(&format!(
+            "/v1/projects/{project_id}/webhooks/{webhook_id}/deliveries?limit={limit}"
+        ))
+        .await
+    }
+
+    /// Sends a delivery again now.
+    pub async fn delivery_redeliver(
+        &self,
+        project_id: ProjectId,
+        webhook_id: WebhookId,
+        delivery_id: DeliveryId,
+    ) -> Result<DeliveryView, Error> {
+        self.call::<(), _>(
+            Method::POST,
+            &format!("/v1/projects/{project_id}/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver"),
+            None,
         )
         .await
     }

@@ -4,3 +4,4 @@ pub mod builtin;
 pub mod ssh_key;
 pub mod template;
 pub mod user_data;
+pub mod webhook;

@@ -3,8 +3,9 @@
 use std::sync::Arc;
 
 use ingot_contracts::app_platform::{
-    Answer, AppPlatformApi, AppPlatformError, ImageView, RenderedUserData, SshKeyCreateRequest, SshKeyView,
-    TemplateRequest, TemplateValues, TemplateView,
+    Answer, AppPlatformApi, AppPlatformError, DeliveryView, ImageView, RenderedUserData, SshKeyCreateRequest,
+    SshKeyView, TemplateRequest, TemplateValues, TemplateView, WebhookCreateRequest, WebhookCreated,
+    WebhookEventType, WebhookUpdateRequest, WebhookView,
 };
 use ingot_contracts::iam::{
     Action, Actor, AuditEntry, AuditTrail, Authorizer, DenyReason, ProjectAccessError, ProjectDirectory,
@@ -13,14 +14,18 @@ use ingot_contracts::iam::{
 use ingot_contracts::inventory::InventoryApi;
 use ingot_contracts::maas::SiteImageCatalog;
 use ingot_kernel::Clock;
+use ingot_kernel::crypto::SecretBox;
 use ingot_kernel::db::Db;
-use ingot_kernel::id::{ProjectId, SiteId, SshKeyId, TenantId};
+use ingot_kernel::id::{DeliveryId, ProjectId, SiteId, SshKeyId, TenantId, WebhookId};
 
 use crate::model::ssh_key::ssh_key_parse;
 use crate::store;
 
 mod launch;
 mod templates;
+pub mod webhooks;
+
+pub use webhooks::WebhookConfig;
 
 type Result<T> = std::result::Result<T, AppPlatformError>;
 
@@ -41,7 +46,11 @@ pub struct AppPlatformDeps {
 pub struct AppPlatformService {
     db: Db,
     clock: Arc<dyn Clock>,
+    /// Seals webhook secrets.
+    secrets: SecretBox,
     deps: AppPlatformDeps,
+    webhooks: WebhookConfig,
+    webhook_client: Option<reqwest::Client>,
 }
 
 fn internal(err: impl std::fmt::Debug) -> AppPlatformError {
@@ -50,8 +59,21 @@ fn internal(err: impl std::fmt::Debug) -> AppPlatformError {
 }
 
 impl AppPlatformService {
-    pub fn new(db: Db, clock: Arc<dyn Clock>, deps: AppPlatformDeps) -> AppPlatformService {
-        AppPlatformService { db, clock, deps }
+    pub fn new(
+        db: Db,
+        clock: Arc<dyn Clock>,
+        secrets: SecretBox,
+        deps: AppPlatformDeps,
+        webhooks: WebhookConfig,
+    ) -> AppPlatformService {
+        AppPlatformService {
+            webhook_client: webhooks::delivery_client(&webhooks),
+            db,
+            clock,
+            secrets,
+            deps,
+            webhooks,
+        }
     }
 
     async fn project_authorize(
@@ -287,5 +309,70 @@ impl AppPlatformApi for AppPlatformService {
         values: TemplateValues,
     ) -> Answer<'a, RenderedUserData> {
         Box::pin(self.template_render_impl(actor, project_id, template, values))
+    }
+
+    fn webhook_event_types(&self) -> Vec<WebhookEventType> {
+        Self::webhook_event_types_impl()
+    }
+
+    fn webhooks_list<'a>(&'a self, actor: &'a Actor, project_id: ProjectId) -> Answer<'a, Vec<WebhookView>> {
+        Box::pin(self.webhooks_list_impl(actor, project_id))
+    }
+
+    fn webhook_create<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        request: WebhookCreateRequest,
+    ) -> Answer<'a, WebhookCreated> {
+        Box::pin(self.webhook_create_impl(actor, project_id, request))
+    }
+
+    fn webhook_get<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        webhook_id: WebhookId,
+    ) -> Answer<'a, WebhookView> {
+        Box::pin(self.webhook_get_impl(actor, project_id, webhook_id))
+    }
+
+    fn webhook_update<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        webhook_id: WebhookId,
+        request: WebhookUpdateRequest,
+    ) -> Answer<'a, WebhookView> {
+        Box::pin(self.webhook_update_impl(actor, project_id, webhook_id, request))
+    }
+
+    fn webhook_delete<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        webhook_id: WebhookId,
+    ) -> Answer<'a, ()> {
+        Box::pin(self.webhook_delete_impl(actor, project_id, webhook_id))
+    }
+
+    fn deliveries_list<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        webhook_id: WebhookId,
+        limit: u32,
+    ) -> Answer<'a, Vec<DeliveryView>> {
+        Box::pin(self.deliveries_list_impl(actor, project_id, webhook_id, limit))
+    }
+
+    fn delivery_redeliver<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        webhook_id: WebhookId,
+        delivery_id: DeliveryId,
+    ) -> Answer<'a, DeliveryView> {
+        Box::pin(self.delivery_redeliver_impl(actor, project_id, webhook_id, delivery_id))
     }
 }

@@ -1533,3 +1533,60 @@ async fn a_member_adds_lists_and_deletes_ssh_keys() {
     stdout(&run(as_owner(&["ssh-keys", "delete", &id])).await);
     assert!(!stdout(&run(as_owner(&["ssh-keys", "list"])).await).contains(&id));
 }
+
+#[tokio::test]
+async fn an_owner_subscribes_a_webhook_and_reads_its_deliveries() {
+    let (url, _admin, _db) = server().await;
+    let (owner, _) = owner_signed_up(&url, "hooks-owner@example.com").await;
+    let home = home();
+    let as_owner = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--server", &url]);
+        ingot_as(&home, &owner, &all)
+    };
+    let events = stdout(&run(as_owner(&["webhooks", "events"])).await);
+    assert!(
+        events.contains("node.active") && events.contains("kyc.changed"),
+        "{events}"
+    );
+    let created = stdout(
+        &run(as_owner(&[
+            "webhooks",
+            "create",
+            "https://hooks.example.com/ingot",
+            "--events",
+            "allocation.*,node.active",
+        ]))
+        .await,
+    );
+    assert!(
+        created.contains("signing secret (shown once, keep it): whsec_"),
+        "{created}"
+    );
+    let id = created.split_whitespace().next().unwrap().to_string();
+    let listed = stdout(&run(as_owner(&["webhooks", "list"])).await);
+    assert!(
+        listed.contains(&id) && listed.contains("allocation.*,node.active") && !listed.contains("whsec_"),
+        "{listed}"
+    );
+    // A database-backed server is not the embedded profile: private destinations are refused.
+    let private = run(as_owner(&[
+        "webhooks",
+        "create",
+        "http://127.0.0.1:9/hook",
+        "--events",
+        "*",
+    ]))
+    .await;
+    assert!(!private.status.success());
+    assert!(
+        String::from_utf8_lossy(&private.stderr).contains("url"),
+        "{private:?}"
+    );
+    let disabled = stdout(&run(as_owner(&["webhooks", "update", &id, "--disable"])).await);
+    assert!(disabled.contains("disabled"), "{disabled}");
+    let log = stdout(&run(as_owner(&["webhooks", "deliveries", &id])).await);
+    assert!(log.contains("ATTEMPTS"), "{log}");
+    stdout(&run(as_owner(&["webhooks", "delete", &id])).await);
+    assert!(!stdout(&run(as_owner(&["webhooks", "list"])).await).contains(&id));
+}

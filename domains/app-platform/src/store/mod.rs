@@ -228,3 +228,5 @@ pub async fn template_delete_in_tx(
         .await?;
     Ok(done.rows_affected() == 1)
 }
+
+pub mod webhooks;
