@@ -2,11 +2,14 @@
 //! SSH keys so far — their DTOs, errors and the service trait the HTTP layer and CLI call.
 
 use ingot_kernel::Timestamp;
-use ingot_kernel::id::{DeliveryId, ProjectId, SiteId, SshKeyId, TemplateId, TenantId, UserId, WebhookId};
+use ingot_kernel::id::{
+    AllocationId, ClusterId, DeliveryId, ProjectId, SiteId, SshKeyId, TemplateId, TenantId, UserId, WebhookId,
+};
 use ingot_kernel::problem::{Code, Problem};
 use serde::{Deserialize, Serialize};
 
 use crate::BoxFuture;
+use crate::allocation::{AllocationError, AllocationState};
 use crate::iam::{Actor, DenyReason};
 
 /// One of a project's SSH public keys, installed on the machines its allocations deploy.
@@ -291,6 +294,93 @@ pub struct DeliveryView {
     pub payload: serde_json::Value,
 }
 
+/// `POST /v1/projects/{project_id}/clusters`: a head node and `workers` worker nodes, each its
+/// own allocation, their user-data rendered from one template with the cluster's wiring
+/// (`ingot_cluster_name`, `ingot_role`, `ingot_node_index`, `ingot_head_address` — the head's
+/// host name —, `ingot_cluster_token`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterCreateRequest {
+    /// 1–40 of `a-z`, `0-9`, `-`, unique among the project's clusters.
+    pub name: String,
+    /// A template's id or name, such as `ingot-k3s-cluster`.
+    pub template: String,
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub variables: serde_json::Map<String, serde_json::Value>,
+    /// The head node's SKU.
+    pub sku: String,
+    /// The workers' SKU [default: the head's].
+    #[serde(default)]
+    pub worker_sku: Option<String>,
+    /// 0–64.
+    pub workers: u32,
+    #[serde(default)]
+    pub site: Option<String>,
+    #[serde(default)]
+    pub image: Option<String>,
+    /// Key ids of the project or OpenSSH public keys, installed on every node.
+    #[serde(default)]
+    pub ssh_keys: Vec<String>,
+}
+
+/// `POST /v1/projects/{project_id}/clusters/{cluster}/scale`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterScaleRequest {
+    /// The number of workers wanted, 0–64: more are allocated, the newest are released.
+    pub workers: u32,
+}
+
+/// A cluster's state, from its nodes'.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ClusterState {
+    /// Nodes are being assigned and deployed.
+    Provisioning,
+    /// Every node is active.
+    Active,
+    /// A node failed or ended without being asked to: the rest keep running.
+    Degraded,
+    /// Being deleted: its nodes are being released.
+    Deleting,
+    /// Every node released.
+    Deleted,
+}
+
+/// One node of a cluster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ClusterNodeView {
+    /// `head` or `worker`.
+    pub role: String,
+    /// 0 for the head, 1… for workers, never reused.
+    pub index: u32,
+    pub allocation_id: AllocationId,
+    pub state: AllocationState,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
+    pub ip_addresses: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh_command: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ClusterView {
+    pub id: ClusterId,
+    pub project_id: ProjectId,
+    pub name: String,
+    pub template: String,
+    pub state: ClusterState,
+    pub sku: String,
+    pub worker_sku: String,
+    pub workers: u32,
+    /// Live nodes, the head first.
+    pub nodes: Vec<ClusterNodeView>,
+    /// Nodes active of those live.
+    pub active: u32,
+    pub created_at: Timestamp,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AppPlatformError {
     #[error("not allowed")]
@@ -310,6 +400,9 @@ pub enum AppPlatformError {
     DuplicateName(&'static str, String),
     #[error("{0} is unavailable")]
     Unavailable(&'static str),
+    /// Allocation's answer, for what a cluster asked of it.
+    #[error("allocation: {0}")]
+    Allocation(AllocationError),
     #[error("internal error")]
     Internal,
 }
@@ -338,6 +431,7 @@ impl From<AppPlatformError> for Problem {
             AppPlatformError::Unavailable(what) => {
                 Problem::new(Code::Unavailable).detail(format!("{what} is unavailable"))
             }
+            AppPlatformError::Allocation(err) => err.into(),
             AppPlatformError::Internal => Problem::new(Code::Internal),
         }
     }
@@ -437,6 +531,36 @@ pub trait AppPlatformApi: Send + Sync {
         webhook_id: WebhookId,
         delivery_id: DeliveryId,
     ) -> Answer<'a, DeliveryView>;
+    fn clusters_list<'a>(&'a self, actor: &'a Actor, project_id: ProjectId) -> Answer<'a, Vec<ClusterView>>;
+    /// Allocates the head, then every worker; all or nothing (what was allocated is released
+    /// when a later node is refused).
+    fn cluster_create<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        request: ClusterCreateRequest,
+    ) -> Answer<'a, ClusterView>;
+    /// `cluster`: an id or a name.
+    fn cluster_get<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        cluster: &'a str,
+    ) -> Answer<'a, ClusterView>;
+    fn cluster_scale<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        cluster: &'a str,
+        request: ClusterScaleRequest,
+    ) -> Answer<'a, ClusterView>;
+    /// Releases every node; the cluster shows `deleting`, then `deleted`.
+    fn cluster_delete<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        cluster: &'a str,
+    ) -> Answer<'a, ClusterView>;
     /// Renders with `values` and checks the result as a deploy would; nothing is kept.
     fn template_render<'a>(
         &'a self,

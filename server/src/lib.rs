@@ -347,6 +347,7 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         },
     ));
     let _ = evacuation_late.0.set(allocation.clone());
+    app_platform.allocations_attach(allocation.clone());
     let read_models = Arc::new(
         ingot_read_models::service::ReadModelsService::new(
             db.clone(),

@@ -1,4 +1,4 @@
-//! App Platform HTTP: the routes of DESIGN.md's App Platform row built so far. Each parses, calls
+//! App Platform HTTP: the routes of DESIGN.md's App Platform row. Each parses, calls
 //! `AppPlatformApi`, renders.
 
 use std::sync::Arc;
@@ -6,9 +6,9 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::http::StatusCode;
 use ingot_contracts::app_platform::{
-    AppPlatformApi, DeliveryView, ImageView, RenderedUserData, SshKeyCreateRequest, SshKeyView,
-    TemplateRequest, TemplateValues, TemplateView, WebhookCreateRequest, WebhookCreated, WebhookEventType,
-    WebhookUpdateRequest, WebhookView,
+    AppPlatformApi, ClusterCreateRequest, ClusterScaleRequest, ClusterView, DeliveryView, ImageView,
+    RenderedUserData, SshKeyCreateRequest, SshKeyView, TemplateRequest, TemplateValues, TemplateView,
+    WebhookCreateRequest, WebhookCreated, WebhookEventType, WebhookUpdateRequest, WebhookView,
 };
 use ingot_contracts::iam::Actor;
 use ingot_kernel::http::{Json, Path, Query};
@@ -34,6 +34,9 @@ pub fn router(app_platform: Arc<dyn AppPlatformApi>) -> OpenApiRouter {
         .routes(routes!(webhook_get, webhook_update, webhook_delete))
         .routes(routes!(deliveries_list))
         .routes(routes!(delivery_redeliver))
+        .routes(routes!(clusters_list, cluster_create))
+        .routes(routes!(cluster_get, cluster_delete))
+        .routes(routes!(cluster_scale))
         .with_state(app_platform)
 }
 
@@ -325,4 +328,81 @@ async fn delivery_redeliver(
         .delivery_redeliver(&actor, project_id, webhook_id, delivery_id)
         .await?;
     Ok((StatusCode::ACCEPTED, Json(delivery)))
+}
+
+/// A project's clusters with their nodes' states (deleted ones last).
+#[utoipa::path(get, path = "/v1/projects/{project_id}/clusters", tag = "clusters", operation_id = "clusters_list",
+    params(("project_id" = ProjectId, Path)),
+    responses((status = 200, body = Vec<ClusterView>), (status = 404, body = ProblemBody)))]
+async fn clusters_list(
+    State(app_platform): AppPlatform,
+    actor: Actor,
+    Path(project_id): Path<ProjectId>,
+) -> Result<Json<Vec<ClusterView>>, Problem> {
+    Ok(Json(app_platform.clusters_list(&actor, project_id).await?))
+}
+
+/// Creates a cluster: the head, then every worker, each its own allocation with user-data
+/// rendered from the template and the cluster's wiring; all or nothing. Refusals are
+/// Allocation's (capacity, quota, funds, KYC) or the template's (`variables.NAME`).
+#[utoipa::path(post, path = "/v1/projects/{project_id}/clusters", tag = "clusters", operation_id = "cluster_create",
+    params(("project_id" = ProjectId, Path)),
+    request_body = ClusterCreateRequest,
+    responses((status = 201, body = ClusterView), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody),
+        (status = 422, body = ProblemBody)))]
+async fn cluster_create(
+    State(app_platform): AppPlatform,
+    actor: Actor,
+    Path(project_id): Path<ProjectId>,
+    Json(request): Json<ClusterCreateRequest>,
+) -> Result<(StatusCode, Json<ClusterView>), Problem> {
+    let cluster = app_platform.cluster_create(&actor, project_id, request).await?;
+    Ok((StatusCode::CREATED, Json(cluster)))
+}
+
+/// A cluster (by id, or a live one by name): its state from its nodes', and each node.
+#[utoipa::path(get, path = "/v1/projects/{project_id}/clusters/{cluster}", tag = "clusters", operation_id = "cluster_get",
+    params(("project_id" = ProjectId, Path), ("cluster" = String, Path, description = "id or name")),
+    responses((status = 200, body = ClusterView), (status = 404, body = ProblemBody)))]
+async fn cluster_get(
+    State(app_platform): AppPlatform,
+    actor: Actor,
+    Path((project_id, cluster)): Path<(ProjectId, String)>,
+) -> Result<Json<ClusterView>, Problem> {
+    Ok(Json(
+        app_platform.cluster_get(&actor, project_id, &cluster).await?,
+    ))
+}
+
+/// Releases every node of the cluster; it shows `deleting`, then `deleted`.
+#[utoipa::path(delete, path = "/v1/projects/{project_id}/clusters/{cluster}", tag = "clusters", operation_id = "cluster_delete",
+    params(("project_id" = ProjectId, Path), ("cluster" = String, Path, description = "id or name")),
+    responses((status = 202, body = ClusterView), (status = 404, body = ProblemBody)))]
+async fn cluster_delete(
+    State(app_platform): AppPlatform,
+    actor: Actor,
+    Path((project_id, cluster)): Path<(ProjectId, String)>,
+) -> Result<(StatusCode, Json<ClusterView>), Problem> {
+    let cluster = app_platform.cluster_delete(&actor, project_id, &cluster).await?;
+    Ok((StatusCode::ACCEPTED, Json(cluster)))
+}
+
+/// Sets the number of workers: more are allocated (wired to the head), the newest released.
+#[utoipa::path(post, path = "/v1/projects/{project_id}/clusters/{cluster}/scale", tag = "clusters",
+    operation_id = "cluster_scale",
+    params(("project_id" = ProjectId, Path), ("cluster" = String, Path, description = "id or name")),
+    request_body = ClusterScaleRequest,
+    responses((status = 200, body = ClusterView), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody),
+        (status = 422, body = ProblemBody)))]
+async fn cluster_scale(
+    State(app_platform): AppPlatform,
+    actor: Actor,
+    Path((project_id, cluster)): Path<(ProjectId, String)>,
+    Json(request): Json<ClusterScaleRequest>,
+) -> Result<Json<ClusterView>, Problem> {
+    Ok(Json(
+        app_platform
+            .cluster_scale(&actor, project_id, &cluster, request)
+            .await?,
+    ))
 }

@@ -280,7 +280,10 @@ fn web_template(name: &str) -> Value {
 }
 
 /// The user-data an allocation's deploy requests carry, opened as the MAAS domain would.
-async fn deployed_user_data(app: &super::TestApp, allocation_id: &str) -> Vec<(Vec<String>, Option<String>)> {
+pub(super) async fn deployed_user_data(
+    app: &super::TestApp,
+    allocation_id: &str,
+) -> Vec<(Vec<String>, Option<String>)> {
     let payloads: Vec<String> = sqlx::query_scalar(
         "SELECT payload FROM kernel_outbox WHERE event_type = 'allocation.node_deploy_requested' ORDER BY seq",
     )

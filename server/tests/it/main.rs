@@ -26,6 +26,7 @@ mod allocation;
 mod app;
 mod app_platform;
 mod billing;
+mod clusters;
 mod conventions;
 mod crash;
 mod iam;

@@ -124,7 +124,7 @@ pub(crate) async fn project_resolve(
 }
 
 /// Keys as given, or read from files (one per line, blank lines and comments skipped).
-fn ssh_keys_read(given: &[String]) -> anyhow::Result<Vec<String>> {
+pub(crate) fn ssh_keys_read(given: &[String]) -> anyhow::Result<Vec<String>> {
     let mut keys = Vec::new();
     for item in given {
         let path = std::path::Path::new(item);

@@ -108,6 +108,11 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::webhooks::WebhooksCommand,
     },
+    /// Clusters: a head and workers from a template, created, scaled and deleted as one.
+    Clusters {
+        #[command(subcommand)]
+        command: crate::clusters::ClustersCommand,
+    },
     /// Your tenant at a glance: balance, burn and runway, spend, allocations, quota use.
     Overview {
         /// The tenant [default: the one you belong to]
@@ -620,6 +625,7 @@ pub async fn run(server: Option<&str>, format: OutputFormat, command: Command) -
         Command::Alloc { command } => return crate::alloc::alloc_run(&client, format, command).await,
         Command::Templates { command } => crate::templates::templates_run(&client, format, command).await?,
         Command::Webhooks { command } => crate::webhooks::webhooks_run(&client, format, command).await?,
+        Command::Clusters { command } => crate::clusters::clusters_run(&client, format, command).await?,
         Command::Images { site } => crate::images::images_run(&client, format, site).await?,
         Command::SshKeys { command } => crate::ssh_keys::ssh_keys_run(&client, format, command).await?,
         Command::Overview { tenant } => crate::dashboards::overview_run(&client, format, tenant).await?,

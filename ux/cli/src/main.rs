@@ -5,6 +5,7 @@
 mod alloc;
 mod billing;
 mod catalog;
+mod clusters;
 mod commands;
 mod config;
 mod dashboards;

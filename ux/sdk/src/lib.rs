@@ -11,9 +11,9 @@ use ingot_contracts::allocation::{
     QuotasSetRequest, QuotasView, ReleaseRequest,
 };
 use ingot_contracts::app_platform::{
-    DeliveryView, ImageView, RenderedUserData, SshKeyCreateRequest, SshKeyView, TemplateRequest,
-    TemplateValues, TemplateView, WebhookCreateRequest, WebhookCreated, WebhookEventType,
-    WebhookUpdateRequest, WebhookView,
+    ClusterCreateRequest, ClusterScaleRequest, ClusterView, DeliveryView, ImageView, RenderedUserData,
+    SshKeyCreateRequest, SshKeyView, TemplateRequest, TemplateValues, TemplateView, WebhookCreateRequest,
+    WebhookCreated, WebhookEventType, WebhookUpdateRequest, WebhookView,
 };
 use ingot_contracts::billing::{
     BalanceView, ChargeRequest, CreditRequest, LedgerEntryView, LedgerVerifyReport, StatementView,
@@ -1032,6 +1032,50 @@ impl Client {
         self.call::<(), _>(
             Method::POST,
             &format!("/v1/projects/{project_id}/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver"),
+            None,
+        )
+        .await
+    }
+
+    pub async fn clusters_list(&self, project_id: ProjectId) -> Result<Vec<ClusterView>, Error> {
+        self.get(&format!("/v1/projects/{project_id}/clusters")).await
+    }
+
+    /// Creates a cluster: the head, then every worker; all or nothing.
+    pub async fn cluster_create(
+        &self,
+        project_id: ProjectId,
+        request: &ClusterCreateRequest,
+    ) -> Result<ClusterView, Error> {
+        self.post_idempotent(&format!("/v1/projects/{project_id}/clusters"), request, None)
+            .await
+    }
+
+    /// A cluster by id or name.
+    pub async fn cluster_get(&self, project_id: ProjectId, cluster: &str) -> Result<ClusterView, Error> {
+        self.get(&format!("/v1/projects/{project_id}/clusters/{cluster}"))
+            .await
+    }
+
+    pub async fn cluster_scale(
+        &self,
+        project_id: ProjectId,
+        cluster: &str,
+        workers: u32,
+    ) -> Result<ClusterView, Error> {
+        self.call(
+            Method::POST,
+            &format!("/v1/projects/{project_id}/clusters/{cluster}/scale"),
+            Some(&ClusterScaleRequest { workers }),
+        )
+        .await
+    }
+
+    /// Releases every node of the cluster.
+    pub async fn cluster_delete(&self, project_id: ProjectId, cluster: &str) -> Result<ClusterView, Error> {
+        self.call::<(), _>(
+            Method::DELETE,
+            &format!("/v1/projects/{project_id}/clusters/{cluster}"),
             None,
         )
         .await

@@ -1,11 +1,14 @@
 //! App Platform service: use cases behind the contracts trait; authorization is decided here.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+use ingot_contracts::allocation::AllocationApi;
 
 use ingot_contracts::app_platform::{
-    Answer, AppPlatformApi, AppPlatformError, DeliveryView, ImageView, RenderedUserData, SshKeyCreateRequest,
-    SshKeyView, TemplateRequest, TemplateValues, TemplateView, WebhookCreateRequest, WebhookCreated,
-    WebhookEventType, WebhookUpdateRequest, WebhookView,
+    Answer, AppPlatformApi, AppPlatformError, ClusterCreateRequest, ClusterScaleRequest, ClusterView,
+    DeliveryView, ImageView, RenderedUserData, SshKeyCreateRequest, SshKeyView, TemplateRequest,
+    TemplateValues, TemplateView, WebhookCreateRequest, WebhookCreated, WebhookEventType,
+    WebhookUpdateRequest, WebhookView,
 };
 use ingot_contracts::iam::{
     Action, Actor, AuditEntry, AuditTrail, Authorizer, DenyReason, ProjectAccessError, ProjectDirectory,
@@ -21,6 +24,7 @@ use ingot_kernel::id::{DeliveryId, ProjectId, SiteId, SshKeyId, TenantId, Webhoo
 use crate::model::ssh_key::ssh_key_parse;
 use crate::store;
 
+mod clusters;
 mod launch;
 mod templates;
 pub mod webhooks;
@@ -51,6 +55,9 @@ pub struct AppPlatformService {
     deps: AppPlatformDeps,
     webhooks: WebhookConfig,
     webhook_client: Option<reqwest::Client>,
+    /// Allocation's API, for clusters; attached once Allocation is built (it asks App Platform
+    /// for launch inputs, so it is built after).
+    allocations: OnceLock<Arc<dyn AllocationApi>>,
 }
 
 fn internal(err: impl std::fmt::Debug) -> AppPlatformError {
@@ -73,7 +80,13 @@ impl AppPlatformService {
             secrets,
             deps,
             webhooks,
+            allocations: OnceLock::new(),
         }
+    }
+
+    /// Gives clusters Allocation's API; the first call wins.
+    pub fn allocations_attach(&self, allocations: Arc<dyn AllocationApi>) {
+        let _ = self.allocations.set(allocations);
     }
 
     async fn project_authorize(
@@ -374,5 +387,46 @@ impl AppPlatformApi for AppPlatformService {
         delivery_id: DeliveryId,
     ) -> Answer<'a, DeliveryView> {
         Box::pin(self.delivery_redeliver_impl(actor, project_id, webhook_id, delivery_id))
+    }
+
+    fn clusters_list<'a>(&'a self, actor: &'a Actor, project_id: ProjectId) -> Answer<'a, Vec<ClusterView>> {
+        Box::pin(self.clusters_list_impl(actor, project_id))
+    }
+
+    fn cluster_create<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        request: ClusterCreateRequest,
+    ) -> Answer<'a, ClusterView> {
+        Box::pin(self.cluster_create_impl(actor, project_id, request))
+    }
+
+    fn cluster_get<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        cluster: &'a str,
+    ) -> Answer<'a, ClusterView> {
+        Box::pin(self.cluster_get_impl(actor, project_id, cluster))
+    }
+
+    fn cluster_scale<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        cluster: &'a str,
+        request: ClusterScaleRequest,
+    ) -> Answer<'a, ClusterView> {
+        Box::pin(self.cluster_scale_impl(actor, project_id, cluster, request))
+    }
+
+    fn cluster_delete<'a>(
+        &'a self,
+        actor: &'a Actor,
+        project_id: ProjectId,
+        cluster: &'a str,
+    ) -> Answer<'a, ClusterView> {
+        Box::pin(self.cluster_delete_impl(actor, project_id, cluster))
     }
 }

@@ -229,4 +229,5 @@ pub async fn template_delete_in_tx(
     Ok(done.rows_affected() == 1)
 }
 
+pub mod clusters;
 pub mod webhooks;

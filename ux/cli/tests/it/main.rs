@@ -1223,7 +1223,7 @@ async fn a_tenant_allocates_waits_and_releases_through_the_cli() {
         demo_catalog: Some(true),
         billing_test_provider: Some(true),
         maas_simulated: Some(true),
-        maas_sim_machines: 4,
+        maas_sim_machines: 8,
         maas_deployments_interval: std::time::Duration::from_millis(500),
         allocation_lifecycle_interval: std::time::Duration::from_millis(200),
         ..Config::default()
@@ -1497,6 +1497,43 @@ async fn a_tenant_allocates_waits_and_releases_through_the_cli() {
         forced.contains("releasing") && forced.contains("abuse report"),
         "{forced}"
     );
+
+    // A cluster (a k3s head, on what CPU servers are left), refused a worker it has no room for,
+    // deleted as one.
+    let lab = stdout(
+        &run(as_owner(&[
+            "clusters",
+            "create",
+            "lab",
+            "--template",
+            "ingot-k3s-cluster",
+            "--sku",
+            "cpu-64c",
+            "--var",
+            "channel=latest",
+            "--ssh-key",
+            &key_id,
+        ]))
+        .await,
+    );
+    assert!(
+        lab.contains(" lab: provisioning") && lab.contains("head-0"),
+        "{lab}"
+    );
+    let shown = stdout(&run(as_owner(&["clusters", "show", "lab"])).await);
+    assert!(
+        shown.contains("head-0") && shown.contains("0 workers wanted"),
+        "{shown}"
+    );
+    let too_big = run(as_owner(&["clusters", "scale", "lab", "3"])).await;
+    assert!(!too_big.status.success());
+    assert!(
+        String::from_utf8_lossy(&too_big.stderr).contains("3 asked"),
+        "{too_big:?}"
+    );
+    assert!(stdout(&run(as_owner(&["clusters", "list"])).await).contains("lab"));
+    let deleted = stdout(&run(as_owner(&["clusters", "delete", "lab"])).await);
+    assert!(deleted.contains("lab: deleting"), "{deleted}");
 }
 
 #[tokio::test]
