@@ -12,11 +12,14 @@ use crate::BoxFuture;
 use crate::allocation::{AllocationError, AllocationState};
 use crate::iam::{Actor, DenyReason};
 
-/// One of a project's SSH public keys, installed on the machines its allocations deploy.
+/// An SSH public key: a project's (any member may install it) or a user's own (installed only
+/// by allocations that user makes), named by id in allocations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SshKeyView {
     pub id: SshKeyId,
-    pub project_id: ProjectId,
+    /// Absent for a user's own key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<ProjectId>,
     /// A name to tell keys apart: `alice laptop`.
     pub name: String,
     /// `ssh-ed25519`, `ecdsa-sha2-nistp256`, `ssh-rsa`, …
@@ -389,8 +392,8 @@ pub enum AppPlatformError {
     NotFound(&'static str),
     #[error("invalid request")]
     Invalid(Vec<(String, String)>),
-    /// The project has this key already.
-    #[error("the project already has this key ({0})")]
+    /// The project (or the user) has this key already.
+    #[error("this key is there already ({0})")]
     DuplicateKey(String),
     /// A concurrent change came first, or the resource's state forbids it.
     #[error("{0}")]
@@ -422,8 +425,8 @@ impl From<AppPlatformError> for Problem {
             }
             AppPlatformError::Invalid(fields) => Problem::invalid_fields(fields),
             AppPlatformError::DuplicateKey(fingerprint) => Problem::new(Code::Conflict)
-                .detail(format!("the project already has this key ({fingerprint})"))
-                .field("public_key", "already added to this project"),
+                .detail(format!("this key is there already ({fingerprint})"))
+                .field("public_key", "already added"),
             AppPlatformError::Conflict(why) => Problem::new(Code::Conflict).detail(why),
             AppPlatformError::DuplicateName(what, name) => Problem::new(Code::Conflict)
                 .detail(format!("the project already has a {what} named {name}"))
@@ -456,6 +459,14 @@ pub trait AppPlatformApi: Send + Sync {
         project_id: ProjectId,
         key_id: SshKeyId,
     ) -> Answer<'a, ()>;
+    /// The caller's own keys.
+    fn my_ssh_keys_list<'a>(&'a self, actor: &'a Actor) -> Answer<'a, Vec<SshKeyView>>;
+    fn my_ssh_key_create<'a>(
+        &'a self,
+        actor: &'a Actor,
+        request: SshKeyCreateRequest,
+    ) -> Answer<'a, SshKeyView>;
+    fn my_ssh_key_delete<'a>(&'a self, actor: &'a Actor, key_id: SshKeyId) -> Answer<'a, ()>;
     /// The built-ins, then the project's own, by name.
     fn templates_list<'a>(&'a self, actor: &'a Actor, project_id: ProjectId)
     -> Answer<'a, Vec<TemplateView>>;

@@ -13,7 +13,7 @@ CREATE TABLE app_clusters (
     worker_sku TEXT NOT NULL,
     site TEXT,
     image TEXT,
-    -- JSON list, as given (key ids or key lines).
+    -- JSON list of authorized_keys lines, resolved at creation.
     ssh_keys TEXT NOT NULL,
     workers BIGINT NOT NULL,
     deleting INTEGER NOT NULL,

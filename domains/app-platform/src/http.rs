@@ -26,6 +26,8 @@ pub fn router(app_platform: Arc<dyn AppPlatformApi>) -> OpenApiRouter {
         .routes(routes!(images_list))
         .routes(routes!(ssh_keys_list, ssh_key_create))
         .routes(routes!(ssh_key_delete))
+        .routes(routes!(my_ssh_keys_list, my_ssh_key_create))
+        .routes(routes!(my_ssh_key_delete))
         .routes(routes!(templates_list, template_create))
         .routes(routes!(template_get, template_replace, template_delete))
         .routes(routes!(template_render))
@@ -405,4 +407,41 @@ async fn cluster_scale(
             .cluster_scale(&actor, project_id, &cluster, request)
             .await?,
     ))
+}
+
+/// Your own SSH public keys: named by id in any allocation you make, in any project.
+#[utoipa::path(get, path = "/v1/me/ssh-keys", tag = "ssh-keys", operation_id = "my_ssh_keys_list",
+    responses((status = 200, body = Vec<SshKeyView>), (status = 401, body = ProblemBody)))]
+async fn my_ssh_keys_list(
+    State(app_platform): AppPlatform,
+    actor: Actor,
+) -> Result<Json<Vec<SshKeyView>>, Problem> {
+    Ok(Json(app_platform.my_ssh_keys_list(&actor).await?))
+}
+
+/// Adds one of your own keys (audited); the same key twice is refused.
+#[utoipa::path(post, path = "/v1/me/ssh-keys", tag = "ssh-keys", operation_id = "my_ssh_key_create",
+    request_body = SshKeyCreateRequest,
+    responses((status = 201, body = SshKeyView), (status = 401, body = ProblemBody), (status = 409, body = ProblemBody),
+        (status = 422, body = ProblemBody)))]
+async fn my_ssh_key_create(
+    State(app_platform): AppPlatform,
+    actor: Actor,
+    Json(request): Json<SshKeyCreateRequest>,
+) -> Result<(StatusCode, Json<SshKeyView>), Problem> {
+    let key = app_platform.my_ssh_key_create(&actor, request).await?;
+    Ok((StatusCode::CREATED, Json(key)))
+}
+
+/// Removes one of your own keys (audited).
+#[utoipa::path(delete, path = "/v1/me/ssh-keys/{key_id}", tag = "ssh-keys", operation_id = "my_ssh_key_delete",
+    params(("key_id" = SshKeyId, Path)),
+    responses((status = 204), (status = 401, body = ProblemBody), (status = 404, body = ProblemBody)))]
+async fn my_ssh_key_delete(
+    State(app_platform): AppPlatform,
+    actor: Actor,
+    Path(key_id): Path<SshKeyId>,
+) -> Result<StatusCode, Problem> {
+    app_platform.my_ssh_key_delete(&actor, key_id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -19,5 +19,10 @@ pub const MIGRATIONS: MigrationSet = MigrationSet {
         Migration::portable(2, "templates", include_str!("../migrations/0002_templates.sql")),
         Migration::portable(3, "webhooks", include_str!("../migrations/0003_webhooks.sql")),
         Migration::portable(4, "clusters", include_str!("../migrations/0004_clusters.sql")),
+        Migration::portable(
+            5,
+            "user_ssh_keys",
+            include_str!("../migrations/0005_user_ssh_keys.sql"),
+        ),
     ],
 };

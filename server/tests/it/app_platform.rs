@@ -17,6 +17,9 @@ const ALICE_KEY: &str =
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBNK3+pjPoTLgRs+vqevVS6g7tTrc3iRGID6bbvflHFK alice@laptop";
 /// What `ssh-keygen -l -E sha256` prints for it.
 const ALICE_FINGERPRINT: &str = "SHA256:44TK443TCF0nQwf5rTyqVPcHhOhaa8kqiJMamd6X62g";
+/// Alice's own key (not a project's).
+const ALICE_DESKTOP: &str =
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOxhy1bQIZDF57fcYr+eyWcEdvHHPqDlaG5VdaAaOan9 alice@desktop";
 const RSA_2048: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQDE2Y7jPYbe5lALIPS8BclkE0SCw85tYREFNEOXEZiadHSLsQk4SIZMOJgcUyqReWS6A0es9CFi+XOCYmQ9Q/dtm0tqOH3XfUMc2uKhAfKdwA4O5jDq5OZjwTUui1dnvU8YxLBqU/y+3NYXnWXZ+C/C3EQK1Axn5r9rTikt7LgkxJ2xUM0EiDJ7rSiPxKxBsjMyRX1X/cMj7XVzA0k1PF7d2QL+jX4+b1s1cWUtv19E6f1CqwREgCndUCdDrFt5aB8DkZs+CCw13V5OiSwod+useqefXMVpRxqCxV08LkcreXa3Bv+yxhmcp329LYbnMh54qClXs7JlMBM5IiLmmv33 old@box";
 
 async fn a_projects_ssh_keys_are_validated_kept_once_and_private(backend: Backend) {
@@ -432,6 +435,39 @@ async fn templates_are_checked_rendered_and_used_by_allocations_with_keys_by_id(
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{key}");
+    // And one of Alice's own keys, hers in every project; nobody else sees or uses it.
+    let (status, own) = send(
+        &app,
+        token,
+        "POST",
+        "/v1/me/ssh-keys",
+        Some(json!({"name": "desktop", "public_key": ALICE_DESKTOP})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{own}");
+    assert!(own.get("project_id").is_none(), "{own}");
+    let (_, mine) = send(&app, token, "GET", "/v1/me/ssh-keys", None).await;
+    assert_eq!(mine.as_array().map(Vec::len), Some(1), "{mine}");
+    let (_, bobs) = send(&app, bob_token, "GET", "/v1/me/ssh-keys", None).await;
+    assert_eq!(bobs.as_array().map(Vec::len), Some(0), "{bobs}");
+    let own_path = format!("/v1/me/ssh-keys/{}", own["id"].as_str().unwrap());
+    let (status, _) = send(&app, bob_token, "DELETE", &own_path, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = send(&app, None, "GET", "/v1/me/ssh-keys", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, body) = send(
+        &app,
+        bob_token,
+        "POST",
+        &format!("/v1/projects/{}/allocations", bob.project),
+        Some(json!({"sku": "cpu-64c", "count": 1, "ssh_keys": [own["id"]], "dry_run": true})),
+    )
+    .await;
+    assert_eq!(
+        (status, fields(&body)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["ssh_keys[0]".to_string()]),
+        "{body}"
+    );
     let allocations = format!("/v1/projects/{}/allocations", alice.project);
     let (status, created) = send(
         &app,
@@ -439,7 +475,7 @@ async fn templates_are_checked_rendered_and_used_by_allocations_with_keys_by_id(
         "POST",
         &allocations,
         Some(json!({
-            "sku": "cpu-64c", "count": 1, "ssh_keys": [key["id"], KEY],
+            "sku": "cpu-64c", "count": 1, "ssh_keys": [key["id"], KEY, own["id"]],
             "template": {"name": "web", "variables": {"greeting": "hi"}}
         })),
     )
@@ -447,7 +483,10 @@ async fn templates_are_checked_rendered_and_used_by_allocations_with_keys_by_id(
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let deploys = deployed_user_data(&app, created["id"].as_str().unwrap()).await;
     assert_eq!(deploys.len(), 1);
-    assert_eq!(deploys[0].0, [ALICE_KEY.to_string(), KEY.to_string()]);
+    assert_eq!(
+        deploys[0].0,
+        [ALICE_KEY.to_string(), KEY.to_string(), ALICE_DESKTOP.to_string()]
+    );
     let user_data = deploys[0].1.as_deref().unwrap();
     assert!(
         user_data.contains("content: \"hi\"") && user_data.contains("echo 9090 s"),

@@ -11,8 +11,10 @@ use crate::output::{emit, json_or_id};
 
 #[derive(Debug, Subcommand)]
 pub enum SshKeysCommand {
-    /// The project's keys, with their fingerprints.
+    /// The project's keys (or, with --mine, your own), with their fingerprints.
     List {
+        #[arg(long, conflicts_with = "project")]
+        mine: bool,
         #[arg(long)]
         project: Option<ProjectId>,
     },
@@ -23,12 +25,17 @@ pub enum SshKeysCommand {
         /// A name to tell it apart [default: the key's comment, else its fingerprint].
         #[arg(long)]
         name: Option<String>,
+        /// One of your own keys (usable by id in any project) rather than the project's.
+        #[arg(long, conflicts_with = "project")]
+        mine: bool,
         #[arg(long)]
         project: Option<ProjectId>,
     },
-    /// Remove a key from the project.
+    /// Remove a key from the project (or, with --mine, one of your own).
     Delete {
         key_id: SshKeyId,
+        #[arg(long, conflicts_with = "project")]
+        mine: bool,
         #[arg(long)]
         project: Option<ProjectId>,
     },
@@ -57,12 +64,17 @@ pub async fn ssh_keys_run(
     command: SshKeysCommand,
 ) -> anyhow::Result<()> {
     match command {
-        SshKeysCommand::List { project } => {
+        SshKeysCommand::List { mine: true, .. } => keys_print(format, &client.my_ssh_keys_list().await?),
+        SshKeysCommand::List { project, .. } => {
             let project = crate::alloc::project_resolve(client, project).await?;
             keys_print(format, &client.ssh_keys_list(project).await?)
         }
-        SshKeysCommand::Add { key, name, project } => {
-            let project = crate::alloc::project_resolve(client, project).await?;
+        SshKeysCommand::Add {
+            key,
+            name,
+            mine,
+            project,
+        } => {
             let text = if std::path::Path::new(&key).is_file() {
                 std::fs::read_to_string(&key).map_err(|e| anyhow::anyhow!("cannot read {key}: {e}"))?
             } else {
@@ -73,22 +85,31 @@ pub async fn ssh_keys_run(
                     .nth(2)
                     .map_or_else(|| "key".to_string(), |comment| comment.to_string())
             });
-            let added = client
-                .ssh_key_create(
-                    project,
-                    &SshKeyCreateRequest {
-                        name,
-                        public_key: text.trim().to_string(),
-                    },
-                )
-                .await?;
+            let request = SshKeyCreateRequest {
+                name,
+                public_key: text.trim().to_string(),
+            };
+            let added = if mine {
+                client.my_ssh_key_create(&request).await?
+            } else {
+                let project = crate::alloc::project_resolve(client, project).await?;
+                client.ssh_key_create(project, &request).await?
+            };
             json_or_id(format, &added, |k| {
                 format!("{} added: {} {} {}", k.id, k.kind, k.bits, k.fingerprint)
             })
         }
-        SshKeysCommand::Delete { key_id, project } => {
-            let project = crate::alloc::project_resolve(client, project).await?;
-            client.ssh_key_delete(project, key_id).await?;
+        SshKeysCommand::Delete {
+            key_id,
+            mine,
+            project,
+        } => {
+            if mine {
+                client.my_ssh_key_delete(key_id).await?;
+            } else {
+                let project = crate::alloc::project_resolve(client, project).await?;
+                client.ssh_key_delete(project, key_id).await?;
+            }
             eprintln!("{key_id} deleted");
             Ok(())
         }

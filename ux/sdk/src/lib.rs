@@ -899,6 +899,21 @@ impl Client {
         .await
     }
 
+    /// Your own SSH public keys.
+    pub async fn my_ssh_keys_list(&self) -> Result<Vec<SshKeyView>, Error> {
+        self.get("/v1/me/ssh-keys").await
+    }
+
+    /// Adds one of your own keys: usable by id in any allocation you make.
+    pub async fn my_ssh_key_create(&self, request: &SshKeyCreateRequest) -> Result<SshKeyView, Error> {
+        self.post_idempotent("/v1/me/ssh-keys", request, None).await
+    }
+
+    pub async fn my_ssh_key_delete(&self, key_id: SshKeyId) -> Result<(), Error> {
+        self.call_empty::<()>(Method::DELETE, &format!("/v1/me/ssh-keys/{key_id}"), None)
+            .await
+    }
+
     /// The built-in templates, then the project's own.
     pub async fn templates_list(&self, project_id: ProjectId) -> Result<Vec<TemplateView>, Error> {
         self.get(&format!("/v1/projects/{project_id}/templates")).await

@@ -1,7 +1,8 @@
 //! Webhooks: which events a subscription can name and how they look to a receiver, how a
 //! delivery is signed, when a failed one is tried again, and which destinations are refused.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+// Plain address types (core, not std::net: nothing here touches the network).
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};

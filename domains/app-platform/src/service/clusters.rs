@@ -3,8 +3,8 @@
 //! Every allocation is asked of Allocation through its API with the caller's own authority.
 
 use ingot_contracts::allocation::{
-    AllocationApi, AllocationCreateRequest, AllocationCreated, AllocationError, AllocationState,
-    PlacementPolicy, ReleaseRequest, TemplateChoice,
+    AllocationApi, AllocationCreateRequest, AllocationCreated, AllocationError, AllocationState, LaunchAsk,
+    LaunchInputsError, PlacementPolicy, ReleaseRequest, TemplateChoice,
 };
 use ingot_contracts::app_platform::{
     AppPlatformError, ClusterCreateRequest, ClusterNodeView, ClusterScaleRequest, ClusterView,
@@ -367,6 +367,20 @@ impl AppPlatformService {
             }
             Err(err) => return Err(err),
         }
+        // Keys named by id are resolved now: whoever scales the cluster later installs the same.
+        let ask = LaunchAsk {
+            ssh_keys: &request.ssh_keys,
+            user_data: None,
+            template: None,
+        };
+        let ssh_keys = match self.launch_inputs_impl(actor, project_id, ask).await {
+            Ok(inputs) => inputs.ssh_keys,
+            Err(LaunchInputsError::Invalid(problems)) => {
+                errors.extend(problems);
+                Vec::new()
+            }
+            Err(LaunchInputsError::Unavailable) => return Err(AppPlatformError::Unavailable("SSH keys")),
+        };
         if !errors.is_empty() {
             return Err(AppPlatformError::Invalid(errors));
         }
@@ -396,7 +410,7 @@ impl AppPlatformService {
             sku: request.sku,
             site: request.site,
             image: request.image,
-            ssh_keys: request.ssh_keys,
+            ssh_keys,
             workers: request.workers,
             deleting: false,
             created_by,

@@ -1,5 +1,5 @@
 //! What Allocation asks before it admits a request (`LaunchInputsResolver`): the keys to install
-//! — a project's keys named by id, or key lines checked as strictly as keys added to a project —
+//! — a project's keys or the caller's own named by id, or key lines checked as strictly as keys added to a project —
 //! and the user-data, checked, or rendered from a template.
 
 use ingot_contracts::BoxFuture;
@@ -11,7 +11,7 @@ use ingot_kernel::id::{ProjectId, SshKeyId};
 use super::AppPlatformService;
 use crate::model::ssh_key::ssh_key_parse;
 use crate::model::user_data::user_data_check;
-use crate::store;
+use crate::store::{self, KeyOwner};
 
 /// The `authorized_keys` line of a kept key.
 fn authorized_line(key: &SshKeyView) -> String {
@@ -22,8 +22,9 @@ fn authorized_line(key: &SshKeyView) -> String {
 }
 
 impl AppPlatformService {
-    async fn launch_inputs_impl(
+    pub(super) async fn launch_inputs_impl(
         &self,
+        actor: &Actor,
         project_id: ProjectId,
         ask: LaunchAsk<'_>,
     ) -> Result<LaunchInputs, LaunchInputsError> {
@@ -32,23 +33,30 @@ impl AppPlatformService {
             LaunchInputsError::Unavailable
         };
         let mut errors: Vec<(String, String)> = Vec::new();
-        let mut project_keys: Option<Vec<SshKeyView>> = None;
+        // Loaded when first needed: the project's keys, then the caller's own.
+        let mut known: Option<Vec<SshKeyView>> = None;
         let mut lines: Vec<String> = Vec::new();
         for (i, entry) in ask.ssh_keys.iter().enumerate() {
             let field = format!("ssh_keys[{i}]");
             let line = if entry.starts_with("key_") {
-                if project_keys.is_none() {
-                    project_keys = Some(
-                        store::ssh_keys_of(self.db.reader(), project_id)
-                            .await
-                            .map_err(unavailable)?,
-                    );
+                if known.is_none() {
+                    let mut keys = store::ssh_keys_of(self.db.reader(), KeyOwner::Project(project_id))
+                        .await
+                        .map_err(unavailable)?;
+                    if let Some(user_id) = actor.user_id {
+                        keys.extend(
+                            store::ssh_keys_of(self.db.reader(), KeyOwner::User(user_id))
+                                .await
+                                .map_err(unavailable)?,
+                        );
+                    }
+                    known = Some(keys);
                 }
                 let id: Option<SshKeyId> = entry.parse().ok();
-                match project_keys.iter().flatten().find(|k| Some(k.id) == id) {
+                match known.iter().flatten().find(|k| Some(k.id) == id) {
                     Some(key) => authorized_line(key),
                     None => {
-                        errors.push((field, "no such key in this project".into()));
+                        errors.push((field, "no such key in this project or among yours".into()));
                         continue;
                     }
                 }
@@ -105,10 +113,10 @@ impl AppPlatformService {
 impl LaunchInputsResolver for AppPlatformService {
     fn launch_inputs<'a>(
         &'a self,
-        _actor: &'a Actor,
+        actor: &'a Actor,
         project_id: ProjectId,
         ask: LaunchAsk<'a>,
     ) -> BoxFuture<'a, Result<LaunchInputs, LaunchInputsError>> {
-        Box::pin(self.launch_inputs_impl(project_id, ask))
+        Box::pin(self.launch_inputs_impl(actor, project_id, ask))
     }
 }

@@ -22,7 +22,7 @@ use ingot_kernel::db::Db;
 use ingot_kernel::id::{DeliveryId, ProjectId, SiteId, SshKeyId, TenantId, WebhookId};
 
 use crate::model::ssh_key::ssh_key_parse;
-use crate::store;
+use crate::store::{self, KeyOwner};
 
 mod clusters;
 mod launch;
@@ -111,6 +111,96 @@ impl AppPlatformService {
     }
 }
 
+impl AppPlatformService {
+    /// Checks and keeps a key for its owner, audited.
+    async fn ssh_key_add(
+        &self,
+        actor: &Actor,
+        owner: KeyOwner,
+        tenant_id: Option<TenantId>,
+        request: SshKeyCreateRequest,
+    ) -> Result<SshKeyView> {
+        let mut errors = Vec::new();
+        let name = request.name.trim();
+        if name.is_empty() || name.chars().count() > NAME_CHARS_MAX || name.chars().any(char::is_control) {
+            errors.push((
+                "name".to_string(),
+                format!("1 to {NAME_CHARS_MAX} printable characters"),
+            ));
+        }
+        let parsed =
+            ssh_key_parse(&request.public_key).map_err(|err| ("public_key".to_string(), err.to_string()));
+        let key = match parsed {
+            Ok(key) if errors.is_empty() => key,
+            Ok(_) => return Err(AppPlatformError::Invalid(errors)),
+            Err(field) => {
+                errors.push(field);
+                return Err(AppPlatformError::Invalid(errors));
+            }
+        };
+        let Some(added_by) = actor.user_id else {
+            return Err(AppPlatformError::Denied(DenyReason::Unauthenticated));
+        };
+        let view = SshKeyView {
+            id: SshKeyId::generate(),
+            project_id: match owner {
+                KeyOwner::Project(project_id) => Some(project_id),
+                KeyOwner::User(_) => None,
+            },
+            name: name.to_string(),
+            kind: key.kind.as_str().to_string(),
+            bits: key.bits,
+            fingerprint: key.fingerprint,
+            public_key: key.public_key,
+            comment: key.comment,
+            added_by,
+            created_at: self.clock.now(),
+        };
+        let mut tx = self.db.begin().await.map_err(internal)?;
+        if !store::ssh_key_insert_in_tx(&mut tx, owner, tenant_id, &view)
+            .await
+            .map_err(internal)?
+        {
+            return Err(AppPlatformError::DuplicateKey(view.fingerprint));
+        }
+        let entry = AuditEntry {
+            action: "app.ssh_key.add",
+            target: view.id.to_string(),
+            details: serde_json::json!({"project_id": view.project_id, "fingerprint": view.fingerprint, "name": view.name}),
+        };
+        self.deps
+            .audit
+            .audit_in_tx(&mut tx, actor, entry)
+            .await
+            .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        Ok(view)
+    }
+
+    /// Removes one of an owner's keys, audited.
+    async fn ssh_key_remove(&self, actor: &Actor, owner: KeyOwner, key_id: SshKeyId) -> Result<()> {
+        let mut tx = self.db.begin().await.map_err(internal)?;
+        let Some(key) = store::ssh_key_delete_in_tx(&mut tx, owner, key_id)
+            .await
+            .map_err(internal)?
+        else {
+            return Err(AppPlatformError::NotFound("ssh key"));
+        };
+        let entry = AuditEntry {
+            action: "app.ssh_key.remove",
+            target: key.id.to_string(),
+            details: serde_json::json!({"project_id": key.project_id, "fingerprint": key.fingerprint}),
+        };
+        self.deps
+            .audit
+            .audit_in_tx(&mut tx, actor, entry)
+            .await
+            .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        Ok(())
+    }
+}
+
 impl AppPlatformApi for AppPlatformService {
     fn images_list<'a>(&'a self, actor: &'a Actor, site: Option<&'a str>) -> Answer<'a, Vec<ImageView>> {
         Box::pin(async move {
@@ -166,7 +256,7 @@ impl AppPlatformApi for AppPlatformService {
         Box::pin(async move {
             self.project_authorize(actor, project_id, Action::SshKeyRead)
                 .await?;
-            store::ssh_keys_of(self.db.reader(), project_id)
+            store::ssh_keys_of(self.db.reader(), KeyOwner::Project(project_id))
                 .await
                 .map_err(internal)
         })
@@ -182,59 +272,8 @@ impl AppPlatformApi for AppPlatformService {
             let tenant_id = self
                 .project_authorize(actor, project_id, Action::SshKeyManage)
                 .await?;
-            let mut errors = Vec::new();
-            let name = request.name.trim();
-            if name.is_empty() || name.chars().count() > NAME_CHARS_MAX || name.chars().any(char::is_control)
-            {
-                errors.push((
-                    "name".to_string(),
-                    format!("1 to {NAME_CHARS_MAX} printable characters"),
-                ));
-            }
-            let parsed =
-                ssh_key_parse(&request.public_key).map_err(|err| ("public_key".to_string(), err.to_string()));
-            let key = match parsed {
-                Ok(key) if errors.is_empty() => key,
-                Ok(_) => return Err(AppPlatformError::Invalid(errors)),
-                Err(field) => {
-                    errors.push(field);
-                    return Err(AppPlatformError::Invalid(errors));
-                }
-            };
-            let Some(added_by) = actor.user_id else {
-                return Err(AppPlatformError::Denied(DenyReason::Unauthenticated));
-            };
-            let view = SshKeyView {
-                id: SshKeyId::generate(),
-                project_id,
-                name: name.to_string(),
-                kind: key.kind.as_str().to_string(),
-                bits: key.bits,
-                fingerprint: key.fingerprint,
-                public_key: key.public_key,
-                comment: key.comment,
-                added_by,
-                created_at: self.clock.now(),
-            };
-            let mut tx = self.db.begin().await.map_err(internal)?;
-            if !store::ssh_key_insert_in_tx(&mut tx, tenant_id, &view)
+            self.ssh_key_add(actor, KeyOwner::Project(project_id), Some(tenant_id), request)
                 .await
-                .map_err(internal)?
-            {
-                return Err(AppPlatformError::DuplicateKey(view.fingerprint));
-            }
-            let entry = AuditEntry {
-                action: "app.ssh_key.add",
-                target: view.id.to_string(),
-                details: serde_json::json!({"project_id": project_id, "fingerprint": view.fingerprint, "name": view.name}),
-            };
-            self.deps
-                .audit
-                .audit_in_tx(&mut tx, actor, entry)
-                .await
-                .map_err(internal)?;
-            tx.commit().await.map_err(internal)?;
-            Ok(view)
         })
     }
 
@@ -247,25 +286,42 @@ impl AppPlatformApi for AppPlatformService {
         Box::pin(async move {
             self.project_authorize(actor, project_id, Action::SshKeyManage)
                 .await?;
-            let mut tx = self.db.begin().await.map_err(internal)?;
-            let Some(key) = store::ssh_key_delete_in_tx(&mut tx, project_id, key_id)
+            self.ssh_key_remove(actor, KeyOwner::Project(project_id), key_id)
                 .await
-                .map_err(internal)?
-            else {
-                return Err(AppPlatformError::NotFound("ssh key"));
-            };
-            let entry = AuditEntry {
-                action: "app.ssh_key.remove",
-                target: key.id.to_string(),
-                details: serde_json::json!({"project_id": project_id, "fingerprint": key.fingerprint}),
-            };
-            self.deps
-                .audit
-                .audit_in_tx(&mut tx, actor, entry)
+        })
+    }
+
+    fn my_ssh_keys_list<'a>(&'a self, actor: &'a Actor) -> Answer<'a, Vec<SshKeyView>> {
+        Box::pin(async move {
+            let user_id = actor
+                .user_id
+                .ok_or(AppPlatformError::Denied(DenyReason::Unauthenticated))?;
+            store::ssh_keys_of(self.db.reader(), KeyOwner::User(user_id))
                 .await
-                .map_err(internal)?;
-            tx.commit().await.map_err(internal)?;
-            Ok(())
+                .map_err(internal)
+        })
+    }
+
+    fn my_ssh_key_create<'a>(
+        &'a self,
+        actor: &'a Actor,
+        request: SshKeyCreateRequest,
+    ) -> Answer<'a, SshKeyView> {
+        Box::pin(async move {
+            let user_id = actor
+                .user_id
+                .ok_or(AppPlatformError::Denied(DenyReason::Unauthenticated))?;
+            self.ssh_key_add(actor, KeyOwner::User(user_id), None, request)
+                .await
+        })
+    }
+
+    fn my_ssh_key_delete<'a>(&'a self, actor: &'a Actor, key_id: SshKeyId) -> Answer<'a, ()> {
+        Box::pin(async move {
+            let user_id = actor
+                .user_id
+                .ok_or(AppPlatformError::Denied(DenyReason::Unauthenticated))?;
+            self.ssh_key_remove(actor, KeyOwner::User(user_id), key_id).await
         })
     }
 

@@ -4,17 +4,52 @@ use ingot_contracts::app_platform::{SshKeyView, TemplateRequest};
 use ingot_kernel::Timestamp;
 use ingot_kernel::db::column::parse;
 use ingot_kernel::db::{DbError, Tx};
-use ingot_kernel::id::{ProjectId, SshKeyId, TemplateId, TenantId};
+use ingot_kernel::id::{ProjectId, SshKeyId, TemplateId, TenantId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
-const COLUMNS: &str =
-    "id, project_id, name, kind, bits, fingerprint, public_key, comment, added_by, created_at_us";
+/// Whose keys: a project's (shared by its members) or a user's own (usable in every project
+/// the user allocates in).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyOwner {
+    Project(ProjectId),
+    User(UserId),
+}
+
+impl KeyOwner {
+    /// The table, its owner column, and the columns read (a user's keys have no project; the
+    /// user added them).
+    fn sql(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            KeyOwner::Project(_) => (
+                "app_ssh_keys",
+                "project_id",
+                "id, project_id, name, kind, bits, fingerprint, public_key, comment, added_by, created_at_us",
+            ),
+            KeyOwner::User(_) => (
+                "app_user_ssh_keys",
+                "user_id",
+                "id, CAST(NULL AS TEXT) AS project_id, name, kind, bits, fingerprint, public_key, comment, \
+                 user_id AS added_by, created_at_us",
+            ),
+        }
+    }
+
+    fn id(self) -> String {
+        match self {
+            KeyOwner::Project(project_id) => project_id.to_string(),
+            KeyOwner::User(user_id) => user_id.to_string(),
+        }
+    }
+}
 
 fn ssh_key_from_row(row: &AnyRow) -> Result<SshKeyView, DbError> {
     Ok(SshKeyView {
         id: parse(&row.try_get::<String, _>("id")?, "ssh key id")?,
-        project_id: parse(&row.try_get::<String, _>("project_id")?, "project id")?,
+        project_id: row
+            .try_get::<Option<String>, _>("project_id")?
+            .map(|p| parse(&p, "project id"))
+            .transpose()?,
         name: row.try_get("name")?,
         kind: row.try_get("kind")?,
         bits: u32::try_from(row.try_get::<i64, _>("bits")?)
@@ -27,43 +62,56 @@ fn ssh_key_from_row(row: &AnyRow) -> Result<SshKeyView, DbError> {
     })
 }
 
-/// Records a key; `false` when the project has a key with this fingerprint already.
+/// Records a key; `false` when its owner has a key with this fingerprint already. `tenant_id`:
+/// the project's tenant, for a project's key.
 pub async fn ssh_key_insert_in_tx(
     tx: &mut Tx,
-    tenant_id: TenantId,
+    owner: KeyOwner,
+    tenant_id: Option<TenantId>,
     key: &SshKeyView,
 ) -> Result<bool, DbError> {
-    let done = sqlx::query(
-        "INSERT INTO app_ssh_keys (id, tenant_id, project_id, name, kind, bits, fingerprint, public_key, comment, \
-         added_by, created_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-         ON CONFLICT (project_id, fingerprint) DO NOTHING",
-    )
-    .bind(key.id.to_string())
-    .bind(tenant_id.to_string())
-    .bind(key.project_id.to_string())
-    .bind(&key.name)
-    .bind(&key.kind)
-    .bind(i64::from(key.bits))
-    .bind(&key.fingerprint)
-    .bind(&key.public_key)
-    .bind(&key.comment)
-    .bind(key.added_by.to_string())
-    .bind(key.created_at.as_micros())
-    .execute(&mut **tx)
-    .await?;
+    let query = match owner {
+        KeyOwner::Project(project_id) => sqlx::query(
+            "INSERT INTO app_ssh_keys (id, tenant_id, project_id, name, kind, bits, fingerprint, public_key, comment, \
+             added_by, created_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+             ON CONFLICT (project_id, fingerprint) DO NOTHING",
+        )
+        .bind(key.id.to_string())
+        .bind(tenant_id.map(|t| t.to_string()).unwrap_or_default())
+        .bind(project_id.to_string()),
+        KeyOwner::User(user_id) => sqlx::query(
+            "INSERT INTO app_user_ssh_keys (id, user_id, name, kind, bits, fingerprint, public_key, comment, \
+             created_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (user_id, fingerprint) DO NOTHING",
+        )
+        .bind(key.id.to_string())
+        .bind(user_id.to_string()),
+    };
+    let query = query
+        .bind(&key.name)
+        .bind(&key.kind)
+        .bind(i64::from(key.bits))
+        .bind(&key.fingerprint)
+        .bind(&key.public_key)
+        .bind(&key.comment);
+    let query = match owner {
+        KeyOwner::Project(_) => query.bind(key.added_by.to_string()),
+        KeyOwner::User(_) => query,
+    };
+    let done = query.bind(key.created_at.as_micros()).execute(&mut **tx).await?;
     Ok(done.rows_affected() == 1)
 }
 
-/// A project's keys, oldest first.
+/// An owner's keys, oldest first.
 pub async fn ssh_keys_of<'e, E: Executor<'e, Database = Any>>(
     db: E,
-    project_id: ProjectId,
+    owner: KeyOwner,
 ) -> Result<Vec<SshKeyView>, DbError> {
+    let (table, column, columns) = owner.sql();
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM app_ssh_keys WHERE project_id = $1 ORDER BY id"
+        "SELECT {columns} FROM {table} WHERE {column} = $1 ORDER BY id"
     ));
     sqlx::query(sql)
-        .bind(project_id.to_string())
+        .bind(owner.id())
         .fetch_all(db)
         .await?
         .iter()
@@ -71,17 +119,18 @@ pub async fn ssh_keys_of<'e, E: Executor<'e, Database = Any>>(
         .collect()
 }
 
-/// Removes one of a project's keys; the key as it was, or `None` when the project has no such key.
+/// Removes one of an owner's keys; the key as it was, or `None` when it has no such key.
 pub async fn ssh_key_delete_in_tx(
     tx: &mut Tx,
-    project_id: ProjectId,
+    owner: KeyOwner,
     key_id: SshKeyId,
 ) -> Result<Option<SshKeyView>, DbError> {
+    let (table, column, columns) = owner.sql();
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM app_ssh_keys WHERE project_id = $1 AND id = $2"
+        "SELECT {columns} FROM {table} WHERE {column} = $1 AND id = $2"
     ));
     let Some(key) = sqlx::query(sql)
-        .bind(project_id.to_string())
+        .bind(owner.id())
         .bind(key_id.to_string())
         .fetch_optional(&mut **tx)
         .await?
@@ -91,8 +140,9 @@ pub async fn ssh_key_delete_in_tx(
     else {
         return Ok(None);
     };
-    sqlx::query("DELETE FROM app_ssh_keys WHERE project_id = $1 AND id = $2")
-        .bind(project_id.to_string())
+    let sql = sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE {column} = $1 AND id = $2"));
+    sqlx::query(sql)
+        .bind(owner.id())
         .bind(key_id.to_string())
         .execute(&mut **tx)
         .await?;

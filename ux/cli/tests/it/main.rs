@@ -1569,6 +1569,13 @@ async fn a_member_adds_lists_and_deletes_ssh_keys() {
     assert!(!weak.status.success());
     stdout(&run(as_owner(&["ssh-keys", "delete", &id])).await);
     assert!(!stdout(&run(as_owner(&["ssh-keys", "list"])).await).contains(&id));
+    // The same key as one's own: kept apart from the project's.
+    let own = stdout(&run(as_owner(&["ssh-keys", "add", "--mine", key.to_str().unwrap()])).await);
+    let own_id = own.split_whitespace().next().unwrap().to_string();
+    assert!(stdout(&run(as_owner(&["ssh-keys", "list", "--mine"])).await).contains(&own_id));
+    assert!(!stdout(&run(as_owner(&["ssh-keys", "list"])).await).contains(&own_id));
+    stdout(&run(as_owner(&["ssh-keys", "delete", "--mine", &own_id])).await);
+    assert!(!stdout(&run(as_owner(&["ssh-keys", "list", "--mine"])).await).contains(&own_id));
 }
 
 #[tokio::test]
