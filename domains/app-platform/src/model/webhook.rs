@@ -1,7 +1,7 @@
 //! Webhooks: which events a subscription can name and how they look to a receiver, how a
 //! delivery is signed, when a failed one is tried again, and which destinations are refused.
 
-// Plain address types (core, not std::net: nothing here touches the network).
+// Plain address types from core: nothing here touches the network.
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
 
