@@ -340,6 +340,7 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
             inventory: inventory.clone(),
             balance: billing.clone(),
             launch: app_platform.clone(),
+            images: maas.clone(),
         },
         ingot_provisioning_allocation::service::AllocationConfig {
             replacements_max: config.allocation_replacements_max,

@@ -183,8 +183,8 @@ fn images_of(list: &serde_json::Value) -> Vec<(String, String, bool, String, Str
 
 async fn tenants_see_the_images_each_site_offers_and_its_policy_allows(backend: Backend) {
     let app = spawn_app(backend, super::allocation::config).await;
-    let (_, alice) = app.signed_up("alice").await;
-    let token = Some(alice.session_token.as_str());
+    let alice = tenant(&app, "alice", KycLevel::Basic, "500").await;
+    let token = Some(alice.token.as_str());
     let (status, _) = send(&app, None, "GET", "/v1/images", None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     // Before the site is bound to its region nothing is known to be deployable there.
@@ -197,7 +197,7 @@ async fn tenants_see_the_images_each_site_offers_and_its_policy_allows(backend: 
 
     // The region offers jammy (amd64) and noble (amd64, arm64); the policy also allows focal,
     // which the region does not have.
-    let (_sim, _) = onboarded(&app, 1, json!({"allowed_images": ["jammy", "focal", "noble"]})).await;
+    let (_sim, _) = onboarded(&app, 4, json!({"allowed_images": ["jammy", "focal", "noble"]})).await;
     let (status, list) = send(&app, token, "GET", "/v1/images", None).await;
     assert_eq!(status, StatusCode::OK, "{list}");
     let demo = |name: &str, default: bool, title: &str, archs: &str| {
@@ -240,6 +240,37 @@ async fn tenants_see_the_images_each_site_offers_and_its_policy_allows(backend: 
     assert_eq!(
         images_of(&list),
         [demo("noble", true, "Ubuntu 24.04 LTS", "amd64,arm64")]
+    );
+
+    // Allocations follow it: an image the site does not offer is refused by name before
+    // anything is weighed; none asked, the site's default is deployed.
+    let allocations = format!("/v1/projects/{}/allocations", alice.project);
+    let (status, body) = send(
+        &app,
+        token,
+        "POST",
+        &allocations,
+        Some(json!({"sku": "cpu-64c", "count": 1, "image": "jammy", "ssh_keys": [KEY]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(fields(&body), ["image"]);
+    assert!(
+        body["errors"][0]["message"].as_str().unwrap().contains("demo1"),
+        "{body}"
+    );
+    let (status, created) = send(
+        &app,
+        token,
+        "POST",
+        &allocations,
+        Some(json!({"sku": "cpu-64c", "count": 1, "ssh_keys": [KEY]})),
+    )
+    .await;
+    assert_eq!(
+        (status, created["image"].as_str()),
+        (StatusCode::CREATED, Some("noble")),
+        "{created}"
     );
 
     // The images controller's pass reads them off the region again.

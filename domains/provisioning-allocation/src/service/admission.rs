@@ -12,6 +12,7 @@ use ingot_contracts::allocation::{
 use ingot_contracts::billing::{BurnDecision, BurnRateRequest, BurnRefusal, RunwayReservation};
 use ingot_contracts::iam::{Action, Actor, AuditEntry, KycPolicy};
 use ingot_contracts::inventory::{EligibleNode, OfferView};
+use ingot_contracts::maas::SiteImages;
 use ingot_kernel::Timestamp;
 use ingot_kernel::db::Tx;
 use ingot_kernel::event::DomainEvent;
@@ -64,6 +65,46 @@ const SSH_KEY_BYTES_MAX: usize = 16 * 1024;
 const USER_DATA_BYTES_MAX: usize = 16 * 1024;
 /// Times the assignment is tried again when racing admissions took the chosen nodes.
 const ASSIGN_ATTEMPTS: usize = 8;
+
+/// The image a site deploys when none is asked: its policy's first that its region offers.
+fn site_default_image(site_images: &[SiteImages], site_id: SiteId) -> Option<String> {
+    site_images
+        .iter()
+        .find(|s| s.site_id == site_id)?
+        .images
+        .iter()
+        .find(|i| i.default)
+        .map(|i| i.name.clone())
+}
+
+/// The offers at sites that can deploy `image` (their region has it and their policy allows
+/// it; a site whose images were never read is not held to it). None left: the image is refused
+/// by name, before anything else is weighed.
+fn images_filter(
+    offers: Vec<OfferView>,
+    image: Option<&str>,
+    site_images: &[SiteImages],
+) -> Result<Vec<OfferView>> {
+    let Some(image) = image else {
+        return Ok(offers);
+    };
+    let deploys = |site_id: SiteId| match site_images.iter().find(|s| s.site_id == site_id) {
+        Some(known) if known.synced_at.is_some() => known.images.iter().any(|i| i.name == image),
+        _ => true,
+    };
+    let sites: Vec<String> = offers.iter().map(|o| o.site.clone()).collect();
+    let kept: Vec<OfferView> = offers.into_iter().filter(|o| deploys(o.site_id)).collect();
+    if kept.is_empty() {
+        return Err(AllocationError::Invalid(vec![(
+            "image".into(),
+            format!(
+                "{image} is not offered at {} (see GET /v1/images)",
+                sites.join(", ")
+            ),
+        )]));
+    }
+    Ok(kept)
+}
 
 /// Field-level checks of a create request: nothing else is asked before these pass.
 fn request_check(request: &AllocationCreateRequest, now: Timestamp) -> Vec<(String, String)> {
@@ -326,6 +367,13 @@ impl AllocationService {
                 at_site
             }
         };
+        let site_images = self
+            .deps
+            .images
+            .site_images()
+            .await
+            .map_err(|_| AllocationError::Unavailable("the sites' image lists"))?;
+        let offers = images_filter(offers, request.image.as_deref(), &site_images)?;
         let context = Context {
             tenant_id,
             project_id,
@@ -439,6 +487,7 @@ impl AllocationService {
             image: request
                 .image
                 .clone()
+                .or_else(|| site_default_image(&site_images, site.offer.site_id))
                 .unwrap_or_else(|| self.config.default_image.clone()),
             placement: request.placement,
             ssh_keys: request.ssh_keys.clone(),
@@ -754,6 +803,58 @@ mod tests {
                 "release_at"
             ]
         );
+    }
+
+    #[test]
+    fn an_image_keeps_the_sites_that_deploy_it() {
+        use ingot_contracts::maas::SiteImage;
+        let offer = |site: &str| OfferView {
+            sku_id: ingot_kernel::id::SkuId::generate(),
+            sku: "cpu-64c".into(),
+            site_id: SiteId::generate(),
+            site: site.into(),
+            hourly_price: ingot_kernel::Money::zero(ingot_kernel::money::Currency::USD),
+            available: 1,
+        };
+        let (fra, ams, new) = (offer("fra1"), offer("ams1"), offer("new1"));
+        let images = |site_id: SiteId, names: &[&str], synced: bool| SiteImages {
+            site_id,
+            images: names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| SiteImage {
+                    name: (*n).into(),
+                    os: "ubuntu".into(),
+                    title: String::new(),
+                    architectures: vec!["amd64".into()],
+                    default: i == 0,
+                })
+                .collect(),
+            synced_at: synced.then(|| Timestamp::from_secs(1)),
+        };
+        let known = vec![
+            images(fra.site_id, &["noble", "jammy"], true),
+            images(ams.site_id, &["jammy"], true),
+            images(new.site_id, &[], false),
+        ];
+        let all = vec![fra.clone(), ams.clone(), new.clone()];
+        let sites = |image: Option<&str>| -> Vec<String> {
+            images_filter(all.clone(), image, &known)
+                .unwrap()
+                .into_iter()
+                .map(|o| o.site)
+                .collect()
+        };
+        // A site whose images were never read is not held to them.
+        assert_eq!(sites(Some("noble")), ["fra1", "new1"]);
+        assert_eq!(sites(Some("jammy")), ["fra1", "ams1", "new1"]);
+        assert_eq!(sites(None), ["fra1", "ams1", "new1"]);
+        let refused = images_filter(vec![ams.clone()], Some("noble"), &known).unwrap_err();
+        assert!(
+            matches!(refused, AllocationError::Invalid(ref f) if f[0].0 == "image" && f[0].1.contains("ams1"))
+        );
+        assert_eq!(site_default_image(&known, fra.site_id).as_deref(), Some("noble"));
+        assert_eq!(site_default_image(&known, new.site_id), None);
     }
 
     #[test]

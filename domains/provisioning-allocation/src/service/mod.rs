@@ -24,6 +24,7 @@ use ingot_contracts::iam::{
     ProjectDirectory, Resource, project_access,
 };
 use ingot_contracts::inventory::{InventoryApi, InventoryForAllocation};
+use ingot_contracts::maas::SiteImageCatalog;
 use ingot_kernel::Clock;
 use ingot_kernel::crypto::SecretBox;
 use ingot_kernel::db::Db;
@@ -56,13 +57,16 @@ pub struct AllocationDeps {
     pub balance: Arc<dyn BalancePolicy>,
     /// Keys by id and user-data checks or templates (App Platform).
     pub launch: Arc<dyn LaunchInputsResolver>,
+    /// What each site deploys (the MAAS domain).
+    pub images: Arc<dyn SiteImageCatalog>,
 }
 
 #[derive(Debug, Clone)]
 pub struct AllocationConfig {
     /// Deploy failures replaced per allocation before it is given up.
     pub replacements_max: u32,
-    /// The image deployed when none is asked for.
+    /// The image deployed when none is asked for and the site's own default is not known (its
+    /// images were never read).
     pub default_image: String,
 }
 
