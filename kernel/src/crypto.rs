@@ -153,7 +153,8 @@ pub fn webhook_signature_verify(secret: &str, header: Option<&str>, body: &[u8],
     })
 }
 
-/// Signs like a provider would; for tests and the simulator.
+/// Signs `body` at `now_s`: Ingot's own outgoing webhooks (App Platform), and providers' in
+/// tests and the simulator.
 pub fn webhook_signature_make(secret: &str, body: &[u8], now_s: i64) -> String {
     use hmac::{Hmac, Mac};
     let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(secret.as_bytes())

@@ -406,6 +406,7 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
             config.http.rate_limit_per_s,
             config.http.rate_limit_burst,
         )),
+        secrets: secrets.clone(),
     };
     let router = http::conventions(router, edge);
 

@@ -1,7 +1,9 @@
 //! `Idempotency-Key` on POST: the first request with a key runs and its response is stored; the
 //! same key with the same request replays that response (`idempotent-replayed: true`); the same key
 //! with a different request is a 422; a retry while the first is still running is a 409.
-//! Keys are scoped to the credential, so two callers never see each other's responses.
+//! Keys are scoped to the credential, so two callers never see each other's responses. Kept
+//! responses are sealed under the installation key: some carry a secret shown once (a new API
+//! token, a webhook's signing secret), and secrets are never stored in clear.
 
 use std::net::SocketAddr;
 
@@ -24,6 +26,12 @@ pub const REPLAYED_HEADER: &str = "idempotent-replayed";
 const KEY_CHARS_MAX: usize = 255;
 /// Responses larger than this are not stored (and the key is released).
 const STORED_BODY_BYTES_MAX: usize = 1024 * 1024;
+/// Marks a kept body as sealed; records kept before sealing began are replayed as they are.
+const SEALED_PREFIX: &str = "sealed:v1:";
+
+fn seal_context(scope: &str, key: &str) -> String {
+    format!("http.idempotency:{scope}:{key}")
+}
 
 pub async fn idempotency(State(state): State<EdgeState>, request: Request, next: Next) -> Response<Body> {
     if request.method() != Method::POST {
@@ -79,7 +87,22 @@ pub async fn idempotency(State(state): State<EdgeState>, request: Request, next:
                 .retry_after(1)
                 .into_response();
         }
-        Ok(IdempotencyBegin::Replay(stored)) => return replay(stored),
+        Ok(IdempotencyBegin::Replay(stored)) => {
+            let body = match stored.body.strip_prefix(SEALED_PREFIX) {
+                None => Some(stored.body.clone()),
+                Some(sealed) => state
+                    .secrets
+                    .open(sealed, &seal_context(&scope, &key))
+                    .ok()
+                    .and_then(|bytes| String::from_utf8(bytes).ok()),
+            };
+            let Some(body) = body else {
+                return Problem::new(Code::Internal)
+                    .detail("the kept response could not be opened")
+                    .into_response();
+            };
+            return replay(StoredResponse { body, ..stored });
+        }
         Ok(IdempotencyBegin::Fresh) => {}
     }
 
@@ -98,7 +121,10 @@ pub async fn idempotency(State(state): State<EdgeState>, request: Request, next:
                     .get(header::CONTENT_TYPE)
                     .and_then(|v| v.to_str().ok())
                     .map(String::from),
-                body: String::from_utf8(bytes.to_vec()).ok()?,
+                body: format!(
+                    "{SEALED_PREFIX}{}",
+                    state.secrets.seal(bytes, &seal_context(&scope, &key)).ok()?
+                ),
             })
         });
     let outcome = match &stored {

@@ -30,6 +30,9 @@ pub struct EdgeState {
     pub authenticator: Arc<dyn Authenticator>,
     pub limits: HttpLimits,
     pub rate_limiter: Arc<rate_limit::RateLimiter>,
+    /// Seals the responses kept for idempotent replays (some carry secrets shown once: new API
+    /// tokens, webhook signing secrets).
+    pub secrets: ingot_kernel::crypto::SecretBox,
 }
 
 /// Wraps every route (and the fallback) of `router` in the house conventions. Call last, after

@@ -80,6 +80,10 @@ async fn serve(limits: HttpLimits) -> Served {
         authenticator: Arc::new(FixedTokens),
         rate_limiter: Arc::new(RateLimiter::new(limits.rate_limit_per_s, limits.rate_limit_burst)),
         limits,
+        secrets: ingot_kernel::crypto::SecretBox::from_base64(
+            &ingot_kernel::crypto::SecretBox::key_generate().unwrap(),
+        )
+        .unwrap(),
     };
     let app = conventions(router, edge);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 
 use super::allocation::{KEY, config, tenant};
 use super::maas::onboarded;
-use super::{TestApp, send, spawn_app};
+use super::{TestApp, send, send_with, spawn_app};
 
 /// What the receiver does with its next request.
 #[derive(Debug, Clone, Copy)]
@@ -430,15 +430,34 @@ async fn private_destinations_are_refused_outside_the_embedded_and_test_profiles
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{url}: {body}");
         assert_eq!(body["errors"][0]["field"], "url", "{url}: {body}");
     }
-    let (status, body) = send(
+    // Sent twice with one Idempotency-Key: one webhook, the same secret both times, and the
+    // answer kept for the replay is sealed, the secret nowhere in clear.
+    let ask = json!({"url": "https://hooks.example.com/ingot", "events": ["allocation.*", "kyc.changed"]});
+    let (status, body) = send_with(
         &app,
         token,
         "POST",
         &hooks,
-        Some(json!({"url": "https://hooks.example.com/ingot", "events": ["allocation.*", "kyc.changed"]})),
+        Some(ask.clone()),
+        Some("create-hook-1"),
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, again) = send_with(&app, token, "POST", &hooks, Some(ask), Some("create-hook-1")).await;
+    assert_eq!((status, &again["secret"]), (StatusCode::CREATED, &body["secret"]));
+    let secret = body["secret"].as_str().unwrap();
+    let kept: Vec<String> = sqlx::query_scalar("SELECT body FROM kernel_idempotency WHERE body IS NOT NULL")
+        .fetch_all(app.db.db.reader())
+        .await
+        .unwrap();
+    assert!(
+        !kept.is_empty()
+            && kept
+                .iter()
+                .all(|b| b.starts_with("sealed:v1:") && !b.contains(secret))
+    );
+    let (_, listed) = send(&app, token, "GET", &hooks, None).await;
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
     let (status, body) = send(
         &app,
         token,

@@ -1,11 +1,12 @@
-//! Webhooks: which events a subscription can name and how they look to a receiver, how a
-//! delivery is signed, when a failed one is tried again, and which destinations are refused.
+//! Webhooks: which events a subscription can name and how they look to a receiver, when a
+//! failed delivery is tried again, and which destinations are refused. Deliveries are signed
+//! with `ingot_kernel::crypto::webhook_signature_make`, the scheme Ingot verifies on the
+//! webhooks it receives.
 
 // Plain address types from core: nothing here touches the network.
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
 
-use hmac::{Hmac, Mac};
 use ingot_contracts::allocation::{
     AllocationEnded, AllocationRequested, AllocationStateChanged, NodeAssigned, NodeMeteringStarted,
     NodeReleased,
@@ -17,7 +18,6 @@ use ingot_kernel::event::DomainEvent as _;
 use ingot_kernel::id::{AllocationId, ProjectId, TenantId};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use sha2::Sha256;
 
 /// The events a project can subscribe to, as receivers see them, with what each means.
 pub const PUBLIC_EVENTS: [(&str, &str); 9] = [
@@ -84,17 +84,6 @@ pub fn event_matches(patterns: &[String], event_type: &str) -> bool {
                 .strip_suffix(".*")
                 .is_some_and(|family| event_type.split('.').next() == Some(family))
     })
-}
-
-/// The `Ingot-Signature` header: `t=UNIX_SECONDS,v1=HEX`, where HEX is the HMAC-SHA256 under
-/// the webhook's secret of `UNIX_SECONDS`, a full stop, and the body's bytes as sent.
-pub fn signature_header(secret: &[u8], unix_seconds: i64, body: &[u8]) -> String {
-    // HMAC takes keys of any length; `new_from_slice` cannot fail for it.
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).unwrap_or_else(|_| unreachable!());
-    mac.update(unix_seconds.to_string().as_bytes());
-    mac.update(b".");
-    mac.update(body);
-    format!("t={unix_seconds},v1={}", hex::encode(mac.finalize().into_bytes()))
 }
 
 /// The first retry waits this long; each later one twice the one before.
@@ -346,27 +335,6 @@ mod tests {
         assert!(!event_matches(&patterns(&["node.*"]), "allocation.ended"));
         assert!(event_matches(&patterns(&["balance.low", "*"]), "kyc.changed"));
         assert!(!event_matches(&patterns(&["balance.low"]), "balance.exhausted"));
-    }
-
-    #[test]
-    fn the_signature_is_hmac_sha256_of_time_dot_body() {
-        // RFC 4231 test case 2 (key "Jefe"), with our message framing: t + "." + body.
-        let header = signature_header(b"Jefe", 1_700_000_000, b"{}");
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(b"Jefe").unwrap();
-        mac.update(b"1700000000.{}");
-        assert_eq!(
-            header,
-            format!("t=1700000000,v1={}", hex::encode(mac.finalize().into_bytes()))
-        );
-        // The RFC's own vector, to pin the primitive itself.
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(b"Jefe").unwrap();
-        mac.update(b"what do ya want for nothing?");
-        assert_eq!(
-            hex::encode(mac.finalize().into_bytes()),
-            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
-        );
-        assert_ne!(signature_header(b"other", 1_700_000_000, b"{}"), header);
-        assert_ne!(signature_header(b"Jefe", 1_700_000_001, b"{}"), header);
     }
 
     #[test]

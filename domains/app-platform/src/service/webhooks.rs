@@ -15,6 +15,7 @@ use ingot_contracts::app_platform::{
     WebhookEventType, WebhookSubscribed, WebhookUpdateRequest, WebhookView,
 };
 use ingot_contracts::iam::{Action, Actor, AuditEntry, DenyReason};
+use ingot_kernel::crypto::webhook_signature_make;
 use ingot_kernel::db::DbError;
 use ingot_kernel::event::DomainEvent as _;
 use ingot_kernel::id::{DeliveryId, ProjectId, TenantId, WebhookId};
@@ -23,7 +24,7 @@ use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use super::{AppPlatformService, Result, internal};
 use crate::model::webhook::{
     PUBLIC_EVENTS, Scope, address_is_public, delivery_body, event_filter_check, event_matches, public_event,
-    retry_delay, signature_header, url_check,
+    retry_delay, url_check,
 };
 use crate::store::webhooks::{self as store, DeliveryRow, WebhookRow};
 
@@ -566,12 +567,14 @@ impl AppPlatformService {
         let secret = self
             .secrets
             .open(&webhook.secret_sealed, &secret_context(webhook.view.id))
-            .map_err(|_| "the webhook's secret could not be opened".to_string())?;
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .ok_or("the webhook's secret could not be opened")?;
         let Some(client) = &self.webhook_client else {
             return Err("no HTTP client".into());
         };
         let unix_seconds = self.clock.now().as_micros().div_euclid(1_000_000);
-        let signature = signature_header(&secret, unix_seconds, row.payload.as_bytes());
+        let signature = webhook_signature_make(&secret, row.payload.as_bytes(), unix_seconds);
         let response = client
             .post(url)
             .header("content-type", "application/json")
