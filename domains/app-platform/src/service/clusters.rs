@@ -170,12 +170,10 @@ impl AppPlatformService {
         Ok(*view)
     }
 
-    /// Releases allocations the cluster no longer wants, noting them removed.
+    /// Releases allocations the cluster no longer wants, then notes them removed (a release
+    /// that fails leaves the node counted, and the cluster degraded rather than leaking it).
     async fn nodes_release(&self, actor: &Actor, allocations: &[AllocationId], reason: &str) -> Result<()> {
         for allocation_id in allocations {
-            store::member_removed(self.db.reader(), *allocation_id, self.clock.now())
-                .await
-                .map_err(internal)?;
             let request = ReleaseRequest {
                 reason: Some(reason.to_string()),
             };
@@ -187,6 +185,9 @@ impl AppPlatformService {
                 Ok(_) | Err(AllocationError::Ended) => {}
                 Err(err) => return Err(AppPlatformError::Allocation(err)),
             }
+            store::member_removed(self.db.reader(), *allocation_id, self.clock.now())
+                .await
+                .map_err(internal)?;
         }
         Ok(())
     }
