@@ -605,10 +605,32 @@ async fn reconciliation_finds_each_drift_once_acts_only_on_confirmed_states_and_
         )
         .await;
     }
-    pass(&app).await;
+    // On PostgreSQL the requests reach the follower once every older transaction in the
+    // cluster has ended: pass until all three deploy, then until all three are reported.
+    let mut tick = tokio::time::interval(Duration::from_millis(50));
+    for tries in 0.. {
+        pass(&app).await;
+        let deploying = sim
+            .lock()
+            .machines
+            .values()
+            .filter(|m| m.status == ingot_maas_sim::Status::Deploying)
+            .count();
+        if deploying == 3 {
+            break;
+        }
+        assert!(tries < 200, "the deploy requests were never followed");
+        tick.tick().await;
+    }
     app.clock.advance(Duration::from_secs(12 * 60));
-    pass(&app).await;
-    assert_eq!(events(&app, "baremetal.node_deployed").await.len(), 3);
+    for tries in 0.. {
+        pass(&app).await;
+        if events(&app, "baremetal.node_deployed").await.len() == 3 {
+            break;
+        }
+        assert!(tries < 200, "the deploys were never reported");
+        tick.tick().await;
+    }
     let report = reconcile(&app).await;
     assert_eq!(
         (&report["machines"], &report["findings"]),
