@@ -143,12 +143,7 @@ async fn a_projects_ssh_keys_are_validated_kept_once_and_private(backend: Backen
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, _) = send(&app, token, "DELETE", &format!("{path}/{id}"), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let audited: Vec<String> = sqlx::query_scalar(
-        "SELECT action FROM iam_audit_events WHERE action LIKE 'app.ssh_key.%' ORDER BY position",
-    )
-    .fetch_all(app.db.db.reader())
-    .await
-    .unwrap();
+    let audited = super::audited(&app, "app.ssh_key.").await;
     assert_eq!(
         audited,
         ["app.ssh_key.add", "app.ssh_key.add", "app.ssh_key.remove"]
@@ -585,12 +580,7 @@ async fn templates_are_checked_rendered_and_used_by_allocations_with_keys_by_id(
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, _) = send(&app, token, "GET", &format!("{templates}/web"), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let audited: Vec<String> = sqlx::query_scalar(
-        "SELECT action FROM iam_audit_events WHERE action LIKE 'app.template.%' ORDER BY position",
-    )
-    .fetch_all(app.db.db.reader())
-    .await
-    .unwrap();
+    let audited = super::audited(&app, "app.template.").await;
     assert_eq!(
         audited,
         [

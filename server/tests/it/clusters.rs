@@ -230,12 +230,7 @@ async fn a_cluster_is_created_scaled_and_deleted_as_one_thing(backend: Backend) 
         .map(|c| c["state"].as_str().unwrap())
         .collect();
     assert_eq!(states, ["provisioning", "deleted"]);
-    let audited: Vec<String> = sqlx::query_scalar(
-        "SELECT action FROM iam_audit_events WHERE action LIKE 'app.cluster.%' ORDER BY position",
-    )
-    .fetch_all(app.db.db.reader())
-    .await
-    .unwrap();
+    let audited = super::audited(&app, "app.cluster.").await;
     assert_eq!(
         audited,
         [

@@ -336,6 +336,7 @@ pub(super) fn slow_controllers(config: &mut ingotd::config::Config) {
     config.maas_deployments_interval = Duration::from_secs(600);
     config.maas_reconcile_interval = Duration::from_secs(3_600);
     config.maas_images_interval = Duration::from_secs(3_600);
+    config.webhooks_interval = Duration::from_secs(3_600);
 }
 
 pub(super) async fn pass(app: &TestApp) {

@@ -302,6 +302,15 @@ pub async fn send_with(
     )
 }
 
+/// The audited actions starting with `prefix` (`app.template.`), in the order recorded.
+pub async fn audited(app: &TestApp, prefix: &str) -> Vec<String> {
+    sqlx::query_scalar("SELECT action FROM iam_audit_events WHERE action LIKE $1 ORDER BY position")
+        .bind(format!("{prefix}%"))
+        .fetch_all(app.db.db.reader())
+        .await
+        .unwrap()
+}
+
 /// Appends one of Allocation's events to the outbox, as Allocation will.
 pub async fn allocation_says(app: &TestApp, event: &impl ingot_kernel::event::DomainEvent) {
     let mut tx = app.db.db.begin().await.unwrap();

@@ -378,12 +378,7 @@ async fn deliveries_are_signed_retried_logged_and_redelivered(backend: Backend) 
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, _) = send(&app, Some(token), "GET", &format!("{hook}/deliveries"), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let audited: Vec<String> = sqlx::query_scalar(
-        "SELECT action FROM iam_audit_events WHERE action LIKE 'app.webhook.%' ORDER BY position",
-    )
-    .fetch_all(app.db.db.reader())
-    .await
-    .unwrap();
+    let audited = super::audited(&app, "app.webhook.").await;
     assert_eq!(
         audited,
         [

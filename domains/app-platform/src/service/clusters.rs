@@ -9,7 +9,7 @@ use ingot_contracts::allocation::{
 use ingot_contracts::app_platform::{
     AppPlatformError, ClusterCreateRequest, ClusterNodeView, ClusterScaleRequest, ClusterView,
 };
-use ingot_contracts::iam::{Action, Actor, AuditEntry, DenyReason};
+use ingot_contracts::iam::{Action, Actor, DenyReason};
 use ingot_kernel::id::{AllocationId, ClusterId, ProjectId};
 use serde_json::{Map, Value};
 
@@ -281,16 +281,10 @@ impl AppPlatformService {
         workers: u32,
     ) -> Result<()> {
         let mut tx = self.db.begin().await.map_err(internal)?;
-        let entry = AuditEntry {
-            action,
-            target: cluster.id.to_string(),
-            details: serde_json::json!({"project_id": cluster.project_id, "name": cluster.name, "workers": workers}),
-        };
-        self.deps
-            .audit
-            .audit_in_tx(&mut tx, actor, entry)
-            .await
-            .map_err(internal)?;
+        let details =
+            serde_json::json!({"project_id": cluster.project_id, "name": cluster.name, "workers": workers});
+        self.audit_in_tx(&mut tx, actor, action, cluster.id.to_string(), details)
+            .await?;
         tx.commit().await.map_err(internal)
     }
 

@@ -84,6 +84,27 @@ impl AppPlatformService {
         }
     }
 
+    /// Records `action` on `target` in IAM's audit trail, in the caller's transaction.
+    async fn audit_in_tx(
+        &self,
+        tx: &mut ingot_kernel::db::Tx,
+        actor: &Actor,
+        action: &'static str,
+        target: String,
+        details: serde_json::Value,
+    ) -> Result<()> {
+        let entry = AuditEntry {
+            action,
+            target,
+            details,
+        };
+        self.deps
+            .audit
+            .audit_in_tx(tx, actor, entry)
+            .await
+            .map_err(internal)
+    }
+
     /// Gives clusters Allocation's API; the first call wins.
     pub fn allocations_attach(&self, allocations: Arc<dyn AllocationApi>) {
         let _ = self.allocations.set(allocations);
@@ -163,16 +184,8 @@ impl AppPlatformService {
         {
             return Err(AppPlatformError::DuplicateKey(view.fingerprint));
         }
-        let entry = AuditEntry {
-            action: "app.ssh_key.add",
-            target: view.id.to_string(),
-            details: serde_json::json!({"project_id": view.project_id, "fingerprint": view.fingerprint, "name": view.name}),
-        };
-        self.deps
-            .audit
-            .audit_in_tx(&mut tx, actor, entry)
-            .await
-            .map_err(internal)?;
+        self.audit_in_tx(&mut tx, actor, "app.ssh_key.add", view.id.to_string(), serde_json::json!({"project_id": view.project_id, "fingerprint": view.fingerprint, "name": view.name}))
+            .await?;
         tx.commit().await.map_err(internal)?;
         Ok(view)
     }
@@ -186,16 +199,14 @@ impl AppPlatformService {
         else {
             return Err(AppPlatformError::NotFound("ssh key"));
         };
-        let entry = AuditEntry {
-            action: "app.ssh_key.remove",
-            target: key.id.to_string(),
-            details: serde_json::json!({"project_id": key.project_id, "fingerprint": key.fingerprint}),
-        };
-        self.deps
-            .audit
-            .audit_in_tx(&mut tx, actor, entry)
-            .await
-            .map_err(internal)?;
+        self.audit_in_tx(
+            &mut tx,
+            actor,
+            "app.ssh_key.remove",
+            key.id.to_string(),
+            serde_json::json!({"project_id": key.project_id, "fingerprint": key.fingerprint}),
+        )
+        .await?;
         tx.commit().await.map_err(internal)?;
         Ok(())
     }

@@ -4,7 +4,7 @@
 use ingot_contracts::app_platform::{
     AppPlatformError, RenderedUserData, TemplateRequest, TemplateValues, TemplateView,
 };
-use ingot_contracts::iam::{Action, Actor, AuditEntry};
+use ingot_contracts::iam::{Action, Actor};
 use ingot_kernel::id::{ProjectId, TemplateId};
 use serde_json::{Map, Value};
 
@@ -24,6 +24,10 @@ fn builtin_view(spec: TemplateRequest) -> TemplateView {
         version: BUILTIN_VERSION,
         updated_at: None,
     }
+}
+
+fn template_details(project_id: ProjectId, row: &TemplateRow) -> serde_json::Value {
+    serde_json::json!({"project_id": project_id, "name": row.spec.name, "version": row.version})
 }
 
 fn row_view(row: TemplateRow) -> TemplateView {
@@ -154,13 +158,12 @@ impl AppPlatformService {
         {
             return Err(AppPlatformError::DuplicateName("template", row.spec.name));
         }
-        self.template_audit_in_tx(
+        self.audit_in_tx(
             &mut tx,
             actor,
             "app.template.create",
             row.id.to_string(),
-            project_id,
-            &row,
+            template_details(project_id, &row),
         )
         .await?;
         tx.commit().await.map_err(internal)?;
@@ -205,13 +208,12 @@ impl AppPlatformService {
             }
             Err(err) => return Err(internal(err)),
         }
-        self.template_audit_in_tx(
+        self.audit_in_tx(
             &mut tx,
             actor,
             "app.template.replace",
             row.id.to_string(),
-            project_id,
-            &row,
+            template_details(project_id, &row),
         )
         .await?;
         tx.commit().await.map_err(internal)?;
@@ -239,13 +241,12 @@ impl AppPlatformService {
         {
             return Err(AppPlatformError::NotFound("template"));
         }
-        self.template_audit_in_tx(
+        self.audit_in_tx(
             &mut tx,
             actor,
             "app.template.delete",
             row.id.to_string(),
-            project_id,
-            &row,
+            template_details(project_id, &row),
         )
         .await?;
         tx.commit().await.map_err(internal)?;
@@ -263,26 +264,5 @@ impl AppPlatformService {
             .await?;
         let found = self.template_find(project_id, template).await?;
         Self::template_render_found(&found, &values.variables)
-    }
-
-    async fn template_audit_in_tx(
-        &self,
-        tx: &mut ingot_kernel::db::Tx,
-        actor: &Actor,
-        action: &'static str,
-        target: String,
-        project_id: ProjectId,
-        row: &TemplateRow,
-    ) -> Result<()> {
-        let entry = AuditEntry {
-            action,
-            target,
-            details: serde_json::json!({"project_id": project_id, "name": row.spec.name, "version": row.version}),
-        };
-        self.deps
-            .audit
-            .audit_in_tx(tx, actor, entry)
-            .await
-            .map_err(internal)
     }
 }

@@ -14,7 +14,7 @@ use ingot_contracts::app_platform::{
     AppPlatformError, DeliveryAttempt, DeliveryState, DeliveryView, WebhookCreateRequest, WebhookCreated,
     WebhookEventType, WebhookSubscribed, WebhookUpdateRequest, WebhookView,
 };
-use ingot_contracts::iam::{Action, Actor, AuditEntry, DenyReason};
+use ingot_contracts::iam::{Action, Actor, DenyReason};
 use ingot_kernel::crypto::webhook_signature_make;
 use ingot_kernel::db::DbError;
 use ingot_kernel::event::DomainEvent as _;
@@ -153,17 +153,10 @@ impl AppPlatformService {
         action: &'static str,
         view: &WebhookView,
     ) -> Result<()> {
-        let entry = AuditEntry {
-            action,
-            target: view.id.to_string(),
-            details: serde_json::json!({"project_id": view.project_id, "url": view.url, "events": view.events,
-                "enabled": view.enabled}),
-        };
-        self.deps
-            .audit
-            .audit_in_tx(tx, actor, entry)
+        let details = serde_json::json!({"project_id": view.project_id, "url": view.url,
+            "events": view.events, "enabled": view.enabled});
+        self.audit_in_tx(tx, actor, action, view.id.to_string(), details)
             .await
-            .map_err(internal)
     }
 
     async fn webhook_load(&self, project_id: ProjectId, webhook_id: WebhookId) -> Result<WebhookRow> {
@@ -387,16 +380,15 @@ impl AppPlatformService {
         store::delivery_rearm_in_tx(&mut tx, delivery_id, self.clock.now())
             .await
             .map_err(internal)?;
-        let entry = AuditEntry {
-            action: "app.webhook.redeliver",
-            target: delivery_id.to_string(),
-            details: serde_json::json!({"project_id": project_id, "webhook_id": webhook.view.id}),
-        };
-        self.deps
-            .audit
-            .audit_in_tx(&mut tx, actor, entry)
-            .await
-            .map_err(internal)?;
+        let details = serde_json::json!({"project_id": project_id, "webhook_id": webhook.view.id});
+        self.audit_in_tx(
+            &mut tx,
+            actor,
+            "app.webhook.redeliver",
+            delivery_id.to_string(),
+            details,
+        )
+        .await?;
         tx.commit().await.map_err(internal)?;
         let row = store::delivery_get(self.db.reader(), webhook_id, delivery_id)
             .await
@@ -409,6 +401,10 @@ impl AppPlatformService {
     /// whose `app.webhook_subscribed` came before the event in the outbox); the cursor moves in
     /// the same transaction. The number of events read.
     pub async fn webhooks_follow(&self, batch_max: i64) -> std::result::Result<usize, DbError> {
+        // Idle most of the time: peek without the write lock first.
+        if !ingot_kernel::outbox::pending(&self.db, CONSUMER).await? {
+            return Ok(0);
+        }
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         let batch =
