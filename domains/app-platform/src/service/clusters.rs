@@ -164,9 +164,11 @@ impl AppPlatformService {
             index: node.index,
             removed_at: None,
         };
-        store::member_insert(self.db.reader(), &member, self.clock.now())
+        let mut tx = self.db.begin().await.map_err(internal)?;
+        store::member_insert_in_tx(&mut tx, &member, self.clock.now())
             .await
             .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
         Ok(*view)
     }
 
@@ -185,9 +187,11 @@ impl AppPlatformService {
                 Ok(_) | Err(AllocationError::Ended) => {}
                 Err(err) => return Err(AppPlatformError::Allocation(err)),
             }
-            store::member_removed(self.db.reader(), *allocation_id, self.clock.now())
+            let mut tx = self.db.begin().await.map_err(internal)?;
+            store::member_removed_in_tx(&mut tx, *allocation_id, self.clock.now())
                 .await
                 .map_err(internal)?;
+            tx.commit().await.map_err(internal)?;
         }
         Ok(())
     }

@@ -496,10 +496,14 @@ impl AppPlatformService {
         // sender's delivery comes back then).
         let lease_until = now.plus(self.webhooks.timeout * 2 + Duration::from_secs(5));
         let mut claimed = Vec::with_capacity(due.len());
-        for row in due {
-            if store::delivery_claim(self.db.reader(), &row, lease_until).await? {
-                claimed.push(row);
+        if !due.is_empty() {
+            let mut tx = self.db.begin().await?;
+            for row in due {
+                if store::delivery_claim_in_tx(&mut tx, &row, lease_until).await? {
+                    claimed.push(row);
+                }
             }
+            tx.commit().await?;
         }
         let attempted = claimed.len();
         let results: Vec<std::result::Result<(), DbError>> = futures::stream::iter(claimed)

@@ -161,11 +161,7 @@ pub struct MemberRow {
     pub removed_at: Option<Timestamp>,
 }
 
-pub async fn member_insert(
-    db: impl Executor<'_, Database = Any>,
-    member: &MemberRow,
-    now: Timestamp,
-) -> Result<(), DbError> {
+pub async fn member_insert_in_tx(tx: &mut Tx, member: &MemberRow, now: Timestamp) -> Result<(), DbError> {
     sqlx::query(
         "INSERT INTO app_cluster_members (allocation_id, cluster_id, role, node_index, created_at_us, removed_at_us) \
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -176,20 +172,20 @@ pub async fn member_insert(
     .bind(i64::from(member.index))
     .bind(now.as_micros())
     .bind(member.removed_at.map(Timestamp::as_micros))
-    .execute(db)
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
-pub async fn member_removed(
-    db: impl Executor<'_, Database = Any>,
+pub async fn member_removed_in_tx(
+    tx: &mut Tx,
     allocation_id: AllocationId,
     now: Timestamp,
 ) -> Result<(), DbError> {
     sqlx::query("UPDATE app_cluster_members SET removed_at_us = $1 WHERE allocation_id = $2 AND removed_at_us IS NULL")
         .bind(now.as_micros())
         .bind(allocation_id.to_string())
-        .execute(db)
+        .execute(&mut **tx)
         .await?;
     Ok(())
 }

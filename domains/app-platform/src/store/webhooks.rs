@@ -314,8 +314,8 @@ pub async fn deliveries_due<'e, E: Executor<'e, Database = Any>>(
 
 /// Takes a due delivery for one attempt: moves its next attempt to `lease_until` if nobody
 /// else took it since it was read (same attempt count, still pending). `false`: taken.
-pub async fn delivery_claim<'e, E: Executor<'e, Database = Any>>(
-    db: E,
+pub async fn delivery_claim_in_tx(
+    tx: &mut Tx,
     row: &DeliveryRow,
     lease_until: Timestamp,
 ) -> Result<bool, DbError> {
@@ -327,7 +327,7 @@ pub async fn delivery_claim<'e, E: Executor<'e, Database = Any>>(
     .bind(row.id.to_string())
     .bind(i64::from(row.attempts))
     .bind(row.next_attempt_at.map(Timestamp::as_micros))
-    .execute(db)
+    .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
 }
