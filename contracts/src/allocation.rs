@@ -152,7 +152,7 @@ pub trait NodeEvacuation: Send + Sync {
 }
 
 /// A template an allocation's user-data is rendered from, with values for its variables.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TemplateChoice {
     /// The template's id or name (built-ins by name, such as `ingot-docker-host`).
@@ -160,6 +160,16 @@ pub struct TemplateChoice {
     #[serde(default)]
     #[schema(value_type = Object)]
     pub variables: serde_json::Map<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for TemplateChoice {
+    // Values given to templates may be secrets: only their names are shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TemplateChoice")
+            .field("name", &self.name)
+            .field("variables", &self.variables.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
 }
 
 /// What an allocation asks to install on its machines, as the tenant gave it.

@@ -132,12 +132,21 @@ pub struct TemplateRequest {
 
 /// `POST /v1/projects/{project_id}/templates/{template}/render`: a template and values for its
 /// variables, as an allocation names them too.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TemplateValues {
     #[serde(default)]
     #[schema(value_type = Object)]
     pub variables: serde_json::Map<String, serde_json::Value>,
+}
+
+impl std::fmt::Debug for TemplateValues {
+    // Values given to templates may be secrets: only their names are shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TemplateValues")
+            .field("variables", &self.variables.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
 }
 
 /// What user-data is, once checked.
@@ -301,7 +310,7 @@ pub struct DeliveryView {
 /// own allocation, their user-data rendered from one template with the cluster's wiring
 /// (`ingot_cluster_name`, `ingot_role`, `ingot_node_index`, `ingot_head_address` — the head's
 /// host name —, `ingot_cluster_token`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClusterCreateRequest {
     /// 1–40 of `a-z`, `0-9`, `-`, unique among the project's clusters.
@@ -325,6 +334,19 @@ pub struct ClusterCreateRequest {
     /// Key ids of the project or OpenSSH public keys, installed on every node.
     #[serde(default)]
     pub ssh_keys: Vec<String>,
+}
+
+impl std::fmt::Debug for ClusterCreateRequest {
+    // Values given to templates may be secrets: only their names are shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClusterCreateRequest")
+            .field("name", &self.name)
+            .field("template", &self.template)
+            .field("sku", &self.sku)
+            .field("workers", &self.workers)
+            .field("variables", &self.variables.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
 }
 
 /// `POST /v1/projects/{project_id}/clusters/{cluster}/scale`.

@@ -481,6 +481,28 @@ async fn templates_are_checked_rendered_and_used_by_allocations_with_keys_by_id(
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = send(&app, None, "GET", "/v1/me/ssh-keys", None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // One's own keys are credentials: an API token (even Alice's own) may not change them.
+    let (status, minted) = send(
+        &app,
+        token,
+        "POST",
+        "/v1/tokens",
+        Some(json!({"name": "ci", "tenant_id": alice.tenant, "role": "owner"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{minted}");
+    let api_token = Some(minted["token"].as_str().unwrap());
+    let (status, body) = send(
+        &app,
+        api_token,
+        "POST",
+        "/v1/me/ssh-keys",
+        Some(json!({"name": "planted", "public_key": RSA_2048})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, _) = send(&app, api_token, "DELETE", &own_path, None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, body) = send(
         &app,
         bob_token,

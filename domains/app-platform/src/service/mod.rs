@@ -12,14 +12,14 @@ use ingot_contracts::app_platform::{
 };
 use ingot_contracts::iam::{
     Action, Actor, AuditEntry, AuditTrail, Authorizer, DenyReason, ProjectAccessError, ProjectDirectory,
-    project_access,
+    Resource, project_access,
 };
 use ingot_contracts::inventory::InventoryApi;
 use ingot_contracts::maas::SiteImageCatalog;
 use ingot_kernel::Clock;
 use ingot_kernel::crypto::SecretBox;
 use ingot_kernel::db::Db;
-use ingot_kernel::id::{DeliveryId, ProjectId, SiteId, SshKeyId, TenantId, WebhookId};
+use ingot_kernel::id::{DeliveryId, ProjectId, SiteId, SshKeyId, TenantId, UserId, WebhookId};
 
 use crate::model::ssh_key::ssh_key_parse;
 use crate::store::{self, KeyOwner};
@@ -82,6 +82,18 @@ impl AppPlatformService {
             webhooks,
             allocations: OnceLock::new(),
         }
+    }
+
+    /// A user's own keys are credentials: managed in a session of that user (never with an
+    /// API token, which could plant a key in its owner's keyring), as IAM decides.
+    fn own_keys_authorize(&self, actor: &Actor) -> Result<UserId> {
+        let user_id = actor
+            .user_id
+            .ok_or(AppPlatformError::Denied(DenyReason::Unauthenticated))?;
+        self.deps
+            .authorizer
+            .allow(actor, Action::CredentialManage, Resource::User(user_id))?;
+        Ok(user_id)
     }
 
     /// Records `action` on `target` in IAM's audit trail, in the caller's transaction.
@@ -304,9 +316,7 @@ impl AppPlatformApi for AppPlatformService {
 
     fn my_ssh_keys_list<'a>(&'a self, actor: &'a Actor) -> Answer<'a, Vec<SshKeyView>> {
         Box::pin(async move {
-            let user_id = actor
-                .user_id
-                .ok_or(AppPlatformError::Denied(DenyReason::Unauthenticated))?;
+            let user_id = self.own_keys_authorize(actor)?;
             store::ssh_keys_of(self.db.reader(), KeyOwner::User(user_id))
                 .await
                 .map_err(internal)
@@ -319,9 +329,7 @@ impl AppPlatformApi for AppPlatformService {
         request: SshKeyCreateRequest,
     ) -> Answer<'a, SshKeyView> {
         Box::pin(async move {
-            let user_id = actor
-                .user_id
-                .ok_or(AppPlatformError::Denied(DenyReason::Unauthenticated))?;
+            let user_id = self.own_keys_authorize(actor)?;
             self.ssh_key_add(actor, KeyOwner::User(user_id), None, request)
                 .await
         })
@@ -329,9 +337,7 @@ impl AppPlatformApi for AppPlatformService {
 
     fn my_ssh_key_delete<'a>(&'a self, actor: &'a Actor, key_id: SshKeyId) -> Answer<'a, ()> {
         Box::pin(async move {
-            let user_id = actor
-                .user_id
-                .ok_or(AppPlatformError::Denied(DenyReason::Unauthenticated))?;
+            let user_id = self.own_keys_authorize(actor)?;
             self.ssh_key_remove(actor, KeyOwner::User(user_id), key_id).await
         })
     }

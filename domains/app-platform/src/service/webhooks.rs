@@ -14,7 +14,7 @@ use ingot_contracts::app_platform::{
     AppPlatformError, DeliveryAttempt, DeliveryState, DeliveryView, WebhookCreateRequest, WebhookCreated,
     WebhookEventType, WebhookSubscribed, WebhookUpdateRequest, WebhookView,
 };
-use ingot_contracts::iam::{Action, Actor, DenyReason};
+use ingot_contracts::iam::{Action, Actor, DenyReason, Resource};
 use ingot_kernel::crypto::webhook_signature_make;
 use ingot_kernel::db::DbError;
 use ingot_kernel::event::DomainEvent as _;
@@ -88,6 +88,8 @@ impl Resolve for GuardedResolver {
 /// attempt's timeout, the guarded resolver.
 pub(super) fn delivery_client(config: &WebhookConfig) -> Option<reqwest::Client> {
     ingot_kernel::outbound::client_builder()
+        // An environment proxy would resolve the receiver's host itself, past the guard.
+        .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(config.timeout)
         .user_agent(concat!("ingot-webhooks/", env!("CARGO_PKG_VERSION")))
@@ -144,6 +146,30 @@ impl AppPlatformService {
             ));
         }
         errors
+    }
+
+    /// Tenant-wide events show the tenant's money or verification: a subscription may name
+    /// them only if its author may read those on the tenant (a project admin is not enough).
+    fn tenant_events_authorize(&self, actor: &Actor, tenant_id: TenantId, events: &[String]) -> Result<()> {
+        for (event, action, what) in [
+            ("balance.low", Action::BalanceRead, "the tenant's balance"),
+            ("balance.exhausted", Action::BalanceRead, "the tenant's balance"),
+            ("kyc.changed", Action::KycRead, "the tenant's verification"),
+        ] {
+            if event_matches(events, event)
+                && self
+                    .deps
+                    .authorizer
+                    .allow(actor, action, Resource::Tenant(tenant_id))
+                    .is_err()
+            {
+                return Err(AppPlatformError::Invalid(vec![(
+                    "events".into(),
+                    format!("{event}: your role may not see {what}; name the events you may see"),
+                )]));
+            }
+        }
+        Ok(())
     }
 
     async fn webhook_audit_in_tx(
@@ -215,6 +241,7 @@ impl AppPlatformService {
         if !errors.is_empty() {
             return Err(AppPlatformError::Invalid(errors));
         }
+        self.tenant_events_authorize(actor, tenant_id, &request.events)?;
         let Some(created_by) = actor.user_id else {
             return Err(AppPlatformError::Denied(DenyReason::Unauthenticated));
         };
@@ -270,7 +297,8 @@ impl AppPlatformService {
         webhook_id: WebhookId,
         request: WebhookUpdateRequest,
     ) -> Result<WebhookView> {
-        self.project_authorize(actor, project_id, Action::WebhookManage)
+        let tenant_id = self
+            .project_authorize(actor, project_id, Action::WebhookManage)
             .await?;
         let mut view = self.webhook_load(project_id, webhook_id).await?.view;
         if let Some(url) = request.url {
@@ -289,6 +317,7 @@ impl AppPlatformService {
         if !errors.is_empty() {
             return Err(AppPlatformError::Invalid(errors));
         }
+        self.tenant_events_authorize(actor, tenant_id, &view.events)?;
         view.updated_at = self.clock.now();
         let mut tx = self.db.begin().await.map_err(internal)?;
         store::webhook_update_in_tx(&mut tx, &view)
