@@ -68,3 +68,9 @@ say "Redis ready"
 command -v ssh-keygen >/dev/null || apt_install openssh-client
 command -v python3 >/dev/null || apt_install python3
 say "ssh-keygen and python3 ready"
+
+# Browser tests (server/tests/it/web.rs): Debian's Chromium and ChromeDriver, headless.
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  apt_install chromium chromium-driver
+fi
+say "chromium $(chromium --version 2>/dev/null | awk '{print $2}') and chromedriver ready"

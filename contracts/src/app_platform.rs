@@ -116,6 +116,26 @@ pub struct TemplateView {
     pub updated_at: Option<Timestamp>,
 }
 
+impl TemplateView {
+    /// A value given as text (a CLI `--var`, a web form line), typed by this template's
+    /// declaration; a name it does not declare (or a platform `ingot_…` name) stays text, for the
+    /// server to judge. Err says what the text should have been.
+    pub fn value_typed(&self, name: &str, text: &str) -> Result<serde_json::Value, String> {
+        let kind = self.variables.iter().find(|v| v.name == name).map(|v| v.kind);
+        match kind {
+            Some(VariableKind::Integer) => text
+                .parse::<i64>()
+                .map(serde_json::Value::from)
+                .map_err(|_| format!("{name}: {text} is not an integer")),
+            Some(VariableKind::Boolean) => text
+                .parse::<bool>()
+                .map(serde_json::Value::Bool)
+                .map_err(|_| format!("{name}: true or false")),
+            _ => Ok(serde_json::Value::String(text.to_string())),
+        }
+    }
+}
+
 /// `POST /v1/projects/{project_id}/templates` and `PUT …/templates/{template}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -153,6 +153,41 @@ pub struct StatementView {
     pub closing_balance: Money,
 }
 
+impl StatementView {
+    /// The statement as CSV (the JSON API's `Accept: text/csv` and the web app's download).
+    /// One row per figure and per usage line; every cell is an id, a number or a fixed word, so
+    /// nothing needs quoting.
+    pub fn to_csv(&self) -> String {
+        let statement = self;
+        let currency = statement.closing_balance.currency().as_str().to_string();
+        let mut out = String::from("line,allocation_id,node_id,sku_id,seconds,hourly_rate,amount,currency\n");
+        let mut figure = |line: &str, amount: &ingot_kernel::money::Money| {
+            out.push_str(&format!("{line},,,,,,{},{currency}\n", amount.amount_string()));
+        };
+        figure("opening_balance", &statement.opening_balance);
+        figure("top_ups", &statement.top_ups);
+        figure("credits", &statement.credits);
+        for line in &statement.usage {
+            out.push_str(&format!(
+                "usage,{},{},{},{},{},{},{currency}\n",
+                line.allocation_id,
+                line.node_id,
+                line.sku_id.map(|s| s.to_string()).unwrap_or_default(),
+                line.seconds,
+                line.hourly_rate.map(|r| r.amount_string()).unwrap_or_default(),
+                line.amount.amount_string(),
+            ));
+        }
+        let mut figure = |line: &str, amount: &ingot_kernel::money::Money| {
+            out.push_str(&format!("{line},,,,,,{},{currency}\n", amount.amount_string()));
+        };
+        figure("usage_total", &statement.usage_total);
+        figure("other", &statement.other);
+        figure("closing_balance", &statement.closing_balance);
+        out
+    }
+}
+
 /// What Allocation asks before it assigns nodes: may this tenant add `node_count` nodes at
 /// `hourly_price` each to what it already burns?
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -187,6 +187,23 @@ impl Actor {
     }
 }
 
+/// The web session cookie's name; `ingotd`'s authentication middleware reads it.
+pub const SESSION_COOKIE: &str = "ingot_session";
+
+/// The `Set-Cookie` value carrying a session: IAM's flags, the same for the JSON API and the web
+/// app. HttpOnly (no script reads it), SameSite=Lax (not sent on cross-site posts), Secure when
+/// the request came over TLS (`secure`: a proxy said `X-Forwarded-Proto: https`), and no
+/// Max-Age: the session ends with the browser or at its server-side expiry, whichever is first.
+pub fn session_cookie_set(session_token: &str, secure: bool) -> String {
+    format!(
+        "{SESSION_COOKIE}={session_token}; Path=/; HttpOnly; SameSite=Lax{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub const SESSION_COOKIE_CLEAR: &str = "ingot_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0";
+
 /// What a request presented to prove who it is.
 #[derive(Clone, PartialEq, Eq)]
 pub enum PresentedCredential {
@@ -1101,7 +1118,9 @@ impl From<IamError> for Problem {
                 Problem::new(Code::TooManyAttempts).retry_after(retry_after_s)
             }
             IamError::EmailTaken => Problem::new(Code::EmailTaken),
-            IamError::WeakPassword(why) => Problem::new(Code::WeakPassword).detail(why),
+            IamError::WeakPassword(why) => Problem::new(Code::WeakPassword)
+                .detail(why.clone())
+                .field("password", why),
             IamError::Invalid { field, message } => {
                 Problem::new(Code::ValidationFailed).field(field, message)
             }

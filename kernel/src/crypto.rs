@@ -23,6 +23,9 @@ pub enum CryptoError {
 #[derive(Clone)]
 pub struct SecretBox {
     cipher: XChaCha20Poly1305,
+    /// A key for MACs, derived from the installation key so one key file serves both and the
+    /// sealing key itself never signs anything.
+    mac_key: [u8; 32],
 }
 
 impl std::fmt::Debug for SecretBox {
@@ -38,8 +41,13 @@ impl SecretBox {
             .decode(text.trim())
             .map_err(|_| CryptoError::InvalidKey)?;
         let key: [u8; 32] = bytes.try_into().map_err(|_| CryptoError::InvalidKey)?;
+        use hmac::{Hmac, Mac};
+        let mut derive =
+            <Hmac<sha2::Sha256> as Mac>::new_from_slice(&key).map_err(|_| CryptoError::InvalidKey)?;
+        derive.update(b"ingot.kernel.mac-key");
         Ok(SecretBox {
             cipher: XChaCha20Poly1305::new(&key.into()),
+            mac_key: derive.finalize().into_bytes().into(),
         })
     }
 
@@ -67,6 +75,32 @@ impl SecretBox {
         let mut out = nonce.to_vec();
         out.extend(sealed);
         Ok(URL_SAFE_NO_PAD.encode(out))
+    }
+
+    /// A MAC of `message` for `context` (hex HMAC-SHA256): values the installation hands out and
+    /// must recognise later, such as the web app's CSRF tokens. Same key, context and message →
+    /// same tag, on every replica.
+    pub fn mac(&self, context: &str, message: &[u8]) -> String {
+        use hmac::Mac;
+        hex::encode(self.mac_compute(context, message).finalize().into_bytes())
+    }
+
+    /// Whether `tag` is [`SecretBox::mac`] of `message` for `context`, compared in constant time.
+    pub fn mac_verify(&self, context: &str, message: &[u8], tag: &str) -> bool {
+        use hmac::Mac;
+        let Ok(tag) = hex::decode(tag) else { return false };
+        self.mac_compute(context, message).verify_slice(&tag).is_ok()
+    }
+
+    fn mac_compute(&self, context: &str, message: &[u8]) -> hmac::Hmac<sha2::Sha256> {
+        use hmac::{Hmac, Mac};
+        let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.mac_key)
+            .expect("HMAC takes keys of any length");
+        // The context is length-prefixed, so ("ab", "c") and ("a", "bc") never collide.
+        mac.update(&(context.len() as u64).to_be_bytes());
+        mac.update(context.as_bytes());
+        mac.update(message);
+        mac
     }
 
     pub fn open(&self, sealed: &str, context: &str) -> Result<Vec<u8>, CryptoError> {
@@ -107,6 +141,12 @@ mod tests {
         );
         let other = SecretBox::from_base64(&SecretBox::key_generate().unwrap()).unwrap();
         assert_eq!(other.open(&sealed, "iam.totp:usr_1"), Err(CryptoError::Unseal));
+        let tag = secret_box.mac("web.csrf", b"session-1");
+        assert!(secret_box.mac_verify("web.csrf", b"session-1", &tag));
+        assert!(!secret_box.mac_verify("web.csrf", b"session-2", &tag));
+        assert!(!secret_box.mac_verify("web.csrf2", b"session-1", &tag));
+        assert!(!other.mac_verify("web.csrf", b"session-1", &tag));
+        assert!(!secret_box.mac_verify("web.csrf", b"session-1", "not hex"));
         assert_ne!(
             secret_box.seal(b"x", "c").unwrap(),
             secret_box.seal(b"x", "c").unwrap(),

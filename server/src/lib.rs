@@ -394,7 +394,18 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
     let rendered = serde_json::to_string(&openapi).expect("the OpenAPI document serialises");
     openapi_json.set(rendered).expect("the document is rendered once");
 
-    let router = router.merge(ingot_web::router(VERSION));
+    let router = router.merge(ingot_web::router(ingot_web::WebDeps {
+        iam: iam.clone(),
+        billing: billing.clone(),
+        inventory: inventory.clone(),
+        allocation: allocation.clone(),
+        app_platform: app_platform.clone(),
+        read_models: read_models.clone(),
+        maas: maas.clone(),
+        secrets: secrets.clone(),
+        clock: clock.clone(),
+        version: VERSION,
+    }));
     let edge = http::EdgeState {
         db: db.clone(),
         clock: clock.clone(),

@@ -132,7 +132,7 @@ async fn statement_get(
     if !wants_csv {
         return Ok(Json(statement).into_response());
     }
-    let mut response = (StatusCode::OK, statement_csv(&statement)).into_response();
+    let mut response = (StatusCode::OK, statement.to_csv()).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/csv; charset=utf-8"),
@@ -146,37 +146,6 @@ async fn statement_get(
             .insert(header::CONTENT_DISPOSITION, disposition);
     }
     Ok(response)
-}
-
-/// One row per figure and per usage line; every cell is an id, a number or a fixed word, so
-/// nothing needs quoting.
-fn statement_csv(statement: &StatementView) -> String {
-    let currency = statement.closing_balance.currency().as_str().to_string();
-    let mut out = String::from("line,allocation_id,node_id,sku_id,seconds,hourly_rate,amount,currency\n");
-    let mut figure = |line: &str, amount: &ingot_kernel::money::Money| {
-        out.push_str(&format!("{line},,,,,,{},{currency}\n", amount.amount_string()));
-    };
-    figure("opening_balance", &statement.opening_balance);
-    figure("top_ups", &statement.top_ups);
-    figure("credits", &statement.credits);
-    for line in &statement.usage {
-        out.push_str(&format!(
-            "usage,{},{},{},{},{},{},{currency}\n",
-            line.allocation_id,
-            line.node_id,
-            line.sku_id.map(|s| s.to_string()).unwrap_or_default(),
-            line.seconds,
-            line.hourly_rate.map(|r| r.amount_string()).unwrap_or_default(),
-            line.amount.amount_string(),
-        ));
-    }
-    let mut figure = |line: &str, amount: &ingot_kernel::money::Money| {
-        out.push_str(&format!("{line},,,,,,{},{currency}\n", amount.amount_string()));
-    };
-    figure("usage_total", &statement.usage_total);
-    figure("other", &statement.other);
-    figure("closing_balance", &statement.closing_balance);
-    out
 }
 
 /// A payment provider's signed event (Stripe: `Stripe-Signature: t=…,v1=…`). Verified, then

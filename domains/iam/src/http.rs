@@ -22,8 +22,7 @@ use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-/// The web session cookie; `ingotd`'s authentication middleware reads the same name.
-pub const SESSION_COOKIE: &str = "ingot_session";
+pub use ingot_contracts::iam::SESSION_COOKIE;
 
 type Iam = State<Arc<dyn IamApi>>;
 
@@ -72,11 +71,7 @@ fn with_session_cookie(status: StatusCode, headers: &HeaderMap, created: Session
     let secure = headers
         .get("x-forwarded-proto")
         .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
-    let cookie = format!(
-        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax{}",
-        created.session_token,
-        if secure { "; Secure" } else { "" }
-    );
+    let cookie = ingot_contracts::iam::session_cookie_set(&created.session_token, secure);
     let mut response = (status, Json(created)).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);
@@ -118,7 +113,7 @@ async fn logout(State(iam): Iam, actor: Actor) -> Result<Response, Problem> {
     let mut response = StatusCode::NO_CONTENT.into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
-        HeaderValue::from_static("ingot_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+        HeaderValue::from_static(ingot_contracts::iam::SESSION_COOKIE_CLEAR),
     );
     Ok(response)
 }

@@ -13,7 +13,7 @@ use ingot_kernel::problem::{Code, Problem};
 
 use super::EdgeState;
 
-pub use ingot_iam::http::SESSION_COOKIE;
+pub use ingot_contracts::iam::SESSION_COOKIE;
 
 /// Where the actor's credential came from, for the idempotency scope and audit.
 #[derive(Debug, Clone)]
@@ -88,6 +88,14 @@ pub async fn authenticate(State(state): State<EdgeState>, mut request: Request, 
                 }
             }
             Ok(actor) => actor,
+            // A browser holding an expired session cookie is shown the web app's login page, not
+            // a JSON error: outside the API, a dead session is simply no session.
+            Err(ingot_contracts::iam::AuthenticationError::InvalidCredential)
+                if matches!(credential, PresentedCredential::SessionCookie(_))
+                    && !request.uri().path().starts_with("/v1/") =>
+            {
+                Actor::anonymous()
+            }
             Err(err) => return Problem::from(err).into_response(),
         },
     };

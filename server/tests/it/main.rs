@@ -26,6 +26,7 @@ mod allocation;
 mod app;
 mod app_platform;
 mod billing;
+mod browser;
 mod clusters;
 mod conventions;
 mod crash;
@@ -35,6 +36,7 @@ mod kyc;
 mod maas;
 mod process;
 mod read_models;
+mod web;
 mod webhooks;
 
 use std::net::SocketAddr;
@@ -391,9 +393,13 @@ pub fn ingotd_spawn(dir: &std::path::Path, env: &[(&str, &str)]) -> (std::proces
             break entry["listen"].as_str().unwrap().to_string();
         }
     };
+    // Errors and warnings the server logs show up in a failing test's output.
     std::thread::spawn(move || {
         let mut sink = String::new();
         while stderr.read_line(&mut sink).unwrap_or(0) > 0 {
+            if sink.contains("\"level\":\"ERROR\"") || sink.contains("\"level\":\"WARN\"") {
+                eprint!("ingotd: {sink}");
+            }
             sink.clear();
         }
     });

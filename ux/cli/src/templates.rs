@@ -6,9 +6,7 @@ use anyhow::Context as _;
 use clap::Subcommand;
 use ingot_kernel::id::ProjectId;
 use ingot_sdk::Client;
-use ingot_sdk::ingot_contracts::app_platform::{
-    TemplateRequest, TemplateValues, TemplateVariable, TemplateView, VariableKind,
-};
+use ingot_sdk::ingot_contracts::app_platform::{TemplateRequest, TemplateValues, TemplateView};
 use serde_json::{Map, Value};
 
 use crate::OutputFormat;
@@ -82,22 +80,9 @@ pub(crate) fn values_typed(template: &TemplateView, vars: &[String]) -> anyhow::
         let (name, text) = pair
             .split_once('=')
             .with_context(|| format!("--var {pair}: expected NAME=VALUE"))?;
-        let kind = template
-            .variables
-            .iter()
-            .find(|v: &&TemplateVariable| v.name == name)
-            .map(|v| v.kind);
-        let value = match kind {
-            Some(VariableKind::Integer) => Value::from(
-                text.parse::<i64>()
-                    .with_context(|| format!("--var {name}: {text} is not an integer"))?,
-            ),
-            Some(VariableKind::Boolean) => Value::Bool(
-                text.parse::<bool>()
-                    .with_context(|| format!("--var {name}: true or false"))?,
-            ),
-            _ => Value::String(text.to_string()),
-        };
+        let value = template
+            .value_typed(name, text)
+            .map_err(|why| anyhow::anyhow!("--var {why}"))?;
         values.insert(name.to_string(), value);
     }
     Ok(values)
