@@ -939,6 +939,17 @@ pub struct KycView {
     pub personal_data_on_file: bool,
 }
 
+/// A tenant's verification as reviewers see it in their queue: the tenant's name beside it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct KycReviewView {
+    pub tenant_name: String,
+    #[serde(flatten)]
+    pub kyc: KycView,
+}
+
+/// At most this many tenants in one answer of the KYC queue (oldest submissions first).
+pub const KYC_QUEUE_MAX: u32 = 200;
+
 /// `POST /v1/tenants/{tenant_id}/kyc` (tenant owner).
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -1325,6 +1336,13 @@ pub trait IamApi: Send + Sync {
         tenant_id: TenantId,
         request: KycDecisionRequest,
     ) -> BoxFuture<'a, Result<KycView, IamError>>;
+    /// Tenants whose verification is in `state` (reviewers: the submitted ones), oldest
+    /// submission first, at most [`KYC_QUEUE_MAX`].
+    fn kyc_queue<'a>(
+        &'a self,
+        actor: &'a Actor,
+        state: KycState,
+    ) -> BoxFuture<'a, Result<Vec<KycReviewView>, IamError>>;
     fn kyc_personal_data_redact<'a>(
         &'a self,
         actor: &'a Actor,

@@ -36,6 +36,7 @@ fn checks(root: &Path, database: &str) -> anyhow::Result<()> {
     )?;
     // The browser tests run on their own, after the rest: Chromium's rendering on two cores
     // starves the other tests' servers (see ARCHITECTURE's known gaps on SQLite under load).
+    // Both runs select the whole workspace, so features unify alike and nothing is rebuilt.
     let mut totals = Totals::default();
     let everything_else = cargo_test(
         root,
@@ -55,7 +56,7 @@ fn checks(root: &Path, database: &str) -> anyhow::Result<()> {
         root,
         &cargo,
         database,
-        &["test", "-p", "ingotd", "--test", "it", "--", BROWSER_TESTS],
+        &["test", "--workspace", "--test", "it", "--", BROWSER_TESTS],
         &mut totals,
     )?;
     println!("tests: {} passed, {} failed", totals.passed, totals.failed);

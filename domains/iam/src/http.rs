@@ -7,12 +7,12 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ingot_contracts::iam::{
     Actor, AuditEventView, AuditVerifyReport, IamApi, InvitationCreateRequest, InvitationView,
-    KycDecisionRequest, KycSubmitRequest, KycView, LoginRequest, MeView, MemberAddRequest,
-    MemberUpdateRequest, MemberView, NotificationView, PasswordChangeRequest, PasswordResetConfirm,
-    PasswordResetRequest, PlatformRolesRequest, PostureView, ProjectCreateRequest, ProjectMemberSetRequest,
-    ProjectMemberView, ProjectView, RecoveryCodes, SessionCreated, SessionView, SignupRequest,
-    TenantCreateRequest, TenantUpdateRequest, TenantView, TokenCreateRequest, TokenCreated, TokenView,
-    TotpCodeRequest, TotpEnrolment, UserView,
+    KycDecisionRequest, KycReviewView, KycState, KycSubmitRequest, KycView, LoginRequest, MeView,
+    MemberAddRequest, MemberUpdateRequest, MemberView, NotificationView, PasswordChangeRequest,
+    PasswordResetConfirm, PasswordResetRequest, PlatformRolesRequest, PostureView, ProjectCreateRequest,
+    ProjectMemberSetRequest, ProjectMemberView, ProjectView, RecoveryCodes, SessionCreated, SessionView,
+    SignupRequest, TenantCreateRequest, TenantUpdateRequest, TenantView, TokenCreateRequest, TokenCreated,
+    TokenView, TotpCodeRequest, TotpEnrolment, UserView,
 };
 use ingot_kernel::http::{Json, Path, Query};
 use ingot_kernel::id::{ApiTokenId, InvitationId, ProjectId, SessionId, TenantId, UserId};
@@ -60,6 +60,7 @@ pub fn router(iam: Arc<dyn IamApi>) -> OpenApiRouter {
         .routes(routes!(kyc_get, kyc_submit))
         .routes(routes!(kyc_personal_data_redact))
         .routes(routes!(kyc_decide))
+        .routes(routes!(kyc_queue))
         .routes(routes!(kyc_webhook))
         .routes(routes!(audit_list))
         .routes(routes!(audit_verify))
@@ -506,6 +507,26 @@ async fn kyc_decide(
     Json(request): Json<KycDecisionRequest>,
 ) -> Result<Json<KycView>, Problem> {
     Ok(Json(iam.kyc_decide(&actor, tenant_id, request).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct KycQueueQuery {
+    /// Which verifications: `submitted` (the default: waiting for a reviewer), `rejected`, …
+    state: Option<KycState>,
+}
+
+/// The KYC review queue (security, support): tenants whose verification is in `state`, oldest
+/// submission first, at most 200.
+#[utoipa::path(get, path = "/v1/admin/kyc", tag = "iam", operation_id = "kyc_queue", params(KycQueueQuery),
+    responses((status = 200, body = Vec<KycReviewView>), (status = 403, body = ProblemBody)))]
+async fn kyc_queue(
+    State(iam): Iam,
+    actor: Actor,
+    Query(query): Query<KycQueueQuery>,
+) -> Result<Json<Vec<KycReviewView>>, Problem> {
+    let state = query.state.unwrap_or(KycState::Submitted);
+    Ok(Json(iam.kyc_queue(&actor, state).await?))
 }
 
 /// A KYC provider's decision, signed `x-ingot-signature: t=<unix>,v1=<hex HMAC-SHA256("<t>.<body>")>`.

@@ -625,6 +625,25 @@ pub async fn kyc_get<'e, E: Executor<'e, Database = Any>>(
         .transpose()
 }
 
+/// Tenants whose KYC is in `state`, oldest submission first, with the tenant's name.
+pub async fn kyc_queue<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    state: &str,
+    limit: u32,
+) -> Result<Vec<(String, KycRow)>, DbError> {
+    let rows = sqlx::query(
+        "SELECT k.*, t.name AS tenant_name FROM iam_kyc k JOIN iam_tenants t ON t.id = k.tenant_id \
+         WHERE k.state = $1 ORDER BY k.submitted_at_us, k.tenant_id LIMIT $2",
+    )
+    .bind(state.to_string())
+    .bind(i64::from(limit))
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get::<String, _>("tenant_name")?, kyc_from_row(row)?)))
+        .collect()
+}
+
 fn kyc_from_row(row: &AnyRow) -> Result<KycRow, DbError> {
     let reviewer: Option<String> = row.try_get("reviewer_user_id")?;
     Ok(KycRow {

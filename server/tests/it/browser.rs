@@ -230,7 +230,13 @@ impl Browser {
 
     /// Clears the field named `name` and types `text` into it.
     pub async fn fill(&self, name: &str, text: &str) {
-        let element = self.find(&format!("[name=\"{name}\"]")).await;
+        self.fill_in("", name, text).await;
+    }
+
+    /// [`Browser::fill`] for the field of that name inside `form` (a CSS selector), when the
+    /// page has several forms with fields of the same name.
+    pub async fn fill_in(&self, form: &str, name: &str, text: &str) {
+        let element = self.find(&format!("{form} [name=\"{name}\"]")).await;
         self.call(
             reqwest::Method::POST,
             &format!("/element/{}/clear", element.0),

@@ -893,7 +893,7 @@ fn totp_now(app: &TestApp, secret: &str) -> String {
     ingot_iam::secrets::totp_code(&seed, now_s / 30)
 }
 
-fn base32_decode(text: &str) -> Vec<u8> {
+pub(super) fn base32_decode(text: &str) -> Vec<u8> {
     const ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     let (mut buffer, mut bits, mut out) = (0u32, 0u32, Vec::new());
     for c in text.chars() {

@@ -333,3 +333,73 @@ impl TestApp {
         self.iam.kyc_policy_get(tenant_id).await.unwrap()
     }
 }
+
+#[tokio::test]
+async fn reviewers_see_the_queue_oldest_first_and_nobody_else_does() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let app = spawn_app(backend, |_| {}).await;
+        let (alice, alice_created) = app.signed_up("alice").await;
+        let (bob, bob_created) = app.signed_up("bob").await;
+        let (_carol, _) = app.signed_up("carol").await;
+        let alice_tenant = alice_created.tenant.unwrap().id;
+        let bob_tenant = bob_created.tenant.unwrap().id;
+        let reviewer = security_reviewer(&app).await;
+        assert!(
+            reviewer.kyc_queue(None).await.unwrap().is_empty(),
+            "nobody has submitted"
+        );
+
+        bob.kyc_submit(bob_tenant, &submission()).await.unwrap();
+        app.clock.advance(std::time::Duration::from_secs(60));
+        alice.kyc_submit(alice_tenant, &submission()).await.unwrap();
+        let queue = reviewer.kyc_queue(None).await.unwrap();
+        let order: Vec<_> = queue
+            .iter()
+            .map(|item| (item.kyc.tenant_id, item.kyc.state))
+            .collect();
+        assert_eq!(
+            order,
+            vec![
+                (bob_tenant, KycState::Submitted),
+                (alice_tenant, KycState::Submitted)
+            ],
+            "oldest submission first; carol never submitted"
+        );
+        assert!(
+            queue
+                .iter()
+                .all(|item| item.kyc.personal_data_on_file && !item.tenant_name.is_empty())
+        );
+
+        // Decided, a tenant leaves the queue and shows under its new state.
+        reviewer
+            .kyc_decide(bob_tenant, &decision(KycDecision::Verify, Some(KycLevel::Basic)))
+            .await
+            .unwrap();
+        let queue = reviewer.kyc_queue(None).await.unwrap();
+        assert_eq!(
+            queue.iter().map(|i| i.kyc.tenant_id).collect::<Vec<_>>(),
+            vec![alice_tenant]
+        );
+        let verified = reviewer.kyc_queue(Some(KycState::Verified)).await.unwrap();
+        assert_eq!(
+            verified.iter().map(|i| i.kyc.tenant_id).collect::<Vec<_>>(),
+            vec![bob_tenant]
+        );
+
+        // Tenants (owners included) and visitors do not read other tenants' names.
+        let err = alice.kyc_queue(None).await.unwrap_err();
+        assert_eq!(err.code(), Some("forbidden"), "{err:?}");
+        let (status, _) = super::send(&app, None, "GET", "/v1/admin/kyc", None).await;
+        assert_eq!(status, reqwest::StatusCode::UNAUTHORIZED);
+        let (status, body) = super::send(
+            &app,
+            Some(&app.admin_token),
+            "GET",
+            "/v1/admin/kyc?state=sideways",
+            None,
+        )
+        .await;
+        assert_eq!(status, reqwest::StatusCode::BAD_REQUEST, "{body}");
+    }
+}

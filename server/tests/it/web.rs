@@ -122,7 +122,7 @@ impl Served {
                 Some(&self.admin_token),
                 reqwest::Method::PUT,
                 &format!("/v1/admin/users/{user_id}/platform-roles"),
-                Some(json!({"platform_roles": ["platform_admin", "security"]})),
+                Some(json!({"platform_roles": ["platform_admin", "security", "finance"]})),
             )
             .await;
         assert!(status.is_success(), "{status} {body}");
@@ -252,7 +252,11 @@ async fn a_tenant_and_an_operator_go_through_their_journeys_in_chromium() {
     // The operator logs in and verifies Alice's tenant from the KYC review page.
     let olga = browser(&driver, &served, true).await;
     login(&olga, "olga@example.com").await;
-    olga.goto(&format!("/admin/kyc?tenant={tenant_id}")).await;
+    olga.goto("/admin/kyc").await;
+    olga.click(&format!("a[href=\"/admin/kyc?tenant={tenant_id}\"]"))
+        .await;
+    olga.wait_for_path(&format!("/admin/kyc?tenant={tenant_id}"))
+        .await;
     olga.choose("decision", "verify").await;
     olga.fill("reason", "documents checked").await;
     olga.click("form[action^=\"/admin/kyc/\"] button[type=submit]")
@@ -318,7 +322,8 @@ async fn a_tenant_and_an_operator_go_through_their_journeys_in_chromium() {
         )
         .await;
     olga.goto(free.as_str().unwrap()).await;
-    olga.fill("reason", "disk check").await;
+    olga.fill_in("form[action$=\"/maintenance\"]", "reason", "disk check")
+        .await;
     olga.click("form[action$=\"/maintenance\"] button[type=submit]")
         .await;
     olga.wait_for_text("dl.card .badge", "maintenance").await;
@@ -646,4 +651,151 @@ async fn pages_carry_strict_headers_and_forms_need_their_token() {
         .await
         .unwrap();
     assert_eq!(crossed.status(), StatusCode::FORBIDDEN);
+}
+
+/// What an authenticator app shows for `secret` at `step` (30-second steps since the epoch).
+fn totp_at_step(secret: &str, step: i64) -> String {
+    ingot_iam::secrets::totp_code(&super::iam::base32_decode(secret), step)
+}
+
+fn totp_step_now() -> i64 {
+    ingot_kernel::Clock::now(&ingot_kernel::SystemClock).as_micros() / 1_000_000 / 30
+}
+
+#[tokio::test]
+async fn members_webhooks_two_factor_and_the_operators_tools_work_in_chromium() {
+    let served = Served::start().await;
+    served.operator_create("olga@example.com").await;
+    let (status, bob) = served
+        .api(
+            None,
+            reqwest::Method::POST,
+            "/v1/auth/signup",
+            Some(json!({"email": "bob@example.com", "password": PASSWORD, "display_name": "Bob", "tenant_name": "Bob"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{bob}");
+    let driver = Driver::start().await;
+    let alice = browser(&driver, &served, true).await;
+    alice.goto("/signup").await;
+    alice.fill("email", "alice@example.com").await;
+    alice.fill("password", PASSWORD).await;
+    alice.fill("display_name", "Alice").await;
+    alice.fill("tenant_name", "Alice Labs").await;
+    alice.click("form[action=\"/signup\"] button[type=submit]").await;
+    alice.wait_for_path("/overview").await;
+
+    // Members: an unknown email is refused beside the field; Bob is added, then made a viewer.
+    alice.goto("/members").await;
+    alice.fill("email", "nobody@example.com").await;
+    alice.click("form[action=\"/members\"] button[type=submit]").await;
+    alice.wait_for_text("main .alert", "").await;
+    alice.fill("email", "bob@example.com").await;
+    alice.choose("role", "member").await;
+    alice.click("form[action=\"/members\"] button[type=submit]").await;
+    alice.wait_for_path("/members").await;
+    alice.wait_for_text("table", "bob@example.com").await;
+    let bob_id = bob["user"]["id"].as_str().unwrap();
+    alice
+        .click(&format!("select#role-{bob_id} option[value=\"viewer\"]"))
+        .await;
+    alice
+        .click(&format!("form[action=\"/members/{bob_id}/role\"] button"))
+        .await;
+    alice.wait_for_path("/members").await;
+    assert_eq!(
+        alice
+            .attribute(&format!("select#role-{bob_id} option[selected]"), "value")
+            .await
+            .as_deref(),
+        Some("viewer")
+    );
+    let (_, members) = served
+        .api(
+            Some(bob["session_token"].as_str().unwrap()),
+            reqwest::Method::GET,
+            "/v1/me",
+            None,
+        )
+        .await;
+    assert!(members["memberships"].to_string().contains("viewer"), "{members}");
+    alice.screenshot("30-members").await;
+    alice.assert_accessible("members").await;
+
+    // Webhooks: the secret is shown once; disabling and enabling take effect.
+    alice.goto("/webhooks").await;
+    alice.fill("url", "http://127.0.0.1:9/ingot").await;
+    alice.click("input[value=\"allocation.created\"]").await;
+    alice.click("input[value=\"node.active\"]").await;
+    alice
+        .click("form[action=\"/webhooks\"] button[type=submit]")
+        .await;
+    alice.wait_for_text("main", "shown only now").await;
+    assert!(alice.text("#webhook-secret").await.len() >= 32);
+    alice.click("table a[href^=\"/webhooks/whk_\"]").await;
+    alice.wait_for_path("/webhooks/whk_*").await;
+    alice.click("form[action$=\"/disable\"] button").await;
+    alice.wait_for_text("dl.card", "disabled").await;
+    alice.click("form[action$=\"/enable\"] button").await;
+    alice.wait_for_text("dl.card", "enabled").await;
+    alice.screenshot("31-webhook").await;
+    alice.assert_accessible("webhook").await;
+
+    // Two-factor: enrolled with a code the app would show; then log-in asks for one.
+    alice.goto("/account").await;
+    alice.click("form[action=\"/account/mfa\"] button").await;
+    alice.wait_for_path("/account/mfa").await;
+    let secret = alice.text("#totp-secret").await;
+    let step = totp_step_now();
+    alice.fill("code", &totp_at_step(&secret, step)).await;
+    alice.click("form[action=\"/account/mfa/confirm\"] button").await;
+    alice.wait_for_text("#recovery-codes", "").await;
+    alice.screenshot("32-recovery-codes").await;
+    alice.click("form[action=\"/logout\"] button").await;
+    alice.wait_for_path("/login").await;
+    alice.fill("email", "alice@example.com").await;
+    alice.fill("password", PASSWORD).await;
+    alice.click("form[action=\"/login\"] button[type=submit]").await;
+    alice.wait_for_text("#f-totp_code-error", "code").await;
+    alice.screenshot("33-login-needs-code").await;
+    alice.assert_accessible("log-in asking for a code").await;
+    alice.fill("password", PASSWORD).await;
+    alice.fill("totp_code", &totp_at_step(&secret, step + 1)).await;
+    alice.click("form[action=\"/login\"] button[type=submit]").await;
+    alice.wait_for_path("/overview").await;
+
+    // The operator: a reconcile pass, a credit, the ledger and the audit log.
+    let olga = browser(&driver, &served, true).await;
+    login(&olga, "olga@example.com").await;
+    olga.goto("/admin/sites/demo1/drift").await;
+    olga.click("form[action=\"/admin/sites/demo1/reconcile\"] button")
+        .await;
+    olga.wait_for_text("main", "Reconcile pass").await;
+    olga.screenshot("34-admin-drift").await;
+    olga.assert_accessible("drift").await;
+    alice.goto("/kyc").await;
+    let tenant_id = alice.text("#tenant-id").await;
+    olga.goto("/admin/ledger").await;
+    olga.fill("tenant_id", &tenant_id).await;
+    olga.fill("amount", "ten").await;
+    olga.fill("reason", "outage on 2026-12-01").await;
+    olga.click("form[action=\"/admin/credits\"] button[type=submit]")
+        .await;
+    olga.wait_for_text("#f-amount-error", "amount").await;
+    olga.fill("amount", "10").await;
+    olga.click("form[action=\"/admin/credits\"] button[type=submit]")
+        .await;
+    olga.wait_for_text("main .notice", "Credited 10.00 USD").await;
+    assert_eq!(olga.text("#ledger-verdict").await, "The ledger balances.");
+    olga.screenshot("35-admin-credit").await;
+    olga.assert_accessible("ledger and credits").await;
+    alice.goto("/billing").await;
+    alice.wait_for_text(".card .figure", "10.00").await;
+    olga.goto("/admin/audit").await;
+    olga.wait_for_text("table", "credit").await;
+    olga.screenshot("36-admin-audit").await;
+    olga.assert_accessible("audit log").await;
+
+    alice.close().await;
+    olga.close().await;
 }

@@ -336,8 +336,22 @@ pub enum LevelArg {
     Full,
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KycStateArg {
+    Submitted,
+    Verified,
+    Rejected,
+    Revoked,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum AdminKycCommand {
+    /// The review queue: tenants whose verification waits for a decision (oldest first).
+    List {
+        /// Another state instead: verified, rejected, revoked.
+        #[arg(long, value_enum)]
+        state: Option<KycStateArg>,
+    },
     Decide {
         tenant: TenantId,
         #[arg(long, value_enum)]
@@ -672,6 +686,31 @@ pub async fn run(server: Option<&str>, format: OutputFormat, command: Command) -
             AdminCommand::Ownership => {
                 let registry = client.ownership_get().await?;
                 output::ownership_print(format, &registry)?;
+            }
+            AdminCommand::Kyc {
+                command: AdminKycCommand::List { state },
+            } => {
+                let state = state.map(|state| match state {
+                    KycStateArg::Submitted => ingot_sdk::ingot_contracts::iam::KycState::Submitted,
+                    KycStateArg::Verified => ingot_sdk::ingot_contracts::iam::KycState::Verified,
+                    KycStateArg::Rejected => ingot_sdk::ingot_contracts::iam::KycState::Rejected,
+                    KycStateArg::Revoked => ingot_sdk::ingot_contracts::iam::KycState::Revoked,
+                });
+                let queue = client.kyc_queue(state).await?;
+                output::emit(format, &queue, || {
+                    let rows = queue
+                        .iter()
+                        .map(|item| {
+                            vec![
+                                item.kyc.tenant_id.to_string(),
+                                item.tenant_name.clone(),
+                                output::word(&item.kyc.state),
+                                item.kyc.submitted_at.map(|t| t.to_string()).unwrap_or_default(),
+                            ]
+                        })
+                        .collect();
+                    (String::new(), vec!["TENANT", "NAME", "STATE", "SUBMITTED"], rows)
+                })?;
             }
             AdminCommand::Kyc {
                 command:

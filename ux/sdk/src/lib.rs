@@ -21,12 +21,12 @@ use ingot_contracts::billing::{
 };
 use ingot_contracts::iam::{
     AuditEventView, AuditVerifyReport, InvitationCreateRequest, InvitationView, KycDecisionRequest,
-    KycSubmitRequest, KycView, LoginRequest, MeView, MemberAddRequest, MemberUpdateRequest, MemberView,
-    NotificationView, PasswordChangeRequest, PasswordResetConfirm, PasswordResetRequest,
-    PlatformRolesRequest, PostureView, ProjectCreateRequest, ProjectMemberSetRequest, ProjectMemberView,
-    ProjectView, RecoveryCodes, SessionCreated, SessionView, SignupRequest, TenantCreateRequest,
-    TenantUpdateRequest, TenantView, TokenCreateRequest, TokenCreated, TokenView, TotpCodeRequest,
-    TotpEnrolment, UserView,
+    KycReviewView, KycState, KycSubmitRequest, KycView, LoginRequest, MeView, MemberAddRequest,
+    MemberUpdateRequest, MemberView, NotificationView, PasswordChangeRequest, PasswordResetConfirm,
+    PasswordResetRequest, PlatformRolesRequest, PostureView, ProjectCreateRequest, ProjectMemberSetRequest,
+    ProjectMemberView, ProjectView, RecoveryCodes, SessionCreated, SessionView, SignupRequest,
+    TenantCreateRequest, TenantUpdateRequest, TenantView, TokenCreateRequest, TokenCreated, TokenView,
+    TotpCodeRequest, TotpEnrolment, UserView,
 };
 use ingot_contracts::inventory::{
     CapacityHistoryPoint, CapacityView, MaintenanceRequest, NodeFilter, NodeImportReport, NodeImportRequest,
@@ -442,6 +442,20 @@ impl Client {
             Some(request),
         )
         .await
+    }
+
+    /// The KYC review queue: tenants whose verification is in `state` (default: submitted).
+    pub async fn kyc_queue(&self, state: Option<KycState>) -> Result<Vec<KycReviewView>, Error> {
+        let mut query: Vec<(&str, String)> = Vec::new();
+        if let Some(state) = state {
+            let text = serde_json::to_value(state)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            query.push(("state", text));
+        }
+        let request = self.http.get(format!("{}/v1/admin/kyc", self.base)).query(&query);
+        decode(self.send(request).await?).await
     }
 
     pub async fn audit_verify(&self) -> Result<AuditVerifyReport, Error> {

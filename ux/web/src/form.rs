@@ -46,6 +46,11 @@ impl Posted {
         Ok(Posted { fields })
     }
 
+    /// No form: for pages that show a form before anything was posted.
+    pub fn empty() -> Posted {
+        Posted { fields: Vec::new() }
+    }
+
     /// The field's value, trimmed; empty when absent.
     pub fn get(&self, name: &str) -> &str {
         self.fields

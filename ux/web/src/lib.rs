@@ -92,6 +92,33 @@ pub fn router(deps: WebDeps) -> Router {
             get(tenant::keys::keys_page).post(tenant::keys::key_create),
         )
         .route("/ssh-keys/{key_id}/delete", post(tenant::keys::key_delete))
+        .route(
+            "/members",
+            get(tenant::members::members_page).post(tenant::members::member_add),
+        )
+        .route("/members/{user_id}/role", post(tenant::members::member_role))
+        .route("/members/{user_id}/remove", post(tenant::members::member_remove))
+        .route(
+            "/webhooks",
+            get(tenant::webhooks::webhooks_page).post(tenant::webhooks::webhook_create),
+        )
+        .route("/webhooks/{webhook_id}", get(tenant::webhooks::webhook_page))
+        .route(
+            "/webhooks/{webhook_id}/enable",
+            post(tenant::webhooks::webhook_enable),
+        )
+        .route(
+            "/webhooks/{webhook_id}/disable",
+            post(tenant::webhooks::webhook_disable),
+        )
+        .route(
+            "/webhooks/{webhook_id}/delete",
+            post(tenant::webhooks::webhook_delete),
+        )
+        .route(
+            "/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver",
+            post(tenant::webhooks::delivery_redeliver),
+        )
         .route("/account", get(tenant::account::account_page))
         .route("/account/mfa", post(tenant::account::mfa_enrol))
         .route("/account/mfa/confirm", post(tenant::account::mfa_confirm))
@@ -107,6 +134,15 @@ pub fn router(deps: WebDeps) -> Router {
             "/admin/nodes/{node_id}/maintenance",
             post(operator::node_maintenance),
         )
+        .route("/admin/nodes/{node_id}/reimage", post(operator::node_reimage))
+        .route(
+            "/admin/nodes/{node_id}/decommission",
+            post(operator::node_decommission),
+        )
+        .route("/admin/sites/{site}/drift", get(operator::drift_page))
+        .route("/admin/sites/{site}/reconcile", post(operator::site_reconcile))
+        .route("/admin/credits", post(operator::credit_grant))
+        .route("/admin/audit", get(operator::audit_page))
         .route("/admin/kyc", get(operator::kyc_queue))
         .route("/admin/kyc/{tenant_id}", post(operator::kyc_decide))
         .route("/admin/allocations", get(operator::allocation_lookup))

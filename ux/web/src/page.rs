@@ -143,6 +143,8 @@ pub struct Input<'a> {
     pub hint: Option<&'a str>,
     pub required: bool,
     pub autocomplete: Option<&'a str>,
+    /// Tells this field's id apart when several forms on a page have a field of the same name.
+    pub form: Option<&'a str>,
 }
 
 impl<'a> Input<'a> {
@@ -155,7 +157,12 @@ impl<'a> Input<'a> {
             hint: None,
             required: false,
             autocomplete: None,
+            form: None,
         }
+    }
+    pub fn in_form(mut self, form: &'a str) -> Self {
+        self.form = Some(form);
+        self
     }
     pub fn value(mut self, value: &'a str) -> Self {
         self.value = value;
@@ -175,7 +182,10 @@ impl<'a> Input<'a> {
     }
 
     pub fn render(&self, errors: &FormErrors) -> Markup {
-        let id = format!("f-{}", self.name);
+        let id = match self.form {
+            Some(form) => format!("f-{form}-{}", self.name),
+            None => format!("f-{}", self.name),
+        };
         let hint_id = format!("{id}-hint");
         let error_id = format!("{id}-error");
         let error = errors.field(self.name);

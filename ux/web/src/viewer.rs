@@ -47,6 +47,14 @@ const TENANT_NAV: &[NavItem] = &[
         label: "SSH keys",
     },
     NavItem {
+        href: "/webhooks",
+        label: "Webhooks",
+    },
+    NavItem {
+        href: "/members",
+        label: "Members",
+    },
+    NavItem {
         href: "/kyc",
         label: "Verification",
     },
@@ -80,6 +88,10 @@ const OPERATOR_NAV: &[NavItem] = &[
     NavItem {
         href: "/admin/ledger",
         label: "Ledger",
+    },
+    NavItem {
+        href: "/admin/audit",
+        label: "Audit",
     },
     NavItem {
         href: "/account",
@@ -148,7 +160,7 @@ impl Viewer {
             );
         }
         if nav.is_empty() {
-            nav.push(&TENANT_NAV[6]);
+            nav.push(&TENANT_NAV[TENANT_NAV.len() - 1]);
         }
         nav
     }

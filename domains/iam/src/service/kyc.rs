@@ -4,8 +4,8 @@
 
 use ingot_contracts::BoxFuture;
 use ingot_contracts::iam::{
-    Action, Actor, IamError, KycChanged, KycDecision, KycDecisionRequest, KycLevel, KycPolicy, KycPolicyApi,
-    KycState, KycSubmitRequest, KycView, Origin, Resource,
+    Action, Actor, IamError, KYC_QUEUE_MAX, KycChanged, KycDecision, KycDecisionRequest, KycLevel, KycPolicy,
+    KycPolicyApi, KycReviewView, KycState, KycSubmitRequest, KycView, Origin, Resource,
 };
 use ingot_kernel::db::{Backend, Tx};
 use ingot_kernel::event::DomainEvent;
@@ -77,6 +77,23 @@ impl IamService {
             .await?
             .unwrap_or_else(|| KycRow::unverified(tenant_id));
         Ok(view(&row))
+    }
+
+    pub(super) async fn kyc_queue_impl(&self, actor: &Actor, state: KycState) -> Outcome<Vec<KycReviewView>> {
+        // Reviewers (those who may decide) read the queue; it names every tenant in it.
+        self.authorize(actor, Action::KycDecide, Resource::Platform)?;
+        let state_text = match serde_json::to_value(state) {
+            Ok(serde_json::Value::String(text)) => text,
+            _ => return Err(IamError::Internal.into()),
+        };
+        let rows = store::kyc_queue(self.db.reader(), &state_text, KYC_QUEUE_MAX).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(tenant_name, row)| KycReviewView {
+                tenant_name,
+                kyc: view(&row),
+            })
+            .collect())
     }
 
     pub(super) async fn kyc_submit_impl(

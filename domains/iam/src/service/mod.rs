@@ -10,13 +10,13 @@ use ingot_contracts::BoxFuture;
 use ingot_contracts::iam::{
     Action, Actor, AuditEventView, AuditVerifyReport, AuthenticationError, Authenticator, Authorizer,
     CredentialRef, Decision, DenyReason, IamApi, IamError, InvitationCreateRequest, InvitationView,
-    KycDecisionRequest, KycSubmitRequest, KycView, LoginRequest, MeView, MemberAddRequest,
-    MemberUpdateRequest, MemberView, MembershipView, NotificationView, Origin, PasswordChangeRequest,
-    PasswordResetConfirm, PasswordResetRequest, PlatformRole, PlatformRolesRequest, PostureView,
-    PresentedCredential, ProjectCreateRequest, ProjectMemberSetRequest, ProjectMemberView, ProjectView,
-    RecoveryCodes, Resource, SessionCreated, SessionView, SignupRequest, TenantCreateRequest, TenantRole,
-    TenantUpdateRequest, TenantView, TokenCreateRequest, TokenCreated, TokenView, TotpCodeRequest,
-    TotpEnrolment, UserView,
+    KycDecisionRequest, KycReviewView, KycState, KycSubmitRequest, KycView, LoginRequest, MeView,
+    MemberAddRequest, MemberUpdateRequest, MemberView, MembershipView, NotificationView, Origin,
+    PasswordChangeRequest, PasswordResetConfirm, PasswordResetRequest, PlatformRole, PlatformRolesRequest,
+    PostureView, PresentedCredential, ProjectCreateRequest, ProjectMemberSetRequest, ProjectMemberView,
+    ProjectView, RecoveryCodes, Resource, SessionCreated, SessionView, SignupRequest, TenantCreateRequest,
+    TenantRole, TenantUpdateRequest, TenantView, TokenCreateRequest, TokenCreated, TokenView,
+    TotpCodeRequest, TotpEnrolment, UserView,
 };
 use ingot_kernel::cache::Cache;
 use ingot_kernel::crypto::SecretBox;
@@ -1251,6 +1251,14 @@ impl IamApi for IamService {
         request: KycDecisionRequest,
     ) -> BoxFuture<'a, Result<KycView, IamError>> {
         Box::pin(async move { Ok(self.kyc_decide_impl(actor, tenant_id, request).await?) })
+    }
+
+    fn kyc_queue<'a>(
+        &'a self,
+        actor: &'a Actor,
+        state: KycState,
+    ) -> BoxFuture<'a, Result<Vec<KycReviewView>, IamError>> {
+        Box::pin(async move { Ok(self.kyc_queue_impl(actor, state).await?) })
     }
 
     fn kyc_personal_data_redact<'a>(

@@ -9,7 +9,9 @@ pub mod billing;
 pub mod catalog;
 pub mod keys;
 pub mod kyc;
+pub mod members;
 pub mod overview;
+pub mod webhooks;
 
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
