@@ -105,8 +105,9 @@ impl Served {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
-    /// Signs `email` up through the API and makes them a platform admin, as a root admin would.
-    async fn operator_create(&self, email: &str) {
+    /// Signs `email` up through the API and makes them a platform admin, as a root admin would;
+    /// their session token.
+    async fn operator_create(&self, email: &str) -> String {
         let (status, created) = self
             .api(
                 None,
@@ -126,6 +127,7 @@ impl Served {
             )
             .await;
         assert!(status.is_success(), "{status} {body}");
+        created["session_token"].as_str().unwrap().to_string()
     }
 }
 
@@ -203,7 +205,7 @@ async fn allocate_through_the_form(browser: &Browser, shots: Option<&str>) -> St
 #[tokio::test]
 async fn a_tenant_and_an_operator_go_through_their_journeys_in_chromium() {
     let served = Served::start().await;
-    served.operator_create("olga@example.com").await;
+    let _ = served.operator_create("olga@example.com").await;
     let driver = Driver::start().await;
     let alice = browser(&driver, &served, true).await;
 
@@ -373,6 +375,7 @@ async fn a_tenant_and_an_operator_go_through_their_journeys_in_chromium() {
 #[tokio::test]
 async fn every_form_works_without_javascript() {
     let served = Served::start().await;
+    let olga = served.operator_create("olga@example.com").await;
     let driver = Driver::start().await;
     let alice = browser(&driver, &served, true).await;
     alice.goto("/signup").await;
@@ -407,12 +410,44 @@ async fn every_form_works_without_javascript() {
     mallory.fill("address", "2 Rue Basse, Paris").await;
     mallory.click("form[action=\"/kyc\"] button[type=submit]").await;
     mallory.wait_for_text(".card .badge", "submitted").await;
+    let tenant_id = mallory.text("#tenant-id").await;
+    let (status, body) = served
+        .api(
+            Some(&olga),
+            reqwest::Method::POST,
+            &format!("/v1/admin/kyc/{tenant_id}/decision"),
+            Some(json!({"decision": "verify", "level": "basic", "reason": "documents checked"})),
+        )
+        .await;
+    assert!(status.is_success(), "{status} {body}");
     mallory.goto("/billing").await;
-    mallory.fill("amount", "25").await;
+    mallory.fill("amount", "100").await;
     mallory
         .click("form[action=\"/billing/top-up\"] button[type=submit]")
         .await;
-    mallory.wait_for_text(".card .figure", "25.00").await;
+    mallory.wait_for_text(".card .figure", "100.00").await;
+
+    // An allocation made, watched (by reloading) until active, and released, with no script.
+    mallory.goto("/allocations/new?sku=cpu-64c").await;
+    mallory.fill("ssh_key_text", ALICE_KEY).await;
+    mallory
+        .click("form[action=\"/allocations\"] button[type=submit]")
+        .await;
+    let path = mallory.wait_for_path("/allocations/alc_*").await;
+    let mut tick = tokio::time::interval(Duration::from_millis(250));
+    for attempt in 0.. {
+        if mallory.text("#progress .badge").await.contains("active") {
+            break;
+        }
+        assert!(attempt < 240, "never active: {}", mallory.page_text().await);
+        tick.tick().await;
+        mallory.goto(&path).await;
+    }
+    mallory.click(&format!("a[href=\"{path}/release\"]")).await;
+    mallory.wait_for_path(&format!("{path}/release")).await;
+    mallory.click("button.danger").await;
+    mallory.wait_for_path(&path).await;
+    mallory.wait_for_text("#progress .badge", "releas").await;
     mallory.goto("/ssh-keys").await;
     mallory.fill("name", "mine").await;
     mallory.fill("public_key", ALICE_KEY).await;
@@ -564,6 +599,25 @@ async fn pages_carry_strict_headers_and_forms_need_their_token() {
     );
     assert_ne!(balance().await, before);
 
+    // This month's statement downloads as Billing's CSV, the top-up on it.
+    let month = ingot_kernel::Clock::now(&app.clock).to_string()[..7].to_string();
+    let statement = client
+        .get(format!("{}/billing/statements/{month}", app.url))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(statement.status(), StatusCode::OK);
+    assert!(
+        statement.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    let csv = statement.text().await.unwrap();
+    assert!(csv.starts_with("line,allocation_id,"), "{csv}");
+    assert!(csv.contains("top_ups,,,,,,100.000000,USD"), "{csv}");
+
     // Another tenant's ids: not found through the pages, and nothing changes.
     let (status, mallory) = super::send(
         &app,
@@ -665,7 +719,7 @@ fn totp_step_now() -> i64 {
 #[tokio::test]
 async fn members_webhooks_two_factor_and_the_operators_tools_work_in_chromium() {
     let served = Served::start().await;
-    served.operator_create("olga@example.com").await;
+    let _ = served.operator_create("olga@example.com").await;
     let (status, bob) = served
         .api(
             None,

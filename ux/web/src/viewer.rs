@@ -79,7 +79,7 @@ const OPERATOR_NAV: &[NavItem] = &[
     },
     NavItem {
         href: "/admin/allocations",
-        label: "Allocations",
+        label: "Allocation lookup",
     },
     NavItem {
         href: "/admin/kyc",

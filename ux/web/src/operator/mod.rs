@@ -126,6 +126,18 @@ pub async fn dashboards(web: Web, actor: Actor, headers: HeaderMap) -> Reply {
             @if deploys.iter().any(|(_, value)| *value > 0.0) {
                 (chart::bars("Failed deploys per day", "deploys", &deploys))
             }
+            @if !health.stuck.is_empty() || !health.quarantined.is_empty() {
+                (page::table("Nodes needing attention", &["Node", "Phase", "Since", "Why"],
+                    health.stuck.iter().chain(health.quarantined.iter()).map(|node| html! {
+                        tr {
+                            td { a href=(format!("/admin/nodes/{}", node.node_id)) { code { (node.node_id) } } }
+                            td { (node.phase) }
+                            td { (page::time(node.since)) }
+                            td { (node.reason.clone().unwrap_or_default()) }
+                        }
+                    }).collect()))
+            }
+            p { a href="/admin/nodes?state=onboarding" { "The onboarding queue" } " · " a href="/admin/nodes?state=quarantined" { "Quarantined nodes" } }
             @if !health.drift.is_empty() {
                 (page::table("Drift by kind", &["Kind", "Total", "Last 24 h"],
                     health.drift.iter().map(|drift| html! { tr { td { (drift.kind) } td.num { (drift.total) } td.num { (drift.last_24h) } } }).collect()))
