@@ -3,7 +3,7 @@
 //! emits, and the traits Allocation, the MAAS domain and the HTTP layer call.
 
 use ingot_kernel::Timestamp;
-use ingot_kernel::id::{NodeId, SiteId, SkuId};
+use ingot_kernel::id::{AllocationId, NodeId, SiteId, SkuId};
 use ingot_kernel::money::Money;
 use ingot_kernel::problem::{Code, Problem};
 use serde::{Deserialize, Serialize};
@@ -369,6 +369,22 @@ pub struct CapacityHistoryPoint {
     pub unmatched: u32,
 }
 
+/// One line of a node's history: registered, a lifecycle move, assigned to or freed from an
+/// allocation. Answers are newest first, at most [`NODE_HISTORY_MAX`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct NodeHistoryEntry {
+    pub at: Timestamp,
+    /// `registered`, `state_changed`, `assigned` or `freed`.
+    pub kind: String,
+    /// For people: `available → maintenance (operator): disk check`.
+    pub detail: String,
+    /// The allocation it was assigned to or freed from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocation_id: Option<AllocationId>,
+}
+
+pub const NODE_HISTORY_MAX: u32 = 200;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NodeView {
     pub id: NodeId,
@@ -640,6 +656,8 @@ pub trait InventoryApi: Send + Sync {
         filter: NodeFilter,
     ) -> Answer<'a, ingot_kernel::page::Page<NodeView>>;
     fn node_get<'a>(&'a self, actor: &'a Actor, node_id: NodeId) -> Answer<'a, NodeView>;
+    /// The node's history, newest first (operators).
+    fn node_history<'a>(&'a self, actor: &'a Actor, node_id: NodeId) -> Answer<'a, Vec<NodeHistoryEntry>>;
     fn node_maintenance<'a>(
         &'a self,
         actor: &'a Actor,

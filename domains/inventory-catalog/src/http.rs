@@ -7,9 +7,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use ingot_contracts::iam::Actor;
 use ingot_contracts::inventory::{
-    CapacityHistoryPoint, CapacityView, InventoryApi, MaintenanceRequest, NodeFilter, NodeImportReport,
-    NodeImportRequest, NodeView, OfferSetRequest, OfferView, QuarantineRequest, SiteCreateRequest, SiteView,
-    SkuChangeReport, SkuCreateRequest, SkuUpdateRequest, SkuView,
+    CapacityHistoryPoint, CapacityView, InventoryApi, MaintenanceRequest, NodeFilter, NodeHistoryEntry,
+    NodeImportReport, NodeImportRequest, NodeView, OfferSetRequest, OfferView, QuarantineRequest,
+    SiteCreateRequest, SiteView, SkuChangeReport, SkuCreateRequest, SkuUpdateRequest, SkuView,
 };
 use ingot_kernel::Timestamp;
 use ingot_kernel::http::{Json, Path, Query};
@@ -35,6 +35,7 @@ pub fn router(inventory: Arc<dyn InventoryApi>) -> OpenApiRouter {
         .routes(routes!(offer_set))
         .routes(routes!(node_list))
         .routes(routes!(node_get))
+        .routes(routes!(node_history))
         .routes(routes!(node_maintenance))
         .routes(routes!(node_quarantine))
         .routes(routes!(node_import))
@@ -175,6 +176,19 @@ async fn node_get(
     Path(node_id): Path<NodeId>,
 ) -> Result<Json<NodeView>, Problem> {
     Ok(Json(inventory.node_get(&actor, node_id).await?))
+}
+
+/// The node's history, newest first: registered, lifecycle moves with their reasons, assigned
+/// to and freed from allocations (at most 200 lines).
+#[utoipa::path(get, path = "/v1/admin/nodes/{node_id}/history", tag = "catalog", operation_id = "node_history",
+    params(("node_id" = NodeId, Path)),
+    responses((status = 200, body = Vec<NodeHistoryEntry>), (status = 404, body = ProblemBody)))]
+async fn node_history(
+    State(inventory): Inventory,
+    actor: Actor,
+    Path(node_id): Path<NodeId>,
+) -> Result<Json<Vec<NodeHistoryEntry>>, Problem> {
+    Ok(Json(inventory.node_history(&actor, node_id).await?))
 }
 
 /// Take a node out of service or return it. An assigned node needs `force`.

@@ -20,5 +20,10 @@ pub const MIGRATIONS: MigrationSet = MigrationSet {
             "nodes_health_capacity",
             include_str!("../migrations/0002_nodes_health_capacity.sql"),
         ),
+        Migration::portable(
+            3,
+            "node_history",
+            include_str!("../migrations/0003_node_history.sql"),
+        ),
     ],
 };

@@ -10,11 +10,11 @@ use ingot_contracts::allocation::{EvacuationError, NodeEvacuation};
 use ingot_contracts::iam::{Action, Actor, AuditEntry, AuditTrail, Authorizer, DenyReason, Resource};
 use ingot_contracts::inventory::{
     CapacityHistoryPoint, CapacityView, EligibleNode, HealthCondition, InventoryApi, InventoryError,
-    InventoryForAllocation, MaintenanceRequest, NodeCommand, NodeFilter, NodeHealthChanged, NodeImportReport,
-    NodeImportRequest, NodeImportRow, NodeRegistered, NodeRegistration, NodeRegistry, NodeSkuChanged,
-    NodeState, NodeStateChanged, NodeView, OfferPriceChanged, OfferSetRequest, OfferView, PriceQuote,
-    QuarantineRequest, SiteCreateRequest, SiteStatus, SiteView, SkuChangeReport, SkuCreateRequest,
-    SkuMoveView, SkuUpdateRequest, SkuView,
+    InventoryForAllocation, MaintenanceRequest, NODE_HISTORY_MAX, NodeCommand, NodeFilter, NodeHealthChanged,
+    NodeHistoryEntry, NodeImportReport, NodeImportRequest, NodeImportRow, NodeRegistered, NodeRegistration,
+    NodeRegistry, NodeSkuChanged, NodeState, NodeStateChanged, NodeView, OfferPriceChanged, OfferSetRequest,
+    OfferView, PriceQuote, QuarantineRequest, SiteCreateRequest, SiteStatus, SiteView, SkuChangeReport,
+    SkuCreateRequest, SkuMoveView, SkuUpdateRequest, SkuView,
 };
 use ingot_kernel::db::{Db, DbError, Tx};
 use ingot_kernel::event::DomainEvent;
@@ -455,6 +455,15 @@ impl InventoryService {
             };
             self.health_raise_in_tx(tx, node, &condition, now).await?;
         }
+        let detail = format!(
+            "{} → {} ({source}){}",
+            enum_word(&node.state),
+            enum_word(&to),
+            reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default()
+        );
+        store::node_history_append_in_tx(tx, node.id, now, ("state_changed", &detail, None))
+            .await
+            .or_internal()?;
         emit(
             tx,
             &NodeStateChanged {
@@ -958,6 +967,20 @@ impl InventoryApi for InventoryService {
         })
     }
 
+    fn node_history<'a>(
+        &'a self,
+        actor: &'a Actor,
+        node_id: NodeId,
+    ) -> BoxFuture<'a, Result<Vec<NodeHistoryEntry>>> {
+        Box::pin(async move {
+            self.authorize(actor, Action::NodeRead)?;
+            self.node_load(node_id).await?;
+            store::node_history(self.db.reader(), node_id, NODE_HISTORY_MAX)
+                .await
+                .or_internal()
+        })
+    }
+
     fn node_maintenance<'a>(
         &'a self,
         actor: &'a Actor,
@@ -1110,6 +1133,16 @@ impl InventoryApi for InventoryService {
                 }
                 other => other.or_internal()?,
             }
+            for node in &inserted {
+                store::node_history_append_in_tx(
+                    &mut tx,
+                    node.id,
+                    now,
+                    ("registered", "imported by an operator", None),
+                )
+                .await
+                .or_internal()?;
+            }
             self.audit(
                 &mut tx,
                 actor,
@@ -1247,6 +1280,18 @@ impl NodeRegistry for InventoryService {
                         }
                         other => other.or_internal()?,
                     }
+                    store::node_history_append_in_tx(
+                        &mut tx,
+                        node.id,
+                        now,
+                        (
+                            "registered",
+                            "registered by its provisioning system; onboarding",
+                            None,
+                        ),
+                    )
+                    .await
+                    .or_internal()?;
                     emit(
                         &mut tx,
                         &NodeRegistered {
@@ -1321,10 +1366,10 @@ impl InventoryService {
                 .await?;
         let mut touched = std::collections::BTreeSet::new();
         for event in &batch.events {
-            let (node_id, assigned) = match event.event_type.as_str() {
+            let (node_id, assigned, allocation_id) = match event.event_type.as_str() {
                 NodeAssigned::EVENT_TYPE => {
                     match serde_json::from_value::<NodeAssigned>(event.payload.clone()) {
-                        Ok(e) => (e.node_id, true),
+                        Ok(e) => (e.node_id, true, e.allocation_id),
                         Err(err) => {
                             tracing::error!(event_id = %event.id, error = %err, "unreadable assignment event skipped");
                             continue;
@@ -1333,7 +1378,7 @@ impl InventoryService {
                 }
                 NodeReleased::EVENT_TYPE => {
                     match serde_json::from_value::<NodeReleased>(event.payload.clone()) {
-                        Ok(e) => (e.node_id, false),
+                        Ok(e) => (e.node_id, false, e.allocation_id),
                         Err(err) => {
                             tracing::error!(event_id = %event.id, error = %err, "unreadable release event skipped");
                             continue;
@@ -1345,6 +1390,18 @@ impl InventoryService {
             match store::node_assigned_mark_in_tx(&mut tx, node_id, assigned, now).await? {
                 Some(row) => {
                     touched.insert(row);
+                    let (kind, detail) = if assigned {
+                        ("assigned", "assigned to an allocation")
+                    } else {
+                        ("freed", "released and erased; free again")
+                    };
+                    store::node_history_append_in_tx(
+                        &mut tx,
+                        node_id,
+                        event.occurred_at,
+                        (kind, detail, Some(allocation_id)),
+                    )
+                    .await?;
                 }
                 None => tracing::warn!(%node_id, "assignment event for a node Inventory does not know"),
             }
@@ -1472,5 +1529,13 @@ impl InventoryService {
         }
         tx.commit().await?;
         Ok(true)
+    }
+}
+
+/// An enum as the API spells it (`maintenance`), for history lines.
+fn enum_word<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(text)) => text,
+        _ => String::new(),
     }
 }

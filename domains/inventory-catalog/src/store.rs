@@ -2,11 +2,11 @@
 //! Structured values (hardware facts, SKU constraints, reasons) are JSON text, portable across both
 //! backends.
 
-use ingot_contracts::inventory::EligibleNode;
+use ingot_contracts::inventory::{EligibleNode, NodeHistoryEntry};
 use ingot_kernel::Timestamp;
 use ingot_kernel::db::column::{corrupt, enum_from_text, enum_to_text, from_json, parse, to_json};
 use ingot_kernel::db::{DbError, Tx};
-use ingot_kernel::id::{NodeId, SiteId, SkuId};
+use ingot_kernel::id::{AllocationId, NodeId, SiteId, SkuId};
 use ingot_kernel::money::{Currency, Money};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
@@ -344,6 +344,58 @@ pub async fn node_state_update_in_tx(
     }
     capacity_refresh_in_tx(tx, node.site_id, node.sku_id, now).await?;
     Ok(true)
+}
+
+/// Appends one line to the node's history, in the transaction of the change it records.
+pub async fn node_history_append_in_tx(
+    tx: &mut Tx,
+    node_id: NodeId,
+    at: Timestamp,
+    entry: (&str, &str, Option<AllocationId>),
+) -> Result<(), DbError> {
+    let (kind, detail, allocation_id) = entry;
+    sqlx::query(
+        "INSERT INTO inv_node_history (id, node_id, at_us, kind, detail, allocation_id) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(ingot_kernel::id::new_ulid().to_string())
+    .bind(node_id.to_string())
+    .bind(at.as_micros())
+    .bind(kind)
+    .bind(detail)
+    .bind(allocation_id.map(|id| id.to_string()))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The node's history, newest first.
+pub async fn node_history<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    node_id: NodeId,
+    limit: u32,
+) -> Result<Vec<NodeHistoryEntry>, DbError> {
+    let rows = sqlx::query(
+        "SELECT at_us, kind, detail, allocation_id FROM inv_node_history WHERE node_id = $1 \
+         ORDER BY at_us DESC, id DESC LIMIT $2",
+    )
+    .bind(node_id.to_string())
+    .bind(i64::from(limit))
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(NodeHistoryEntry {
+                at: Timestamp::from_micros(row.try_get("at_us")?),
+                kind: row.try_get("kind")?,
+                detail: row.try_get("detail")?,
+                allocation_id: row
+                    .try_get::<Option<String>, _>("allocation_id")?
+                    .map(|id| parse(&id, "allocation id"))
+                    .transpose()?,
+            })
+        })
+        .collect()
 }
 
 /// Sets a node's SKU (or unmatched reasons) and recounts both capacity rows it touches.

@@ -482,6 +482,55 @@ async fn maintenance_respects_assignments(backend: Backend) {
             .len(),
         2
     );
+
+    // Everything above is the node's history, newest first; tenants never read it.
+    let (status, history) = send(&app, admin, "GET", &format!("/v1/admin/nodes/{n1}/history"), None).await;
+    assert_eq!(status, StatusCode::OK, "{history}");
+    let lines: Vec<(String, String)> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["kind"].as_str().unwrap().to_string(),
+                e["detail"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let kinds: Vec<&str> = lines.iter().map(|(kind, _)| kind.as_str()).rev().collect();
+    assert_eq!(
+        kinds,
+        [
+            "registered",
+            "assigned",
+            "state_changed",
+            "state_changed",
+            "freed",
+            "state_changed",
+            "state_changed",
+            "state_changed"
+        ],
+        "{history}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|(_, d)| d.contains("available → maintenance") && d.contains("DIMM swap")),
+        "{history}"
+    );
+    let assigned = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "assigned")
+        .unwrap();
+    assert_eq!(
+        assigned["allocation_id"],
+        json!(assignment.allocation_id.to_string())
+    );
+    let (tenant, _) = app.signed_up("tina").await;
+    let err = tenant.node_history(n1).await.unwrap_err();
+    assert_eq!(err.code(), Some("forbidden"), "{err:?}");
     app.stop().await;
 }
 

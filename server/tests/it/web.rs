@@ -329,6 +329,9 @@ async fn a_tenant_and_an_operator_go_through_their_journeys_in_chromium() {
     olga.click("form[action$=\"/maintenance\"] button[type=submit]")
         .await;
     olga.wait_for_text("dl.card .badge", "maintenance").await;
+    olga.wait_for_text("#history", "available → maintenance").await;
+    olga.wait_for_text("#history", "disk check").await;
+    olga.wait_for_text("#history", "registered").await;
     olga.screenshot("12-admin-node-maintenance").await;
     olga.assert_accessible("node detail").await;
 

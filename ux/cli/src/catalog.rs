@@ -245,6 +245,8 @@ pub enum NodesCommand {
         /// Node id, such as nod_01jdq3v0k4x2m8n5p7r9s1t3w5.
         node: NodeId,
     },
+    /// The node's history, newest first: registered, lifecycle moves, assignments.
+    History { node: NodeId },
     /// Take a node out of service (--on) or return it (--off).
     Maintenance {
         node: NodeId,
@@ -674,6 +676,23 @@ pub async fn nodes_run(client: &Client, format: OutputFormat, command: NodesComm
         NodesCommand::Show { node } => {
             let node = client.node_get(node).await?;
             node_print(format, &node)
+        }
+        NodesCommand::History { node } => {
+            let history = client.node_history(node).await?;
+            output::emit(format, &history, || {
+                let rows = history
+                    .iter()
+                    .map(|entry| {
+                        vec![
+                            entry.at.to_string(),
+                            entry.kind.clone(),
+                            entry.detail.clone(),
+                            entry.allocation_id.map(|id| id.to_string()).unwrap_or_default(),
+                        ]
+                    })
+                    .collect();
+                (String::new(), vec!["AT", "KIND", "DETAIL", "ALLOCATION"], rows)
+            })
         }
         NodesCommand::Maintenance {
             node,

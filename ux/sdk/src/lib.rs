@@ -29,9 +29,9 @@ use ingot_contracts::iam::{
     TotpCodeRequest, TotpEnrolment, UserView,
 };
 use ingot_contracts::inventory::{
-    CapacityHistoryPoint, CapacityView, MaintenanceRequest, NodeFilter, NodeImportReport, NodeImportRequest,
-    NodeView, OfferSetRequest, OfferView, QuarantineRequest, SiteCreateRequest, SiteView, SkuChangeReport,
-    SkuCreateRequest, SkuUpdateRequest, SkuView,
+    CapacityHistoryPoint, CapacityView, MaintenanceRequest, NodeFilter, NodeHistoryEntry, NodeImportReport,
+    NodeImportRequest, NodeView, OfferSetRequest, OfferView, QuarantineRequest, SiteCreateRequest, SiteView,
+    SkuChangeReport, SkuCreateRequest, SkuUpdateRequest, SkuView,
 };
 use ingot_contracts::maas::{
     DriftView, NodeOperationRequest, NodeOperationView, OnboardReport, ReconcileReport, SiteBindingRequest,
@@ -732,6 +732,11 @@ impl Client {
 
     pub async fn node_get(&self, node_id: NodeId) -> Result<NodeView, Error> {
         self.get(&format!("/v1/admin/nodes/{node_id}")).await
+    }
+
+    /// The node's history, newest first (operators).
+    pub async fn node_history(&self, node_id: NodeId) -> Result<Vec<NodeHistoryEntry>, Error> {
+        self.get(&format!("/v1/admin/nodes/{node_id}/history")).await
     }
 
     pub async fn node_maintenance(

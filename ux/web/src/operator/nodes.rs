@@ -91,10 +91,34 @@ async fn node_body(
         .node_get(&viewer.actor, node_id)
         .await
         .map_err(|e| viewer.fail(e.into()))?;
+    let history = web
+        .inventory
+        .node_history(&viewer.actor, node_id)
+        .await
+        .map_err(|e| viewer.fail(e.into()))?;
+    // What it serves now: the latest assignment, when the node is assigned.
+    let serving = node
+        .assigned
+        .then(|| {
+            history
+                .iter()
+                .find(|entry| entry.kind == "assigned")
+                .and_then(|entry| entry.allocation_id)
+        })
+        .flatten();
     let in_maintenance = node.state == NodeState::Maintenance;
     Ok(html! {
         dl.card {
-            dt { "State" } dd { (page::badge(&node.state)) @if node.assigned { " · serving an allocation" } }
+            dt { "State" } dd {
+                (page::badge(&node.state))
+                @if node.assigned {
+                    " · serving "
+                    @match serving {
+                        Some(allocation_id) => { a href=(format!("/admin/allocations?id={allocation_id}")) { code { (allocation_id) } } }
+                        None => { "an allocation" }
+                    }
+                }
+            }
             dt { "Site" } dd { (node.site) }
             dt { "SKU" } dd { (node.sku.clone().unwrap_or_else(|| "unmatched".into())) }
             @if !node.unmatched_reasons.is_empty() { dt { "Why unmatched" } dd { (node.unmatched_reasons.join("; ")) } }
@@ -106,6 +130,26 @@ async fn node_body(
         @if !node.health.is_empty() {
             h2 { "Health" }
             pre { (serde_json::to_string_pretty(&node.health).unwrap_or_default()) }
+        }
+        h2 { "History" }
+        @if history.is_empty() {
+            (page::empty("Nothing recorded yet.", None))
+        } @else {
+            div #history {
+                (page::table("Node history, newest first", &["When", "What", "Detail"],
+                    history.iter().map(|entry| html! {
+                        tr {
+                            td { (page::time(entry.at)) }
+                            td { (entry.kind.replace('_', " ")) }
+                            td {
+                                (entry.detail)
+                                @if let Some(allocation_id) = entry.allocation_id {
+                                    " " a href=(format!("/admin/allocations?id={allocation_id}")) { code { (allocation_id) } }
+                                }
+                            }
+                        }
+                    }).collect()))
+            }
         }
         h2 { "Reimage or decommission" }
         div.grid {
