@@ -582,6 +582,22 @@ pub struct AllocationFilter {
     pub cursor: Option<String>,
 }
 
+/// `GET /v1/admin/allocations`: every tenant's allocations, newest first (operators, support).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AdminAllocationFilter {
+    /// Only this tenant's.
+    #[serde(default)]
+    pub tenant_id: Option<TenantId>,
+    /// Only allocations in this state.
+    #[serde(default)]
+    pub state: Option<AllocationState>,
+    #[serde(default)]
+    pub limit: Option<u32>,
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AllocationError {
     #[error("not allowed")]
@@ -675,6 +691,12 @@ pub trait AllocationApi: Send + Sync {
         allocation_id: AllocationId,
         request: ForceReleaseRequest,
     ) -> Answer<'a, AllocationView>;
+    /// Every tenant's allocations, newest first (platform operators and support).
+    fn allocations_admin_list<'a>(
+        &'a self,
+        actor: &'a Actor,
+        filter: AdminAllocationFilter,
+    ) -> Answer<'a, Page<AllocationView>>;
     fn quotas_get<'a>(&'a self, actor: &'a Actor, tenant_id: TenantId) -> Answer<'a, QuotasView>;
     fn quotas_set<'a>(
         &'a self,

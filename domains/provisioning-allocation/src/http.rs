@@ -7,8 +7,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use ingot_contracts::allocation::{
-    AdmissionView, AllocationApi, AllocationCreateRequest, AllocationCreated, AllocationFilter,
-    AllocationView, ExtendRequest, ForceReleaseRequest, QuotasSetRequest, QuotasView, ReleaseRequest,
+    AdminAllocationFilter, AdmissionView, AllocationApi, AllocationCreateRequest, AllocationCreated,
+    AllocationFilter, AllocationView, ExtendRequest, ForceReleaseRequest, QuotasSetRequest, QuotasView,
+    ReleaseRequest,
 };
 use ingot_contracts::iam::Actor;
 use ingot_kernel::http::{Json, Path, Query};
@@ -28,6 +29,7 @@ pub fn router(allocation: Arc<dyn AllocationApi>) -> OpenApiRouter {
         .routes(routes!(allocation_release))
         .routes(routes!(allocation_extend))
         .routes(routes!(allocation_force_release))
+        .routes(routes!(allocation_admin_list))
         .routes(routes!(quotas_get, quotas_set))
         .with_state(allocation)
 }
@@ -71,6 +73,19 @@ async fn allocation_list(
     Ok(Json(
         allocation.allocations_list(&actor, project_id, filter).await?,
     ))
+}
+
+/// Every tenant's allocations, newest first (platform operators and support), optionally one
+/// tenant's or one state's.
+#[utoipa::path(get, path = "/v1/admin/allocations", tag = "allocations", operation_id = "allocation_admin_list",
+    params(AdminAllocationFilter),
+    responses((status = 200, body = Page<AllocationView>), (status = 403, body = ProblemBody)))]
+async fn allocation_admin_list(
+    State(allocation): Allocation,
+    actor: Actor,
+    Query(filter): Query<AdminAllocationFilter>,
+) -> Result<Json<Page<AllocationView>>, Problem> {
+    Ok(Json(allocation.allocations_admin_list(&actor, filter).await?))
 }
 
 /// Allocates `count` whole machines of a SKU (201), or with `dry_run` answers the admission

@@ -250,6 +250,36 @@ pub async fn allocations_of_project<'e, E: sqlx::Executor<'e, Database = sqlx::A
     .collect()
 }
 
+/// Every tenant's allocations (or one tenant's), newest first: the operators' list.
+pub async fn allocations_all<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    db: E,
+    tenant_id: Option<TenantId>,
+    state: Option<AllocationState>,
+    after: Option<(i64, String)>,
+    limit: u32,
+) -> Result<Vec<AllocationRow>, DbError> {
+    let (after_us, after_id) = after.unwrap_or((i64::MAX, String::new()));
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {ALLOCATION_COLUMNS} FROM alloc_allocations WHERE ($1 = '' OR tenant_id = $1) \
+         AND ($2 = '' OR state = $2) AND (created_at_us < $3 OR (created_at_us = $3 AND id < $4)) \
+         ORDER BY created_at_us DESC, id DESC LIMIT $5"
+    )))
+    .bind(tenant_id.map(|t| t.to_string()).unwrap_or_default())
+    .bind(state.map(|s| enum_to_text(&s)).unwrap_or_default())
+    .bind(after_us)
+    .bind(if after_id.is_empty() {
+        "~".to_string()
+    } else {
+        after_id
+    })
+    .bind(i64::from(limit) + 1)
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(allocation_from_row)
+    .collect()
+}
+
 /// Allocations past their `release_at` that have not been asked to end, oldest due first.
 pub async fn allocations_expired<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
     db: E,

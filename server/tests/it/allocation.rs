@@ -12,7 +12,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use super::maas::{events, onboarded, pass, slow_controllers};
-use super::{TestApp, kyc_verified, send_with, spawn_app};
+use super::{TestApp, kyc_verified, send, send_with, spawn_app};
 
 pub(super) const KEY: &str =
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOEeEcVR5yZKMAll6vRqnmUb5PPaibQTqlFojrZK0LFE alice@laptop";
@@ -690,6 +690,59 @@ async fn operators_force_release_and_extend_and_kyc_revocation_end_allocations()
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Operators list every tenant's allocations (by tenant, by state); tenants may not.
+    let bob = tenant(&app, "bob", KycLevel::Basic, "500").await;
+    let (status, bobs) = send_with(
+        &app,
+        Some(&bob.token),
+        "POST",
+        &format!("/v1/projects/{}/allocations", bob.project),
+        Some(json!({"sku": "cpu-64c", "count": 1})),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{bobs}");
+    let admin = Some(app.admin_token.as_str());
+    let ids = |page: &serde_json::Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (status, all) = send(&app, admin, "GET", "/v1/admin/allocations", None).await;
+    assert_eq!(status, StatusCode::OK, "{all}");
+    assert_eq!(
+        ids(&all),
+        vec![bobs["id"].as_str().unwrap().to_string(), first.clone()],
+        "newest first"
+    );
+    let (_, alices) = send(
+        &app,
+        admin,
+        "GET",
+        &format!("/v1/admin/allocations?tenant_id={}", alice.tenant),
+        None,
+    )
+    .await;
+    assert_eq!(ids(&alices), vec![first.clone()]);
+    let (_, failed) = send(&app, admin, "GET", "/v1/admin/allocations?state=failed", None).await;
+    assert!(ids(&failed).is_empty(), "{failed}");
+    let (_, one) = send(&app, admin, "GET", "/v1/admin/allocations?limit=1", None).await;
+    let cursor = one["next_cursor"].as_str().unwrap().to_string();
+    let (_, next) = send(
+        &app,
+        admin,
+        "GET",
+        &format!("/v1/admin/allocations?limit=1&cursor={cursor}"),
+        None,
+    )
+    .await;
+    assert_eq!(ids(&next), vec![first.clone()]);
+    let (status, _) = send(&app, Some(&alice.token), "GET", "/v1/admin/allocations", None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 
     // Only operators force-release, with a reason.
     let force = format!("/v1/admin/allocations/{first}/force-release");

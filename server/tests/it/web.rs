@@ -336,7 +336,11 @@ async fn a_tenant_and_an_operator_go_through_their_journeys_in_chromium() {
     olga.assert_accessible("node detail").await;
 
     let second = allocate_through_the_form(&alice, None).await;
-    olga.goto(&format!("/admin/allocations?id={second}")).await;
+    olga.goto("/admin/allocations?state=active").await;
+    olga.click(&format!("a[href=\"/admin/allocations?id={second}\"]"))
+        .await;
+    olga.wait_for_path(&format!("/admin/allocations?id={second}"))
+        .await;
     olga.fill("reason", "hardware recall").await;
     olga.screenshot("13-admin-force-release").await;
     olga.assert_accessible("force-release").await;
@@ -710,6 +714,22 @@ async fn pages_carry_strict_headers_and_forms_need_their_token() {
     assert_eq!(crossed.status(), StatusCode::FORBIDDEN);
 }
 
+/// The id of the tenant named `name` among the memberships of the session `token`.
+async fn tenant_id_named(served: &Served, token: &str, name: &str) -> String {
+    let (status, me) = served
+        .api(Some(token), reqwest::Method::GET, "/v1/me", None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{me}");
+    me["memberships"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["tenant_name"] == name)
+        .and_then(|m| m["tenant_id"].as_str())
+        .unwrap_or_else(|| panic!("no membership in {name}: {me}"))
+        .to_string()
+}
+
 /// What an authenticator app shows for `secret` at `step` (30-second steps since the epoch).
 fn totp_at_step(secret: &str, step: i64) -> String {
     ingot_iam::secrets::totp_code(&super::iam::base32_decode(secret), step)
@@ -778,6 +798,18 @@ async fn members_webhooks_two_factor_and_the_operators_tools_work_in_chromium() 
     assert!(members["memberships"].to_string().contains("viewer"), "{members}");
     alice.screenshot("30-members").await;
     alice.assert_accessible("members").await;
+
+    // Bob, in two tenants now, switches to Alice's from the header and sees her name there.
+    let bob_browser = browser(&driver, &served, true).await;
+    login(&bob_browser, "bob@example.com").await;
+    bob_browser.wait_for_text(".who", "Bob · Bob").await;
+    let alice_tenant = tenant_id_named(&served, bob["session_token"].as_str().unwrap(), "Alice Labs").await;
+    bob_browser.choose("tenant_id", &alice_tenant).await;
+    bob_browser.click("form[action=\"/tenant\"] button").await;
+    bob_browser.wait_for_text(".who", "Bob · Alice Labs").await;
+    bob_browser.goto("/members").await;
+    bob_browser.wait_for_text("table", "alice@example.com").await;
+    bob_browser.close().await;
 
     // Webhooks: the secret is shown once; disabling and enabling take effect.
     alice.goto("/webhooks").await;

@@ -7,11 +7,11 @@ use std::time::Duration;
 use anyhow::Context as _;
 use clap::Subcommand;
 use ingot_kernel::Timestamp;
-use ingot_kernel::id::{AllocationId, ProjectId};
+use ingot_kernel::id::{AllocationId, ProjectId, TenantId};
 use ingot_sdk::Client;
 use ingot_sdk::ingot_contracts::allocation::{
-    AdmissionView, AllocationCreateRequest, AllocationState, AllocationView, ExtendRequest,
-    ForceReleaseRequest, PlacementPolicy, ReleaseRequest, TemplateChoice,
+    AdminAllocationFilter, AdmissionView, AllocationCreateRequest, AllocationState, AllocationView,
+    ExtendRequest, ForceReleaseRequest, PlacementPolicy, ReleaseRequest, TemplateChoice,
 };
 
 use crate::OutputFormat;
@@ -92,6 +92,18 @@ pub enum AllocCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum AdminAllocCommand {
+    /// Every tenant's allocations, newest first (one page).
+    List {
+        /// Only this tenant's.
+        #[arg(long)]
+        tenant: Option<TenantId>,
+        /// Only allocations in this state: pending, provisioning, active, releasing, released, failed.
+        #[arg(long)]
+        state: Option<String>,
+        /// Start after this `next_cursor` of an earlier page.
+        #[arg(long)]
+        cursor: Option<String>,
+    },
     /// End any tenant's allocation now, with a reason (audited).
     ForceRelease {
         allocation: AllocationId,
@@ -376,6 +388,51 @@ pub async fn admin_alloc_run(
     command: AdminAllocCommand,
 ) -> anyhow::Result<()> {
     match command {
+        AdminAllocCommand::List {
+            tenant,
+            state,
+            cursor,
+        } => {
+            let state = state
+                .map(|text| {
+                    serde_json::from_value::<AllocationState>(serde_json::Value::String(text.clone()))
+                        .with_context(|| format!("--state {text}: not an allocation state"))
+                })
+                .transpose()?;
+            let filter = AdminAllocationFilter {
+                tenant_id: tenant,
+                state,
+                limit: None,
+                cursor,
+            };
+            let page = client.allocation_admin_list(&filter).await?;
+            emit(format, &page, || {
+                let rows = page
+                    .items
+                    .iter()
+                    .map(|a| {
+                        vec![
+                            a.id.to_string(),
+                            a.tenant_id.to_string(),
+                            a.sku.clone(),
+                            a.count.to_string(),
+                            a.site.clone(),
+                            state_word(a.state),
+                            a.created_at.to_string(),
+                        ]
+                    })
+                    .collect();
+                let title = match &page.next_cursor {
+                    Some(next) => format!("more: --cursor {next}"),
+                    None => String::new(),
+                };
+                (
+                    title,
+                    vec!["ID", "TENANT", "SKU", "COUNT", "SITE", "STATE", "CREATED"],
+                    rows,
+                )
+            })
+        }
         AdminAllocCommand::ForceRelease { allocation, reason } => {
             let view = client
                 .allocation_force_release(allocation, &ForceReleaseRequest { reason })

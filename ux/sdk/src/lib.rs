@@ -7,8 +7,8 @@ pub use ingot_contracts;
 use std::time::Duration;
 
 use ingot_contracts::allocation::{
-    AdmissionView, AllocationCreateRequest, AllocationView, ExtendRequest, ForceReleaseRequest,
-    QuotasSetRequest, QuotasView, ReleaseRequest,
+    AdminAllocationFilter, AdmissionView, AllocationCreateRequest, AllocationView, ExtendRequest,
+    ForceReleaseRequest, QuotasSetRequest, QuotasView, ReleaseRequest,
 };
 use ingot_contracts::app_platform::{
     ClusterCreateRequest, ClusterScaleRequest, ClusterView, DeliveryView, ImageView, RenderedUserData,
@@ -621,6 +621,19 @@ impl Client {
             Some(request),
         )
         .await
+    }
+
+    /// Every tenant's allocations, newest first (operators, support); pass the page's
+    /// `next_cursor` back in `filter.cursor` for the next page.
+    pub async fn allocation_admin_list(
+        &self,
+        filter: &AdminAllocationFilter,
+    ) -> Result<Page<AllocationView>, Error> {
+        let request = self
+            .http
+            .get(format!("{}/v1/admin/allocations", self.base))
+            .query(filter);
+        decode(self.send(request).await?).await
     }
 
     /// A tenant's node quotas (operators).

@@ -63,6 +63,7 @@ pub fn router(deps: WebDeps) -> Router {
         )
         .route("/login", get(tenant::auth::login_form).post(tenant::auth::login))
         .route("/logout", post(tenant::auth::logout))
+        .route("/tenant", post(tenant::tenant_switch))
         .route("/overview", get(tenant::overview::overview))
         .route("/kyc", get(tenant::kyc::kyc_page).post(tenant::kyc::kyc_submit))
         .route("/billing", get(tenant::billing::billing_page))

@@ -5,6 +5,7 @@
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use ingot_contracts::iam::{Actor, MeView, MembershipView, ProjectView};
+use ingot_kernel::id::TenantId;
 use ingot_kernel::problem::Problem;
 use maud::{Markup, html};
 
@@ -24,6 +25,9 @@ pub struct Viewer {
     pub operator: bool,
     here: String,
 }
+
+/// The tenant the pages act in, for users in several (not a credential; checked on every page).
+pub const TENANT_COOKIE: &str = "ingot_tenant";
 
 const TENANT_NAV: &[NavItem] = &[
     NavItem {
@@ -79,7 +83,7 @@ const OPERATOR_NAV: &[NavItem] = &[
     },
     NavItem {
         href: "/admin/allocations",
-        label: "Allocation lookup",
+        label: "All allocations",
     },
     NavItem {
         href: "/admin/kyc",
@@ -125,7 +129,13 @@ impl Viewer {
                 html! { p { (page::problem_text(&Problem::from(err))) } },
             )
         })?;
-        let tenant = me.memberships.first().cloned();
+        // The tenant chosen in the header (a preference cookie, honoured only for a tenant the
+        // user belongs to), else the first.
+        let chosen = csrf::cookie_get(headers, TENANT_COOKIE).and_then(|id| id.parse::<TenantId>().ok());
+        let tenant = chosen
+            .and_then(|id| me.memberships.iter().find(|m| m.tenant_id == id))
+            .or(me.memberships.first())
+            .cloned();
         let project = match &tenant {
             Some(tenant) => web
                 .iam
@@ -166,10 +176,29 @@ impl Viewer {
     }
 
     fn account(&self) -> Markup {
+        let current = self
+            .tenant
+            .as_ref()
+            .map(|t| t.tenant_id.to_string())
+            .unwrap_or_default();
         html! {
             span.who {
                 (self.me.user.display_name)
                 @if let Some(tenant) = &self.tenant { " · " (tenant.tenant_name) }
+            }
+            @if self.me.memberships.len() > 1 {
+                form.inline method="post" action="/tenant" {
+                    (page::csrf_field(&self.csrf.token))
+                    label.visually-hidden for="tenant-switch" { "Tenant" }
+                    select #tenant-switch name="tenant_id" {
+                        @for membership in &self.me.memberships {
+                            @let id = membership.tenant_id.to_string();
+                            option value=(id) selected[id == current] { (membership.tenant_name) }
+                        }
+                    }
+                    " "
+                    button.secondary type="submit" { "Switch" }
+                }
             }
             form.inline method="post" action="/logout" {
                 (page::csrf_field(&self.csrf.token))

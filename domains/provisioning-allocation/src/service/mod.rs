@@ -14,9 +14,9 @@ use std::sync::Arc;
 
 use ingot_contracts::BoxFuture;
 use ingot_contracts::allocation::{
-    AllocationApi, AllocationCreateRequest, AllocationCreated, AllocationError, AllocationFilter,
-    AllocationView, ExtendRequest, ForceReleaseRequest, LaunchInputsResolver, QuotaEntry, QuotasChanged,
-    QuotasSetRequest, QuotasView, ReleaseRequest,
+    AdminAllocationFilter, AllocationApi, AllocationCreateRequest, AllocationCreated, AllocationError,
+    AllocationFilter, AllocationView, ExtendRequest, ForceReleaseRequest, LaunchInputsResolver, QuotaEntry,
+    QuotasChanged, QuotasSetRequest, QuotasView, ReleaseRequest,
 };
 use ingot_contracts::billing::BalancePolicy;
 use ingot_contracts::iam::{
@@ -188,6 +188,35 @@ impl AllocationService {
         let rows = store::allocations_of_project(self.db.reader(), project_id, filter.state, after, limit)
             .await
             .map_err(internal)?;
+        self.views_page(rows, limit).await
+    }
+
+    async fn allocations_admin_list_impl(
+        &self,
+        actor: &Actor,
+        filter: AdminAllocationFilter,
+    ) -> Result<Page<AllocationView>> {
+        self.deps
+            .authorizer
+            .allow(actor, Action::AllocationRead, Resource::Platform)?;
+        let page = ingot_kernel::page::PageRequest {
+            limit: filter.limit,
+            cursor: filter.cursor.clone(),
+        };
+        let limit = page
+            .limit()
+            .map_err(|e| AllocationError::Invalid(vec![("limit".into(), e.to_string())]))?;
+        let after: Option<(i64, String)> = page
+            .after()
+            .map_err(|e| AllocationError::Invalid(vec![("cursor".into(), e.to_string())]))?;
+        let rows = store::allocations_all(self.db.reader(), filter.tenant_id, filter.state, after, limit)
+            .await
+            .map_err(internal)?;
+        self.views_page(rows, limit).await
+    }
+
+    /// One page of views from rows fetched one past `limit` (newest first).
+    async fn views_page(&self, rows: Vec<store::AllocationRow>, limit: u32) -> Result<Page<AllocationView>> {
         let mut views = Vec::with_capacity(rows.len());
         for row in rows {
             views.push(self.view(row).await?);
@@ -263,6 +292,14 @@ impl AllocationApi for AllocationService {
         request: ForceReleaseRequest,
     ) -> BoxFuture<'a, Result<AllocationView>> {
         Box::pin(self.force_release(actor, allocation_id, request))
+    }
+
+    fn allocations_admin_list<'a>(
+        &'a self,
+        actor: &'a Actor,
+        filter: AdminAllocationFilter,
+    ) -> BoxFuture<'a, Result<Page<AllocationView>>> {
+        Box::pin(self.allocations_admin_list_impl(actor, filter))
     }
 
     fn quotas_get<'a>(&'a self, actor: &'a Actor, tenant_id: TenantId) -> BoxFuture<'a, Result<QuotasView>> {

@@ -1,5 +1,5 @@
-//! Allocations as the operator sees them: looked up by id, with force-release (confirmed, with
-//! a reason the tenant is shown).
+//! Allocations as the operator sees them: every tenant's, newest first, filtered by tenant or
+//! state; one looked up by id, with force-release (confirmed, with a reason the tenant is shown).
 
 use axum::extract::{Path, Query};
 use axum::http::HeaderMap;
@@ -11,8 +11,9 @@ use crate::Web;
 use crate::form::Posted;
 use crate::page::{self, FormErrors, Input, Reply};
 use crate::viewer::Viewer;
-use ingot_contracts::allocation::{AllocationState, ForceReleaseRequest};
+use ingot_contracts::allocation::{AdminAllocationFilter, AllocationState, ForceReleaseRequest};
 use ingot_kernel::id::AllocationId;
+use ingot_kernel::problem::{Code, Problem};
 
 /// An allocation looked up by id (from the tenant, a node's page, an incident), with the
 /// force-release form: the confirmation step of that destructive action.
@@ -35,12 +36,82 @@ pub async fn allocation_lookup(
             )
         }
     };
+    let list = match &allocation {
+        Some(_) => None,
+        None => {
+            let tenant_id = match query_get(&query, "tenant") {
+                None => None,
+                Some(text) => Some(text.parse().map_err(|_| not_found(&viewer, "tenant"))?),
+            };
+            let state = match query_get(&query, "state") {
+                None => None,
+                Some(text) => Some(
+                    serde_json::from_value::<AllocationState>(serde_json::Value::String(text)).map_err(
+                        |_| {
+                            viewer.fail(
+                                Problem::new(Code::ValidationFailed)
+                                    .field("state", "not an allocation state"),
+                            )
+                        },
+                    )?,
+                ),
+            };
+            let filter = AdminAllocationFilter {
+                tenant_id,
+                state,
+                limit: Some(100),
+                cursor: query_get(&query, "cursor"),
+            };
+            Some(
+                web.allocation
+                    .allocations_admin_list(&viewer.actor, filter)
+                    .await
+                    .map_err(|e| viewer.fail(e.into()))?,
+            )
+        }
+    };
+    let states = [
+        AllocationState::Pending,
+        AllocationState::Provisioning,
+        AllocationState::Active,
+        AllocationState::Releasing,
+        AllocationState::Released,
+        AllocationState::Failed,
+    ];
+    let mut state_options = vec![(String::new(), "Any state".to_string())];
+    state_options.extend(states.iter().map(|s| (page::label(s), page::label(s))));
+    let no_errors = FormErrors::default();
     Ok(viewer.page(
         "Allocations",
         html! {
-            form.stack method="get" action="/admin/allocations" {
-                (Input::new("Allocation id", "id", "text").value(&query_get(&query, "id").unwrap_or_default()).required().render(&FormErrors::default()))
+            form.filters method="get" action="/admin/allocations" {
+                (Input::new("Allocation id", "id", "text").value(&query_get(&query, "id").unwrap_or_default()).render(&no_errors))
                 button type="submit" { "Look up" }
+            }
+            @if let Some(page_of) = &list {
+                form.filters method="get" action="/admin/allocations" {
+                    (Input::new("Tenant id", "tenant", "text").value(&query_get(&query, "tenant").unwrap_or_default()).render(&no_errors))
+                    (page::select("State", "state", &state_options, &query_get(&query, "state").unwrap_or_default(), &no_errors))
+                    button type="submit" { "Filter" }
+                }
+                @if page_of.items.is_empty() {
+                    (page::empty("No allocations match.", None))
+                } @else {
+                    (page::table("Allocations, newest first", &["Allocation", "Tenant", "What", "State", "Created"],
+                        page_of.items.iter().map(|a| html! {
+                            tr {
+                                td { a href=(format!("/admin/allocations?id={}", a.id)) { code { (a.id) } } }
+                                td { code { (a.tenant_id) } }
+                                td { (a.count) " × " (a.sku) " at " (a.site) }
+                                td { (page::badge(&a.state)) }
+                                td { (page::time(a.created_at)) }
+                            }
+                        }).collect()))
+                    @if let Some(cursor) = &page_of.next_cursor {
+                        p { a href=(format!("/admin/allocations?cursor={cursor}&state={}&tenant={}",
+                            query_get(&query, "state").unwrap_or_default(), query_get(&query, "tenant").unwrap_or_default())) { "Next page" } }
+                    }
+                }
             }
             @if let Some(allocation) = allocation {
                 dl.card {

@@ -47,3 +47,38 @@ pub async fn home(web: Web, actor: Actor, headers: HeaderMap) -> Response {
     })
     .into_response()
 }
+
+/// Chooses the tenant the pages act in, among the user's own (a cookie; IAM still authorises
+/// every call in it).
+pub async fn tenant_switch(
+    web: Web,
+    actor: Actor,
+    headers: HeaderMap,
+    axum::Form(fields): axum::Form<Vec<(String, String)>>,
+) -> crate::page::Reply {
+    let posted = crate::form::Posted::checked(&web, &headers, fields)?;
+    let viewer = crate::viewer::Viewer::load(&web, actor, &headers, "/overview").await?;
+    let Some(membership) = viewer
+        .me
+        .memberships
+        .iter()
+        .find(|m| m.tenant_id.to_string() == posted.get("tenant_id"))
+    else {
+        return Err(viewer.fail(
+            ingot_kernel::problem::Problem::new(ingot_kernel::problem::Code::NotFound)
+                .detail("no such tenant"),
+        ));
+    };
+    let mut response = page::see_other("/overview");
+    let cookie = format!(
+        "{}={}; Path=/; HttpOnly; SameSite=Lax",
+        crate::viewer::TENANT_COOKIE,
+        membership.tenant_id
+    );
+    if let Ok(value) = axum::http::HeaderValue::from_str(&cookie) {
+        response
+            .headers_mut()
+            .append(axum::http::header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
