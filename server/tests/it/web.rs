@@ -856,6 +856,26 @@ async fn members_webhooks_two_factor_and_the_operators_tools_work_in_chromium() 
     // The operator: a reconcile pass, a credit, the ledger and the audit log.
     let olga = browser(&driver, &served, true).await;
     login(&olga, "olga@example.com").await;
+    // The site's policy: a bad number refused beside its field, then saved.
+    olga.goto("/admin/sites/demo1/policy").await;
+    olga.fill("max_concurrent_deploys", "many").await;
+    olga.click("form[action=\"/admin/sites/demo1/policy\"] button[type=submit]")
+        .await;
+    olga.wait_for_text("#f-max_concurrent_deploys-error", "whole number")
+        .await;
+    olga.fill("max_concurrent_deploys", "7").await;
+    olga.click("form[action=\"/admin/sites/demo1/policy\"] button[type=submit]")
+        .await;
+    olga.wait_for_path("/admin/sites").await;
+    olga.goto("/admin/sites/demo1/policy").await;
+    assert_eq!(
+        olga.attribute("#f-max_concurrent_deploys", "value")
+            .await
+            .as_deref(),
+        Some("7")
+    );
+    olga.screenshot("37-admin-site-policy").await;
+    olga.assert_accessible("site policy").await;
     olga.goto("/admin/sites/demo1/drift").await;
     olga.click("form[action=\"/admin/sites/demo1/reconcile\"] button")
         .await;

@@ -142,6 +142,10 @@ pub fn router(deps: WebDeps) -> Router {
         )
         .route("/admin/sites/{site}/drift", get(operator::drift_page))
         .route("/admin/sites/{site}/reconcile", post(operator::site_reconcile))
+        .route(
+            "/admin/sites/{site}/policy",
+            get(operator::policy_page).post(operator::policy_set),
+        )
         .route("/admin/credits", post(operator::credit_grant))
         .route("/admin/audit", get(operator::audit_page))
         .route("/admin/kyc", get(operator::kyc_queue))

@@ -14,7 +14,7 @@ pub use allocations::{allocation_lookup, force_release};
 pub use money::{credit_grant, ledger_page};
 pub use nodes::{node_decommission, node_maintenance, node_page, node_reimage, nodes_page};
 pub use people::{audit_page, kyc_decide, kyc_queue};
-pub use sites::{drift_page, site_onboard, site_reconcile, sites_page};
+pub use sites::{drift_page, policy_page, policy_set, site_onboard, site_reconcile, sites_page};
 
 use axum::http::HeaderMap;
 use ingot_contracts::iam::Actor;

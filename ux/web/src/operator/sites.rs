@@ -47,6 +47,8 @@ pub async fn sites_page(web: Web, actor: Actor, headers: HeaderMap) -> Reply {
                         (page::action_button(&format!("/admin/sites/{}/onboard", site.name), &viewer.csrf.token, "Onboard new machines", "secondary"))
                         " "
                         a href=(format!("/admin/sites/{}/drift", site.name)) { "Drift report" }
+                        " "
+                        a href=(format!("/admin/sites/{}/policy", site.name)) { "Edit policy" }
                     }
                 }
             }
@@ -183,4 +185,136 @@ pub async fn site_reconcile(
             (drift_table(&drift))
         },
     ))
+}
+
+/// The site's MAAS policy as a form (the region's URL and key stay as they are).
+fn policy_form(
+    viewer: &Viewer,
+    site: &str,
+    policy: &ingot_contracts::maas::SitePolicy,
+    errors: &crate::page::FormErrors,
+) -> Markup {
+    use crate::page::Input;
+    use ingot_contracts::maas::{DecommissionMode, EraseMode};
+    let erase =
+        [EraseMode::None, EraseMode::Quick, EraseMode::Secure].map(|m| (page::label(&m), page::label(&m)));
+    let decommission =
+        [DecommissionMode::Tag, DecommissionMode::Remove].map(|m| (page::label(&m), page::label(&m)));
+    let images = policy.allowed_images.join(", ");
+    let concurrent = policy.max_concurrent_deploys.to_string();
+    let timeout = policy.transitional_timeout_minutes.to_string();
+    html! {
+        (errors.summary())
+        form.stack method="post" action=(format!("/admin/sites/{site}/policy")) novalidate {
+            (page::csrf_field(&viewer.csrf.token))
+            (Input::new("Images allowed", "allowed_images", "text").value(&images)
+                .hint("OS series, comma-separated, first = default (jammy, noble); empty allows all the region has.").render(errors))
+            (Input::new("Concurrent deploys", "max_concurrent_deploys", "number").value(&concurrent).required().render(errors))
+            (page::select("Erase on release", "erase_on_release", &erase, &page::label(&policy.erase_on_release), errors))
+            (Input::new("Transitional timeout (minutes)", "transitional_timeout_minutes", "number").value(&timeout)
+                .hint("How long a machine may sit in a transitional MAAS state before it counts as drift.").render(errors))
+            (page::select("Decommissioned machines", "decommission", &decommission, &page::label(&policy.decommission), errors))
+            div.field {
+                div { input #f-auto_commission type="checkbox" name="auto_commission" value="true" checked[policy.auto_commission]; " " label for="f-auto_commission" { "Commission new machines automatically" } }
+                div { input #f-auto_repair type="checkbox" name="auto_repair" value="true" checked[policy.auto_repair]; " " label for="f-auto_repair" { "Repair drift automatically" } }
+            }
+            button type="submit" { "Save policy" }
+        }
+    }
+}
+
+pub async fn policy_page(web: Web, actor: Actor, headers: HeaderMap, Path(site): Path<String>) -> Reply {
+    let viewer = Viewer::load(&web, actor, &headers, "/admin/sites").await?;
+    let binding = web
+        .maas
+        .binding_get(&viewer.actor, &site)
+        .await
+        .map_err(|e| viewer.fail(e.into()))?;
+    Ok(viewer.page(
+        &format!("Policy of {site}"),
+        html! {
+            p { "MAAS region " code { (binding.url) } ", key " code { (binding.api_key_id) } " (the key itself is never shown)." }
+            (policy_form(&viewer, &site, &binding.policy, &crate::page::FormErrors::default()))
+        },
+    ))
+}
+
+pub async fn policy_set(
+    web: Web,
+    actor: Actor,
+    headers: HeaderMap,
+    Path(site): Path<String>,
+    axum::Form(fields): axum::Form<Pairs>,
+) -> Reply {
+    use ingot_kernel::problem::{Code, Problem};
+    let posted = Posted::checked(&web, &headers, fields)?;
+    let viewer = Viewer::load(&web, actor, &headers, "/admin/sites").await?;
+    let binding = web
+        .maas
+        .binding_get(&viewer.actor, &site)
+        .await
+        .map_err(|e| viewer.fail(e.into()))?;
+    let mut policy = binding.policy.clone();
+    let mut invalid = Problem::new(Code::ValidationFailed);
+    policy.allowed_images = posted
+        .get("allowed_images")
+        .split(',')
+        .map(str::trim)
+        .filter(|image| !image.is_empty())
+        .map(str::to_string)
+        .collect();
+    match posted.get("max_concurrent_deploys").parse() {
+        Ok(value) => policy.max_concurrent_deploys = value,
+        Err(_) => invalid = invalid.field("max_concurrent_deploys", "a whole number"),
+    }
+    match posted.get("transitional_timeout_minutes").parse() {
+        Ok(value) => policy.transitional_timeout_minutes = value,
+        Err(_) => invalid = invalid.field("transitional_timeout_minutes", "a whole number of minutes"),
+    }
+    let word = |name: &str| serde_json::Value::String(posted.get(name).to_string());
+    match serde_json::from_value(word("erase_on_release")) {
+        Ok(value) => policy.erase_on_release = value,
+        Err(_) => invalid = invalid.field("erase_on_release", "none, quick or secure"),
+    }
+    match serde_json::from_value(word("decommission")) {
+        Ok(value) => policy.decommission = value,
+        Err(_) => invalid = invalid.field("decommission", "tag or remove"),
+    }
+    policy.auto_commission = posted.get("auto_commission") == "true";
+    policy.auto_repair = posted.get("auto_repair") == "true";
+    let result = if invalid.errors.is_empty() {
+        let request = ingot_contracts::maas::SiteBindingRequest {
+            url: binding.url.clone(),
+            api_key: None,
+            policy: policy.clone(),
+        };
+        web.maas
+            .binding_set(&viewer.actor, &site, request)
+            .await
+            .map(|_| ())
+            .map_err(Problem::from)
+    } else {
+        Err(invalid)
+    };
+    match result {
+        Ok(()) => Ok(crate::page::see_other("/admin/sites")),
+        Err(problem) => {
+            let known = [
+                "allowed_images",
+                "max_concurrent_deploys",
+                "erase_on_release",
+                "transitional_timeout_minutes",
+                "decommission",
+                "policy",
+            ];
+            let errors = crate::page::FormErrors::new(&problem, &known);
+            let status = axum::http::StatusCode::from_u16(problem.status())
+                .unwrap_or(axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+            Ok(viewer.page_status(
+                status,
+                &format!("Policy of {site}"),
+                policy_form(&viewer, &site, &policy, &errors),
+            ))
+        }
+    }
 }
