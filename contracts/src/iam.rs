@@ -1348,6 +1348,13 @@ pub trait IamApi: Send + Sync {
         actor: &'a Actor,
         tenant_id: TenantId,
     ) -> BoxFuture<'a, Result<KycView, IamError>>;
+    /// The personal data a tenant submitted, for the reviewer deciding (security, support);
+    /// every read is audited. `NotFound` when none is on file (never submitted, or redacted).
+    fn kyc_personal_data_get<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+    ) -> BoxFuture<'a, Result<serde_json::Value, IamError>>;
     /// A provider's signed callback: `signature` is the `x-ingot-signature` header, `body` the raw bytes.
     fn kyc_webhook<'a>(
         &'a self,

@@ -61,6 +61,7 @@ pub fn router(iam: Arc<dyn IamApi>) -> OpenApiRouter {
         .routes(routes!(kyc_personal_data_redact))
         .routes(routes!(kyc_decide))
         .routes(routes!(kyc_queue))
+        .routes(routes!(kyc_personal_data_get))
         .routes(routes!(kyc_webhook))
         .routes(routes!(audit_list))
         .routes(routes!(audit_verify))
@@ -494,6 +495,19 @@ async fn kyc_personal_data_redact(
     Path(tenant_id): Path<TenantId>,
 ) -> Result<Json<KycView>, Problem> {
     Ok(Json(iam.kyc_personal_data_redact(&actor, tenant_id).await?))
+}
+
+/// The personal data a tenant submitted for verification, for the reviewer deciding (security,
+/// support); every read is audited. 404 when none is on file.
+#[utoipa::path(get, path = "/v1/admin/kyc/{tenant_id}/personal-data", tag = "iam", operation_id = "kyc_personal_data_get",
+    params(("tenant_id" = TenantId, Path)),
+    responses((status = 200, body = Object), (status = 403, body = ProblemBody), (status = 404, body = ProblemBody)))]
+async fn kyc_personal_data_get(
+    State(iam): Iam,
+    actor: Actor,
+    Path(tenant_id): Path<TenantId>,
+) -> Result<Json<serde_json::Value>, Problem> {
+    Ok(Json(iam.kyc_personal_data_get(&actor, tenant_id).await?))
 }
 
 /// Verify, reject or revoke a tenant (security, support), with a reason.

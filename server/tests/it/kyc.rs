@@ -387,6 +387,29 @@ async fn reviewers_see_the_queue_oldest_first_and_nobody_else_does() {
             vec![bob_tenant]
         );
 
+        // Reviewers read what was submitted, each read audited; owners may not read it back.
+        let data = reviewer.kyc_personal_data_get(alice_tenant).await.unwrap();
+        assert_eq!(data["legal_name"], "Alice Liddell");
+        let err = alice.kyc_personal_data_get(alice_tenant).await.unwrap_err();
+        assert_eq!(err.code(), Some("forbidden"), "{err:?}");
+        let err = bob.kyc_personal_data_get(alice_tenant).await.unwrap_err();
+        assert_eq!(err.code(), Some("not_found"), "another tenant's: {err:?}");
+        let (_, audit) = super::send(
+            &app,
+            Some(&app.admin_token),
+            "GET",
+            "/v1/audit-events?limit=500",
+            None,
+        )
+        .await;
+        assert!(
+            audit.to_string().contains("iam.kyc.personal_data.read"),
+            "{audit}"
+        );
+        alice.kyc_personal_data_redact(alice_tenant).await.unwrap();
+        let err = reviewer.kyc_personal_data_get(alice_tenant).await.unwrap_err();
+        assert_eq!(err.code(), Some("not_found"), "redacted: {err:?}");
+
         // Tenants (owners included) and visitors do not read other tenants' names.
         let err = alice.kyc_queue(None).await.unwrap_err();
         assert_eq!(err.code(), Some("forbidden"), "{err:?}");

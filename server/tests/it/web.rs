@@ -259,6 +259,8 @@ async fn a_tenant_and_an_operator_go_through_their_journeys_in_chromium() {
         .await;
     olga.wait_for_path(&format!("/admin/kyc?tenant={tenant_id}"))
         .await;
+    olga.click("a[href$=\"&details=1\"]").await;
+    olga.wait_for_text("#personal-data", "Alice Labs GmbH").await;
     olga.choose("decision", "verify").await;
     olga.fill("reason", "documents checked").await;
     olga.click("form[action^=\"/admin/kyc/\"] button[type=submit]")

@@ -352,6 +352,8 @@ pub enum AdminKycCommand {
         #[arg(long, value_enum)]
         state: Option<KycStateArg>,
     },
+    /// The personal data a tenant submitted (reviewers; every read is audited).
+    Show { tenant: TenantId },
     Decide {
         tenant: TenantId,
         #[arg(long, value_enum)]
@@ -686,6 +688,11 @@ pub async fn run(server: Option<&str>, format: OutputFormat, command: Command) -
             AdminCommand::Ownership => {
                 let registry = client.ownership_get().await?;
                 output::ownership_print(format, &registry)?;
+            }
+            AdminCommand::Kyc {
+                command: AdminKycCommand::Show { tenant },
+            } => {
+                output::json_print(&client.kyc_personal_data_get(tenant).await?)?;
             }
             AdminCommand::Kyc {
                 command: AdminKycCommand::List { state },

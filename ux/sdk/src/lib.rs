@@ -444,6 +444,12 @@ impl Client {
         .await
     }
 
+    /// The personal data a tenant submitted (reviewers; audited).
+    pub async fn kyc_personal_data_get(&self, tenant_id: TenantId) -> Result<serde_json::Value, Error> {
+        self.get(&format!("/v1/admin/kyc/{tenant_id}/personal-data"))
+            .await
+    }
+
     /// The KYC review queue: tenants whose verification is in `state` (default: submitted).
     pub async fn kyc_queue(&self, state: Option<KycState>) -> Result<Vec<KycReviewView>, Error> {
         let mut query: Vec<(&str, String)> = Vec::new();

@@ -228,6 +228,34 @@ impl IamService {
         Ok(view(&row))
     }
 
+    pub(super) async fn kyc_personal_data_get_impl(
+        &self,
+        actor: &Actor,
+        tenant_id: TenantId,
+    ) -> Outcome<serde_json::Value> {
+        // Reviewers only: owners submitted it and may redact it, but reading it back is the
+        // reviewer's need, and each read is on the audit trail.
+        self.authorize(actor, Action::KycDecide, Resource::Tenant(tenant_id))
+            .map_err(not_found_if_hidden("tenant"))?;
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        let row = self.kyc_locked_in_tx(&mut tx, tenant_id).await?;
+        let Some(data) = row.personal_data.as_deref() else {
+            return Err(IamError::NotFound("personal data").into());
+        };
+        let data: serde_json::Value = serde_json::from_str(data).map_err(|_| IamError::Internal)?;
+        audit_append_in_tx(
+            &mut tx,
+            &AuditRecord::by(actor, "iam.kyc.personal_data.read", "success")
+                .target(tenant_id)
+                .tenant(tenant_id),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(data)
+    }
+
     pub(super) async fn kyc_webhook_impl(
         &self,
         origin: &Origin,

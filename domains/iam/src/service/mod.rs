@@ -1269,6 +1269,14 @@ impl IamApi for IamService {
         Box::pin(async move { Ok(self.kyc_redact_impl(actor, tenant_id).await?) })
     }
 
+    fn kyc_personal_data_get<'a>(
+        &'a self,
+        actor: &'a Actor,
+        tenant_id: TenantId,
+    ) -> BoxFuture<'a, Result<serde_json::Value, IamError>> {
+        Box::pin(async move { Ok(self.kyc_personal_data_get_impl(actor, tenant_id).await?) })
+    }
+
     fn kyc_webhook<'a>(
         &'a self,
         origin: &'a Origin,

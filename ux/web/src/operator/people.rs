@@ -31,6 +31,15 @@ pub async fn kyc_queue(web: Web, actor: Actor, headers: HeaderMap, Query(query):
             )
         }
     };
+    let details = match (&kyc, query_get(&query, "details")) {
+        (Some(kyc), Some(_)) if kyc.personal_data_on_file => Some(
+            web.iam
+                .kyc_personal_data_get(&viewer.actor, kyc.tenant_id)
+                .await
+                .map_err(|e| viewer.fail(e.into()))?,
+        ),
+        _ => None,
+    };
     let queue = web
         .iam
         .kyc_queue(&viewer.actor, ingot_contracts::iam::KycState::Submitted)
@@ -65,7 +74,25 @@ pub async fn kyc_queue(web: Web, actor: Actor, headers: HeaderMap, Query(query):
                 div.card {
                     p { "Tenant " code { (kyc.tenant_id) } ": " (page::badge(&kyc.state)) " · level " (page::label(&kyc.level)) }
                     @if let Some(at) = kyc.submitted_at { p { "Submitted " (page::time(at)) } }
-                    p { @if kyc.personal_data_on_file { "Personal data is on file." } @else { "No personal data on file." } }
+                    @if kyc.personal_data_on_file {
+                        @if let Some(details) = &details {
+                            h2 { "Submitted details" }
+                            dl #personal-data {
+                                @if let Some(fields) = details.as_object() {
+                                    @for (name, value) in fields {
+                                        dt { (name.replace('_', " ")) }
+                                        dd { @match value.as_str() { Some(text) => { (text) } None => { code { (value.to_string()) } } } }
+                                    }
+                                }
+                            }
+                        } @else {
+                            p { "Personal data is on file. "
+                                a href=(format!("/admin/kyc?tenant={}&details=1", kyc.tenant_id)) { "Show the submitted details" }
+                                " (each view is recorded in the audit log)." }
+                        }
+                    } @else {
+                        p { "No personal data on file." }
+                    }
                 }
                 form.stack method="post" action=(format!("/admin/kyc/{}", kyc.tenant_id)) novalidate {
                     (page::csrf_field(&viewer.csrf.token))
