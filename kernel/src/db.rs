@@ -91,19 +91,24 @@ impl Db {
         }
         if url.starts_with("sqlite:") {
             let options: AnyConnectOptions = url.parse()?;
-            let pool = |connections_max: u32| {
+            let pool = |connections_max: u32, read_only: bool| {
                 AnyPoolOptions::new()
                     .max_connections(connections_max)
                     .acquire_timeout(limits.acquire_timeout)
-                    .after_connect(|conn, _meta| {
+                    .after_connect(move |conn, _meta| {
                         Box::pin(async move {
                             conn.execute(sqlx::raw_sql(SQLITE_PRAGMAS)).await?;
+                            if read_only {
+                                conn.execute(sqlx::raw_sql("PRAGMA query_only = ON;")).await?;
+                            }
                             Ok(())
                         })
                     })
             };
-            let writer = pool(1).connect_with(options.clone()).await?;
-            let reader = pool(limits.connections_max.clamp(1, 4))
+            let writer = pool(1, false).connect_with(options.clone()).await?;
+            // Readers can never take the write lock: a write through one fails at once instead
+            // of holding SQLite's lock beside the writer.
+            let reader = pool(limits.connections_max.clamp(1, 4), true)
                 .connect_with(options)
                 .await?;
             return Ok(Db {

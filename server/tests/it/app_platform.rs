@@ -269,10 +269,12 @@ async fn tenants_see_the_images_each_site_offers_and_its_policy_allows(backend: 
     );
 
     // The images controller's pass reads them off the region again.
+    let mut tx = app.db.db.begin().await.unwrap();
     sqlx::query("DELETE FROM maas_site_images")
-        .execute(app.db.db.reader())
+        .execute(&mut *tx)
         .await
         .unwrap();
+    tx.commit().await.unwrap();
     assert_eq!(app.maas.images_sync_all().await.unwrap(), 1);
     let (_, again) = send(&app, token, "GET", "/v1/images", None).await;
     assert_eq!(

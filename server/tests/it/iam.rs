@@ -607,8 +607,14 @@ async fn the_audit_chain_detects_edits_deletions_and_truncation() {
             .unwrap();
         let report = app.admin().audit_verify().await.unwrap();
         assert!(report.ok && report.records_checked >= 5, "{report:?}");
-        let db = app.db.db.reader();
-        let exec = |sql: &'static str| async move { sqlx::query(sql).execute(db).await.unwrap() };
+        // Tampering goes through a write transaction: readers are query-only.
+        let db = &app.db.db;
+        let exec = |sql: &'static str| async move {
+            let mut tx = db.begin().await.unwrap();
+            let done = sqlx::query(sql).execute(&mut *tx).await.unwrap();
+            tx.commit().await.unwrap();
+            done
+        };
 
         exec("UPDATE iam_audit_events SET outcome = 'failure' WHERE position = 3").await;
         let report = app.admin().audit_verify().await.unwrap();
@@ -641,10 +647,12 @@ async fn the_audit_chain_detects_edits_deletions_and_truncation() {
     app.signed_up("alice").await;
     // The admin's token use is itself audited (once a minute): get it recorded before cutting.
     assert!(app.admin().audit_verify().await.unwrap().ok);
+    let mut tx = app.db.db.begin().await.unwrap();
     sqlx::query("DELETE FROM iam_audit_events WHERE position = (SELECT MAX(position) FROM iam_audit_events)")
-        .execute(app.db.db.reader())
+        .execute(&mut *tx)
         .await
         .unwrap();
+    tx.commit().await.unwrap();
     let report = app.admin().audit_verify().await.unwrap();
     assert_eq!(
         report.first_break.map(|b| b.reason),
