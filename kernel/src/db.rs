@@ -91,24 +91,19 @@ impl Db {
         }
         if url.starts_with("sqlite:") {
             let options: AnyConnectOptions = url.parse()?;
-            let pool = |connections_max: u32, read_only: bool| {
+            let pool = |connections_max: u32| {
                 AnyPoolOptions::new()
                     .max_connections(connections_max)
                     .acquire_timeout(limits.acquire_timeout)
-                    .after_connect(move |conn, _meta| {
+                    .after_connect(|conn, _meta| {
                         Box::pin(async move {
                             conn.execute(sqlx::raw_sql(SQLITE_PRAGMAS)).await?;
-                            if read_only {
-                                conn.execute(sqlx::raw_sql("PRAGMA query_only = ON;")).await?;
-                            }
                             Ok(())
                         })
                     })
             };
-            let writer = pool(1, false).connect_with(options.clone()).await?;
-            // Readers can never take the write lock: a write through one fails at once instead
-            // of holding SQLite's lock beside the writer.
-            let reader = pool(limits.connections_max.clamp(1, 4), true)
+            let writer = pool(1).connect_with(options.clone()).await?;
+            let reader = pool(limits.connections_max.clamp(1, 4))
                 .connect_with(options)
                 .await?;
             return Ok(Db {
