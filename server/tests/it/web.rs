@@ -897,6 +897,11 @@ async fn members_webhooks_two_factor_and_the_operators_tools_work_in_chromium() 
     olga.click("form[action=\"/admin/credits\"] button[type=submit]")
         .await;
     olga.wait_for_text("main .notice", "Credited 10.00 USD").await;
+    assert_eq!(
+        olga.attribute("#f-amount", "value").await.as_deref(),
+        Some(""),
+        "after a credit the form starts empty, so a second click cannot repeat it"
+    );
     assert_eq!(olga.text("#ledger-verdict").await, "The ledger balances.");
     olga.screenshot("35-admin-credit").await;
     olga.assert_accessible("ledger and credits").await;

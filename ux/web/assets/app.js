@@ -9,12 +9,15 @@
     var url = region.getAttribute("data-poll");
     var every = parseInt(region.getAttribute("data-poll-ms") || "2000", 10);
     function tick() {
-      fetch(url, { headers: { "X-Fragment": "1" }, credentials: "same-origin" })
+      fetch(url, { headers: { "X-Fragment": "1" }, credentials: "same-origin", redirect: "manual" })
         .then(function (response) {
+          // Sent elsewhere (the session ended): stop, rather than paste the log-in page here.
+          if (response.type === "opaqueredirect") { return null; }
           if (!response.ok) { throw new Error(String(response.status)); }
           return response.text();
         })
         .then(function (html) {
+          if (html === null) { return; }
           if (html !== region.innerHTML) {
             region.innerHTML = html;
             wireCopy(region);

@@ -116,6 +116,13 @@ pub async fn credit_grant(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let body = ledger_body(&web, &viewer, notice, &posted, &errors).await?;
+    // After a credit the form starts empty (with a fresh idempotency key): a second click must
+    // not credit again with the same values.
+    let shown = if status == StatusCode::OK {
+        Posted::empty()
+    } else {
+        posted
+    };
+    let body = ledger_body(&web, &viewer, notice, &shown, &errors).await?;
     Ok(viewer.page_status(status, "Ledger", body))
 }

@@ -73,7 +73,8 @@ pub async fn nodes_page(web: Web, actor: Actor, headers: HeaderMap, Query(query)
                         }
                     }).collect()))
                 @if let Some(cursor) = &nodes.next_cursor {
-                    p { a href=(format!("/admin/nodes?cursor={cursor}&state={selected_state}")) { "Next page" } }
+                    p { a href=(format!("/admin/nodes?cursor={cursor}&state={selected_state}&site={}&sku={}",
+                        filter.site.as_deref().unwrap_or_default(), filter.sku.as_deref().unwrap_or_default())) { "Next page" } }
                 }
             }
         },

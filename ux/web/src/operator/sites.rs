@@ -305,8 +305,14 @@ pub async fn policy_set(
                 "erase_on_release",
                 "transitional_timeout_minutes",
                 "decommission",
-                "policy",
             ];
+            // MAAS names the policy's fields `policy.max_concurrent_deploys`; the form, without the prefix.
+            let mut problem = problem;
+            for error in &mut problem.errors {
+                if let Some(field) = error.field.strip_prefix("policy.") {
+                    error.field = field.to_string();
+                }
+            }
             let errors = crate::page::FormErrors::new(&problem, &known);
             let status = axum::http::StatusCode::from_u16(problem.status())
                 .unwrap_or(axum::http::StatusCode::UNPROCESSABLE_ENTITY);

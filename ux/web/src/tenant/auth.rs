@@ -51,7 +51,10 @@ fn next_path(query: &[(String, String)], posted: Option<&Posted>) -> String {
         .map(|posted| posted.get("next").to_string())
         .or_else(|| query.iter().find(|(k, _)| k == "next").map(|(_, v)| v.clone()))
         .unwrap_or_default();
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+    // Browsers drop tabs and newlines while parsing a URL (`/\t/evil` becomes `//evil`): a path
+    // with any control or space character is refused, not cleaned.
+    let plain = !next.chars().any(|c| c.is_control() || c.is_whitespace());
+    if plain && next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
         next
     } else {
         "/".to_string()
@@ -210,4 +213,26 @@ pub async fn logout(
         .headers_mut()
         .append(header::SET_COOKIE, HeaderValue::from_static(SESSION_COOKIE_CLEAR));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_is_a_path_on_this_site_or_home() {
+        let next = |value: &str| next_path(&[("next".to_string(), value.to_string())], None);
+        assert_eq!(next("/allocations/alc_1"), "/allocations/alc_1");
+        for foreign in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "evil",
+            "",
+        ] {
+            assert_eq!(next(foreign), "/", "{foreign:?}");
+        }
+    }
 }
