@@ -2,7 +2,6 @@
 //! chromedriver: enough to click through the web app as a person would, take screenshots and run
 //! the accessibility checks (`a11y.js`) inside the page.
 
-use std::os::unix::process::CommandExt as _;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -23,11 +22,6 @@ pub struct Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        // chromedriver leads its own process group, with the browsers it started: a test that
-        // failed midway (its sessions never closed) leaves no Chromium behind.
-        let _ = Command::new("kill")
-            .args(["-KILL", &format!("-{}", self.child.id())])
-            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -58,7 +52,6 @@ impl Driver {
             .port();
         let path = program("CHROMEDRIVER", "/usr/bin/chromedriver");
         let child = Command::new(&path)
-            .process_group(0)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
