@@ -24,7 +24,8 @@ pub enum Backend {
 pub enum DbError {
     #[error("unsupported database url: expected sqlite:… or postgres://…")]
     UnsupportedUrl,
-    #[error("database error")]
+    // The cause is in the message for logs; domains answer clients with an opaque error.
+    #[error("database error: {0}")]
     Sqlx(#[from] sqlx::Error),
     #[error("migration {domain}/{version:04} was edited after it was applied")]
     MigrationEdited { domain: String, version: i64 },
@@ -64,13 +65,33 @@ pub struct Db {
     writer: AnyPool,
     /// SQLite: several read connections (WAL lets them run beside the writer).
     reader: AnyPool,
+    /// SQLite: where the latest write transaction began and when, for the log when a writer
+    /// waits too long.
+    writer_holder: std::sync::Arc<std::sync::Mutex<Option<WriterHolder>>>,
 }
+
+type WriterHolder = (&'static std::panic::Location<'static>, std::time::Instant);
 
 /// SQLite pragmas applied to every connection: WAL for concurrent readers, a busy timeout so a
 /// second process (say `ingotd bootstrap-admin` beside `serve`) waits instead of failing, full
 /// fsync so an acknowledged write survives power loss.
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
+
+/// Begins a transaction on a task of its own, so that a caller dropped meanwhile (a client that
+/// hung up, a timeout) cannot cancel it halfway: sqlx's `begin` is not cancellation-safe (a
+/// `BEGIN` already sent with nothing left to roll it back can leave the pooled connection, on
+/// SQLite the only writer, inside a transaction). Finished there, an unwanted transaction is
+/// simply dropped, which rolls it back.
+async fn begin_uncancellable(pool: &AnyPool, statement: &'static str) -> Result<Tx, sqlx::Error> {
+    let pool = pool.clone();
+    match tokio::spawn(async move { pool.begin_with(statement).await }).await {
+        Ok(result) => result,
+        Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
+        // The runtime is shutting down.
+        Err(_) => Err(sqlx::Error::PoolClosed),
+    }
+}
 
 impl Db {
     /// Connects to `sqlite:…` or `postgres://…`. SQLite files are created if missing.
@@ -87,6 +108,7 @@ impl Db {
                 backend: Backend::Postgres,
                 writer: pool.clone(),
                 reader: pool,
+                writer_holder: Default::default(),
             });
         }
         if url.starts_with("sqlite:") {
@@ -110,6 +132,7 @@ impl Db {
                 backend: Backend::Sqlite,
                 writer,
                 reader,
+                writer_holder: Default::default(),
             });
         }
         Err(DbError::UnsupportedUrl)
@@ -129,11 +152,38 @@ impl Db {
 
     /// Begins a write transaction. On SQLite it takes the write lock up front (`BEGIN IMMEDIATE`)
     /// so two writers never deadlock upgrading a read lock.
-    pub async fn begin(&self) -> Result<Tx, DbError> {
-        Ok(match self.backend {
-            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.writer.begin().await?,
-        })
+    ///
+    /// On SQLite every write waits for the one writer connection; when that wait times out, the
+    /// log names the code that began the transaction holding it, and for how long.
+    #[track_caller]
+    pub fn begin(&self) -> impl Future<Output = Result<Tx, DbError>> + Send + '_ {
+        let caller = std::panic::Location::caller();
+        async move {
+            match self.backend {
+                Backend::Sqlite => match begin_uncancellable(&self.writer, "BEGIN IMMEDIATE").await {
+                    Ok(tx) => {
+                        *self.writer_holder.lock().unwrap_or_else(|e| e.into_inner()) =
+                            Some((caller, std::time::Instant::now()));
+                        Ok(tx)
+                    }
+                    Err(err) => {
+                        if matches!(err, sqlx::Error::PoolTimedOut) {
+                            let holder = *self.writer_holder.lock().unwrap_or_else(|e| e.into_inner());
+                            if let Some((at, since)) = holder {
+                                tracing::warn!(
+                                    waiting = %caller,
+                                    holder = %at,
+                                    held_ms = since.elapsed().as_millis() as u64,
+                                    "the SQLite writer is busy: the latest write transaction began at `holder`"
+                                );
+                            }
+                        }
+                        Err(err.into())
+                    }
+                },
+                Backend::Postgres => Ok(begin_uncancellable(&self.writer, "BEGIN").await?),
+            }
+        }
     }
 
     /// Pool for reads outside a transaction.

@@ -1393,7 +1393,7 @@ impl InventoryService {
                     let (kind, detail) = if assigned {
                         ("assigned", "assigned to an allocation")
                     } else {
-                        ("freed", "released and erased; free again")
+                        ("freed", "released by the allocation it served")
                     };
                     store::node_history_append_in_tx(
                         &mut tx,

@@ -77,6 +77,17 @@ pub async fn authenticate(State(state): State<EdgeState>, mut request: Request, 
             .get::<super::edge::RequestIdValue>()
             .map(|id| id.0.clone()),
     };
+    // The web app's forms (everything outside `/v1/`) must come from our own pages even before
+    // log-in: their CSRF token binds to a pre-session cookie, which a sibling subdomain could
+    // plant, so the browser's Origin is checked as well.
+    let web_page = !request.uri().path().starts_with("/v1/");
+    let bearer = request.headers().contains_key(header::AUTHORIZATION);
+    if web_page
+        && !bearer
+        && let Err(problem) = csrf_check(&request)
+    {
+        return problem.into_response();
+    }
     let mut actor = match presented_credential(&request) {
         Err(problem) => return problem.into_response(),
         Ok(None) => Actor::anonymous(),
@@ -91,8 +102,7 @@ pub async fn authenticate(State(state): State<EdgeState>, mut request: Request, 
             // A browser holding an expired session cookie is shown the web app's login page, not
             // a JSON error: outside the API, a dead session is simply no session.
             Err(ingot_contracts::iam::AuthenticationError::InvalidCredential)
-                if matches!(credential, PresentedCredential::SessionCookie(_))
-                    && !request.uri().path().starts_with("/v1/") =>
+                if matches!(credential, PresentedCredential::SessionCookie(_)) && web_page =>
             {
                 Actor::anonymous()
             }

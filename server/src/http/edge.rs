@@ -96,7 +96,9 @@ async fn problem_finish(response: Response<Body>, request_id: &str, path: &str) 
     let is_problem = content_type.starts_with(PROBLEM_CONTENT_TYPE.as_bytes());
     // A deliberate JSON body on an error status (a 503 readiness report) is the route's answer,
     // and so is a web page (the web app's form shown again with its errors, its 404 page).
-    if content_type.starts_with(b"application/json") || content_type.starts_with(b"text/html") {
+    // The API (`/v1/…`) answers problems only, whatever a handler produced.
+    let web_page = content_type.starts_with(b"text/html") && !path.starts_with("/v1/");
+    if content_type.starts_with(b"application/json") || web_page {
         return response;
     }
     let (mut parts, body) = response.into_parts();

@@ -228,6 +228,31 @@ impl Browser {
         .await;
     }
 
+    /// Clicks (a submit button, a link) and waits (up to 30 s) until another document has
+    /// loaded: for a form that posts back to the page it is on, where the path says nothing.
+    pub async fn click_and_load(&self, css: &str) {
+        self.script("window.ingotPageBefore = true; return true;").await;
+        self.click(css).await;
+        let mut tick = tokio::time::interval(Duration::from_millis(50));
+        for _ in 0..600 {
+            tick.tick().await;
+            let loaded = self
+                .try_call(
+                    reqwest::Method::POST,
+                    "/execute/sync",
+                    Some(json!({"script": "return window.ingotPageBefore !== true && document.readyState === 'complete';", "args": []})),
+                )
+                .await;
+            if loaded == Some(Value::Bool(true)) {
+                return;
+            }
+        }
+        panic!(
+            "clicking {css} never loaded another page: {}",
+            self.page_text().await
+        );
+    }
+
     /// Clears the field named `name` and types `text` into it.
     pub async fn fill(&self, name: &str, text: &str) {
         self.fill_in("", name, text).await;

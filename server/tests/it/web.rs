@@ -326,6 +326,18 @@ async fn a_tenant_and_an_operator_go_through_their_journeys_in_chromium() {
         )
         .await;
     olga.goto(free.as_str().unwrap()).await;
+    // A reimage without a reason (the browser's own check bypassed) is refused by MAAS, and the
+    // error shows beside the reimage form alone, its disclosure open.
+    olga.script(
+        "var form = document.querySelector('form[action$=\"/reimage\"]'); \
+         form.noValidate = true; form.submit(); return true;",
+    )
+    .await;
+    olga.wait_for_text("details[open] #f-reimage-reason-error", "1 to 500")
+        .await;
+    assert!(olga.find_opt("#f-decommission-reason-error").await.is_none());
+    assert!(olga.find_opt("#f-reason-error").await.is_none());
+    olga.goto(free.as_str().unwrap()).await;
     olga.fill_in("form[action$=\"/maintenance\"]", "reason", "disk check")
         .await;
     olga.click("form[action$=\"/maintenance\"] button[type=submit]")
@@ -498,10 +510,8 @@ async fn every_form_works_without_javascript() {
 /// CSRF token (nothing changes), accepted with it.
 #[tokio::test]
 async fn pages_carry_strict_headers_and_forms_need_their_token() {
-    let app = super::spawn_app(ingot_kernel::db::Backend::Sqlite, |config| {
-        config.billing_test_provider = Some(true);
-    })
-    .await;
+    let app = super::spawn_app(ingot_kernel::db::Backend::Sqlite, super::allocation::config).await;
+    let (_sim, _) = super::maas::onboarded(&app, 4, json!({})).await;
     let client = no_redirects();
     let landing = client.get(format!("{}/", app.url)).send().await.unwrap();
     let csp = landing.headers()["content-security-policy"]
@@ -532,6 +542,67 @@ async fn pages_carry_strict_headers_and_forms_need_their_token() {
         .await
         .unwrap();
     assert_eq!(stale.status(), StatusCode::SEE_OTHER);
+    assert_eq!(stale.headers()["location"], "/login?next=/overview");
+    // ... while the API still answers the same dead cookie with its 401.
+    let api = client
+        .get(format!("{}/v1/me", app.url))
+        .header("cookie", "ingot_session=ingot_ses_not-a-session")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), StatusCode::UNAUTHORIZED);
+
+    // Before log-in, the forms bind to a pre-session cookie; a page of another site that got
+    // hold of a cookie and its token (say, planted from a sibling subdomain) is still refused
+    // by its Origin.
+    let login_page = client.get(format!("{}/login", app.url)).send().await.unwrap();
+    let pre_session = login_page.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let login_html = login_page.text().await.unwrap();
+    let login_token = login_html
+        .split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_string();
+    let login_post = |origin: &'static str| {
+        let client = client.clone();
+        let url = format!("{}/login", app.url);
+        let origin = if origin.is_empty() {
+            app.url.clone()
+        } else {
+            origin.to_string()
+        };
+        let cookie = pre_session.clone();
+        let form = vec![
+            ("email", "nobody@example.com".to_string()),
+            ("password", PASSWORD.to_string()),
+            ("_csrf", login_token.clone()),
+        ];
+        async move {
+            client
+                .post(url)
+                .header("cookie", cookie)
+                .header("origin", origin)
+                .form(&form)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let foreign = login_post("https://evil.example.com").await;
+    assert_eq!(foreign.status(), StatusCode::FORBIDDEN);
+    let own = login_post("").await;
+    assert_eq!(
+        own.status(),
+        StatusCode::UNAUTHORIZED,
+        "the form is taken, and the unknown account refused"
+    );
 
     let (status, created) = super::send(
         &app,
@@ -643,10 +714,25 @@ async fn pages_carry_strict_headers_and_forms_need_their_token() {
         Some(session),
         "POST",
         &format!("/v1/projects/{project}/ssh-keys"),
-        Some(json!({"name": "laptop", "public_key": ALICE_KEY})),
+        Some(json!({"name": "<img src=x onerror=alert(1)>laptop", "public_key": ALICE_KEY})),
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{key}");
+    // What a tenant typed is text on the page, never markup.
+    let keys_page = client
+        .get(format!("{}/ssh-keys", app.url))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        keys_page.contains("&lt;img src=x onerror=alert(1)&gt;laptop"),
+        "{keys_page}"
+    );
+    assert!(!keys_page.contains("<img src=x"), "{keys_page}");
     let mallory_cookie = format!("ingot_session={}", mallory["session_token"].as_str().unwrap());
     let mallory_page = client
         .get(format!("{}/ssh-keys", app.url))
@@ -689,20 +775,59 @@ async fn pages_carry_strict_headers_and_forms_need_their_token() {
     )
     .await;
     assert_eq!(keys.as_array().unwrap().len(), 1, "alice's key stays: {keys}");
-    for path in ["/allocations/alc_01jd00000000000000000000aa", "/admin/ledger"] {
+    // A real allocation of another tenant: its page, its release page and its release post are
+    // all "not found" for mallory, and it stays live.
+    let carol = super::allocation::tenant(&app, "carol", ingot_contracts::iam::KycLevel::Basic, "500").await;
+    let (status, allocation) = super::send(
+        &app,
+        Some(&carol.token),
+        "POST",
+        &format!("/v1/projects/{}/allocations", carol.project),
+        Some(json!({"sku": "cpu-64c", "count": 1, "ssh_keys": [ALICE_KEY]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{allocation}");
+    let carols = allocation["id"].as_str().unwrap();
+    let released = client
+        .post(format!("{}/allocations/{carols}/release", app.url))
+        .header("cookie", &mallory_cookie)
+        .header("origin", &app.url)
+        .form(&[("_csrf", mallory_token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(released.status(), StatusCode::NOT_FOUND);
+    let (_, still) = super::send(
+        &app,
+        Some(&carol.token),
+        "GET",
+        &format!("/v1/allocations/{carols}"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        still["state"], allocation["state"],
+        "carol's allocation is untouched: {still}"
+    );
+    for path in [
+        format!("/allocations/{carols}"),
+        format!("/allocations/{carols}/release"),
+        "/admin/ledger".to_string(),
+    ] {
         let page = client
             .get(format!("{}{path}", app.url))
             .header("cookie", &mallory_cookie)
             .send()
             .await
             .unwrap();
-        assert!(page.status().is_client_error(), "{path}: {}", page.status());
-        assert!(
-            page.headers()["content-type"]
-                .to_str()
-                .unwrap()
-                .starts_with("text/html")
-        );
+        let status = page.status();
+        let body_of = page.headers()["content-type"].to_str().unwrap().to_string();
+        let text = page.text().await.unwrap();
+        assert!(status.is_client_error(), "{path}: {status}");
+        assert!(body_of.starts_with("text/html"), "{path}: {body_of}");
+        if path != "/admin/ledger" {
+            assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {text}");
+        }
     }
     // Alice's own token does not work in mallory's browser.
     let crossed = client
@@ -779,7 +904,7 @@ async fn members_webhooks_two_factor_and_the_operators_tools_work_in_chromium() 
         .click(&format!("select#role-{bob_id} option[value=\"viewer\"]"))
         .await;
     alice
-        .click(&format!("form[action=\"/members/{bob_id}/role\"] button"))
+        .click_and_load(&format!("form[action=\"/members/{bob_id}/role\"] button"))
         .await;
     alice.wait_for_path("/members").await;
     assert_eq!(

@@ -81,11 +81,19 @@ pub async fn nodes_page(web: Web, actor: Actor, headers: HeaderMap, Query(query)
     ))
 }
 
+/// The node page's three forms, to show a failed post's errors beside the right one.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum NodeForm {
+    Maintenance,
+    Reimage,
+    Decommission,
+}
+
 async fn node_body(
     web: &Web,
     viewer: &Viewer,
     node_id: NodeId,
-    errors: &FormErrors,
+    failed: Option<(NodeForm, &FormErrors)>,
 ) -> Result<Markup, axum::response::Response> {
     let node = web
         .inventory
@@ -108,6 +116,13 @@ async fn node_body(
         })
         .flatten();
     let in_maintenance = node.state == NodeState::Maintenance;
+    // Each of the three forms shows only its own errors (they share the field name `reason`).
+    let none = FormErrors::default();
+    let errors_of = |form: NodeForm| match failed {
+        Some((failed_form, errors)) if failed_form == form => errors,
+        _ => &none,
+    };
+    let open_if_failed = |form: NodeForm| matches!(failed, Some((failed_form, _)) if failed_form == form);
     Ok(html! {
         dl.card {
             dt { "State" } dd {
@@ -154,32 +169,34 @@ async fn node_body(
         }
         h2 { "Reimage or decommission" }
         div.grid {
-            details.card {
+            details.card open[open_if_failed(NodeForm::Reimage)] {
                 summary { "Reimage…" }
                 p { "Wipes the machine and deploys its image again (MAAS), then returns it to sale." }
                 form.stack method="post" action=(format!("/admin/nodes/{}/reimage", node.id)) {
                     (page::csrf_field(&viewer.csrf.token))
-                    (Input::new("Reason", "reason", "text").required().in_form("reimage").render(errors))
+                    (errors_of(NodeForm::Reimage).summary())
+                    (Input::new("Reason", "reason", "text").required().in_form("reimage").render(errors_of(NodeForm::Reimage)))
                     button.danger type="submit" { "Reimage" }
                 }
             }
-            details.card {
+            details.card open[open_if_failed(NodeForm::Decommission)] {
                 summary { "Decommission…" }
                 p { "Takes the machine out of service for good: erased and released in MAAS, retired in the catalog." }
                 form.stack method="post" action=(format!("/admin/nodes/{}/decommission", node.id)) {
                     (page::csrf_field(&viewer.csrf.token))
-                    (Input::new("Reason", "reason", "text").required().in_form("decommission").render(errors))
+                    (errors_of(NodeForm::Decommission).summary())
+                    (Input::new("Reason", "reason", "text").required().in_form("decommission").render(errors_of(NodeForm::Decommission)))
                     button.danger type="submit" { "Decommission" }
                 }
             }
         }
         h2 { "Maintenance" }
-        (errors.summary())
+        (errors_of(NodeForm::Maintenance).summary())
         form.stack method="post" action=(format!("/admin/nodes/{}/maintenance", node.id)) novalidate {
             (page::csrf_field(&viewer.csrf.token))
             input type="hidden" name="enabled" value=(if in_maintenance { "false" } else { "true" });
             @if !in_maintenance {
-                (Input::new("Reason", "reason", "text").required().hint("Shown in the node's history and to on-call.").render(errors))
+                (Input::new("Reason", "reason", "text").required().hint("Shown in the node's history and to on-call.").render(errors_of(NodeForm::Maintenance)))
                 @if node.assigned {
                     div.field {
                         div { input #f-force type="checkbox" name="force" value="true"; " " label for="f-force" { "Also end the allocation it serves (the tenant is told and stops paying)" } }
@@ -200,7 +217,7 @@ fn node_id_parse(viewer: &Viewer, text: &str) -> Result<NodeId, axum::response::
 pub async fn node_page(web: Web, actor: Actor, headers: HeaderMap, Path(node_id): Path<String>) -> Reply {
     let viewer = Viewer::load(&web, actor, &headers, "/admin/nodes").await?;
     let node_id = node_id_parse(&viewer, &node_id)?;
-    let body = node_body(&web, &viewer, node_id, &FormErrors::default()).await?;
+    let body = node_body(&web, &viewer, node_id, None).await?;
     Ok(viewer.page(&format!("Node {node_id}"), body))
 }
 
@@ -228,7 +245,7 @@ pub async fn node_maintenance(
         Err(err) => {
             let problem = Problem::from(err);
             let errors = FormErrors::new(&problem, &["reason", "force"]);
-            let body = node_body(&web, &viewer, node_id, &errors).await?;
+            let body = node_body(&web, &viewer, node_id, Some((NodeForm::Maintenance, &errors))).await?;
             let status = StatusCode::from_u16(problem.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
             Ok(viewer.page_status(status, &format!("Node {node_id}"), body))
         }
@@ -248,7 +265,12 @@ async fn node_operation(web: &Web, viewer: &Viewer, node_id: &str, reimage: bool
         Err(err) => {
             let problem = Problem::from(err);
             let errors = FormErrors::new(&problem, &["reason"]);
-            let body = node_body(web, viewer, node_id, &errors).await?;
+            let form = if reimage {
+                NodeForm::Reimage
+            } else {
+                NodeForm::Decommission
+            };
+            let body = node_body(web, viewer, node_id, Some((form, &errors))).await?;
             let status = StatusCode::from_u16(problem.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
             Ok(viewer.page_status(status, &format!("Node {node_id}"), body))
         }

@@ -125,12 +125,19 @@ async fn form_choices(web: &Web, viewer: &Viewer) -> Result<AllocationForm, Resp
             .iter()
             .filter(|sku| sku.active)
             .map(|sku| {
-                let price = offers
+                // Sites may price a SKU differently: one price, or the range.
+                let mut prices: Vec<_> = offers
                     .iter()
                     .filter(|offer| offer.sku_id == sku.id)
-                    .map(|offer| page::money(&offer.hourly_price))
-                    .next()
-                    .unwrap_or_else(|| "not on sale".into());
+                    .map(|offer| offer.hourly_price)
+                    .collect();
+                prices.sort_by_key(|price| price.micros());
+                prices.dedup();
+                let price = match (prices.first(), prices.last()) {
+                    (Some(low), Some(high)) if low == high => page::money(low),
+                    (Some(low), Some(high)) => format!("{} to {}", page::money(low), page::money(high)),
+                    _ => "not on sale".into(),
+                };
                 (
                     sku.name.clone(),
                     format!("{} — {} — {price} / h", sku.name, sku.description),
