@@ -757,6 +757,97 @@ pub struct PasswordResetRequest {
     pub email: String,
 }
 
+/// The web app's page where a signed-in person approves a device: RFC 8628's `verification_uri`.
+pub const DEVICE_VERIFICATION_PATH: &str = "/device";
+/// RFC 8628 §3.4's `grant_type` for polling with a device code.
+pub const DEVICE_GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:device_code";
+
+/// `POST /v1/auth/device`: a device (the CLI) asks to be approved by a signed-in person (the
+/// OAuth 2.0 device authorization grant, RFC 8628).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceAuthorizationRequest {
+    /// What the approving person is shown, such as "ingot CLI on laptop" (1 to 100 characters).
+    #[serde(default)]
+    pub client_name: Option<String>,
+}
+
+/// RFC 8628 §3.2's answer: show `user_code` and `verification_uri` to the person, then poll
+/// `POST /v1/auth/device/token` with `device_code` every `interval` seconds.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct DeviceAuthorization {
+    /// The device's secret for polling; never shown to anyone.
+    pub device_code: String,
+    /// The short code the person checks on the approval page, as `XXXX-XXXX`.
+    pub user_code: String,
+    pub verification_uri: String,
+    /// `verification_uri` with the code filled in.
+    pub verification_uri_complete: String,
+    /// Seconds until both codes expire.
+    pub expires_in: u64,
+    /// Seconds to wait between polls.
+    pub interval: u64,
+}
+
+impl std::fmt::Debug for DeviceAuthorization {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeviceAuthorization")
+            .field("user_code", &self.user_code)
+            .field("expires_in", &self.expires_in)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `POST /v1/auth/device/token`: a poll. Answers the session once the person approved; until
+/// then a problem whose `code` is RFC 8628's error (`authorization_pending`, `slow_down`,
+/// `access_denied`, `expired_token`).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceTokenRequest {
+    /// `urn:ietf:params:oauth:grant-type:device_code`
+    pub grant_type: String,
+    pub device_code: String,
+}
+
+impl std::fmt::Debug for DeviceTokenRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DeviceTokenRequest { .. }")
+    }
+}
+
+/// `POST /v1/auth/device/decision`: the signed-in person approves (or denies) the device
+/// showing `user_code`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceDecisionRequest {
+    pub user_code: String,
+    pub approve: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceGrantState {
+    /// Waiting for a person.
+    Pending,
+    /// Approved; the device receives its session on its next poll.
+    Approved,
+    Denied,
+    /// The device has its session; the codes are spent.
+    Issued,
+}
+
+/// A device's request as the person asked to approve it sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct DeviceGrantView {
+    pub user_code: String,
+    pub client_name: String,
+    /// The address the request came from.
+    pub requested_from: Option<String>,
+    pub requested_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub state: DeviceGrantState,
+}
+
 /// `POST /v1/auth/password-reset/confirm`: ends every session of the account.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -1114,6 +1205,21 @@ pub enum IamError {
     WebhookReplayed,
     #[error("reset token is invalid, used or expired")]
     ResetTokenInvalid,
+    /// RFC 8628 §3.5: nobody has decided yet; poll again after the interval.
+    #[error("the device is not approved yet")]
+    DeviceAuthorizationPending,
+    /// RFC 8628 §3.5: polled too fast; the interval is now `interval_s`.
+    #[error("polling too fast")]
+    DeviceSlowDown { interval_s: u64 },
+    #[error("the person denied the device")]
+    DeviceAccessDenied,
+    #[error("the device code expired")]
+    DeviceCodeExpired,
+    /// An unknown or spent device code, or a user code with no pending device.
+    #[error("the device code is invalid or spent")]
+    DeviceGrantInvalid,
+    #[error("unsupported grant type")]
+    DeviceGrantTypeUnsupported,
     #[error("iam storage failed")]
     Internal,
 }
@@ -1144,6 +1250,16 @@ impl From<IamError> for Problem {
             IamError::WebhookSignatureInvalid => Problem::new(Code::WebhookSignatureInvalid),
             IamError::WebhookReplayed => Problem::new(Code::WebhookReplayed),
             IamError::ResetTokenInvalid => Problem::new(Code::ResetTokenInvalid),
+            IamError::DeviceAuthorizationPending => Problem::new(Code::AuthorizationPending),
+            IamError::DeviceSlowDown { interval_s } => {
+                Problem::new(Code::SlowDown).detail(format!("poll at most every {interval_s} seconds"))
+            }
+            IamError::DeviceAccessDenied => Problem::new(Code::AccessDenied),
+            IamError::DeviceCodeExpired => Problem::new(Code::ExpiredToken),
+            IamError::DeviceGrantInvalid => Problem::new(Code::InvalidGrant),
+            IamError::DeviceGrantTypeUnsupported => {
+                Problem::new(Code::UnsupportedGrantType).detail(format!("use grant_type {DEVICE_GRANT_TYPE}"))
+            }
             IamError::Internal => Problem::new(Code::Internal),
         }
     }
@@ -1168,6 +1284,31 @@ pub trait IamApi: Send + Sync {
         request: LoginRequest,
     ) -> BoxFuture<'a, Result<SessionCreated, IamError>>;
     fn logout<'a>(&'a self, actor: &'a Actor) -> BoxFuture<'a, Result<(), IamError>>;
+    /// RFC 8628: a device asks to be approved. The answer's URIs are paths (the web app's
+    /// approval page); the HTTP layer makes them absolute.
+    fn device_authorize<'a>(
+        &'a self,
+        origin: &'a Origin,
+        request: DeviceAuthorizationRequest,
+    ) -> BoxFuture<'a, Result<DeviceAuthorization, IamError>>;
+    /// RFC 8628: the device polls; a session once approved, exactly once.
+    fn device_token<'a>(
+        &'a self,
+        origin: &'a Origin,
+        request: DeviceTokenRequest,
+    ) -> BoxFuture<'a, Result<SessionCreated, IamError>>;
+    /// The pending device showing `user_code`, for the person about to approve it (signed in).
+    fn device_grant_get<'a>(
+        &'a self,
+        actor: &'a Actor,
+        user_code: &'a str,
+    ) -> BoxFuture<'a, Result<DeviceGrantView, IamError>>;
+    /// The signed-in person approves or denies it; the device's next poll learns which.
+    fn device_decide<'a>(
+        &'a self,
+        actor: &'a Actor,
+        request: DeviceDecisionRequest,
+    ) -> BoxFuture<'a, Result<DeviceGrantView, IamError>>;
     fn me_get<'a>(&'a self, actor: &'a Actor) -> BoxFuture<'a, Result<MeView, IamError>>;
     fn token_create<'a>(
         &'a self,

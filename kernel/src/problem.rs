@@ -52,6 +52,13 @@ codes! {
     // IAM.
     InvalidCredentials => ("invalid_credentials", 401, "Email or password is wrong"),
     ResetTokenInvalid => ("reset_token_invalid", 400, "The reset link is invalid, used or expired"),
+    // IAM's device authorization grant: RFC 8628 §3.5's error codes, as they are named there.
+    AuthorizationPending => ("authorization_pending", 400, "The device is not approved yet"),
+    SlowDown => ("slow_down", 400, "Polling too fast: wait longer between polls"),
+    AccessDenied => ("access_denied", 400, "The device was denied"),
+    ExpiredToken => ("expired_token", 400, "The device code expired: start again"),
+    InvalidGrant => ("invalid_grant", 400, "The device code is invalid or already used"),
+    UnsupportedGrantType => ("unsupported_grant_type", 400, "Unsupported grant type"),
     MfaRequired => ("mfa_required", 401, "A TOTP code is required"),
     MfaEnrolmentRequired => ("mfa_enrolment_required", 403, "Your tenant requires MFA"),
     RoleTooHigh => ("role_too_high", 403, "You cannot grant a role above your own"),

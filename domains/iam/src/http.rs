@@ -6,9 +6,10 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ingot_contracts::iam::{
-    Actor, AuditEventView, AuditVerifyReport, IamApi, InvitationCreateRequest, InvitationView,
-    KycDecisionRequest, KycReviewView, KycState, KycSubmitRequest, KycView, LoginRequest, MeView,
-    MemberAddRequest, MemberUpdateRequest, MemberView, NotificationView, PasswordChangeRequest,
+    Actor, AuditEventView, AuditVerifyReport, DeviceAuthorization, DeviceAuthorizationRequest,
+    DeviceDecisionRequest, DeviceGrantView, DeviceTokenRequest, IamApi, InvitationCreateRequest,
+    InvitationView, KycDecisionRequest, KycReviewView, KycState, KycSubmitRequest, KycView, LoginRequest,
+    MeView, MemberAddRequest, MemberUpdateRequest, MemberView, NotificationView, PasswordChangeRequest,
     PasswordResetConfirm, PasswordResetRequest, PlatformRolesRequest, PostureView, ProjectCreateRequest,
     ProjectMemberSetRequest, ProjectMemberView, ProjectView, RecoveryCodes, SessionCreated, SessionView,
     SignupRequest, TenantCreateRequest, TenantUpdateRequest, TenantView, TokenCreateRequest, TokenCreated,
@@ -32,6 +33,10 @@ pub fn router(iam: Arc<dyn IamApi>) -> OpenApiRouter {
         .routes(routes!(signup))
         .routes(routes!(login))
         .routes(routes!(logout))
+        .routes(routes!(device_authorize))
+        .routes(routes!(device_token))
+        .routes(routes!(device_grant_get))
+        .routes(routes!(device_decide))
         .routes(routes!(me_get))
         .routes(routes!(password_reset_request))
         .routes(routes!(password_reset_confirm))
@@ -105,6 +110,83 @@ async fn login(
 ) -> Result<Response, Problem> {
     let created = iam.login(&actor.origin, request).await?;
     Ok(with_session_cookie(StatusCode::OK, &headers, created))
+}
+
+/// The server's own address as the client reached it (`Host`, and `X-Forwarded-Proto` behind a
+/// TLS proxy), for the absolute URIs RFC 8628 asks for.
+fn public_base(headers: &HeaderMap) -> String {
+    let scheme = if headers
+        .get("x-forwarded-proto")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
+    {
+        "https"
+    } else {
+        "http"
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|host| !host.is_empty() && host.bytes().all(|b| b.is_ascii_graphic()))
+        .unwrap_or("127.0.0.1:8080");
+    format!("{scheme}://{host}")
+}
+
+/// Device authorization (OAuth 2.0 device grant, RFC 8628 §3.1): a device such as the CLI asks
+/// for a code a signed-in person approves at `verification_uri`; it then polls
+/// `POST /v1/auth/device/token`.
+#[utoipa::path(post, path = "/v1/auth/device", tag = "iam", operation_id = "device_authorize",
+    request_body = DeviceAuthorizationRequest,
+    responses((status = 200, body = DeviceAuthorization), (status = 422, body = ProblemBody)))]
+async fn device_authorize(
+    State(iam): Iam,
+    actor: Actor,
+    headers: HeaderMap,
+    Json(request): Json<DeviceAuthorizationRequest>,
+) -> Result<Json<DeviceAuthorization>, Problem> {
+    let mut answer = iam.device_authorize(&actor.origin, request).await?;
+    let base = public_base(&headers);
+    answer.verification_uri = format!("{base}{}", answer.verification_uri);
+    answer.verification_uri_complete = format!("{base}{}", answer.verification_uri_complete);
+    Ok(Json(answer))
+}
+
+/// The device's poll (RFC 8628 §3.4): the session once approved, exactly once; before that a
+/// 400 problem whose `code` is RFC 8628's error: `authorization_pending`, `slow_down` (wait 5 s
+/// longer between polls from now on), `access_denied`, `expired_token`, or `invalid_grant`.
+#[utoipa::path(post, path = "/v1/auth/device/token", tag = "iam", operation_id = "device_token",
+    request_body = DeviceTokenRequest,
+    responses((status = 200, body = SessionCreated), (status = 400, body = ProblemBody)))]
+async fn device_token(
+    State(iam): Iam,
+    actor: Actor,
+    Json(request): Json<DeviceTokenRequest>,
+) -> Result<Json<SessionCreated>, Problem> {
+    Ok(Json(iam.device_token(&actor.origin, request).await?))
+}
+
+/// The pending device showing this user code, for the signed-in person about to approve it.
+#[utoipa::path(get, path = "/v1/auth/device/grants/{user_code}", tag = "iam", operation_id = "device_grant_get",
+    params(("user_code" = String, Path, description = "The code the device shows, such as BCDF-GHJK")),
+    responses((status = 200, body = DeviceGrantView), (status = 400, body = ProblemBody), (status = 401, body = ProblemBody)))]
+async fn device_grant_get(
+    State(iam): Iam,
+    actor: Actor,
+    Path(user_code): Path<String>,
+) -> Result<Json<DeviceGrantView>, Problem> {
+    Ok(Json(iam.device_grant_get(&actor, &user_code).await?))
+}
+
+/// Approve or deny a device (signed-in people only, with a session): its next poll learns which.
+#[utoipa::path(post, path = "/v1/auth/device/decision", tag = "iam", operation_id = "device_decide",
+    request_body = DeviceDecisionRequest,
+    responses((status = 200, body = DeviceGrantView), (status = 400, body = ProblemBody), (status = 401, body = ProblemBody),
+        (status = 403, body = ProblemBody)))]
+async fn device_decide(
+    State(iam): Iam,
+    actor: Actor,
+    Json(request): Json<DeviceDecisionRequest>,
+) -> Result<Json<DeviceGrantView>, Problem> {
+    Ok(Json(iam.device_decide(&actor, request).await?))
 }
 
 /// End the current session.

@@ -43,5 +43,10 @@ pub const MIGRATIONS: MigrationSet = MigrationSet {
             "notification_delivery",
             include_str!("../migrations/0007_notification_delivery.sql"),
         ),
+        Migration::portable(
+            8,
+            "device_grants",
+            include_str!("../migrations/0008_device_grants.sql"),
+        ),
     ],
 };

@@ -1199,3 +1199,154 @@ pub async fn notification_delivered_in_tx(tx: &mut Tx, id: &str, now: Timestamp)
         .await?;
     Ok(())
 }
+
+/// A device authorization grant (RFC 8628), codes hashed.
+#[derive(Debug, Clone)]
+pub struct DeviceGrantRow {
+    pub id: String,
+    pub client_name: String,
+    pub requested_ip: Option<String>,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub interval_s: i64,
+    pub polled_at: Option<Timestamp>,
+    pub state: ingot_contracts::iam::DeviceGrantState,
+    pub user_id: Option<UserId>,
+}
+
+fn device_grant_from_row(row: &AnyRow) -> Result<DeviceGrantRow, DbError> {
+    Ok(DeviceGrantRow {
+        id: row.try_get("id")?,
+        client_name: row.try_get("client_name")?,
+        requested_ip: row.try_get("requested_ip")?,
+        created_at: Timestamp::from_micros(row.try_get("created_at_us")?),
+        expires_at: Timestamp::from_micros(row.try_get("expires_at_us")?),
+        interval_s: row.try_get("interval_s")?,
+        polled_at: opt_ts(row, "polled_at_us")?,
+        state: enum_from_text(&row.try_get::<String, _>("state")?, "device grant state")?,
+        user_id: row
+            .try_get::<Option<String>, _>("user_id")?
+            .map(|id| parse(&id, "user id"))
+            .transpose()?,
+    })
+}
+
+const DEVICE_GRANT_COLUMNS: &str = "id, client_name, requested_ip, created_at_us, expires_at_us, interval_s, \
+     polled_at_us, state, user_id";
+
+pub async fn device_grant_insert_in_tx(
+    tx: &mut Tx,
+    grant: &DeviceGrantRow,
+    device_code_hash: &str,
+    user_code_hash: &str,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO iam_device_grants (id, device_code_hash, user_code_hash, client_name, requested_ip, \
+         created_at_us, expires_at_us, interval_s, state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&grant.id)
+    .bind(device_code_hash)
+    .bind(user_code_hash)
+    .bind(&grant.client_name)
+    .bind(grant.requested_ip.as_deref())
+    .bind(grant.created_at.as_micros())
+    .bind(grant.expires_at.as_micros())
+    .bind(grant.interval_s)
+    .bind(enum_to_text(&grant.state))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn device_grant_by_device_code<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    device_code_hash: &str,
+) -> Result<Option<DeviceGrantRow>, DbError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {DEVICE_GRANT_COLUMNS} FROM iam_device_grants WHERE device_code_hash = $1"
+    ));
+    sqlx::query(sql)
+        .bind(device_code_hash)
+        .fetch_optional(db)
+        .await?
+        .as_ref()
+        .map(device_grant_from_row)
+        .transpose()
+}
+
+/// The unexpired grant showing this user code (the newest, should two ever share one).
+pub async fn device_grant_by_user_code<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    user_code_hash: &str,
+    now: Timestamp,
+) -> Result<Option<DeviceGrantRow>, DbError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {DEVICE_GRANT_COLUMNS} FROM iam_device_grants WHERE user_code_hash = $1 AND expires_at_us > $2 \
+         ORDER BY created_at_us DESC LIMIT 1"
+    ));
+    sqlx::query(sql)
+        .bind(user_code_hash)
+        .bind(now.as_micros())
+        .fetch_optional(db)
+        .await?
+        .as_ref()
+        .map(device_grant_from_row)
+        .transpose()
+}
+
+/// Records a poll, and the interval from now on (raised after a too-fast poll).
+pub async fn device_grant_polled_in_tx(
+    tx: &mut Tx,
+    id: &str,
+    now: Timestamp,
+    interval_s: i64,
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE iam_device_grants SET polled_at_us = $1, interval_s = $2 WHERE id = $3")
+        .bind(now.as_micros())
+        .bind(interval_s)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Moves a pending, unexpired grant to approved (with its user) or denied; false when it was not
+/// pending any more (decided already, or expired): the update decides between racing decisions.
+pub async fn device_grant_decide_in_tx(
+    tx: &mut Tx,
+    id: &str,
+    user_id: UserId,
+    approve: bool,
+    now: Timestamp,
+) -> Result<bool, DbError> {
+    use ingot_contracts::iam::DeviceGrantState;
+    let to = if approve {
+        DeviceGrantState::Approved
+    } else {
+        DeviceGrantState::Denied
+    };
+    let done = sqlx::query(
+        "UPDATE iam_device_grants SET state = $1, user_id = $2, decided_at_us = $3 \
+         WHERE id = $4 AND state = $5 AND expires_at_us > $3",
+    )
+    .bind(enum_to_text(&to))
+    .bind(user_id.to_string())
+    .bind(now.as_micros())
+    .bind(id)
+    .bind(enum_to_text(&DeviceGrantState::Pending))
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Marks an approved grant's session issued; false when another poll got there first.
+pub async fn device_grant_issue_in_tx(tx: &mut Tx, id: &str) -> Result<bool, DbError> {
+    use ingot_contracts::iam::DeviceGrantState;
+    let done = sqlx::query("UPDATE iam_device_grants SET state = $1 WHERE id = $2 AND state = $3")
+        .bind(enum_to_text(&DeviceGrantState::Issued))
+        .bind(id)
+        .bind(enum_to_text(&DeviceGrantState::Approved))
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

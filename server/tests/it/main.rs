@@ -30,6 +30,7 @@ mod browser;
 mod clusters;
 mod conventions;
 mod crash;
+mod device;
 mod iam;
 mod inventory;
 mod kyc;

@@ -8,8 +8,9 @@ use clap::{Subcommand, ValueEnum};
 use ingot_kernel::id::{ApiTokenId, TenantId, UserId};
 use ingot_sdk::Client;
 use ingot_sdk::ingot_contracts::iam::{
-    KycDecision, KycDecisionRequest, KycLevel, KycSubmitRequest, LoginRequest, MemberAddRequest,
-    MemberUpdateRequest, ProjectCreateRequest, TenantCreateRequest, TenantRole, TokenCreateRequest,
+    DeviceAuthorizationRequest, KycDecision, KycDecisionRequest, KycLevel, KycSubmitRequest, LoginRequest,
+    MemberAddRequest, MemberUpdateRequest, ProjectCreateRequest, TenantCreateRequest, TenantRole,
+    TokenCreateRequest,
 };
 
 use crate::OutputFormat;
@@ -22,15 +23,24 @@ use crate::output::{self, emit};
 pub enum Command {
     /// Show whether the server is alive and ready (database, cache).
     Health,
-    /// Log in and keep the session token in the config file.
+    /// Log in and keep the session token in the config file. By default you approve this
+    /// terminal in the web app (it prints an address and a code); `--password` logs in with
+    /// email and password instead, for scripts.
+    #[command(
+        after_help = "Examples:\n  ingot login\n  ingot login --password --email you@example.com\n  \
+        printf '%s' \"$PASSWORD\" | ingot login --password --email you@example.com --password-stdin"
+    )]
     Login {
+        /// Log in with email and password instead of approving in the browser.
         #[arg(long)]
-        email: String,
+        password: bool,
+        #[arg(long, requires = "password")]
+        email: Option<String>,
         /// Read the password from standard input instead of prompting.
-        #[arg(long)]
+        #[arg(long, requires = "password")]
         password_stdin: bool,
         /// TOTP code or recovery code, when MFA is on.
-        #[arg(long)]
+        #[arg(long, requires = "password")]
         totp: Option<String>,
     },
     /// Who the current credential acts as.
@@ -129,6 +139,25 @@ pub enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+}
+
+/// What the approving person sees: this CLI and the machine it runs on.
+fn device_name() -> String {
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|name| {
+            name.trim()
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(60)
+                .collect::<String>()
+        })
+        .filter(|name| !name.is_empty());
+    match host {
+        Some(host) => format!("ingot CLI on {host}"),
+        None => "ingot CLI".to_string(),
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -394,11 +423,34 @@ pub async fn run(server: Option<&str>, format: OutputFormat, command: Command) -
                 ExitCode::FAILURE
             });
         }
+        Command::Login { password: false, .. } => {
+            let authorization = client
+                .device_authorize(&DeviceAuthorizationRequest {
+                    client_name: Some(device_name()),
+                })
+                .await?;
+            eprintln!(
+                "To log in, open this address in a browser where you are logged in to Ingot:\n\n  {}\n\n\
+                 and check that it shows the code {}. Waiting for your approval (the code lasts {} minutes)…",
+                authorization.verification_uri_complete,
+                authorization.user_code,
+                authorization.expires_in / 60
+            );
+            let session = client.device_login_wait(&authorization).await?;
+            let path = config::login_save(&settings.server, &session.session_token)?;
+            eprintln!(
+                "logged in as {}; session kept in {}",
+                session.user.email,
+                path.display()
+            );
+        }
         Command::Login {
+            password: true,
             email,
             password_stdin,
             totp,
         } => {
+            let email = email.context("--password needs --email")?;
             let password = password_read(password_stdin)?;
             let session = client
                 .login(&LoginRequest {

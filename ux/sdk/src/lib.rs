@@ -20,13 +20,14 @@ use ingot_contracts::billing::{
     TopUpRequest, TopUpView, UsageView,
 };
 use ingot_contracts::iam::{
-    AuditEventView, AuditVerifyReport, InvitationCreateRequest, InvitationView, KycDecisionRequest,
-    KycReviewView, KycState, KycSubmitRequest, KycView, LoginRequest, MeView, MemberAddRequest,
-    MemberUpdateRequest, MemberView, NotificationView, PasswordChangeRequest, PasswordResetConfirm,
-    PasswordResetRequest, PlatformRolesRequest, PostureView, ProjectCreateRequest, ProjectMemberSetRequest,
-    ProjectMemberView, ProjectView, RecoveryCodes, SessionCreated, SessionView, SignupRequest,
-    TenantCreateRequest, TenantUpdateRequest, TenantView, TokenCreateRequest, TokenCreated, TokenView,
-    TotpCodeRequest, TotpEnrolment, UserView,
+    AuditEventView, AuditVerifyReport, DEVICE_GRANT_TYPE, DeviceAuthorization, DeviceAuthorizationRequest,
+    DeviceDecisionRequest, DeviceGrantView, DeviceTokenRequest, InvitationCreateRequest, InvitationView,
+    KycDecisionRequest, KycReviewView, KycState, KycSubmitRequest, KycView, LoginRequest, MeView,
+    MemberAddRequest, MemberUpdateRequest, MemberView, NotificationView, PasswordChangeRequest,
+    PasswordResetConfirm, PasswordResetRequest, PlatformRolesRequest, PostureView, ProjectCreateRequest,
+    ProjectMemberSetRequest, ProjectMemberView, ProjectView, RecoveryCodes, SessionCreated, SessionView,
+    SignupRequest, TenantCreateRequest, TenantUpdateRequest, TenantView, TokenCreateRequest, TokenCreated,
+    TokenView, TotpCodeRequest, TotpEnrolment, UserView,
 };
 use ingot_contracts::inventory::{
     CapacityHistoryPoint, CapacityView, MaintenanceRequest, NodeFilter, NodeHistoryEntry, NodeImportReport,
@@ -161,6 +162,59 @@ impl Client {
 
     pub async fn login(&self, request: &LoginRequest) -> Result<SessionCreated, Error> {
         self.call(Method::POST, "/v1/auth/login", Some(request)).await
+    }
+
+    /// Asks the server to let a person approve this client (OAuth 2.0 device authorization
+    /// grant, RFC 8628): show them `user_code` and `verification_uri_complete`, then wait with
+    /// [`Client::device_login_wait`].
+    pub async fn device_authorize(
+        &self,
+        request: &DeviceAuthorizationRequest,
+    ) -> Result<DeviceAuthorization, Error> {
+        self.call(Method::POST, "/v1/auth/device", Some(request)).await
+    }
+
+    /// One poll with the device code: the session once approved; until then an [`Error::Api`]
+    /// whose code is RFC 8628's (`authorization_pending`, `slow_down`, `access_denied`,
+    /// `expired_token`).
+    pub async fn device_token(&self, device_code: &str) -> Result<SessionCreated, Error> {
+        let request = DeviceTokenRequest {
+            grant_type: DEVICE_GRANT_TYPE.to_string(),
+            device_code: device_code.to_string(),
+        };
+        self.call(Method::POST, "/v1/auth/device/token", Some(&request))
+            .await
+    }
+
+    /// Polls at the server's interval (longer after a `slow_down`) until the person approves
+    /// (the session), denies, or the code expires (the error).
+    pub async fn device_login_wait(
+        &self,
+        authorization: &DeviceAuthorization,
+    ) -> Result<SessionCreated, Error> {
+        let mut interval = Duration::from_secs(authorization.interval.max(1));
+        loop {
+            // Pacing a protocol the server paces (RFC 8628 §3.5), not synchronising on anything.
+            #[allow(clippy::disallowed_methods)]
+            tokio::time::sleep(interval).await;
+            match self.device_token(&authorization.device_code).await {
+                Err(err) if err.code() == Some("authorization_pending") => {}
+                Err(err) if err.code() == Some("slow_down") => interval += Duration::from_secs(5),
+                other => return other,
+            }
+        }
+    }
+
+    /// The device waiting with `user_code`, as the person approving it sees it (signed in).
+    pub async fn device_grant_get(&self, user_code: &str) -> Result<DeviceGrantView, Error> {
+        self.get(&format!("/v1/auth/device/grants/{}", path_segment(user_code)))
+            .await
+    }
+
+    /// Approves or denies the device waiting with `user_code` (signed in, with a session).
+    pub async fn device_decide(&self, request: &DeviceDecisionRequest) -> Result<DeviceGrantView, Error> {
+        self.call(Method::POST, "/v1/auth/device/decision", Some(request))
+            .await
     }
 
     pub async fn logout(&self) -> Result<(), Error> {

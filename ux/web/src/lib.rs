@@ -63,6 +63,10 @@ pub fn router(deps: WebDeps) -> Router {
         )
         .route("/login", get(tenant::auth::login_form).post(tenant::auth::login))
         .route("/logout", post(tenant::auth::logout))
+        .route(
+            "/device",
+            get(tenant::device::device_page).post(tenant::device::device_decide),
+        )
         .route("/tenant", post(tenant::tenant_switch))
         .route("/overview", get(tenant::overview::overview))
         .route("/kyc", get(tenant::kyc::kyc_page).post(tenant::kyc::kyc_submit))

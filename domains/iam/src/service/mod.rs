@@ -9,9 +9,10 @@ use std::time::Duration;
 use ingot_contracts::BoxFuture;
 use ingot_contracts::iam::{
     Action, Actor, AuditEventView, AuditVerifyReport, AuthenticationError, Authenticator, Authorizer,
-    CredentialRef, Decision, DenyReason, IamApi, IamError, InvitationCreateRequest, InvitationView,
-    KycDecisionRequest, KycReviewView, KycState, KycSubmitRequest, KycView, LoginRequest, MeView,
-    MemberAddRequest, MemberUpdateRequest, MemberView, MembershipView, NotificationView, Origin,
+    CredentialRef, Decision, DenyReason, DeviceAuthorization, DeviceAuthorizationRequest,
+    DeviceDecisionRequest, DeviceGrantView, DeviceTokenRequest, IamApi, IamError, InvitationCreateRequest,
+    InvitationView, KycDecisionRequest, KycReviewView, KycState, KycSubmitRequest, KycView, LoginRequest,
+    MeView, MemberAddRequest, MemberUpdateRequest, MemberView, MembershipView, NotificationView, Origin,
     PasswordChangeRequest, PasswordResetConfirm, PasswordResetRequest, PlatformRole, PlatformRolesRequest,
     PostureView, PresentedCredential, ProjectCreateRequest, ProjectMemberSetRequest, ProjectMemberView,
     ProjectView, RecoveryCodes, Resource, SessionCreated, SessionView, SignupRequest, TenantCreateRequest,
@@ -33,6 +34,7 @@ use crate::secrets::{
 };
 use crate::store::{self, SessionRow, TokenRow};
 
+mod device;
 mod invitations;
 mod kyc;
 mod mfa;
@@ -1329,6 +1331,38 @@ impl IamApi for IamService {
 
     fn me_get<'a>(&'a self, actor: &'a Actor) -> BoxFuture<'a, Result<MeView, IamError>> {
         Box::pin(async move { Ok(self.me_get_impl(actor).await?) })
+    }
+
+    fn device_authorize<'a>(
+        &'a self,
+        origin: &'a Origin,
+        request: DeviceAuthorizationRequest,
+    ) -> BoxFuture<'a, Result<DeviceAuthorization, IamError>> {
+        Box::pin(async move { Ok(self.device_authorize_impl(origin, request).await?) })
+    }
+
+    fn device_token<'a>(
+        &'a self,
+        origin: &'a Origin,
+        request: DeviceTokenRequest,
+    ) -> BoxFuture<'a, Result<SessionCreated, IamError>> {
+        Box::pin(async move { Ok(self.device_token_impl(origin, request).await?) })
+    }
+
+    fn device_grant_get<'a>(
+        &'a self,
+        actor: &'a Actor,
+        user_code: &'a str,
+    ) -> BoxFuture<'a, Result<DeviceGrantView, IamError>> {
+        Box::pin(async move { Ok(self.device_grant_get_impl(actor, user_code).await?) })
+    }
+
+    fn device_decide<'a>(
+        &'a self,
+        actor: &'a Actor,
+        request: DeviceDecisionRequest,
+    ) -> BoxFuture<'a, Result<DeviceGrantView, IamError>> {
+        Box::pin(async move { Ok(self.device_decide_impl(actor, request).await?) })
     }
 
     fn token_create<'a>(

@@ -187,6 +187,7 @@ async fn a_tenant_journey_through_the_cli() {
             "login",
             "--server",
             &url,
+            "--password",
             "--email",
             "cli@example.com",
             "--password-stdin",
@@ -1633,4 +1634,88 @@ async fn an_owner_subscribes_a_webhook_and_reads_its_deliveries() {
     assert!(log.contains("ATTEMPTS"), "{log}");
     stdout(&run(as_owner(&["webhooks", "delete", &id])).await);
     assert!(!stdout(&run(as_owner(&["webhooks", "list"])).await).contains(&id));
+}
+
+/// `ingot login` with no flags: it shows an address and a code, the person approves in the
+/// browser (here: through the API the web page uses), and the CLI keeps the session it receives.
+#[tokio::test]
+async fn login_is_approved_in_the_browser() {
+    use std::io::BufRead as _;
+    let (url, _admin_token, _db) = server().await;
+    let home = home();
+    let signup = ingot_sdk::ingot_contracts::iam::SignupRequest {
+        email: "device@example.com".into(),
+        password: "tuba-cellar-orbit-42".into(),
+        display_name: "Device User".into(),
+        tenant_name: "Device Tenant".into(),
+    };
+    let created = ingot_sdk::Client::new(&url)
+        .unwrap()
+        .signup(&signup)
+        .await
+        .unwrap();
+    let browser = ingot_sdk::Client::new(&url)
+        .unwrap()
+        .with_token(&created.session_token);
+
+    let mut child = ingot(&home, &["login", "--server", &url])
+        .env("HOSTNAME", "test-box")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    // The CLI's instructions, read line by line until the code appears; the rest is kept.
+    let (shown, rest) = tokio::task::spawn_blocking(move || {
+        let mut lines = std::io::BufReader::new(stderr).lines();
+        let mut shown = String::new();
+        for line in lines.by_ref() {
+            let line = line.unwrap();
+            shown.push_str(&line);
+            shown.push('\n');
+            if line.contains("shows the code") {
+                break;
+            }
+        }
+        (shown, lines)
+    })
+    .await
+    .unwrap();
+    assert!(shown.contains(&format!("{url}/device?user_code=")), "{shown}");
+    let user_code = shown
+        .split("shows the code ")
+        .nth(1)
+        .and_then(|rest| rest.get(..9))
+        .unwrap()
+        .to_string();
+    let grant = browser.device_grant_get(&user_code).await.unwrap();
+    assert_eq!(grant.client_name, "ingot CLI on test-box");
+    browser
+        .device_decide(&ingot_sdk::ingot_contracts::iam::DeviceDecisionRequest {
+            user_code,
+            approve: true,
+        })
+        .await
+        .unwrap();
+    let (status, tail) = tokio::task::spawn_blocking(move || {
+        let tail: Vec<String> = rest.map_while(Result::ok).collect();
+        (child.wait().unwrap(), tail.join("\n"))
+    })
+    .await
+    .unwrap();
+    assert!(status.success(), "{shown}{tail}");
+    assert!(tail.contains("logged in as device@example.com"), "{tail}");
+    let whoami = stdout(&run(ingot(&home, &["whoami"])).await);
+    assert!(whoami.starts_with("Device User <device@example.com>"), "{whoami}");
+}
+
+#[tokio::test]
+async fn password_login_flags_need_password() {
+    let output = run(ingot(&home(), &["login", "--email", "a@example.com"])).await;
+    assert_eq!(output.status.code(), Some(2), "a usage error");
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("--password"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

@@ -7,6 +7,7 @@ pub mod allocations;
 pub mod auth;
 pub mod billing;
 pub mod catalog;
+pub mod device;
 pub mod keys;
 pub mod kyc;
 pub mod members;
