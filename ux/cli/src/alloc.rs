@@ -327,7 +327,7 @@ pub async fn alloc_run(
             let mut items = Vec::new();
             let mut cursor: Option<String> = None;
             loop {
-                let page = client.allocations_list(project, cursor.as_deref()).await?;
+                let page = client.allocation_list(project, cursor.as_deref()).await?;
                 items.extend(page.items);
                 match page.next_cursor {
                     Some(next) => cursor = Some(next),

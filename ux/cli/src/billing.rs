@@ -119,6 +119,17 @@ pub enum AdminBillingCommand {
         #[arg(long, value_name = "KEY")]
         idempotency_key: Option<String>,
     },
+    /// Let an invoiced tenant's cash go this far below zero (finance), audited; 0 for prepaid.
+    CreditLimit {
+        /// Tenant id.
+        tenant: TenantId,
+        /// In major units, such as 5000 (at most 6 decimals).
+        amount: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long, default_value = "USD")]
+        currency: Currency,
+    },
     /// Recompute every ledger invariant; exits non-zero and names each breach when one fails.
     Verify,
 }
@@ -307,6 +318,22 @@ pub async fn admin_billing_run(
                     output::money_text(&amount),
                     e.account,
                     e.transaction_id
+                )
+            })?;
+        }
+        AdminBillingCommand::CreditLimit {
+            tenant,
+            amount,
+            reason,
+            currency,
+        } => {
+            let credit_limit = amount_parse(&amount, currency)?;
+            let request = ingot_sdk::ingot_contracts::billing::CreditLimitRequest { credit_limit, reason };
+            let balance = client.credit_limit_set(tenant, &request).await?;
+            output::json_or_id(format, &balance, |_| {
+                format!(
+                    "{tenant} may now go {} below zero",
+                    output::money_text(&credit_limit)
                 )
             })?;
         }

@@ -43,8 +43,48 @@ pub enum Command {
         #[arg(long, requires = "password")]
         totp: Option<String>,
     },
+    /// Create an account with its own tenant and default project, and keep the session.
+    #[command(
+        after_help = "Example:\n  ingot signup --email you@example.com --display-name You --tenant-name Acme\n\n\
+        The password is asked (or read from standard input when it is not a terminal)."
+    )]
+    Signup {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        display_name: String,
+        #[arg(long)]
+        tenant_name: String,
+    },
+    /// End the current session and forget it.
+    Logout,
     /// Who the current credential acts as.
     Whoami,
+    /// Your password: change it, or reset it with a token sent by email.
+    Password {
+        #[command(subcommand)]
+        command: crate::account::PasswordCommand,
+    },
+    /// Two-factor authentication (TOTP): enrol, confirm, disable.
+    Mfa {
+        #[command(subcommand)]
+        command: crate::account::MfaCommand,
+    },
+    /// Your sessions: list, end one.
+    Sessions {
+        #[command(subcommand)]
+        command: crate::account::SessionsCommand,
+    },
+    /// Approve (or deny) another terminal's `ingot login` by the code it shows.
+    Device {
+        #[command(subcommand)]
+        command: crate::account::DeviceCommand,
+    },
+    /// Invitations to a tenant: list, invite by email, revoke.
+    Invitations {
+        #[command(subcommand)]
+        command: InvitationsCommand,
+    },
     /// API tokens: create, list, revoke.
     Tokens {
         #[command(subcommand)]
@@ -205,8 +245,70 @@ pub enum TokensCommand {
 #[derive(Debug, Subcommand)]
 pub enum TenantsCommand {
     List,
-    Create { name: String },
-    Get { id: TenantId },
+    Create {
+        name: String,
+    },
+    Get {
+        id: TenantId,
+    },
+    /// Rename a tenant, or require two-factor of its members (owners, admins).
+    Update {
+        id: TenantId,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        require_mfa: Option<bool>,
+    },
+    /// Its security posture: two-factor coverage, verification, tokens expiring soon.
+    Posture {
+        id: TenantId,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InvitationsCommand {
+    List {
+        #[arg(long)]
+        tenant: TenantId,
+    },
+    /// Invite someone by email (they join when they sign up with it).
+    Create {
+        #[arg(long)]
+        tenant: TenantId,
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+    Revoke {
+        #[arg(long)]
+        tenant: TenantId,
+        id: ingot_kernel::id::InvitationId,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ProjectRoleArg {
+    Admin,
+    Member,
+    Viewer,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProjectMembersCommand {
+    /// Who holds a role on this project alone.
+    List { project: ingot_kernel::id::ProjectId },
+    /// Give a person a role on this project alone.
+    Set {
+        project: ingot_kernel::id::ProjectId,
+        user: UserId,
+        #[arg(long, value_enum)]
+        role: ProjectRoleArg,
+    },
+    Remove {
+        project: ingot_kernel::id::ProjectId,
+        user: UserId,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -219,6 +321,14 @@ pub enum ProjectsCommand {
         #[arg(long)]
         tenant: TenantId,
         name: String,
+    },
+    Get {
+        id: ingot_kernel::id::ProjectId,
+    },
+    /// Roles on one project (beside tenant-wide roles).
+    Members {
+        #[command(subcommand)]
+        command: ProjectMembersCommand,
     },
 }
 
@@ -264,6 +374,11 @@ pub enum KycCommand {
         #[arg(long)]
         tenant: TenantId,
     },
+    /// Erase the personal data submitted (the decision stays).
+    Redact {
+        #[arg(long)]
+        tenant: TenantId,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -283,6 +398,8 @@ pub enum AuditCommand {
 pub enum AdminCommand {
     /// Who owns which bounded context (OWNERS.toml as the server serves it).
     Ownership,
+    /// Messages waiting in the platform's outbox (password resets on the embedded default).
+    Notifications,
     /// Set a person's platform roles (platform admins): platform_admin, operator, finance,
     /// security, support; none withdraws them all.
     Roles {
@@ -466,6 +583,26 @@ pub async fn run(server: Option<&str>, format: OutputFormat, command: Command) -
                 path.display()
             );
         }
+        Command::Signup {
+            email,
+            display_name,
+            tenant_name,
+        } => {
+            let password = password_read(false)?;
+            let request = ingot_sdk::ingot_contracts::iam::SignupRequest {
+                email,
+                password,
+                display_name,
+                tenant_name,
+            };
+            crate::account::signup_run(&client, &settings.server, format, request).await?;
+        }
+        Command::Logout => crate::account::logout_run(&client).await?,
+        Command::Password { command } => crate::account::password_run(&client, command).await?,
+        Command::Mfa { command } => crate::account::mfa_run(&client, format, command).await?,
+        Command::Sessions { command } => crate::account::sessions_run(&client, format, command).await?,
+        Command::Device { command } => crate::account::device_run(&client, format, command).await?,
+        Command::Invitations { command } => invitations_run(&client, format, command).await?,
         Command::Whoami => {
             let me = client.me_get().await?;
             emit(format, &me, || {
@@ -570,6 +707,30 @@ pub async fn run(server: Option<&str>, format: OutputFormat, command: Command) -
             TenantsCommand::Get { id } => output::json_or_id(format, &client.tenant_get(id).await?, |t| {
                 format!("{} {}", t.id, t.name)
             })?,
+            TenantsCommand::Update {
+                id,
+                name,
+                require_mfa,
+            } => {
+                let request = ingot_sdk::ingot_contracts::iam::TenantUpdateRequest { name, require_mfa };
+                output::json_or_id(format, &client.tenant_update(id, &request).await?, |t| {
+                    format!("{} {}", t.id, t.name)
+                })?
+            }
+            TenantsCommand::Posture { id } => {
+                let posture = client.posture_get(id).await?;
+                output::json_or_id(format, &posture, |p| {
+                    format!(
+                        "two-factor required: {} · members with two-factor: {}/{} · verification: {} {} · tokens expiring soon: {}",
+                        p.require_mfa,
+                        p.members_with_mfa,
+                        p.members,
+                        output::word(&p.kyc_state),
+                        output::word(&p.kyc_level),
+                        p.tokens_expiring_soon
+                    )
+                })?
+            }
         },
         Command::Projects { command } => match command {
             ProjectsCommand::List { tenant } => {
@@ -592,6 +753,10 @@ pub async fn run(server: Option<&str>, format: OutputFormat, command: Command) -
                     .await?,
                 |p| p.id.to_string(),
             )?,
+            ProjectsCommand::Get { id } => output::json_or_id(format, &client.project_get(id).await?, |p| {
+                format!("{} {}", p.id, p.name)
+            })?,
+            ProjectsCommand::Members { command } => project_members_run(&client, format, command).await?,
         },
         Command::Members { command } => match command {
             MembersCommand::List { tenant } => {
@@ -641,6 +806,12 @@ pub async fn run(server: Option<&str>, format: OutputFormat, command: Command) -
                     )
                     .await?;
                 output::json_or_id(format, &kyc, |k| format!("{:?}", k.state).to_lowercase())?
+            }
+            KycCommand::Redact { tenant } => {
+                let kyc = client.kyc_personal_data_redact(tenant).await?;
+                output::json_or_id(format, &kyc, |k| {
+                    format!("personal data on file: {}", k.personal_data_on_file)
+                })?
             }
             KycCommand::Status { tenant } => {
                 output::json_or_id(format, &client.kyc_get(tenant).await?, |k| {
@@ -737,6 +908,16 @@ pub async fn run(server: Option<&str>, format: OutputFormat, command: Command) -
                     format!("{} <{}>: {}", u.display_name, u.email, roles.join(", "))
                 })?;
             }
+            AdminCommand::Notifications => {
+                let notifications = client.notification_list().await?;
+                output::emit(format, &notifications, || {
+                    let rows = notifications
+                        .iter()
+                        .map(|n| vec![n.created_at.to_string(), n.recipient.clone(), n.subject.clone()])
+                        .collect();
+                    (String::new(), vec!["AT", "TO", "SUBJECT"], rows)
+                })?;
+            }
             AdminCommand::Ownership => {
                 let registry = client.ownership_get().await?;
                 output::ownership_print(format, &registry)?;
@@ -806,4 +987,82 @@ pub async fn run(server: Option<&str>, format: OutputFormat, command: Command) -
         },
     }
     Ok(ExitCode::SUCCESS)
+}
+
+async fn invitations_run(
+    client: &Client,
+    format: OutputFormat,
+    command: InvitationsCommand,
+) -> anyhow::Result<()> {
+    match command {
+        InvitationsCommand::List { tenant } => {
+            let invitations = client.invitation_list(tenant).await?;
+            emit(format, &invitations, || {
+                let rows = invitations
+                    .iter()
+                    .map(|i| {
+                        vec![
+                            i.id.to_string(),
+                            i.email.clone(),
+                            i.role.as_str().into(),
+                            i.expires_at.to_string(),
+                        ]
+                    })
+                    .collect();
+                (String::new(), vec!["ID", "EMAIL", "ROLE", "EXPIRES"], rows)
+            })?;
+        }
+        InvitationsCommand::Create { tenant, email, role } => {
+            let request = ingot_sdk::ingot_contracts::iam::InvitationCreateRequest {
+                email,
+                role: role.into(),
+            };
+            output::json_or_id(format, &client.invitation_create(tenant, &request).await?, |i| {
+                i.id.to_string()
+            })?;
+        }
+        InvitationsCommand::Revoke { tenant, id } => {
+            client.invitation_revoke(tenant, id).await?;
+            eprintln!("invitation {id} revoked");
+        }
+    }
+    Ok(())
+}
+
+async fn project_members_run(
+    client: &Client,
+    format: OutputFormat,
+    command: ProjectMembersCommand,
+) -> anyhow::Result<()> {
+    use ingot_sdk::ingot_contracts::iam::{ProjectMemberSetRequest, ProjectRole};
+    match command {
+        ProjectMembersCommand::List { project } => {
+            let members = client.project_member_list(project).await?;
+            emit(format, &members, || {
+                let rows = members
+                    .iter()
+                    .map(|m| vec![m.user_id.to_string(), output::word(&m.role)])
+                    .collect();
+                (String::new(), vec!["USER", "ROLE"], rows)
+            })?;
+        }
+        ProjectMembersCommand::Set { project, user, role } => {
+            let role = match role {
+                ProjectRoleArg::Admin => ProjectRole::Admin,
+                ProjectRoleArg::Member => ProjectRole::Member,
+                ProjectRoleArg::Viewer => ProjectRole::Viewer,
+            };
+            let member = client
+                .project_member_set(project, user, &ProjectMemberSetRequest { role })
+                .await?;
+            output::json_or_id(format, &member, |m| {
+                format!("{} {}", m.user_id, output::word(&m.role))
+            })?;
+        }
+        ProjectMembersCommand::Remove { project, user } => {
+            client.project_member_remove(project, user).await?;
+            eprintln!("{user} no longer has a role on {project}");
+        }
+    }
+    Ok(())
 }

@@ -73,3 +73,17 @@ pub fn login_save(server: &str, token: &str) -> anyhow::Result<PathBuf> {
     std::io::Write::write_all(&mut handle, text.as_bytes())?;
     Ok(path)
 }
+
+/// Drops the session token from the config file (keeping the server); false when there was none.
+pub fn token_forget() -> anyhow::Result<bool> {
+    let Some(path) = config_path() else {
+        return Ok(false);
+    };
+    let mut file = config_file_read()?;
+    if file.token.take().is_none() {
+        return Ok(false);
+    }
+    let text = toml::to_string(&file).context("cannot write the config")?;
+    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(true)
+}

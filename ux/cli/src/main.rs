@@ -2,6 +2,7 @@
 //! Server from `--server`, `INGOT_SERVER` or the config file; token from `INGOT_TOKEN` or the
 //! config file (`~/.config/ingot/config.toml`), which `ingot login` writes.
 
+mod account;
 mod alloc;
 mod billing;
 mod catalog;

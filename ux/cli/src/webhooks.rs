@@ -212,7 +212,7 @@ pub async fn webhooks_run(
             project,
         } => {
             let project = project_of(project).await?;
-            deliveries_print(format, &client.webhook_deliveries(project, webhook, limit).await?)
+            deliveries_print(format, &client.deliveries_list(project, webhook, limit).await?)
         }
         WebhooksCommand::Redeliver {
             webhook,

@@ -16,8 +16,8 @@ use ingot_contracts::app_platform::{
     WebhookCreated, WebhookEventType, WebhookUpdateRequest, WebhookView,
 };
 use ingot_contracts::billing::{
-    BalanceView, ChargeRequest, CreditRequest, LedgerEntryView, LedgerVerifyReport, StatementView,
-    TopUpRequest, TopUpView, UsageView,
+    BalanceView, ChargeRequest, CreditLimitRequest, CreditRequest, LedgerEntryView, LedgerVerifyReport,
+    StatementView, TopUpRequest, TopUpView, UsageView,
 };
 use ingot_contracts::iam::{
     AuditEventView, AuditVerifyReport, DEVICE_GRANT_TYPE, DeviceAuthorization, DeviceAuthorizationRequest,
@@ -627,7 +627,7 @@ impl Client {
     }
 
     /// A project's allocations, newest first, one page.
-    pub async fn allocations_list(
+    pub async fn allocation_list(
         &self,
         project_id: ProjectId,
         cursor: Option<&str>,
@@ -904,6 +904,20 @@ impl Client {
         .await
     }
 
+    /// Lets an invoiced tenant's cash go this far below zero (finance only), audited.
+    pub async fn credit_limit_set(
+        &self,
+        tenant_id: TenantId,
+        request: &CreditLimitRequest,
+    ) -> Result<BalanceView, Error> {
+        self.call(
+            Method::PUT,
+            &format!("/v1/admin/tenants/{tenant_id}/credit-limit"),
+            Some(request),
+        )
+        .await
+    }
+
     /// Charges a tenant by hand (finance only), audited. Keyed like [`Client::top_up`]:
     /// `idempotency_key`, or a fresh key when `None`, so resending cannot charge twice. A
     /// charge past the tenant's floor is refused with `insufficient_funds`.
@@ -1117,7 +1131,7 @@ impl Client {
     }
 
     /// The webhook's newest deliveries (at most `limit`), each with every attempt.
-    pub async fn webhook_deliveries(
+    pub async fn deliveries_list(
         &self,
         project_id: ProjectId,
         webhook_id: WebhookId,

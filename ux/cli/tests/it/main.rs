@@ -3,6 +3,8 @@
 // Test helpers panic on failure by design: a failed setup is a failed test.
 #![allow(clippy::unwrap_used)]
 
+mod coverage;
+
 use ingotd::config::Config;
 use ingotd::{Seams, app_build, app_serve};
 use std::path::{Path, PathBuf};
@@ -1718,4 +1720,169 @@ async fn password_login_flags_need_password() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// Sign-up, sessions, two-factor enrolment, password change, tenant posture and settings,
+/// invitations, project roles, approving another terminal, and log-out, each through `ingot`.
+#[tokio::test]
+async fn an_account_is_managed_from_the_terminal() {
+    let (url, admin_token, _db) = server().await;
+    let home = home();
+    let password = "tuba-cellar-orbit-42";
+    let user_id = ingot_with_stdin(
+        &home,
+        &[
+            "signup",
+            "--server",
+            &url,
+            "--email",
+            "own@example.com",
+            "--display-name",
+            "Own",
+            "--tenant-name",
+            "Own Tenant",
+        ],
+        &format!("{password}\n"),
+    )
+    .await;
+    assert!(user_id.trim().starts_with("usr_"), "{user_id}");
+    let me: serde_json::Value =
+        serde_json::from_str(&stdout(&run(ingot(&home, &["whoami", "--output", "json"])).await)).unwrap();
+    let tenant = me["memberships"][0]["tenant_id"].as_str().unwrap().to_string();
+
+    let sessions = stdout(&run(ingot(&home, &["sessions", "list"])).await);
+    assert!(sessions.contains("this one"), "{sessions}");
+
+    let enrolment = stdout(&run(ingot(&home, &["mfa", "enrol"])).await);
+    assert!(enrolment.contains("otpauth://totp/"), "{enrolment}");
+    let refused = stderr_of_failure(&run(ingot(&home, &["mfa", "confirm", "000000"])).await);
+    assert!(!refused.is_empty());
+
+    let updated = stdout(&run(ingot(&home, &["tenants", "update", &tenant, "--name", "Renamed"])).await);
+    assert!(updated.contains("Renamed"), "{updated}");
+    let posture = stdout(&run(ingot(&home, &["tenants", "posture", &tenant])).await);
+    assert!(posture.contains("members with two-factor: 0/1"), "{posture}");
+
+    let invitation = stdout(
+        &run(ingot(
+            &home,
+            &[
+                "invitations",
+                "create",
+                "--tenant",
+                &tenant,
+                "--email",
+                "new@example.com",
+                "--role",
+                "member",
+            ],
+        ))
+        .await,
+    );
+    let invitation = invitation.trim();
+    assert!(invitation.starts_with("inv_"), "{invitation}");
+    let listed = stdout(&run(ingot(&home, &["invitations", "list", "--tenant", &tenant])).await);
+    assert!(listed.contains("new@example.com"), "{listed}");
+    run(ingot(
+        &home,
+        &["invitations", "revoke", "--tenant", &tenant, invitation],
+    ))
+    .await;
+    let listed = stdout(&run(ingot(&home, &["invitations", "list", "--tenant", &tenant])).await);
+    assert!(!listed.contains("new@example.com"), "{listed}");
+
+    // A second person, given a role on one project only.
+    let (other_token, _) = owner_signed_up(&url, "other@example.com").await;
+    let other_id = ingot_sdk::Client::new(&url)
+        .unwrap()
+        .with_token(&other_token)
+        .me_get()
+        .await
+        .unwrap()
+        .user
+        .id
+        .to_string();
+    run(ingot(
+        &home,
+        &[
+            "members",
+            "add",
+            "--tenant",
+            &tenant,
+            "--email",
+            "other@example.com",
+            "--role",
+            "viewer",
+        ],
+    ))
+    .await;
+    let projects: serde_json::Value = serde_json::from_str(&stdout(
+        &run(ingot(
+            &home,
+            &["projects", "list", "--tenant", &tenant, "--output", "json"],
+        ))
+        .await,
+    ))
+    .unwrap();
+    let project = projects[0]["id"].as_str().unwrap().to_string();
+    assert!(stdout(&run(ingot(&home, &["projects", "get", &project])).await).contains("default"));
+    let set = stdout(
+        &run(ingot(
+            &home,
+            &[
+                "projects", "members", "set", &project, &other_id, "--role", "member",
+            ],
+        ))
+        .await,
+    );
+    assert!(set.contains("member"), "{set}");
+    let members = stdout(&run(ingot(&home, &["projects", "members", "list", &project])).await);
+    assert!(members.contains(&other_id), "{members}");
+    run(ingot(
+        &home,
+        &["projects", "members", "remove", &project, &other_id],
+    ))
+    .await;
+    let members = stdout(&run(ingot(&home, &["projects", "members", "list", &project])).await);
+    assert!(!members.contains(&other_id), "{members}");
+
+    // Another terminal's `ingot login`, approved from this one.
+    let device = ingot_sdk::Client::new(&url)
+        .unwrap()
+        .device_authorize(&Default::default())
+        .await
+        .unwrap();
+    let shown = stdout(&run(ingot(&home, &["device", "show", &device.user_code])).await);
+    assert!(shown.contains("pending"), "{shown}");
+    let approved = stdout(&run(ingot(&home, &["device", "approve", &device.user_code])).await);
+    assert!(approved.contains("approved"), "{approved}");
+
+    // The password changes (current, then new, from standard input); the old one stops working.
+    ingot_with_stdin(
+        &home,
+        &["password", "change"],
+        &format!("{password}\nviolin-harbour-comet-77\n"),
+    )
+    .await;
+    let old = ingot_sdk::Client::new(&url)
+        .unwrap()
+        .login(&ingot_sdk::ingot_contracts::iam::LoginRequest {
+            email: "own@example.com".into(),
+            password: password.into(),
+            totp_code: None,
+        })
+        .await;
+    assert_eq!(old.unwrap_err().code(), Some("invalid_credentials"));
+
+    // Operators read the platform's outbox.
+    let mut outbox = ingot(&home, &["admin", "notifications"]);
+    outbox.env("INGOT_TOKEN", &admin_token);
+    assert!(stdout(&run(outbox).await).starts_with("AT"));
+
+    run(ingot(&home, &["logout"])).await;
+    let saved = std::fs::read_to_string(home.join(".config/ingot/config.toml")).unwrap();
+    assert!(!saved.contains("token"), "{saved}");
+    assert!(saved.contains(&url), "the server stays: {saved}");
+    let gone = stderr_of_failure(&run(ingot(&home, &["whoami"])).await);
+    assert!(gone.contains("unauthenticated"), "{gone}");
 }
