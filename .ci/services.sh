@@ -67,7 +67,9 @@ say "Redis ready"
 # checked by an independent implementation (server/tests/receivers/webhook_verify.py).
 command -v ssh-keygen >/dev/null || apt_install openssh-client
 command -v python3 >/dev/null || apt_install python3
-say "ssh-keygen and python3 ready"
+# PyYAML: the CLI's YAML output is read back by an independent parser.
+python3 -c 'import yaml' 2>/dev/null || apt_install python3-yaml
+say "ssh-keygen, python3 and PyYAML ready"
 
 # Browser tests (server/tests/it/web.rs): Debian's Chromium and ChromeDriver, headless.
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then

@@ -79,10 +79,26 @@ pub async fn authenticate(State(state): State<EdgeState>, mut request: Request, 
     };
     // The web app's forms (everything outside `/v1/`) must come from our own pages even before
     // log-in: their CSRF token binds to a pre-session cookie, which a sibling subdomain could
-    // plant, so the browser's Origin is checked as well.
+    // plant, so the browser's Origin is checked as well. Only what a page of another site can
+    // send without asking (a form's content types) is checked: anything else needs CORS.
     let web_page = !request.uri().path().starts_with("/v1/");
     let bearer = request.headers().contains_key(header::AUTHORIZATION);
+    let form = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|kind| {
+            let kind = kind.trim_start().to_ascii_lowercase();
+            [
+                "application/x-www-form-urlencoded",
+                "multipart/form-data",
+                "text/plain",
+            ]
+            .iter()
+            .any(|simple| kind.starts_with(simple))
+        });
     if web_page
+        && form
         && !bearer
         && let Err(problem) = csrf_check(&request)
     {

@@ -44,7 +44,7 @@ async fn serve(limits: HttpLimits) -> Served {
     let (p1, p2) = (probe.clone(), probe.clone());
     let router = Router::new()
         .route(
-            "/things",
+            "/v1/things",
             post(
                 move |ingot_kernel::http::Json(thing): ingot_kernel::http::Json<NewThing>| async move {
                     let n = p1.created.fetch_add(1, Ordering::SeqCst) + 1;
@@ -56,7 +56,7 @@ async fn serve(limits: HttpLimits) -> Served {
             ),
         )
         .route(
-            "/slow",
+            "/v1/slow",
             post(move || async move {
                 p2.entered.notify_one();
                 p2.release.notified().await;
@@ -64,13 +64,13 @@ async fn serve(limits: HttpLimits) -> Served {
             }),
         )
         .route(
-            "/boom",
+            "/v1/boom",
             get(|| async {
                 Problem::internal(std::io::Error::other("db password=hunter2 in a driver message"))
             }),
         )
         .route(
-            "/conflict",
+            "/v1/conflict",
             post(|| async { Problem::new(Code::Conflict).detail("already there") }),
         );
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
@@ -130,7 +130,7 @@ async fn problem(response: reqwest::Response) -> (u16, Value) {
 async fn request_ids_are_echoed_or_made() {
     let s = serve(unlimited()).await;
     let response = http()
-        .get(format!("{}/boom", s.url))
+        .get(format!("{}/v1/boom", s.url))
         .header("x-request-id", "client-abc.123")
         .send()
         .await
@@ -139,12 +139,12 @@ async fn request_ids_are_echoed_or_made() {
     let (_, body) = problem(response).await;
     assert_eq!(body["request_id"], "client-abc.123");
 
-    let response = http().get(format!("{}/boom", s.url)).send().await.unwrap();
+    let response = http().get(format!("{}/v1/boom", s.url)).send().await.unwrap();
     let made = response.headers()["x-request-id"].to_str().unwrap().to_string();
     assert!(made.starts_with("req_"), "{made}");
 
     let response = http()
-        .get(format!("{}/boom", s.url))
+        .get(format!("{}/v1/boom", s.url))
         .header("x-request-id", "evil\tid with spaces")
         .send()
         .await
@@ -163,7 +163,7 @@ async fn bad_bodies_get_the_right_problem_and_never_a_500() {
     let s = serve(unlimited()).await;
     let post = |body: &'static str, content_type: &'static str| {
         http()
-            .post(format!("{}/things", s.url))
+            .post(format!("{}/v1/things", s.url))
             .header("content-type", content_type)
             .body(body)
             .send()
@@ -198,7 +198,7 @@ async fn bad_bodies_get_the_right_problem_and_never_a_500() {
         "{\"name\":\"a\",\"count\":1,\"extra\":1}",
     ] {
         let response = http()
-            .post(format!("{}/things", s.url))
+            .post(format!("{}/v1/things", s.url))
             .header("content-type", "application/json")
             .body(garbage)
             .send()
@@ -223,7 +223,7 @@ async fn bodies_past_the_limit_are_413() {
     .await;
     let big = format!("{{\"name\": \"{}\", \"count\": 1}}", "x".repeat(2_000));
     let response = http()
-        .post(format!("{}/things", s.url))
+        .post(format!("{}/v1/things", s.url))
         .header("content-type", "application/json")
         .body(big)
         .send()
@@ -237,7 +237,7 @@ async fn bodies_past_the_limit_are_413() {
 #[tokio::test]
 async fn internal_errors_are_opaque_500s() {
     let s = serve(unlimited()).await;
-    let (status, body) = problem(http().get(format!("{}/boom", s.url)).send().await.unwrap()).await;
+    let (status, body) = problem(http().get(format!("{}/v1/boom", s.url)).send().await.unwrap()).await;
     assert_eq!((status, body["code"].as_str()), (500, Some("internal")));
     assert!(!body.to_string().contains("hunter2"), "{body}");
 }
@@ -245,12 +245,19 @@ async fn internal_errors_are_opaque_500s() {
 #[tokio::test]
 async fn domain_problems_keep_their_code_and_detail() {
     let s = serve(unlimited()).await;
-    let (status, body) = problem(http().post(format!("{}/conflict", s.url)).send().await.unwrap()).await;
+    let (status, body) = problem(
+        http()
+            .post(format!("{}/v1/conflict", s.url))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(
         (status, body["code"].as_str(), body["detail"].as_str()),
         (409, Some("conflict"), Some("already there"))
     );
-    assert_eq!(body["instance"], "/conflict");
+    assert_eq!(body["instance"], "/v1/conflict");
 }
 
 #[tokio::test]
@@ -258,7 +265,7 @@ async fn bad_credentials_are_401_whatever_the_route() {
     let s = serve(unlimited()).await;
     for auth in ["Bearer nope", "Basic dXNlcjpwYXNz", "Bearer", "Bearer  "] {
         let response = http()
-            .get(format!("{}/boom", s.url))
+            .get(format!("{}/v1/boom", s.url))
             .header("authorization", auth)
             .send()
             .await
@@ -279,7 +286,7 @@ async fn slow_requests_time_out_with_408() {
         ..unlimited()
     })
     .await;
-    let (status, body) = problem(http().post(format!("{}/slow", s.url)).send().await.unwrap()).await;
+    let (status, body) = problem(http().post(format!("{}/v1/slow", s.url)).send().await.unwrap()).await;
     assert_eq!((status, body["code"].as_str()), (408, Some("request_timeout")));
 }
 
@@ -294,7 +301,7 @@ async fn floods_from_one_source_get_429_with_retry_after() {
     let mut statuses = Vec::new();
     let mut retry_after = None;
     for _ in 0..5 {
-        let response = http().get(format!("{}/boom", s.url)).send().await.unwrap();
+        let response = http().get(format!("{}/v1/boom", s.url)).send().await.unwrap();
         if response.status() == 429 {
             retry_after = response
                 .headers()
@@ -317,7 +324,7 @@ async fn idempotency_key_replays_the_first_response() {
     let s = serve(unlimited()).await;
     let create = |key: &'static str, body: &'static str, token: &'static str| {
         http()
-            .post(format!("{}/things", s.url))
+            .post(format!("{}/v1/things", s.url))
             .bearer_auth(token)
             .header("content-type", "application/json")
             .header("idempotency-key", key)
@@ -371,7 +378,7 @@ async fn idempotency_key_replays_the_first_response() {
     // Without a key, every POST runs.
     for _ in 0..2 {
         let response = http()
-            .post(format!("{}/things", s.url))
+            .post(format!("{}/v1/things", s.url))
             .header("content-type", "application/json")
             .body(r#"{"name":"a","count":1}"#)
             .send()
@@ -382,7 +389,7 @@ async fn idempotency_key_replays_the_first_response() {
     assert_eq!(s.probe.created.load(Ordering::SeqCst), 4);
 
     let response = http()
-        .post(format!("{}/things", s.url))
+        .post(format!("{}/v1/things", s.url))
         .header("idempotency-key", "x".repeat(300))
         .header("content-type", "application/json")
         .body(r#"{"name":"a","count":1}"#)
@@ -396,7 +403,7 @@ async fn idempotency_key_replays_the_first_response() {
 #[tokio::test]
 async fn a_retry_while_the_first_runs_is_409() {
     let s = serve(unlimited()).await;
-    let url = format!("{}/slow", s.url);
+    let url = format!("{}/v1/slow", s.url);
     let first = tokio::spawn(
         http()
             .post(&url)
@@ -437,7 +444,7 @@ async fn graceful_shutdown_lets_in_flight_requests_finish() {
     let probe = Arc::new(Probe::default());
     let p = probe.clone();
     let router = Router::new().route(
-        "/slow",
+        "/v1/slow",
         get(move || async move {
             p.entered.notify_one();
             p.release.notified().await;
@@ -445,7 +452,7 @@ async fn graceful_shutdown_lets_in_flight_requests_finish() {
         }),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/slow", listener.local_addr().unwrap());
+    let url = format!("http://{}/v1/slow", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(ingotd::http_serve(
         router,

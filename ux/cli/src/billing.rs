@@ -207,8 +207,8 @@ pub async fn billing_run(
         BillingCommand::Statement { month, tenant, csv } => {
             // Before any call: a typo is told without touching the server.
             month_check(&month)?;
-            if csv && format == OutputFormat::Json {
-                anyhow::bail!("--csv and --output json ask for two different formats; pass one");
+            if csv && format.is_data() {
+                anyhow::bail!("--csv and --output json|yaml ask for two different formats; pass one");
             }
             let tenant = tenant_resolve(client, tenant).await?;
             if csv {

@@ -407,8 +407,8 @@ pub async fn capacity_run(
         });
     }
     let points = client.capacity_history(from, to).await?;
-    if format == OutputFormat::Json {
-        return output::json_print(&points);
+    if format.is_data() {
+        return output::data_print(format, &points);
     }
     // Points carry ids only; names make the table readable. Without the rights to list sites
     // or SKUs the ids are shown instead.

@@ -6,7 +6,7 @@ use ingot_sdk::Client;
 use ingot_sdk::ingot_contracts::app_platform::{ClusterCreateRequest, ClusterView};
 
 use crate::OutputFormat;
-use crate::output::{emit, json_print, word};
+use crate::output::{emit, word};
 
 #[derive(Debug, Subcommand)]
 pub enum ClustersCommand {
@@ -63,8 +63,8 @@ pub enum ClustersCommand {
 }
 
 fn cluster_print(format: OutputFormat, cluster: &ClusterView) -> anyhow::Result<()> {
-    if format == OutputFormat::Json {
-        return json_print(cluster);
+    if format.is_data() {
+        return crate::output::data_print(format, cluster);
     }
     println!(
         "{} {}: {} ({} of {} nodes active; {} workers wanted)",

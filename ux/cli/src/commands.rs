@@ -640,8 +640,8 @@ pub async fn run(server: Option<&str>, format: OutputFormat, command: Command) -
                     expires_in_days: Some(expires_in_days),
                 };
                 let created = client.token_create(&request).await?;
-                if format == OutputFormat::Json {
-                    println!("{}", serde_json::to_string_pretty(&created)?);
+                if format.is_data() {
+                    output::data_print(format, &created)?;
                 } else {
                     eprintln!(
                         "token {} created; its secret is shown this once:",
@@ -925,7 +925,7 @@ pub async fn run(server: Option<&str>, format: OutputFormat, command: Command) -
             AdminCommand::Kyc {
                 command: AdminKycCommand::Show { tenant },
             } => {
-                output::json_print(&client.kyc_personal_data_get(tenant).await?)?;
+                output::data_print(format, &client.kyc_personal_data_get(tenant).await?)?;
             }
             AdminCommand::Kyc {
                 command: AdminKycCommand::List { state },

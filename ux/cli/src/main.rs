@@ -27,7 +27,10 @@ use clap::{Parser, ValueEnum};
 #[command(
     name = "ingot",
     version,
-    about = "Command-line client of the Ingot bare-metal cloud"
+    about = "Command-line client of the Ingot bare-metal cloud",
+    after_help = "Examples:\n  ingot login\n  ingot catalog offers\n  ingot alloc create --sku cpu-64c --count 2 --ssh-key ~/.ssh/id_ed25519.pub --wait\n  \
+        ingot alloc list --quiet | xargs -n1 ingot alloc release\n\n\
+        Exit codes: 0 done, 1 error, 2 usage, 3 not found, 4 refused (not logged in, or not allowed)."
 )]
 struct Cli {
     /// Server URL [env: INGOT_SERVER] [default: config file, else http://127.0.0.1:8080]
@@ -36,6 +39,9 @@ struct Cli {
     /// Output format
     #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Table)]
     output: OutputFormat,
+    /// Print only ids (a list's first column, one per line), for scripts.
+    #[arg(long, short, global = true, conflicts_with = "output")]
+    quiet: bool,
     #[command(subcommand)]
     command: commands::Command,
 }
@@ -44,12 +50,41 @@ struct Cli {
 pub enum OutputFormat {
     Table,
     Json,
+    Yaml,
+    /// `--quiet`: ids only.
+    #[value(skip)]
+    Quiet,
+}
+
+impl OutputFormat {
+    /// JSON or YAML: the API's own documents, for machines.
+    pub fn is_data(self) -> bool {
+        matches!(self, OutputFormat::Json | OutputFormat::Yaml)
+    }
+}
+
+/// The exit code for a failure: 3 when the thing asked for does not exist, 4 when the server
+/// refused the caller (not logged in, or not allowed), else 1. Usage errors exit 2 (clap).
+fn exit_code_of(err: &anyhow::Error) -> u8 {
+    match err.downcast_ref::<ingot_sdk::Error>() {
+        Some(ingot_sdk::Error::Api(problem)) => match problem.status {
+            404 => 3,
+            401 | 403 => 4,
+            _ => 1,
+        },
+        _ => 1,
+    }
 }
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    match commands::run(cli.server.as_deref(), cli.output, cli.command).await {
+    let format = if cli.quiet {
+        OutputFormat::Quiet
+    } else {
+        cli.output
+    };
+    match commands::run(cli.server.as_deref(), format, cli.command).await {
         Ok(code) => code,
         Err(err) => {
             eprintln!("ingot: {err}");
@@ -59,7 +94,7 @@ async fn main() -> ExitCode {
                     eprintln!("  {}: {}", field.field, field.message);
                 }
             }
-            ExitCode::FAILURE
+            ExitCode::from(exit_code_of(&err))
         }
     }
 }

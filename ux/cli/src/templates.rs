@@ -10,7 +10,7 @@ use ingot_sdk::ingot_contracts::app_platform::{TemplateRequest, TemplateValues, 
 use serde_json::{Map, Value};
 
 use crate::OutputFormat;
-use crate::output::{emit, json_or_id, json_print, word};
+use crate::output::{emit, json_or_id, word};
 
 #[derive(Debug, Subcommand)]
 pub enum TemplatesCommand {
@@ -142,8 +142,8 @@ fn list_print(format: OutputFormat, templates: &[TemplateView]) -> anyhow::Resul
 }
 
 fn show_print(format: OutputFormat, template: &TemplateView) -> anyhow::Result<()> {
-    if format == OutputFormat::Json {
-        return json_print(template);
+    if format.is_data() {
+        return crate::output::data_print(format, template);
     }
     println!(
         "{} ({})",

@@ -9,7 +9,7 @@ use ingot_sdk::ingot_contracts::app_platform::{
 };
 
 use crate::OutputFormat;
-use crate::output::{emit, json_or_id, json_print, word};
+use crate::output::{emit, json_or_id, word};
 
 #[derive(Debug, Subcommand)]
 pub enum WebhooksCommand {
@@ -159,8 +159,8 @@ pub async fn webhooks_run(
                     },
                 )
                 .await?;
-            if format == OutputFormat::Json {
-                return json_print(&created);
+            if format.is_data() {
+                return crate::output::data_print(format, &created);
             }
             println!(
                 "{} created for {}",

@@ -1886,3 +1886,78 @@ async fn an_account_is_managed_from_the_terminal() {
     let gone = stderr_of_failure(&run(ingot(&home, &["whoami"])).await);
     assert!(gone.contains("unauthenticated"), "{gone}");
 }
+
+/// `--quiet` prints ids alone, `--output yaml` the same document as JSON, and the exit code
+/// says what went wrong: 2 usage, 3 not found, 4 refused.
+#[tokio::test]
+async fn scripts_get_ids_yaml_and_telling_exit_codes() {
+    let (url, admin_token, _db) = server().await;
+    let home = home();
+    let quiet = stdout(&run(ingot(&home, &["catalog", "skus", "--quiet", "--server", &url])).await);
+    let mut ids: Vec<&str> = quiet.lines().collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["cpu-64c", "gpu-8x-a100", "gpu-8x-h100"], "{quiet}");
+
+    let as_json: serde_json::Value = serde_json::from_str(&stdout(
+        &run(ingot(
+            &home,
+            &["catalog", "offers", "--output", "json", "--server", &url],
+        ))
+        .await,
+    ))
+    .unwrap();
+    let yaml = stdout(
+        &run(ingot(
+            &home,
+            &["catalog", "offers", "--output", "yaml", "--server", &url],
+        ))
+        .await,
+    );
+    assert!(yaml.starts_with("- "), "{yaml}");
+    let parsed = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sys, json, yaml; print(json.dumps(yaml.safe_load(sys.stdin.read())))",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            std::io::Write::write_all(child.stdin.as_mut().unwrap(), yaml.as_bytes())?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    let from_yaml: serde_json::Value = serde_json::from_slice(&parsed.stdout).unwrap();
+    assert_eq!(from_yaml, as_json, "{yaml}");
+
+    let usage = run(ingot(&home, &["alloc", "--server", &url])).await;
+    assert_eq!(usage.status.code(), Some(2));
+    let refused = run(ingot(&home, &["admin", "ownership", "--server", &url])).await;
+    assert_eq!(refused.status.code(), Some(4), "not logged in");
+    let (tenant_token, _) = owner_signed_up(&url, "exit@example.com").await;
+    let forbidden = run(ingot_as(
+        &home,
+        &tenant_token,
+        &["admin", "ownership", "--server", &url],
+    ))
+    .await;
+    assert_eq!(forbidden.status.code(), Some(4), "not allowed");
+    let missing = run(ingot_as(
+        &home,
+        &admin_token,
+        &[
+            "alloc",
+            "show",
+            "alc_01jd00000000000000000000aa",
+            "--server",
+            &url,
+        ],
+    ))
+    .await;
+    assert_eq!(
+        missing.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&missing.stderr)
+    );
+}
