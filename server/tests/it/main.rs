@@ -37,6 +37,7 @@ mod kyc;
 mod maas;
 mod process;
 mod read_models;
+mod sdk;
 mod web;
 mod webhooks;
 

@@ -1,6 +1,61 @@
 //! Typed Rust client of the Ingot HTTP API. API Boundary: this crate speaks only the public HTTP
 //! contract (paths, JSON DTOs from `ingot-contracts`, problem+json errors); it never links a domain.
-//! Method names follow the operations: `GET /v1/admin/ownership` is `ownership_get`.
+//! Method names are the operations' `operationId`s: `GET /v1/admin/ownership` is `ownership_get`.
+//!
+//! Every method is async. A request answered 429 or 503 is sent again (up to [`RETRIES_MAX`]
+//! times, waiting what `Retry-After` says) when that cannot make anything happen twice: reads,
+//! PUT, DELETE, and every POST, which carries a fresh `Idempotency-Key` (the server replays the
+//! first answer). Paged lists have `…_all` twins that walk every page ([`Pager`]).
+//!
+//! Sign up, top up and allocate (the catalog needs no credential):
+//!
+//! ```no_run
+//! use ingot_sdk::Client;
+//! use ingot_sdk::ingot_contracts::allocation::AllocationCreateRequest;
+//! use ingot_sdk::ingot_contracts::billing::TopUpRequest;
+//! use ingot_sdk::ingot_contracts::iam::SignupRequest;
+//! use ingot_kernel::money::{Currency, Money};
+//!
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! let anonymous = Client::new("http://127.0.0.1:8080")?;
+//! for offer in anonymous.catalog_offers().await? {
+//!     println!("{} at {}: {} available", offer.sku, offer.site, offer.available);
+//! }
+//! let created = anonymous
+//!     .signup(&SignupRequest {
+//!         email: "ada@example.com".into(),
+//!         password: "a long passphrase of yours".into(),
+//!         display_name: "Ada".into(),
+//!         tenant_name: "Analytical Engines".into(),
+//!     })
+//!     .await?;
+//! let ada = anonymous.with_token(created.session_token);
+//! let tenant = created.tenant.expect("sign-up opens a tenant").id;
+//! let project = created.project.expect("and a default project").id;
+//! // (An operator verifies the tenant first: `ingot admin kyc decide`.)
+//! let top_up = TopUpRequest { amount: Money::parse("100", Currency::USD)?, provider: None };
+//! ada.top_up(tenant, &top_up, None).await?;
+//! let request: AllocationCreateRequest = serde_json::from_value(serde_json::json!({
+//!     "sku": "cpu-64c", "count": 1, "ssh_keys": ["ssh-ed25519 AAAA… ada@laptop"]
+//! }))?;
+//! let allocation = ada.allocation_create(project, &request, None).await?;
+//! println!("{} is {:?}", allocation.id, allocation.state);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Walk a paged list to its end:
+//!
+//! ```no_run
+//! # async fn example(client: ingot_sdk::Client, project: ingot_kernel::id::ProjectId) -> Result<(), ingot_sdk::Error> {
+//! let mut allocations = client.allocation_list_all(project);
+//! while let Some(allocation) = allocations.next().await {
+//!     let allocation = allocation?;
+//!     println!("{} {:?}", allocation.id, allocation.state);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 pub use ingot_contracts;
 
@@ -61,6 +116,65 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
 /// The longest key the server takes.
 const IDEMPOTENCY_KEY_CHARS_MAX: usize = 255;
+/// How many times a request refused with 429 or 503 is sent again (when that is safe).
+pub const RETRIES_MAX: u32 = 3;
+/// The longest wait between those, whatever `Retry-After` says.
+pub const RETRY_AFTER_MAX: Duration = Duration::from_secs(30);
+
+/// Every item of a paged list, page after page: `while let Some(item) = pager.next().await`.
+/// Made by the `…_all` methods ([`Client::allocation_list_all`], …).
+pub struct Pager<'a, T> {
+    fetch: Box<dyn FnMut(Option<String>) -> PageFuture<'a, T> + Send + 'a>,
+    cursor: Option<String>,
+    buffer: std::collections::VecDeque<T>,
+    done: bool,
+}
+
+type PageFuture<'a, T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<Page<T>, Error>> + Send + 'a>>;
+
+impl<'a, T> Pager<'a, T> {
+    fn new(fetch: impl FnMut(Option<String>) -> PageFuture<'a, T> + Send + 'a) -> Pager<'a, T> {
+        Pager {
+            fetch: Box::new(fetch),
+            cursor: None,
+            buffer: std::collections::VecDeque::new(),
+            done: false,
+        }
+    }
+
+    /// The next item, fetching the next page when this one is used up; `None` after the last.
+    pub async fn next(&mut self) -> Option<Result<T, Error>> {
+        loop {
+            if let Some(item) = self.buffer.pop_front() {
+                return Some(Ok(item));
+            }
+            if self.done {
+                return None;
+            }
+            match (self.fetch)(self.cursor.take()).await {
+                Ok(page) => {
+                    self.done = page.next_cursor.is_none();
+                    self.cursor = page.next_cursor;
+                    self.buffer.extend(page.items);
+                }
+                Err(err) => {
+                    self.done = true;
+                    return Some(Err(err));
+                }
+            }
+        }
+    }
+
+    /// Every remaining item, or the first error.
+    pub async fn collect(mut self) -> Result<Vec<T>, Error> {
+        let mut items = Vec::new();
+        while let Some(item) = self.next().await {
+            items.push(item?);
+        }
+        Ok(items)
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -142,7 +256,9 @@ impl Client {
 
     /// Readiness; a not-ready server answers 503 with the same report, returned here as `Ok`.
     pub async fn readiness_get(&self) -> Result<HealthReport, Error> {
-        let response = self.send(self.http.get(format!("{}/readyz", self.base))).await?;
+        let response = self
+            .send_once(self.http.get(format!("{}/readyz", self.base)))
+            .await?;
         let status = response.status().as_u16();
         if status == 200 || status == 503 {
             return response.json().await.map_err(|_| Error::Unexpected { status });
@@ -328,6 +444,13 @@ impl Client {
             None::<&()>,
         )
         .await
+    }
+
+    /// Every audit event, oldest first, page after page; `tenant_id: None` reads all.
+    pub fn audit_list_all(&self, tenant_id: Option<TenantId>) -> Pager<'_, AuditEventView> {
+        Pager::new(move |cursor| {
+            Box::pin(async move { self.audit_list(tenant_id, None, cursor.as_deref()).await })
+        })
     }
 
     /// One page of audit events; `tenant_id: None` reads all (security roles).
@@ -632,11 +755,18 @@ impl Client {
         project_id: ProjectId,
         cursor: Option<&str>,
     ) -> Result<Page<AllocationView>, Error> {
-        let path = match cursor {
-            Some(cursor) => format!("/v1/projects/{project_id}/allocations?cursor={cursor}"),
-            None => format!("/v1/projects/{project_id}/allocations"),
-        };
-        self.get(&path).await
+        let request = self
+            .http
+            .get(format!("{}/v1/projects/{project_id}/allocations", self.base))
+            .query(&cursor.map(|cursor| [("cursor", cursor)]).unwrap_or_default()[..]);
+        decode(self.send(request).await?).await
+    }
+
+    /// Every allocation of a project, newest first, page after page.
+    pub fn allocation_list_all(&self, project_id: ProjectId) -> Pager<'_, AllocationView> {
+        Pager::new(move |cursor| {
+            Box::pin(async move { self.allocation_list(project_id, cursor.as_deref()).await })
+        })
     }
 
     pub async fn allocation_get(&self, allocation_id: AllocationId) -> Result<AllocationView, Error> {
@@ -685,6 +815,18 @@ impl Client {
 
     /// Every tenant's allocations, newest first (operators, support); pass the page's
     /// `next_cursor` back in `filter.cursor` for the next page.
+    /// Every allocation the filter matches (operators), page after page.
+    pub fn allocation_admin_list_all(&self, filter: AdminAllocationFilter) -> Pager<'_, AllocationView> {
+        let mut first = filter.cursor.clone();
+        Pager::new(move |cursor| {
+            let filter = AdminAllocationFilter {
+                cursor: cursor.or_else(|| first.take()),
+                ..filter.clone()
+            };
+            Box::pin(async move { self.allocation_admin_list(&filter).await })
+        })
+    }
+
     pub async fn allocation_admin_list(
         &self,
         filter: &AdminAllocationFilter,
@@ -795,6 +937,18 @@ impl Client {
     }
 
     /// One page of nodes; pass the page's `next_cursor` back in `filter.cursor` for the next.
+    /// Every node the filter matches, page after page (its `cursor` is where it starts).
+    pub fn node_list_all(&self, filter: NodeFilter) -> Pager<'_, NodeView> {
+        let mut first = filter.cursor.clone();
+        Pager::new(move |cursor| {
+            let filter = NodeFilter {
+                cursor: cursor.or_else(|| first.take()),
+                ..filter.clone()
+            };
+            Box::pin(async move { self.node_list(&filter).await })
+        })
+    }
+
     pub async fn node_list(&self, filter: &NodeFilter) -> Result<Page<NodeView>, Error> {
         let request = self
             .http
@@ -848,6 +1002,13 @@ impl Client {
     /// The tenant's money: cash, promotional credit, holds and what is still available.
     pub async fn balance_get(&self, tenant_id: TenantId) -> Result<BalanceView, Error> {
         self.get(&format!("/v1/tenants/{tenant_id}/balance")).await
+    }
+
+    /// Every ledger entry of the tenant, oldest first, page after page.
+    pub fn ledger_list_all(&self, tenant_id: TenantId) -> Pager<'_, LedgerEntryView> {
+        Pager::new(move |cursor| {
+            Box::pin(async move { self.ledger_list(tenant_id, None, cursor.as_deref()).await })
+        })
     }
 
     /// One page of the tenant's ledger entries, oldest first; pass the page's `next_cursor` back
@@ -1247,7 +1408,12 @@ impl Client {
         path: &str,
         body: Option<&B>,
     ) -> Result<T, Error> {
-        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        let mut request = self.http.request(method.clone(), format!("{}{path}", self.base));
+        if method == Method::POST {
+            // Every POST carries a fresh key, so that resending it (below, after a 429 or 503)
+            // lands once: the server replays the first answer.
+            request = request.header(IDEMPOTENCY_KEY_HEADER, idempotency_key_new());
+        }
         if let Some(body) = body {
             request = request.json(body);
         }
@@ -1261,7 +1427,12 @@ impl Client {
         path: &str,
         body: Option<&B>,
     ) -> Result<(), Error> {
-        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        let mut request = self.http.request(method.clone(), format!("{}{path}", self.base));
+        if method == Method::POST {
+            // Every POST carries a fresh key, so that resending it (below, after a 429 or 503)
+            // lands once: the server replays the first answer.
+            request = request.header(IDEMPOTENCY_KEY_HEADER, idempotency_key_new());
+        }
         if let Some(body) = body {
             request = request.json(body);
         }
@@ -1293,13 +1464,64 @@ impl Client {
         decode(self.send(request).await?).await
     }
 
+    /// Sends, and sends again after a 429 or 503 when that cannot make anything happen twice
+    /// (reads, PUT, DELETE, and posts carrying an `Idempotency-Key`), waiting what the server's
+    /// `Retry-After` asks (at most [`RETRY_AFTER_MAX`]; 1 s, 2 s, 4 s without one), up to
+    /// [`RETRIES_MAX`] times. The last answer is returned either way.
     async fn send(&self, request: reqwest::RequestBuilder) -> Result<reqwest::Response, Error> {
+        let request = match &self.token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        };
+        let repeatable = request
+            .try_clone()
+            .and_then(|copy| copy.build().ok())
+            .is_some_and(|built| {
+                matches!(
+                    *built.method(),
+                    Method::GET | Method::HEAD | Method::PUT | Method::DELETE
+                ) || built.headers().contains_key(IDEMPOTENCY_KEY_HEADER)
+            });
+        let mut attempt = 0u32;
+        let mut request = request;
+        loop {
+            let retry = if repeatable { request.try_clone() } else { None };
+            let response = request.send().await.map_err(Error::Transport)?;
+            let status = response.status().as_u16();
+            let Some(next) = retry.filter(|_| (status == 429 || status == 503) && attempt < RETRIES_MAX)
+            else {
+                return Ok(response);
+            };
+            let wait = retry_after(&response).unwrap_or(Duration::from_secs(1 << attempt));
+            // Pacing what the server asked for, not synchronising on anything.
+            #[allow(clippy::disallowed_methods)]
+            tokio::time::sleep(wait.min(RETRY_AFTER_MAX)).await;
+            attempt += 1;
+            request = next;
+        }
+    }
+
+    /// Sends once, whatever the answer: for calls whose 503 is itself the answer (readiness).
+    async fn send_once(&self, request: reqwest::RequestBuilder) -> Result<reqwest::Response, Error> {
         let request = match &self.token {
             Some(token) => request.bearer_auth(token),
             None => request,
         };
         request.send().await.map_err(Error::Transport)
     }
+}
+
+/// Seconds in a `Retry-After` header (the HTTP-date form is not used by Ingot).
+fn retry_after(response: &reqwest::Response) -> Option<Duration> {
+    let seconds: u64 = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(Duration::from_secs(seconds))
 }
 
 /// A fresh idempotency key. Make one before the first attempt and pass it to every retry of
