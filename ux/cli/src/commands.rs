@@ -23,6 +23,12 @@ use crate::output::{self, emit};
 pub enum Command {
     /// Show whether the server is alive and ready (database, cache).
     Health,
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  ingot completions bash > ~/.local/share/bash-completion/completions/ingot\n  \
+        ingot completions zsh > \"${fpath[1]}/_ingot\"\n  ingot completions fish > ~/.config/fish/completions/ingot.fish"
+    )]
+    Completions { shell: clap_complete::Shell },
     /// Log in and keep the session token in the config file. By default you approve this
     /// terminal in the web app (it prints an address and a code); `--password` logs in with
     /// email and password instead, for scripts.
@@ -530,6 +536,8 @@ pub async fn run(server: Option<&str>, format: OutputFormat, command: Command) -
         client = client.with_token(token);
     }
     match command {
+        // Answered in main, which holds the whole command tree.
+        Command::Completions { .. } => {}
         Command::Health => {
             let health = client.health_get().await?;
             let readiness = client.readiness_get().await?;

@@ -79,6 +79,15 @@ fn exit_code_of(err: &anyhow::Error) -> u8 {
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let commands::Command::Completions { shell } = cli.command {
+        clap_complete::generate(
+            shell,
+            &mut <Cli as clap::CommandFactory>::command(),
+            "ingot",
+            &mut std::io::stdout(),
+        );
+        return ExitCode::SUCCESS;
+    }
     let format = if cli.quiet {
         OutputFormat::Quiet
     } else {

@@ -1961,3 +1961,39 @@ async fn scripts_get_ids_yaml_and_telling_exit_codes() {
         String::from_utf8_lossy(&missing.stderr)
     );
 }
+
+#[tokio::test]
+async fn shells_complete_the_commands() {
+    let home = home();
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef ingot"),
+        ("fish", "complete -c ingot"),
+    ] {
+        let script = stdout(&run(ingot(&home, &["completions", shell])).await);
+        assert!(script.contains(marker), "{shell}: {script}");
+        for command in ["alloc", "login", "catalog", "completions"] {
+            assert!(script.contains(command), "{shell} completes {command}");
+        }
+    }
+    if std::process::Command::new("bash")
+        .arg("--version")
+        .output()
+        .is_ok()
+    {
+        // bash accepts the script and then knows how to complete `ingot`.
+        let script = stdout(&run(ingot(&home, &["completions", "bash"])).await);
+        let file = home.join("ingot.bash");
+        std::fs::write(&file, script).unwrap();
+        let check = std::process::Command::new("bash")
+            .args(["-c", &format!("source {} && complete -p ingot", file.display())])
+            .output()
+            .unwrap();
+        assert!(
+            check.status.success(),
+            "{}",
+            String::from_utf8_lossy(&check.stderr)
+        );
+        assert!(String::from_utf8_lossy(&check.stdout).contains("ingot"));
+    }
+}
