@@ -78,12 +78,12 @@ fn secret_read(prompt: &str) -> anyhow::Result<String> {
 
 pub async fn signup_run(
     client: &Client,
-    server: &str,
+    settings: &config::Settings,
     format: OutputFormat,
     request: SignupRequest,
 ) -> anyhow::Result<()> {
     let created = client.signup(&request).await?;
-    let path = config::login_save(server, &created.session_token)?;
+    let path = config::login_save(&settings.profile, &settings.server, &created.session_token)?;
     output::json_or_id(format, &created.user, |user| user.id.to_string())?;
     eprintln!(
         "signed up as {}; tenant {}; session kept in {}",
@@ -98,9 +98,9 @@ pub async fn signup_run(
     Ok(())
 }
 
-pub async fn logout_run(client: &Client) -> anyhow::Result<()> {
+pub async fn logout_run(client: &Client, profile: &str) -> anyhow::Result<()> {
     client.logout().await?;
-    let forgotten = config::token_forget()?;
+    let forgotten = config::token_forget(profile)?;
     eprintln!(
         "logged out{}",
         if forgotten {

@@ -23,6 +23,15 @@ use crate::output::{self, emit};
 pub enum Command {
     /// Show whether the server is alive and ready (database, cache).
     Health,
+    /// Profiles: several servers or accounts, one in use (`--profile` overrides it once).
+    #[command(
+        after_help = "Examples:\n  ingot config use prod\n  ingot login --server https://ingot.example.com\n  \
+        ingot config list\n  ingot --profile default whoami"
+    )]
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
     /// Print a shell completion script.
     #[command(
         after_help = "Examples:\n  ingot completions bash > ~/.local/share/bash-completion/completions/ingot\n  \
@@ -225,6 +234,16 @@ impl From<RoleArg> for TenantRole {
             RoleArg::Billing => TenantRole::Billing,
         }
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Use this profile from now on (made, empty, if it is new: then `ingot login --server …`).
+    Use { profile: String },
+    /// Every profile: its server, whether it holds a session, which is in use.
+    List,
+    /// The server and profile this command line would use, and whether it has a credential.
+    Show,
 }
 
 #[derive(Debug, Subcommand)]
@@ -529,8 +548,13 @@ fn password_read(from_stdin: bool) -> anyhow::Result<String> {
     rpassword::prompt_password("Password: ").context("cannot read the password")
 }
 
-pub async fn run(server: Option<&str>, format: OutputFormat, command: Command) -> anyhow::Result<ExitCode> {
-    let settings = config::settings_resolve(server)?;
+pub async fn run(
+    server: Option<&str>,
+    profile: Option<&str>,
+    format: OutputFormat,
+    command: Command,
+) -> anyhow::Result<ExitCode> {
+    let settings = config::settings_resolve(server, profile)?;
     let mut client = Client::new(&settings.server)?;
     if let Some(token) = &settings.token {
         client = client.with_token(token);
@@ -538,6 +562,7 @@ pub async fn run(server: Option<&str>, format: OutputFormat, command: Command) -
     match command {
         // Answered in main, which holds the whole command tree.
         Command::Completions { .. } => {}
+        Command::Config { command } => config_run(&settings, format, command)?,
         Command::Health => {
             let health = client.health_get().await?;
             let readiness = client.readiness_get().await?;
@@ -562,7 +587,7 @@ pub async fn run(server: Option<&str>, format: OutputFormat, command: Command) -
                 authorization.expires_in / 60
             );
             let session = client.device_login_wait(&authorization).await?;
-            let path = config::login_save(&settings.server, &session.session_token)?;
+            let path = config::login_save(&settings.profile, &settings.server, &session.session_token)?;
             eprintln!(
                 "logged in as {}; session kept in {}",
                 session.user.email,
@@ -584,7 +609,7 @@ pub async fn run(server: Option<&str>, format: OutputFormat, command: Command) -
                     totp_code: totp,
                 })
                 .await?;
-            let path = config::login_save(&settings.server, &session.session_token)?;
+            let path = config::login_save(&settings.profile, &settings.server, &session.session_token)?;
             eprintln!(
                 "logged in as {}; session kept in {}",
                 session.user.email,
@@ -603,9 +628,9 @@ pub async fn run(server: Option<&str>, format: OutputFormat, command: Command) -
                 display_name,
                 tenant_name,
             };
-            crate::account::signup_run(&client, &settings.server, format, request).await?;
+            crate::account::signup_run(&client, &settings, format, request).await?;
         }
-        Command::Logout => crate::account::logout_run(&client).await?,
+        Command::Logout => crate::account::logout_run(&client, &settings.profile).await?,
         Command::Password { command } => crate::account::password_run(&client, command).await?,
         Command::Mfa { command } => crate::account::mfa_run(&client, format, command).await?,
         Command::Sessions { command } => crate::account::sessions_run(&client, format, command).await?,
@@ -1070,6 +1095,82 @@ async fn project_members_run(
         ProjectMembersCommand::Remove { project, user } => {
             client.project_member_remove(project, user).await?;
             eprintln!("{user} no longer has a role on {project}");
+        }
+    }
+    Ok(())
+}
+
+fn config_run(
+    settings: &config::Settings,
+    format: OutputFormat,
+    command: ConfigCommand,
+) -> anyhow::Result<()> {
+    match command {
+        ConfigCommand::Use { profile } => {
+            config::profile_name_check(&profile)?;
+            let mut file = config::config_file_read()?;
+            let new = !file.profiles.contains_key(&profile);
+            file.profiles.entry(profile.clone()).or_default();
+            file.profile = Some(profile.clone());
+            config::config_file_write(&file)?;
+            eprintln!(
+                "using profile {profile}{}",
+                if new {
+                    " (new: log in with ingot login --server URL)"
+                } else {
+                    ""
+                }
+            );
+        }
+        ConfigCommand::List => {
+            let file = config::config_file_read()?;
+            let current = file.current().to_string();
+            let profiles: Vec<serde_json::Value> = file
+                .profiles
+                .iter()
+                .map(|(name, profile)| {
+                    serde_json::json!({
+                        "name": name,
+                        "server": profile.server.clone().unwrap_or_else(|| ingot_sdk::SERVER_DEFAULT.to_string()),
+                        "logged_in": profile.token.is_some(),
+                        "current": *name == current,
+                    })
+                })
+                .collect();
+            emit(format, &profiles, || {
+                let rows = profiles
+                    .iter()
+                    .map(|p| {
+                        vec![
+                            p["name"].as_str().unwrap_or_default().to_string(),
+                            p["server"].as_str().unwrap_or_default().to_string(),
+                            if p["logged_in"] == true { "yes" } else { "no" }.into(),
+                            if p["current"] == true { "in use" } else { "" }.into(),
+                        ]
+                    })
+                    .collect();
+                (String::new(), vec!["PROFILE", "SERVER", "LOGGED IN", ""], rows)
+            })?;
+        }
+        ConfigCommand::Show => {
+            let shown = serde_json::json!({
+                "profile": settings.profile,
+                "server": settings.server,
+                "credential": settings.token.is_some(),
+                "file": config::config_path().map(|p| p.display().to_string()),
+            });
+            output::json_or_id(format, &shown, |_| {
+                format!(
+                    "{} at {} ({})",
+                    settings.profile,
+                    settings.server,
+                    if settings.token.is_some() {
+                        "with a credential"
+                    } else {
+                        "no credential: ingot login"
+                    }
+                )
+            })?;
         }
     }
     Ok(())

@@ -1,6 +1,6 @@
 //! `ingot`, the command-line interface: `ingot <noun> <verb>`, talking HTTP through `ingot-sdk`.
-//! Server from `--server`, `INGOT_SERVER` or the config file; token from `INGOT_TOKEN` or the
-//! config file (`~/.config/ingot/config.toml`), which `ingot login` writes.
+//! Server from `--server`, `INGOT_SERVER` or the profile in use; token from `INGOT_TOKEN` or the
+//! profile (`~/.config/ingot/config.toml`, which `ingot login` writes; see `config.rs`).
 
 mod account;
 mod alloc;
@@ -33,9 +33,13 @@ use clap::{Parser, ValueEnum};
         Exit codes: 0 done, 1 error, 2 usage, 3 not found, 4 refused (not logged in, or not allowed)."
 )]
 struct Cli {
-    /// Server URL [env: INGOT_SERVER] [default: config file, else http://127.0.0.1:8080]
+    /// Server URL [env: INGOT_SERVER] [default: the profile's, else http://127.0.0.1:8080]
     #[arg(long, global = true, value_name = "URL")]
     server: Option<String>,
+    /// Profile of the config file to use for this command [env: INGOT_PROFILE] [default: the one
+    /// `ingot config use` chose, else `default`]
+    #[arg(long, global = true, value_name = "NAME")]
+    profile: Option<String>,
     /// Output format
     #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Table)]
     output: OutputFormat,
@@ -93,7 +97,7 @@ async fn main() -> ExitCode {
     } else {
         cli.output
     };
-    match commands::run(cli.server.as_deref(), format, cli.command).await {
+    match commands::run(cli.server.as_deref(), cli.profile.as_deref(), format, cli.command).await {
         Ok(code) => code,
         Err(err) => {
             eprintln!("ingot: {err}");

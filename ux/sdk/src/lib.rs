@@ -758,7 +758,12 @@ impl Client {
         let request = self
             .http
             .get(format!("{}/v1/projects/{project_id}/allocations", self.base))
-            .query(&cursor.map(|cursor| [("cursor", cursor)]).unwrap_or_default()[..]);
+            .query(
+                &cursor
+                    .map(|cursor| ("cursor", cursor))
+                    .into_iter()
+                    .collect::<Vec<_>>(),
+            );
         decode(self.send(request).await?).await
     }
 

@@ -1997,3 +1997,67 @@ async fn shells_complete_the_commands() {
         assert!(String::from_utf8_lossy(&check.stdout).contains("ingot"));
     }
 }
+
+/// Two accounts in two profiles of one config file: `config use` switches, `--profile` overrides.
+#[tokio::test]
+async fn profiles_keep_several_accounts_apart() {
+    let (url, _admin, _db) = server().await;
+    let home = home();
+    for name in ["alice", "bob"] {
+        owner_signed_up(&url, &format!("{name}@example.com")).await;
+        ingot_with_stdin(
+            &home,
+            &[
+                "--profile",
+                name,
+                "login",
+                "--server",
+                &url,
+                "--password",
+                "--email",
+                &format!("{name}@example.com"),
+            ],
+            "tuba-cellar-orbit-42\n",
+        )
+        .await;
+    }
+    run(ingot(&home, &["config", "use", "bob"])).await;
+    let whoami = |args: &'static [&'static str]| {
+        let home = home.clone();
+        async move {
+            let me: serde_json::Value =
+                serde_json::from_str(&stdout(&run(ingot(&home, args)).await)).unwrap();
+            me["user"]["email"].as_str().unwrap().to_string()
+        }
+    };
+    assert_eq!(whoami(&["whoami", "--output", "json"]).await, "bob@example.com");
+    assert_eq!(
+        whoami(&["--profile", "alice", "whoami", "--output", "json"]).await,
+        "alice@example.com"
+    );
+    let listed = stdout(&run(ingot(&home, &["config", "list"])).await);
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.starts_with("bob") && l.contains("yes") && l.contains("in use")),
+        "{listed}"
+    );
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.starts_with("alice") && !l.contains("in use")),
+        "{listed}"
+    );
+    let shown = stdout(&run(ingot(&home, &["config", "show"])).await);
+    assert!(
+        shown.starts_with("bob at ") && shown.contains("with a credential"),
+        "{shown}"
+    );
+    let saved = std::fs::read_to_string(home.join(".config/ingot/config.toml")).unwrap();
+    assert!(
+        saved.contains("[profiles.alice]") && saved.contains("profile = \"bob\""),
+        "{saved}"
+    );
+    let bad = stderr_of_failure(&run(ingot(&home, &["config", "use", "two words"])).await);
+    assert!(bad.contains("not a profile name"), "{bad}");
+}
