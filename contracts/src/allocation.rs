@@ -572,6 +572,7 @@ pub struct ForceReleaseRequest {
 /// `GET /v1/projects/{project_id}/allocations`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct AllocationFilter {
     /// Only allocations in this state.
     #[serde(default)]
@@ -585,6 +586,7 @@ pub struct AllocationFilter {
 /// `GET /v1/admin/allocations`: every tenant's allocations, newest first (operators, support).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct AdminAllocationFilter {
     /// Only this tenant's.
     #[serde(default)]

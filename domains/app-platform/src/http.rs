@@ -44,6 +44,7 @@ pub fn router(app_platform: Arc<dyn AppPlatformApi>) -> OpenApiRouter {
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct ImagesQuery {
     /// A site's name: only its images.
     site: Option<String>,
@@ -293,6 +294,7 @@ async fn webhook_delete(
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct DeliveriesQuery {
     /// 1–200 [default 50].
     limit: Option<u32>,

@@ -88,6 +88,7 @@ async fn site_reconcile(
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct DriftQuery {
     /// Include resolved drift (the history), not only what is open.
     #[serde(default)]

@@ -67,6 +67,7 @@ async fn dashboard_health(
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct RevenueQuery {
     /// Days back from today (UTC), 1 to 366; 30 by default.
     days: Option<u32>,
@@ -96,6 +97,7 @@ async fn projections_list(
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct RebuildQuery {
     /// Build this server's version even where a newer one is live (after a downgrade).
     force: Option<bool>,

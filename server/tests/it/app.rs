@@ -154,6 +154,21 @@ async fn openapi_is_valid_3_1_and_describes_every_route() {
                 .as_str()
                 .unwrap_or_else(|| panic!("{method} {path} lacks an operationId"));
             assert!(operation_ids.insert(id.to_string()), "duplicate operationId {id}");
+            // Path parameters are exactly the path's placeholders (a query struct described
+            // without `parameter_in = Query` shows up as a path parameter; generators refuse it).
+            let placeholders: BTreeSet<&str> = path
+                .split('{')
+                .skip(1)
+                .filter_map(|rest| rest.split('}').next())
+                .collect();
+            let in_path: BTreeSet<&str> = operation["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|p| p["in"] == "path")
+                .filter_map(|p| p["name"].as_str())
+                .collect();
+            assert_eq!(in_path, placeholders, "{method} {path}: path parameters");
             let response = http()
                 .request(
                     method.to_uppercase().parse().unwrap(),
