@@ -2,10 +2,12 @@
 //!   test         the whole check: services up, throwaway database, fmt, clippy, every test
 //!   codeowners   write .github/CODEOWNERS from OWNERS.toml (`--check` only compares)
 //!   boundaries   check the crate graph against the domain boundary rules
+//!   sdk          regenerate the Python SDK from the served OpenAPI document (`--check` only compares)
 //!   rebuild-read-models   rebuild dashboard projections from the event history (`ingotd rebuild-read-models`)
 
 mod boundaries;
 mod codeowners;
+mod sdk;
 mod test;
 mod tidy;
 
@@ -22,6 +24,7 @@ fn main() -> anyhow::Result<()> {
             let check = args.iter().any(|a| a == "--check");
             codeowners::run(&root, check)
         }
+        Some("sdk") => sdk::run(&root, args.iter().any(|a| a == "--check")),
         Some("rebuild-read-models") => {
             // The server's own command, so it runs with the server's configuration (flags,
             // INGOT_* environment, config file) against the same database.
@@ -44,7 +47,7 @@ fn main() -> anyhow::Result<()> {
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask <test | codeowners [--check] | boundaries | rebuild-read-models [NAME…] [--data-dir DIR]>"
+                "usage: cargo xtask <test | codeowners [--check] | sdk [--check] | boundaries | rebuild-read-models [NAME…] [--data-dir DIR]>"
             );
             std::process::exit(2);
         }

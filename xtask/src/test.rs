@@ -17,6 +17,8 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     run_command(root, "bash", &[".ci/services.sh"])?;
     // MAAS's official Python client, which the simulator's faithfulness test drives.
     run_command(root, "bash", &[".ci/libmaas.sh"])?;
+    // The Python SDK's generator and runtime: its journey test and the staleness check use them.
+    run_command(root, "bash", &[".ci/python-sdk.sh"])?;
     let database = format!("ingot_ci_{}", std::process::id());
     psql(&format!("DROP DATABASE IF EXISTS {database}"))?;
     psql(&format!("CREATE DATABASE {database}"))?;
@@ -34,6 +36,9 @@ fn checks(root: &Path, database: &str) -> anyhow::Result<()> {
         &cargo,
         &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
     )?;
+    // The committed Python SDK is what the committed OpenAPI document generates (the document
+    // itself is compared with the served one by a server test).
+    crate::sdk::run(root, true)?;
     // The browser tests run on their own, after the rest: Chromium's rendering on two cores
     // starves the other tests' servers (see ARCHITECTURE's known gaps on SQLite under load).
     // Both runs select the whole workspace, so features unify alike and nothing is rebuilt.
@@ -46,6 +51,7 @@ fn checks(root: &Path, database: &str) -> anyhow::Result<()> {
             "test",
             "--workspace",
             "--all-targets",
+            "--no-fail-fast",
             "--",
             "--skip",
             BROWSER_TESTS,
@@ -56,7 +62,23 @@ fn checks(root: &Path, database: &str) -> anyhow::Result<()> {
         root,
         &cargo,
         database,
-        &["test", "--workspace", "--test", "it", "--", BROWSER_TESTS],
+        &[
+            "test",
+            "--workspace",
+            "--test",
+            "it",
+            "--no-fail-fast",
+            "--",
+            BROWSER_TESTS,
+        ],
+        &mut totals,
+    )?;
+    // Examples in the docs compile (`--all-targets` leaves doctests out).
+    let doctests = cargo_test(
+        root,
+        &cargo,
+        database,
+        &["test", "--workspace", "--doc"],
         &mut totals,
     )?;
     println!("tests: {} passed, {} failed", totals.passed, totals.failed);
@@ -68,7 +90,7 @@ fn checks(root: &Path, database: &str) -> anyhow::Result<()> {
             screenshots.display()
         );
     }
-    if !everything_else || !browser || totals.failed > 0 {
+    if !everything_else || !browser || !doctests || totals.failed > 0 {
         bail!("tests failed");
     }
     if totals.passed == 0 {
@@ -98,6 +120,7 @@ fn cargo_test(
         .env("INGOT_TEST_DATABASE_URL", format!("{POSTGRES_SERVER}/{database}"))
         .env("INGOT_TEST_REDIS_URL", "redis://127.0.0.1:6379")
         .env("INGOT_LIBMAAS_PYTHON", root.join(".venv-libmaas/bin/python"))
+        .env("INGOT_SDK_PYTHON", root.join(".venv-sdk/bin/python"))
         .current_dir(root)
         .stdout(Stdio::piped())
         .spawn()

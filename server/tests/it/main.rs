@@ -36,6 +36,7 @@ mod inventory;
 mod kyc;
 mod maas;
 mod process;
+mod python_sdk;
 mod read_models;
 mod sdk;
 mod web;

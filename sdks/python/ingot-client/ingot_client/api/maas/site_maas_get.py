@@ -1,0 +1,166 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.site_binding_view import SiteBindingView
+from ...types import Response
+
+
+def _get_kwargs(
+    site: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/admin/sites/{site}/maas".format(
+            site=quote(str(site), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | SiteBindingView | None:
+    if response.status_code == 200:
+        response_200 = SiteBindingView.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | SiteBindingView]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    site: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Problem | SiteBindingView]:
+    """A site's MAAS binding: the region's URL, the key's id (never the key) and the site policy.
+
+    Args:
+        site (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | SiteBindingView]
+    """
+
+    kwargs = _get_kwargs(
+        site=site,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    site: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Problem | SiteBindingView | None:
+    """A site's MAAS binding: the region's URL, the key's id (never the key) and the site policy.
+
+    Args:
+        site (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | SiteBindingView
+    """
+
+    return sync_detailed(
+        site=site,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    site: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Problem | SiteBindingView]:
+    """A site's MAAS binding: the region's URL, the key's id (never the key) and the site policy.
+
+    Args:
+        site (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | SiteBindingView]
+    """
+
+    kwargs = _get_kwargs(
+        site=site,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    site: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Problem | SiteBindingView | None:
+    """A site's MAAS binding: the region's URL, the key's id (never the key) and the site policy.
+
+    Args:
+        site (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | SiteBindingView
+    """
+
+    return (
+        await asyncio_detailed(
+            site=site,
+            client=client,
+        )
+    ).parsed

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="GenerationStatus")
+
+
+@_attrs_define
+class GenerationStatus:
+    """
+    Attributes:
+        events_applied (int):
+        generation (int):
+        position (str):
+        version (int):
+    """
+
+    events_applied: int
+    generation: int
+    position: str
+    version: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        events_applied = self.events_applied
+
+        generation = self.generation
+
+        position = self.position
+
+        version = self.version
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "events_applied": events_applied,
+                "generation": generation,
+                "position": position,
+                "version": version,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        events_applied = d.pop("events_applied")
+
+        generation = d.pop("generation")
+
+        position = d.pop("position")
+
+        version = d.pop("version")
+
+        generation_status = cls(
+            events_applied=events_applied,
+            generation=generation,
+            position=position,
+            version=version,
+        )
+
+        generation_status.additional_properties = d
+        return generation_status
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

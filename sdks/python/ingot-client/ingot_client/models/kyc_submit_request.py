@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.kyc_submit_request_personal_data import KycSubmitRequestPersonalData
+
+
+T = TypeVar("T", bound="KycSubmitRequest")
+
+
+@_attrs_define
+class KycSubmitRequest:
+    """`POST /v1/tenants/{tenant_id}/kyc` (tenant owner).
+
+    Attributes:
+        personal_data (KycSubmitRequestPersonalData | Unset): What the reviewer needs (legal name, country, …): at most
+            16 KiB of JSON, redactable later.
+        provider_ref (None | str | Unset): The verification provider's case reference, when verification runs at a
+            provider.
+    """
+
+    personal_data: KycSubmitRequestPersonalData | Unset = UNSET
+    provider_ref: None | str | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        personal_data: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.personal_data, Unset):
+            personal_data = self.personal_data.to_dict()
+
+        provider_ref: None | str | Unset
+        if isinstance(self.provider_ref, Unset):
+            provider_ref = UNSET
+        else:
+            provider_ref = self.provider_ref
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update({})
+        if personal_data is not UNSET:
+            field_dict["personal_data"] = personal_data
+        if provider_ref is not UNSET:
+            field_dict["provider_ref"] = provider_ref
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.kyc_submit_request_personal_data import KycSubmitRequestPersonalData  # noqa: PLC0415
+
+        d = dict(src_dict)
+        _personal_data = d.pop("personal_data", UNSET)
+        personal_data: KycSubmitRequestPersonalData | Unset
+        if isinstance(_personal_data, Unset):
+            personal_data = UNSET
+        else:
+            personal_data = KycSubmitRequestPersonalData.from_dict(_personal_data)
+
+        def _parse_provider_ref(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        provider_ref = _parse_provider_ref(d.pop("provider_ref", UNSET))
+
+        kyc_submit_request = cls(
+            personal_data=personal_data,
+            provider_ref=provider_ref,
+        )
+
+        return kyc_submit_request

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="WebhookAck")
+
+
+@_attrs_define
+class WebhookAck:
+    """What a payment provider's webhook call is answered with.
+
+    Attributes:
+        duplicate (bool): The event was received before: nothing changed this time.
+        event_id (str):
+    """
+
+    duplicate: bool
+    event_id: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        duplicate = self.duplicate
+
+        event_id = self.event_id
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "duplicate": duplicate,
+                "event_id": event_id,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        duplicate = d.pop("duplicate")
+
+        event_id = d.pop("event_id")
+
+        webhook_ack = cls(
+            duplicate=duplicate,
+            event_id=event_id,
+        )
+
+        webhook_ack.additional_properties = d
+        return webhook_ack
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
