@@ -59,7 +59,7 @@ pub async fn controller_run(
             }
         }
         let started = std::time::Instant::now();
-        let outcome = pass_run(&db, clock.as_ref(), &holder, controller.as_ref(), ttl).await;
+        let outcome = pass_run(&db, &clock, &holder, controller.as_ref(), ttl).await;
         let result = if outcome.is_ok() { "ok" } else { "error" };
         metrics::counter!("ingot_controller_passes_total", "controller" => name, "result" => result)
             .increment(1);
@@ -75,10 +75,13 @@ pub async fn controller_run(
 }
 
 /// One pass, renewing the lease every third of its term (or every interval, if shorter) while the
-/// pass runs.
+/// pass runs. The renewals run on a task of their own, beside the pass: awaited in between its
+/// steps, a renewal needing the database (on SQLite, the one writer connection) while the pass
+/// held a transaction open would wait for a pass that cannot move until the renewal is done —
+/// every writer in the process stalled until the pool's timeout, again at each renewal.
 async fn pass_run(
     db: &Db,
-    clock: &dyn Clock,
+    clock: &Arc<dyn Clock>,
     holder: &str,
     controller: &dyn Controller,
     ttl: Duration,
@@ -89,18 +92,39 @@ async fn pass_run(
     let period = (ttl / 3)
         .min(controller.interval())
         .max(Duration::from_millis(10));
-    let mut renew = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
-    loop {
-        tokio::select! {
-            outcome = &mut pass => return outcome,
-            _ = renew.tick() => match lease_acquire(db, name, holder, ttl, clock.now()).await {
-                Ok(Some(_)) => {}
-                Ok(None) => {
-                    tracing::error!(controller = name, "lease lost during a pass; the pass is abandoned");
-                    return Err("lease lost during the pass".into());
+    let (lost_tx, mut lost) = tokio::sync::oneshot::channel::<()>();
+    // Stopping waits for a renewal under way to finish: cancelling it halfway through its
+    // transaction is what must never happen to a database connection.
+    let (stop_tx, mut stop) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn({
+        let (db, clock, holder) = (db.clone(), clock.clone(), holder.to_string());
+        async move {
+            let mut renew = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+            loop {
+                tokio::select! {
+                    _ = renew.tick() => {}
+                    _ = &mut stop => return,
                 }
-                Err(err) => tracing::warn!(controller = name, error = %err, "lease renewal failed; retrying"),
-            },
+                match lease_acquire(&db, name, &holder, ttl, clock.now()).await {
+                    Ok(Some(_)) => {}
+                    Ok(None) => {
+                        let _ = lost_tx.send(());
+                        return;
+                    }
+                    Err(err) => {
+                        tracing::warn!(controller = name, error = %err, "lease renewal failed; retrying")
+                    }
+                }
+            }
         }
-    }
+    });
+    let outcome = tokio::select! {
+        outcome = &mut pass => outcome,
+        Ok(()) = &mut lost => {
+            tracing::error!(controller = name, "lease lost during a pass; the pass is abandoned");
+            Err("lease lost during the pass".into())
+        }
+    };
+    let _ = stop_tx.send(());
+    outcome
 }

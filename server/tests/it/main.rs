@@ -39,6 +39,7 @@ mod process;
 mod python_sdk;
 mod read_models;
 mod sdk;
+mod tutorial;
 mod web;
 mod webhooks;
 

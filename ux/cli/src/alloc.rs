@@ -160,6 +160,10 @@ fn state_word(state: AllocationState) -> String {
 }
 
 fn allocation_print(format: OutputFormat, view: &AllocationView) -> anyhow::Result<()> {
+    if format == OutputFormat::Quiet {
+        println!("{}", view.id);
+        return Ok(());
+    }
     emit(format, view, || {
         let mut title = format!(
             "{} {} × {} at {}: {}",

@@ -638,6 +638,10 @@ pub async fn run(
         Command::Invitations { command } => invitations_run(&client, format, command).await?,
         Command::Whoami => {
             let me = client.me_get().await?;
+            if format == OutputFormat::Quiet {
+                println!("{}", me.user.id);
+                return Ok(ExitCode::SUCCESS);
+            }
             emit(format, &me, || {
                 let rows = me
                     .memberships
