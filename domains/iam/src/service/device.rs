@@ -185,25 +185,12 @@ impl IamService {
                     return Err(IamError::DeviceGrantInvalid.into());
                 }
                 let (session, secret) = self.session_open_in_tx(&mut tx, user_id, origin, now).await?;
-                let record = AuditRecord {
-                    actor_user_id: Some(user_id),
-                    credential: Some(crate::audit::credential_text(
-                        ingot_contracts::iam::CredentialRef::Session(session.id),
-                    )),
-                    ..AuditRecord::anonymous(origin, "iam.login", "success")
-                }
-                .target(&grant.id)
-                .details(serde_json::json!({ "via": "device", "client_name": grant.client_name }));
+                let record = super::login_record(origin, user_id, &session)
+                    .target(&grant.id)
+                    .details(serde_json::json!({ "via": "device", "client_name": grant.client_name }));
                 audit_append_in_tx(&mut tx, &record, now).await?;
                 tx.commit().await?;
-                Ok(SessionCreated {
-                    user: user.view,
-                    tenant: None,
-                    project: None,
-                    session_id: session.id,
-                    session_token: secret,
-                    expires_at: session.idle_expires_at,
-                })
+                Ok(super::login_answer(user.view, &session, secret))
             }
         }
     }

@@ -133,6 +133,27 @@ impl From<Fail> for IamError {
 
 type Outcome<T> = Result<T, Fail>;
 
+/// The audit record of a successful log-in (by password or by an approved device).
+fn login_record(origin: &Origin, user_id: UserId, session: &SessionRow) -> AuditRecord {
+    AuditRecord {
+        actor_user_id: Some(user_id),
+        credential: Some(crate::audit::credential_text(CredentialRef::Session(session.id))),
+        ..AuditRecord::anonymous(origin, "iam.login", "success")
+    }
+}
+
+/// What a log-in answers: the user and the new session's secret.
+fn login_answer(user: UserView, session: &SessionRow, secret: String) -> SessionCreated {
+    SessionCreated {
+        user,
+        tenant: None,
+        project: None,
+        session_id: session.id,
+        session_token: secret,
+        expires_at: session.idle_expires_at,
+    }
+}
+
 fn invalid(field: &'static str, message: &str) -> IamError {
     IamError::Invalid {
         field,
@@ -351,21 +372,9 @@ impl IamService {
         let (session, secret) = self
             .session_open_in_tx(&mut tx, user.view.id, origin, now)
             .await?;
-        let record = AuditRecord {
-            actor_user_id: Some(user.view.id),
-            credential: Some(crate::audit::credential_text(CredentialRef::Session(session.id))),
-            ..AuditRecord::anonymous(origin, "iam.login", "success")
-        };
-        audit_append_in_tx(&mut tx, &record, now).await?;
+        audit_append_in_tx(&mut tx, &login_record(origin, user.view.id, &session), now).await?;
         tx.commit().await?;
-        Ok(SessionCreated {
-            user: user.view,
-            tenant: None,
-            project: None,
-            session_id: session.id,
-            session_token: secret,
-            expires_at: session.idle_expires_at,
-        })
+        Ok(login_answer(user.view, &session, secret))
     }
 
     async fn actor_for_user(&self, user: &UserView, credential: CredentialRef) -> Result<Actor, DbError> {
