@@ -56,24 +56,47 @@ async fn the_python_sdk_signs_up_allocates_and_releases() {
         .output()
         .unwrap();
     let token = String::from_utf8(admin.stdout).unwrap().trim().to_string();
-    let journey = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(python)
-            .arg(repository().join("sdks/python/tests/journey.py"))
-            .args([
-                format!("http://{address}"),
-                token,
-                super::allocation::KEY.to_string(),
-            ])
-            .env("PYTHONPATH", repository().join("sdks/python/ingot-client"))
-            .env("PYTHONDONTWRITEBYTECODE", "1")
-            .output()
-            .unwrap()
+    // docs/sdk.md's Python walk-through, as written (it reads the server from INGOT_SERVER).
+    let guide = std::fs::read_to_string(repository().join("docs/sdk.md")).unwrap();
+    let snippet = guide
+        .split("```python\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("docs/sdk.md has a Python example")
+        .to_string();
+    let (journey, walkthrough) = tokio::task::spawn_blocking(move || {
+        let url = format!("http://{address}");
+        let run = |args: Vec<std::ffi::OsString>| {
+            std::process::Command::new(&python)
+                .args(args)
+                .env("PYTHONPATH", repository().join("sdks/python/ingot-client"))
+                .env("PYTHONDONTWRITEBYTECODE", "1")
+                .env("INGOT_SERVER", &url)
+                .output()
+                .unwrap()
+        };
+        let journey = run(vec![
+            repository().join("sdks/python/tests/journey.py").into(),
+            url.clone().into(),
+            token.into(),
+            super::allocation::KEY.into(),
+        ]);
+        let walkthrough = run(vec!["-c".into(), snippet.into()]);
+        (journey, walkthrough)
     })
     .await
     .unwrap();
     let _ = child.kill();
     let _ = child.wait();
     let _ = std::fs::remove_dir_all(&dir);
+    let printed = String::from_utf8_lossy(&walkthrough.stdout);
+    assert!(
+        walkthrough.status.success()
+            && printed.contains("cpu-64c")
+            && printed.trim_end().ends_with("ada@example.com"),
+        "docs/sdk.md's example: {printed}{}",
+        String::from_utf8_lossy(&walkthrough.stderr)
+    );
     let stdout = String::from_utf8_lossy(&journey.stdout);
     assert!(
         journey.status.success() && stdout.starts_with("ok: "),

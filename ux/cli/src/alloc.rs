@@ -171,7 +171,7 @@ fn allocation_print(format: OutputFormat, view: &AllocationView) -> anyhow::Resu
             view.count,
             view.sku,
             view.site,
-            state_word(view.state)
+            crate::term::state(&state_word(view.state), crate::term::stdout_decorated())
         );
         if let Some(reason) = &view.reason {
             title.push_str(&format!(" ({reason})"));
@@ -222,8 +222,21 @@ async fn wait(
     let started = std::time::Instant::now();
     let mut ticker = tokio::time::interval(Duration::from_secs(2));
     let mut last = String::new();
+    // On a terminal one line redraws itself with a spinner; elsewhere each change is a line.
+    let mut spinner =
+        (format == OutputFormat::Table && crate::term::stderr_decorated()).then(crate::term::Spinner::new);
+    let mut spin = tokio::time::interval(Duration::from_millis(100));
     loop {
-        ticker.tick().await;
+        loop {
+            tokio::select! {
+                _ = ticker.tick() => break,
+                _ = spin.tick(), if spinner.is_some() => {
+                    if let Some(spinner) = spinner.as_mut() {
+                        spinner.show(&last);
+                    }
+                }
+            }
+        }
         let view = client.allocation_get(allocation).await?;
         let ready = view
             .nodes
@@ -232,13 +245,22 @@ async fn wait(
             .count();
         let progress = format!(
             "{}: {} of {} nodes active",
-            state_word(view.state),
+            crate::term::state(&state_word(view.state), spinner.is_some()),
             ready,
             view.count
         );
         if progress != last && format == OutputFormat::Table {
-            eprintln!("{progress}");
+            if spinner.is_none() {
+                eprintln!("{progress}");
+            }
             last = progress;
+        }
+        if !matches!(
+            view.state,
+            AllocationState::Pending | AllocationState::Provisioning
+        ) && let Some(spinner) = spinner.take()
+        {
+            spinner.done();
         }
         match view.state {
             AllocationState::Active => {
@@ -252,6 +274,9 @@ async fn wait(
             AllocationState::Pending | AllocationState::Provisioning => {}
         }
         if started.elapsed() > timeout {
+            if let Some(spinner) = spinner.take() {
+                spinner.done();
+            }
             anyhow::bail!("still {} after {} s", state_word(view.state), timeout.as_secs());
         }
     }

@@ -38,6 +38,8 @@ pub enum Command {
         ingot completions zsh > \"${fpath[1]}/_ingot\"\n  ingot completions fish > ~/.config/fish/completions/ingot.fish"
     )]
     Completions { shell: clap_complete::Shell },
+    /// Print the manual page (roff): `ingot man > ingot.1 && man ./ingot.1`.
+    Man,
     /// Log in and keep the session token in the config file. By default you approve this
     /// terminal in the web app (it prints an address and a code); `--password` logs in with
     /// email and password instead, for scripts.
@@ -561,7 +563,7 @@ pub async fn run(
     }
     match command {
         // Answered in main, which holds the whole command tree.
-        Command::Completions { .. } => {}
+        Command::Completions { .. } | Command::Man => {}
         Command::Config { command } => config_run(&settings, format, command)?,
         Command::Health => {
             let health = client.health_get().await?;

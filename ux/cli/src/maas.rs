@@ -182,7 +182,8 @@ pub async fn site_maas_run(
 }
 
 pub async fn onboard_run(client: &Client, format: OutputFormat, site: &str) -> anyhow::Result<()> {
-    let report = client.site_onboard(site).await?;
+    let report =
+        crate::term::while_waiting(&format!("onboarding {site}…"), client.site_onboard(site)).await?;
     emit(format, &report, || {
         let rows = vec![vec![
             report.seen.to_string(),

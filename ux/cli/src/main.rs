@@ -17,6 +17,7 @@ mod output;
 mod quotas;
 mod ssh_keys;
 mod templates;
+mod term;
 mod webhooks;
 
 use std::process::ExitCode;
@@ -83,6 +84,16 @@ fn exit_code_of(err: &anyhow::Error) -> u8 {
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let commands::Command::Man = cli.command {
+        let page = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command());
+        return match page.render(&mut std::io::stdout()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("ingot: {err}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     if let commands::Command::Completions { shell } = cli.command {
         clap_complete::generate(
             shell,

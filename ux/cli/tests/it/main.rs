@@ -1394,6 +1394,36 @@ async fn a_tenant_allocates_waits_and_releases_through_the_cli() {
     .unwrap();
     assert_eq!(json["state"], "active");
     assert!(json["nodes"][0]["handover"]["billing_started_at"].is_string());
+    // At a terminal (util-linux's `script` gives the command one) the state is coloured, unless
+    // NO_COLOR is set; through a pipe, as above, it never is.
+    assert!(!shown.contains('\x1b'), "no colour into a pipe: {shown:?}");
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok()
+    {
+        let at_terminal = |no_colour: bool| {
+            let command = format!("{} alloc show {id} --server {url}", env!("CARGO_BIN_EXE_ingot"));
+            let mut script = std::process::Command::new("script");
+            script
+                .args(["-qec", &command, "/dev/null"])
+                .env("HOME", &home)
+                .env("INGOT_TOKEN", &owner)
+                .env("TERM", "xterm")
+                .env_remove("NO_COLOR");
+            if no_colour {
+                script.env("NO_COLOR", "1");
+            }
+            script
+        };
+        let coloured = stdout(&run(at_terminal(false)).await);
+        assert!(coloured.contains("\x1b[32mactive\x1b[0m"), "{coloured:?}");
+        let plain = stdout(&run(at_terminal(true)).await);
+        assert!(
+            !plain.contains("\x1b[") && plain.contains(": active"),
+            "{plain:?}"
+        );
+    }
 
     // The tenant's overview shows it (the read models follow within a moment), with what the
     // answer reflects; operators' dashboards are for operators.
@@ -1965,6 +1995,15 @@ async fn scripts_get_ids_yaml_and_telling_exit_codes() {
 #[tokio::test]
 async fn shells_complete_the_commands() {
     let home = home();
+    let manual = stdout(&run(ingot(&home, &["man"])).await);
+    assert!(
+        manual.starts_with(".ie") || manual.contains(".TH ingot"),
+        "{manual}"
+    );
+    assert!(
+        manual.contains("Exit codes") && manual.contains("completions"),
+        "{manual}"
+    );
     for (shell, marker) in [
         ("bash", "complete -F"),
         ("zsh", "#compdef ingot"),
