@@ -238,6 +238,14 @@ impl From<RoleArg> for TenantRole {
     }
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ProviderEventKind {
+    /// A KYC provider's decision.
+    Kyc,
+    /// A payment provider's event.
+    Payment,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Use this profile from now on (made, empty, if it is new: then `ingot login --server …`).
@@ -427,6 +435,20 @@ pub enum AdminCommand {
     Ownership,
     /// Messages waiting in the platform's outbox (password resets on the embedded default).
     Notifications,
+    /// Deliver a provider's signed event by hand, exactly as the provider sends it (for one its
+    /// dashboard shows as undelivered); the server checks the signature as always.
+    ProviderEvent {
+        #[arg(value_enum)]
+        kind: ProviderEventKind,
+        /// The provider's name, such as `stripe` or `sim`.
+        provider: String,
+        /// The event's body, byte for byte.
+        #[arg(long, value_name = "FILE")]
+        body: std::path::PathBuf,
+        /// The signature header's value (`t=…,v1=…`).
+        #[arg(long)]
+        signature: String,
+    },
     /// Set a person's platform roles (platform admins): platform_admin, operator, finance,
     /// security, support; none withdraws them all.
     Roles {
@@ -946,6 +968,27 @@ pub async fn run(
                     let roles: Vec<&str> = u.platform_roles.iter().map(|r| r.as_str()).collect();
                     format!("{} <{}>: {}", u.display_name, u.email, roles.join(", "))
                 })?;
+            }
+            AdminCommand::ProviderEvent {
+                kind,
+                provider,
+                body,
+                signature,
+            } => {
+                let bytes =
+                    std::fs::read(&body).with_context(|| format!("cannot read {}", body.display()))?;
+                match kind {
+                    ProviderEventKind::Kyc => {
+                        let kyc = client.kyc_webhook(&provider, &bytes, &signature).await?;
+                        output::json_or_id(format, &kyc, |k| {
+                            format!("{} {}", k.tenant_id, output::word(&k.state))
+                        })?;
+                    }
+                    ProviderEventKind::Payment => {
+                        let ack = client.payment_webhook(&provider, &bytes, &signature).await?;
+                        output::data_print(OutputFormat::Json, &ack)?;
+                    }
+                }
             }
             AdminCommand::Notifications => {
                 let notifications = client.notification_list().await?;

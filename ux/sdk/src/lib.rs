@@ -72,7 +72,7 @@ use ingot_contracts::app_platform::{
 };
 use ingot_contracts::billing::{
     BalanceView, ChargeRequest, CreditLimitRequest, CreditRequest, LedgerEntryView, LedgerVerifyReport,
-    StatementView, TopUpRequest, TopUpView, UsageView,
+    StatementView, TopUpRequest, TopUpView, UsageView, WebhookAck,
 };
 use ingot_contracts::iam::{
     AuditEventView, AuditVerifyReport, DEVICE_GRANT_TYPE, DeviceAuthorization, DeviceAuthorizationRequest,
@@ -1073,6 +1073,43 @@ impl Client {
             idempotency_key,
         )
         .await
+    }
+
+    /// Delivers a KYC provider's signed decision (`x-ingot-signature: t=…,v1=…`) as the
+    /// provider would: for an operator replaying an event the provider shows as undelivered.
+    pub async fn kyc_webhook(&self, provider: &str, body: &[u8], signature: &str) -> Result<KycView, Error> {
+        let request = self
+            .http
+            .post(format!(
+                "{}/v1/webhooks/kyc/{}",
+                self.base,
+                path_segment(provider)
+            ))
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header("x-ingot-signature", signature)
+            .body(body.to_vec());
+        decode(self.send_once(request).await?).await
+    }
+
+    /// Delivers a payment provider's signed event (Stripe: `Stripe-Signature`) as the provider
+    /// would; applied once per event id, a replay is acknowledged and changes nothing.
+    pub async fn payment_webhook(
+        &self,
+        provider: &str,
+        body: &[u8],
+        signature: &str,
+    ) -> Result<WebhookAck, Error> {
+        let request = self
+            .http
+            .post(format!(
+                "{}/v1/webhooks/payments/{}",
+                self.base,
+                path_segment(provider)
+            ))
+            .header(reqwest::header::CONTENT_TYPE, "text/plain")
+            .header("stripe-signature", signature)
+            .body(body.to_vec());
+        decode(self.send_once(request).await?).await
     }
 
     /// Lets an invoiced tenant's cash go this far below zero (finance only), audited.

@@ -2100,3 +2100,73 @@ async fn profiles_keep_several_accounts_apart() {
     let bad = stderr_of_failure(&run(ingot(&home, &["config", "use", "two words"])).await);
     assert!(bad.contains("not a profile name"), "{bad}");
 }
+
+/// An operator delivers a provider's event by hand; the server checks its signature as always.
+#[tokio::test]
+async fn a_provider_event_delivered_by_hand_is_checked_like_any_other() {
+    // A server that takes the simulated KYC provider's webhooks (signed with this secret).
+    let test_db = ingot_kernel::testing::TestDb::sqlite().await;
+    let config = Config {
+        database_url: Some(test_db.url.clone()),
+        data_dir: std::env::temp_dir().join(format!("ingot-cli-app-{}", ingot_kernel::id::new_ulid())),
+        kyc_webhook_secret: Some("kyc-test-secret".into()),
+        ..Config::default()
+    };
+    let app = app_build(config, Seams::default()).await.unwrap();
+    let admin_token = app.iam.bootstrap_admin("admin@example.com").await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(app_serve(app, listener, std::future::pending()));
+    let home = home();
+    let body = home.join("event.json");
+    std::fs::write(
+        &body,
+        r#"{"tenant_id":"ten_01jd00000000000000000000aa","decision":"verify"}"#,
+    )
+    .unwrap();
+    for (kind, provider) in [("kyc", "sim"), ("payment", "stripe")] {
+        let forged = run(ingot_as(
+            &home,
+            &admin_token,
+            &[
+                "admin",
+                "provider-event",
+                kind,
+                provider,
+                "--body",
+                body.to_str().unwrap(),
+                "--signature",
+                "t=1,v1=00",
+                "--server",
+                &url,
+            ],
+        ))
+        .await;
+        let said = stderr_of_failure(&forged);
+        let expected = match kind {
+            // Reached, and refused for its signature: an operator cannot forge a decision.
+            "kyc" => "webhook_signature_invalid",
+            // No payment provider is configured on this server: reached, and not found.
+            _ => "no such payment provider",
+        };
+        assert!(said.contains(expected), "{kind}: {said}");
+    }
+    let missing = run(ingot_as(
+        &home,
+        &admin_token,
+        &[
+            "admin",
+            "provider-event",
+            "kyc",
+            "sim",
+            "--body",
+            "/nonexistent/event.json",
+            "--signature",
+            "t=1,v1=00",
+            "--server",
+            &url,
+        ],
+    ))
+    .await;
+    assert!(stderr_of_failure(&missing).contains("cannot read /nonexistent/event.json"));
+}
