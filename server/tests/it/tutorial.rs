@@ -104,3 +104,52 @@ async fn the_cli_tutorial_runs_as_written() {
     );
     assert!(stdout.contains("100"), "the top-up is in the ledger: {stdout}");
 }
+
+/// docs/sdk.md's Rust walk-through is `ux/sdk/examples/five_minutes.rs`, word for word, and it
+/// runs against a live `ingotd serve`.
+#[tokio::test]
+async fn the_rust_sdk_walkthrough_is_the_example_and_runs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let guide = std::fs::read_to_string(root.join("docs/sdk.md")).unwrap();
+    let shown = guide
+        .split("```rust\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("docs/sdk.md has a Rust example");
+    let example = std::fs::read_to_string(root.join("ux/sdk/examples/five_minutes.rs")).unwrap();
+    assert_eq!(
+        shown, example,
+        "docs/sdk.md shows ux/sdk/examples/five_minutes.rs as it is"
+    );
+    let program = Path::new(env!("CARGO_BIN_EXE_ingotd"))
+        .parent()
+        .unwrap()
+        .join("examples/five_minutes");
+    assert!(
+        program.exists(),
+        "{} is missing: build it (cargo build -p ingot-sdk --examples; cargo xtask test does)",
+        program.display()
+    );
+    let dir = std::env::temp_dir().join(format!("ingot-sdk-example-{}", ingot_kernel::id::new_ulid()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (mut child, address) = super::ingotd_spawn(&dir, &[]);
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(program)
+            .env("INGOT_SERVER", format!("http://{address}"))
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success()
+            && printed.contains("cpu-64c at demo1")
+            && printed.trim_end().ends_with("grace@example.com"),
+        "{printed}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -108,11 +108,6 @@ use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-/// docs/sdk.md's Rust examples, compiled and run as doctests so the guide cannot rot.
-#[cfg(doctest)]
-#[doc = include_str!("../../../docs/sdk.md")]
-pub struct SdkGuide;
-
 /// The server the embedded default listens on.
 pub const SERVER_DEFAULT: &str = "http://127.0.0.1:8080";
 /// Requests give up after this long.
