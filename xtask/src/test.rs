@@ -36,6 +36,9 @@ fn checks(root: &Path, database: &str) -> anyhow::Result<()> {
         &cargo,
         &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
     )?;
+    // Examples as programs under their own names (docs/sdk.md's walk-through is one; a test runs
+    // it): `cargo test` builds them only under hashed names.
+    run_command(root, &cargo, &["build", "--workspace", "--examples"])?;
     // The committed Python SDK is what the committed OpenAPI document generates (the document
     // itself is compared with the served one by a server test).
     crate::sdk::run(root, true)?;

@@ -127,7 +127,7 @@ async fn the_rust_sdk_walkthrough_is_the_example_and_runs() {
         .join("examples/five_minutes");
     assert!(
         program.exists(),
-        "{} is missing: build it (cargo build -p ingot-sdk --examples; cargo xtask test does)",
+        "{} is missing: build it (cargo build --workspace --examples; cargo xtask test does)",
         program.display()
     );
     let dir = std::env::temp_dir().join(format!("ingot-sdk-example-{}", ingot_kernel::id::new_ulid()));
