@@ -12,8 +12,13 @@ use std::process::{Command, Output};
 
 /// A real ingotd with a platform admin made the way operators make one (`bootstrap-admin`).
 async fn server() -> (String, String, ingot_kernel::testing::TestDb) {
+    server_with(|_| {}).await
+}
+
+/// The same, with `tune` applied to its configuration.
+async fn server_with(tune: impl FnOnce(&mut Config)) -> (String, String, ingot_kernel::testing::TestDb) {
     let test_db = ingot_kernel::testing::TestDb::sqlite().await;
-    let config = Config {
+    let mut config = Config {
         database_url: Some(test_db.url.clone()),
         data_dir: std::env::temp_dir().join(format!("ingot-cli-app-{}", ingot_kernel::id::new_ulid())),
         // On by default only without a database URL; the catalog tests want what a fresh
@@ -23,6 +28,7 @@ async fn server() -> (String, String, ingot_kernel::testing::TestDb) {
         billing_test_provider: Some(true),
         ..Config::default()
     };
+    tune(&mut config);
     let app = app_build(config, Seams::default()).await.unwrap();
     let admin_token = app.iam.bootstrap_admin("admin@example.com").await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -2105,18 +2111,10 @@ async fn profiles_keep_several_accounts_apart() {
 #[tokio::test]
 async fn a_provider_event_delivered_by_hand_is_checked_like_any_other() {
     // A server that takes the simulated KYC provider's webhooks (signed with this secret).
-    let test_db = ingot_kernel::testing::TestDb::sqlite().await;
-    let config = Config {
-        database_url: Some(test_db.url.clone()),
-        data_dir: std::env::temp_dir().join(format!("ingot-cli-app-{}", ingot_kernel::id::new_ulid())),
-        kyc_webhook_secret: Some("kyc-test-secret".into()),
-        ..Config::default()
-    };
-    let app = app_build(config, Seams::default()).await.unwrap();
-    let admin_token = app.iam.bootstrap_admin("admin@example.com").await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(app_serve(app, listener, std::future::pending()));
+    let (url, admin_token, _db) = server_with(|config| {
+        config.kyc_webhook_secret = Some("kyc-test-secret".into());
+    })
+    .await;
     let home = home();
     let body = home.join("event.json");
     std::fs::write(
