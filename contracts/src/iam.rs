@@ -329,10 +329,14 @@ pub enum Action {
     ClusterRead,
     /// Create, scale and delete a project's clusters (allocations underneath).
     ClusterManage,
+    /// Incidents and their timelines.
+    IncidentRead,
+    /// Acknowledge and resolve incidents (audited).
+    IncidentManage,
 }
 
 impl Action {
-    pub const ALL: [Action; 43] = [
+    pub const ALL: [Action; 45] = [
         Action::OwnershipRead,
         Action::AuditVerify,
         Action::TenantCreate,
@@ -376,6 +380,8 @@ impl Action {
         Action::WebhookManage,
         Action::ClusterRead,
         Action::ClusterManage,
+        Action::IncidentRead,
+        Action::IncidentManage,
     ];
 }
 

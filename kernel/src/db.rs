@@ -150,6 +150,21 @@ impl Db {
         self.backend
     }
 
+    /// A consistent copy of a SQLite database at `to` (`VACUUM INTO`), taken on a reader
+    /// connection so writers go on meanwhile. PostgreSQL's copies are pg_dump's job.
+    pub async fn sqlite_copy_to(&self, to: &Path) -> Result<(), DbError> {
+        if self.backend != Backend::Sqlite {
+            return Err(DbError::Sqlx(sqlx::Error::Configuration(
+                "VACUUM INTO copies SQLite databases only".into(),
+            )));
+        }
+        sqlx::query("VACUUM INTO $1")
+            .bind(to.display().to_string())
+            .execute(self.reader())
+            .await?;
+        Ok(())
+    }
+
     /// Begins a write transaction. On SQLite it takes the write lock up front (`BEGIN IMMEDIATE`)
     /// so two writers never deadlock upgrading a read lock.
     ///
@@ -229,6 +244,50 @@ impl Db {
         result
     }
 
+    /// What `migrate` would do, without doing it: the migrations this binary would apply, those
+    /// the database has that this binary does not know (a newer release applied them), and those
+    /// applied with other text than this binary's (an edited migration: never safe).
+    pub async fn migrations_status(&self, sets: &[&MigrationSet]) -> Result<MigrationStatus, DbError> {
+        let table = match self.backend {
+            Backend::Postgres => {
+                "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_name = 'kernel_migrations'"
+            }
+            Backend::Sqlite => {
+                "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'kernel_migrations'"
+            }
+        };
+        let exists: i64 = sqlx::query(table).fetch_one(self.reader()).await?.try_get("n")?;
+        let mut applied: std::collections::BTreeMap<(String, i64), (String, String)> = Default::default();
+        if exists > 0 {
+            for row in sqlx::query("SELECT domain, version, name, checksum FROM kernel_migrations")
+                .fetch_all(self.reader())
+                .await?
+            {
+                applied.insert(
+                    (row.try_get("domain")?, row.try_get("version")?),
+                    (row.try_get("name")?, row.try_get("checksum")?),
+                );
+            }
+        }
+        let mut status = MigrationStatus::default();
+        for set in sets {
+            for migration in set.migrations {
+                let label = format!("{}/{:04}_{}", set.domain, migration.version, migration.name);
+                let checksum = format!("{:x}", Sha256::digest(migration.sql_for(self.backend).as_bytes()));
+                match applied.remove(&(set.domain.to_string(), migration.version)) {
+                    None => status.pending.push(label),
+                    Some((_, stored)) if stored != checksum => status.edited.push(label),
+                    Some(_) => {}
+                }
+            }
+        }
+        status.unknown = applied
+            .into_iter()
+            .map(|((domain, version), (name, _))| format!("{domain}/{version:04}_{name}"))
+            .collect();
+        Ok(status)
+    }
+
     async fn migrate_locked(
         &self,
         conn: &mut AnyConnection,
@@ -293,6 +352,14 @@ impl Db {
         }
         Ok(applied)
     }
+}
+
+/// [`Db::migrations_status`]'s answer; labels are `domain/0001_name`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MigrationStatus {
+    pub pending: Vec<String>,
+    pub unknown: Vec<String>,
+    pub edited: Vec<String>,
 }
 
 /// Column conversions every store needs: stored values that do not decode are corruption, named

@@ -11,6 +11,26 @@ use std::time::Duration;
 pub const LISTEN_DEFAULT: &str = "127.0.0.1:8080";
 pub const DATA_DIR_DEFAULT: &str = "./ingot-data";
 
+/// Where the installation runs: `prod` and `staging` refuse settings unsafe there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Environment {
+    /// The embedded default and developers' machines: nothing is refused.
+    #[default]
+    Dev,
+    Staging,
+    Prod,
+}
+
+impl Environment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Environment::Dev => "dev",
+            Environment::Staging => "staging",
+            Environment::Prod => "prod",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
     Text,
@@ -42,8 +62,17 @@ impl Default for HttpLimits {
 }
 
 /// The resolved configuration `ingotd` runs with.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq)]
 pub struct Config {
+    pub environment: Environment,
+    /// `proxy`: TLS ends at a load balancer or ingress in front (ingotd serves plain HTTP and
+    /// trusts `X-Forwarded-Proto`). `None`: not declared (refused in staging and prod).
+    pub tls_termination: Option<String>,
+    /// SQLite in prod only when this is set (a single-node installation, knowingly).
+    pub database_allow_sqlite: bool,
+    /// Where each key's value came from (`INGOT_LISTEN`, `ingot.toml: listen`, `--listen`);
+    /// keys absent here have their default.
+    pub origins: BTreeMap<String, String>,
     pub listen: SocketAddr,
     pub data_dir: PathBuf,
     /// `postgres://…` or `sqlite:…`; `None` means SQLite at `<data_dir>/ingot.db`.
@@ -111,12 +140,29 @@ pub struct Config {
     pub webhooks_attempts_max: u32,
     /// How often events become deliveries and due deliveries are sent.
     pub webhooks_interval: Duration,
+    /// How often the alert rules are evaluated.
+    pub alerts_interval: Duration,
+    /// The window spikes are counted over (failed logins, exhausted balances, deploys).
+    pub alerts_window: Duration,
+    pub alerts_thresholds: ingot_operations::model::Thresholds,
+    /// OWNERS.toml roles → people and how to page them (TOML); without it, pages go to the log.
+    pub paging_oncall_file: Option<PathBuf>,
+    pub paging_pagerduty_url: String,
+    /// Overrides OWNERS.toml's `escalate_after_min`.
+    pub paging_escalate_after: Option<Duration>,
+    /// How often due pages are sent.
+    pub paging_interval: Duration,
+    /// One page delivery's limit.
+    pub paging_timeout: Duration,
 }
 
 impl fmt::Debug for Config {
     // URLs may carry passwords: never print them.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
+            .field("environment", &self.environment)
+            .field("tls_termination", &self.tls_termination)
+            .field("database_allow_sqlite", &self.database_allow_sqlite)
             .field("listen", &self.listen)
             .field("data_dir", &self.data_dir)
             .field("database", &self.database_url.as_deref().map(redact_url))
@@ -164,6 +210,14 @@ impl fmt::Debug for Config {
             .field("webhooks_timeout", &self.webhooks_timeout)
             .field("webhooks_attempts_max", &self.webhooks_attempts_max)
             .field("webhooks_interval", &self.webhooks_interval)
+            .field("alerts_interval", &self.alerts_interval)
+            .field("alerts_window", &self.alerts_window)
+            .field("alerts_thresholds", &self.alerts_thresholds)
+            .field("paging_oncall_file", &self.paging_oncall_file)
+            .field("paging_pagerduty_url", &self.paging_pagerduty_url)
+            .field("paging_escalate_after", &self.paging_escalate_after)
+            .field("paging_interval", &self.paging_interval)
+            .field("paging_timeout", &self.paging_timeout)
             .finish()
     }
 }
@@ -185,6 +239,10 @@ pub fn redact_url(url: &str) -> String {
 impl Default for Config {
     fn default() -> Config {
         Config {
+            environment: Environment::Dev,
+            tls_termination: None,
+            database_allow_sqlite: false,
+            origins: BTreeMap::new(),
             listen: LISTEN_DEFAULT.parse().expect("the default listen address parses"),
             data_dir: PathBuf::from(DATA_DIR_DEFAULT),
             database_url: None,
@@ -219,6 +277,14 @@ impl Default for Config {
             webhooks_timeout: Duration::from_secs(10),
             webhooks_attempts_max: 10,
             webhooks_interval: Duration::from_secs(1),
+            alerts_interval: Duration::from_secs(30),
+            alerts_window: Duration::from_secs(15 * 60),
+            alerts_thresholds: ingot_operations::model::Thresholds::default(),
+            paging_oncall_file: None,
+            paging_pagerduty_url: "https://events.pagerduty.com/v2/enqueue".into(),
+            paging_escalate_after: None,
+            paging_interval: Duration::from_secs(2),
+            paging_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -246,6 +312,175 @@ impl Config {
     }
 }
 
+/// Words that mark a value copied from documentation or an example file, not made for this
+/// installation.
+const EXAMPLE_MARKERS: &[&str] = &[
+    "replace",
+    "change-me",
+    "changeme",
+    "example",
+    "a-long-random-secret",
+];
+
+fn looks_like_an_example(secret: &str) -> bool {
+    let lower = secret.to_ascii_lowercase();
+    EXAMPLE_MARKERS.iter().any(|marker| lower.contains(marker))
+}
+
+impl Config {
+    /// What `staging` and `prod` refuse, one line each naming the key; empty when the
+    /// configuration may run in its environment (`dev` refuses nothing).
+    pub fn environment_problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let env = self.environment;
+        if env == Environment::Dev {
+            return problems;
+        }
+        let name = env.as_str();
+        if self.secret_key.is_none() {
+            problems.push(format!(
+                "secret_key: {name} needs it set explicitly (openssl rand -base64 32), the same on every replica"
+            ));
+        }
+        if self.tls_termination.is_none() {
+            problems.push(format!(
+                "tls.termination: {name} needs TLS declared: `proxy` (a load balancer or ingress in front terminates it)"
+            ));
+        }
+        for (key, secret) in [
+            ("kyc.webhook_secret", &self.kyc_webhook_secret),
+            ("payments.stripe.api_key", &self.stripe_api_key),
+            ("payments.stripe.webhook_secret", &self.stripe_webhook_secret),
+        ] {
+            if secret.as_deref().is_some_and(looks_like_an_example) {
+                problems.push(format!("{key}: an example value; make one for this installation"));
+            }
+        }
+        if env == Environment::Prod {
+            if self.database_url.is_none() && !self.database_allow_sqlite {
+                problems.push(
+                    "database_url: prod runs on PostgreSQL (set database.allow_sqlite = true for a knowingly single-node installation)"
+                        .into(),
+                );
+            }
+            if self.maas_simulated_enabled() {
+                problems.push("maas.simulated: prod never runs the simulated MAAS region".into());
+            }
+            if self.billing_test_provider_enabled() {
+                problems.push("billing.test_provider: prod never credits top-ups without payment".into());
+            }
+            if self.demo_catalog_enabled() {
+                problems.push("demo_catalog: prod never seeds the demo catalog".into());
+            }
+            if self.webhooks_private_destinations_allowed() {
+                problems.push(
+                    "webhooks.private_destinations: prod never sends tenants' webhooks to private addresses"
+                        .into(),
+                );
+            }
+        }
+        problems
+    }
+
+    /// Every key with its effective value (secrets as `<redacted>`, URLs without passwords) and
+    /// where it came from, in the order of the README's table.
+    pub fn effective(&self) -> Vec<(&'static str, String, String)> {
+        let secret = |value: &Option<String>| match value {
+            Some(_) => "<redacted>".to_string(),
+            None => "(none)".to_string(),
+        };
+        let optional = |value: Option<String>| value.unwrap_or_else(|| "(none)".into());
+        let ms = |d: Duration| d.as_millis().to_string();
+        let s = |d: Duration| d.as_secs().to_string();
+        let t = &self.alerts_thresholds;
+        KEYS.iter()
+            .map(|(key, _)| {
+                let value = match *key {
+                    "environment" => self.environment.as_str().to_string(),
+                    "tls.termination" => optional(self.tls_termination.clone()),
+                    "database.allow_sqlite" => self.database_allow_sqlite.to_string(),
+                    "listen" => self.listen.to_string(),
+                    "data_dir" => self.data_dir.display().to_string(),
+                    "database_url" => self
+                        .database_url
+                        .as_deref()
+                        .map(redact_url)
+                        .unwrap_or_else(|| format!("(SQLite at {})", self.sqlite_path().display())),
+                    "redis_url" => optional(self.redis_url.as_deref().map(redact_url)),
+                    "log_format" => format!("{:?}", self.log_format).to_lowercase(),
+                    "log_level" => self.log_level.clone(),
+                    "http.body_bytes_max" => self.http.body_bytes_max.to_string(),
+                    "http.request_timeout_ms" => ms(self.http.request_timeout),
+                    "http.rate_limit_per_s" => self.http.rate_limit_per_s.to_string(),
+                    "http.rate_limit_burst" => self.http.rate_limit_burst.to_string(),
+                    "http.shutdown_grace_ms" => ms(self.http.shutdown_grace),
+                    "kyc.provider" => self.kyc_provider.clone(),
+                    "kyc.webhook_secret" => secret(&self.kyc_webhook_secret),
+                    "secret_key" => match &self.secret_key {
+                        Some(_) => "<redacted>".into(),
+                        None => format!("(key file {})", self.data_dir.join("secret.key").display()),
+                    },
+                    "demo_catalog" => self.demo_catalog_enabled().to_string(),
+                    "billing.test_provider" => self.billing_test_provider_enabled().to_string(),
+                    "billing.rating_interval_s" => s(self.billing_rating_interval),
+                    "billing.runway_hours" => self.billing_runway_hours.to_string(),
+                    "billing.grace_s" => s(self.billing_grace),
+                    "payments.stripe.base_url" => self.stripe_base_url.clone(),
+                    "payments.stripe.api_key" => secret(&self.stripe_api_key),
+                    "payments.stripe.webhook_secret" => secret(&self.stripe_webhook_secret),
+                    "payments.stripe.return_url" => self.stripe_return_url.clone(),
+                    "maas.simulated" => self.maas_simulated_enabled().to_string(),
+                    "maas.sim_machines" => self.maas_sim_machines.to_string(),
+                    "maas.onboarding_interval_s" => s(self.maas_onboarding_interval),
+                    "maas.deployments_interval_ms" => ms(self.maas_deployments_interval),
+                    "maas.reconcile_interval_s" => s(self.maas_reconcile_interval),
+                    "maas.images_interval_s" => s(self.maas_images_interval),
+                    "allocation.lifecycle_interval_ms" => ms(self.allocation_lifecycle_interval),
+                    "allocation.replacements_max" => self.allocation_replacements_max.to_string(),
+                    "read_models.follow_interval_ms" => ms(self.read_models_follow_interval),
+                    "read_models.cache_ttl_ms" => ms(self.read_models_cache_ttl),
+                    "read_models.cache" => self.read_models_cache.to_string(),
+                    "webhooks.private_destinations" => {
+                        self.webhooks_private_destinations_allowed().to_string()
+                    }
+                    "webhooks.timeout_ms" => ms(self.webhooks_timeout),
+                    "webhooks.attempts_max" => self.webhooks_attempts_max.to_string(),
+                    "webhooks.interval_ms" => ms(self.webhooks_interval),
+                    "alerts.interval_ms" => ms(self.alerts_interval),
+                    "alerts.window_s" => s(self.alerts_window),
+                    "alerts.drift_open" => t.drift_open.to_string(),
+                    "alerts.deploy_failure_rate_pct" => (t.deploy_failure_rate * 100.0).round().to_string(),
+                    "alerts.deploy_min_samples" => t.deploy_min_samples.to_string(),
+                    "alerts.site_unreachable_s" => t.site_unreachable_s.to_string(),
+                    "alerts.balances_exhausted" => t.balances_exhausted.to_string(),
+                    "alerts.login_failures" => t.login_failures.to_string(),
+                    "alerts.consumer_lag_s" => t.consumer_lag_s.to_string(),
+                    "alerts.lease_expired_s" => t.lease_expired_s.to_string(),
+                    "paging.oncall_file" => {
+                        optional(self.paging_oncall_file.as_ref().map(|p| p.display().to_string()))
+                    }
+                    "paging.pagerduty_url" => self.paging_pagerduty_url.clone(),
+                    "paging.escalate_after_min" => self
+                        .paging_escalate_after
+                        .map(|d| (d.as_secs() / 60).to_string())
+                        .unwrap_or_else(|| "(OWNERS.toml's escalate_after_min)".into()),
+                    "paging.interval_ms" => ms(self.paging_interval),
+                    "paging.timeout_ms" => ms(self.paging_timeout),
+                    // Every key is listed above; a new one without a line shows as unknown here
+                    // and fails `every_key_has_an_effective_value`.
+                    _ => "?".into(),
+                };
+                let origin = self
+                    .origins
+                    .get(*key)
+                    .cloned()
+                    .unwrap_or_else(|| "default".into());
+                (*key, value, origin)
+            })
+            .collect()
+    }
+}
+
 /// A bad configuration value, named by its key and source.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid config: {key}: {message}")]
@@ -266,6 +501,9 @@ pub struct Flags {
 
 /// Every key the file and the environment understand: (file key, environment variable).
 const KEYS: &[(&str, &str)] = &[
+    ("environment", "INGOT_ENVIRONMENT"),
+    ("tls.termination", "INGOT_TLS_TERMINATION"),
+    ("database.allow_sqlite", "INGOT_DATABASE_ALLOW_SQLITE"),
     ("listen", "INGOT_LISTEN"),
     ("data_dir", "INGOT_DATA_DIR"),
     ("database_url", "INGOT_DATABASE_URL"),
@@ -319,6 +557,24 @@ const KEYS: &[(&str, &str)] = &[
     ("webhooks.timeout_ms", "INGOT_WEBHOOKS_TIMEOUT_MS"),
     ("webhooks.attempts_max", "INGOT_WEBHOOKS_ATTEMPTS_MAX"),
     ("webhooks.interval_ms", "INGOT_WEBHOOKS_INTERVAL_MS"),
+    ("alerts.interval_ms", "INGOT_ALERTS_INTERVAL_MS"),
+    ("alerts.window_s", "INGOT_ALERTS_WINDOW_S"),
+    ("alerts.drift_open", "INGOT_ALERTS_DRIFT_OPEN"),
+    (
+        "alerts.deploy_failure_rate_pct",
+        "INGOT_ALERTS_DEPLOY_FAILURE_RATE_PCT",
+    ),
+    ("alerts.deploy_min_samples", "INGOT_ALERTS_DEPLOY_MIN_SAMPLES"),
+    ("alerts.site_unreachable_s", "INGOT_ALERTS_SITE_UNREACHABLE_S"),
+    ("alerts.balances_exhausted", "INGOT_ALERTS_BALANCES_EXHAUSTED"),
+    ("alerts.login_failures", "INGOT_ALERTS_LOGIN_FAILURES"),
+    ("alerts.consumer_lag_s", "INGOT_ALERTS_CONSUMER_LAG_S"),
+    ("alerts.lease_expired_s", "INGOT_ALERTS_LEASE_EXPIRED_S"),
+    ("paging.oncall_file", "INGOT_PAGING_ONCALL_FILE"),
+    ("paging.pagerduty_url", "INGOT_PAGING_PAGERDUTY_URL"),
+    ("paging.escalate_after_min", "INGOT_PAGING_ESCALATE_AFTER_MIN"),
+    ("paging.interval_ms", "INGOT_PAGING_INTERVAL_MS"),
+    ("paging.timeout_ms", "INGOT_PAGING_TIMEOUT_MS"),
 ];
 
 /// Resolves the configuration from flags, the given environment and the config file they name.
@@ -426,7 +682,25 @@ fn apply(config: &mut Config, key: &str, value: &str, origin: &str) -> Result<()
             _ => Err(bad(format!("expected true or false, got {value:?}"))),
         }
     };
+    config.origins.insert(key.to_string(), origin.to_string());
     match key {
+        "environment" => {
+            config.environment = match value {
+                "dev" => Environment::Dev,
+                "staging" => Environment::Staging,
+                "prod" => Environment::Prod,
+                _ => return Err(bad(format!("expected dev, staging or prod, got {value:?}"))),
+            };
+        }
+        "tls.termination" => {
+            if value != "proxy" {
+                return Err(bad(format!(
+                    "expected proxy (TLS ends at a load balancer or ingress in front), got {value:?}"
+                )));
+            }
+            config.tls_termination = Some(value.to_string());
+        }
+        "database.allow_sqlite" => config.database_allow_sqlite = flag(value)?,
         "listen" => {
             config.listen = value.parse().map_err(|_| {
                 bad(format!(
@@ -595,6 +869,88 @@ fn apply(config: &mut Config, key: &str, value: &str, origin: &str) -> Result<()
             }
             config.webhooks_interval = Duration::from_millis(n);
         }
+        "alerts.interval_ms" => {
+            let n = number(value)?;
+            if !(50..=3_600_000).contains(&n) {
+                return Err(bad("must be between 50 and 3600000".into()));
+            }
+            config.alerts_interval = Duration::from_millis(n);
+        }
+        "alerts.window_s" => {
+            let n = number(value)?;
+            if !(60..=86_400).contains(&n) {
+                return Err(bad("must be between 60 and 86400".into()));
+            }
+            config.alerts_window = Duration::from_secs(n);
+        }
+        "alerts.drift_open"
+        | "alerts.site_unreachable_s"
+        | "alerts.balances_exhausted"
+        | "alerts.login_failures"
+        | "alerts.consumer_lag_s"
+        | "alerts.lease_expired_s" => {
+            let n = number(value)?;
+            if !(1..=1_000_000).contains(&n) {
+                return Err(bad("must be between 1 and 1000000".into()));
+            }
+            let t = &mut config.alerts_thresholds;
+            let slot = match key {
+                "alerts.drift_open" => &mut t.drift_open,
+                "alerts.site_unreachable_s" => &mut t.site_unreachable_s,
+                "alerts.balances_exhausted" => &mut t.balances_exhausted,
+                "alerts.login_failures" => &mut t.login_failures,
+                "alerts.consumer_lag_s" => &mut t.consumer_lag_s,
+                _ => &mut t.lease_expired_s,
+            };
+            *slot = n as f64;
+        }
+        "alerts.deploy_failure_rate_pct" => {
+            let n = number(value)?;
+            if !(1..=100).contains(&n) {
+                return Err(bad("must be between 1 and 100".into()));
+            }
+            config.alerts_thresholds.deploy_failure_rate = n as f64 / 100.0;
+        }
+        "alerts.deploy_min_samples" => {
+            let n = number(value)?;
+            if !(1..=10_000).contains(&n) {
+                return Err(bad("must be between 1 and 10000".into()));
+            }
+            config.alerts_thresholds.deploy_min_samples = n;
+        }
+        "paging.oncall_file" => {
+            if value.trim().is_empty() {
+                return Err(bad("must not be empty".into()));
+            }
+            config.paging_oncall_file = Some(PathBuf::from(value));
+        }
+        "paging.pagerduty_url" => {
+            if !(value.starts_with("http://") || value.starts_with("https://")) {
+                return Err(bad("expected http(s)://…".into()));
+            }
+            config.paging_pagerduty_url = value.to_string();
+        }
+        "paging.escalate_after_min" => {
+            let n = number(value)?;
+            if !(1..=10_080).contains(&n) {
+                return Err(bad("must be between 1 and 10080".into()));
+            }
+            config.paging_escalate_after = Some(Duration::from_secs(n * 60));
+        }
+        "paging.interval_ms" => {
+            let n = number(value)?;
+            if !(50..=600_000).contains(&n) {
+                return Err(bad("must be between 50 and 600000".into()));
+            }
+            config.paging_interval = Duration::from_millis(n);
+        }
+        "paging.timeout_ms" => {
+            let n = number(value)?;
+            if !(100..=60_000).contains(&n) {
+                return Err(bad("must be between 100 and 60000".into()));
+            }
+            config.paging_timeout = Duration::from_millis(n);
+        }
         "read_models.cache_ttl_ms" => {
             let n = number(value)?;
             if !(1..=3_600_000).contains(&n) {
@@ -748,6 +1104,86 @@ mod tests {
             err.to_string().contains("line 1") && !err.to_string().contains('\n'),
             "{err}"
         );
+    }
+
+    #[test]
+    fn every_key_has_an_effective_value_and_secrets_are_redacted() {
+        let config = config_load(
+            &Flags::default(),
+            &env(&[
+                ("INGOT_DATABASE_URL", "postgres://ingot:s3cret@db:5432/ingot"),
+                ("INGOT_KYC_WEBHOOK_SECRET", "kyc-secret-0123456789"),
+                ("INGOT_SECRET_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="),
+            ]),
+        )
+        .unwrap();
+        let effective = config.effective();
+        assert_eq!(effective.len(), KEYS.len());
+        for (key, value, _) in &effective {
+            assert_ne!(value, "?", "{key} has no effective value");
+        }
+        let shown = format!("{effective:?}");
+        assert!(
+            !shown.contains("s3cret") && !shown.contains("kyc-secret") && !shown.contains("AAAA"),
+            "{shown}"
+        );
+        let origin = |key: &str| effective.iter().find(|(k, _, _)| *k == key).unwrap().2.clone();
+        assert_eq!(origin("database_url"), "INGOT_DATABASE_URL");
+        assert_eq!(origin("listen"), "default");
+    }
+
+    #[test]
+    fn prod_refuses_what_is_unsafe_there_and_dev_nothing() {
+        assert!(Config::default().environment_problems().is_empty());
+        let prod = config_load(&Flags::default(), &env(&[("INGOT_ENVIRONMENT", "prod")])).unwrap();
+        let problems = prod.environment_problems().join("\n");
+        for key in [
+            "secret_key:",
+            "tls.termination:",
+            "database_url:",
+            "maas.simulated:",
+            "billing.test_provider:",
+            "demo_catalog:",
+            "webhooks.private_destinations:",
+        ] {
+            assert!(problems.contains(key), "{key} not refused:\n{problems}");
+        }
+        let ready = config_load(
+            &Flags::default(),
+            &env(&[
+                ("INGOT_ENVIRONMENT", "prod"),
+                ("INGOT_DATABASE_URL", "postgres://ingot@db/ingot"),
+                ("INGOT_SECRET_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="),
+                ("INGOT_TLS_TERMINATION", "proxy"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(ready.environment_problems(), Vec::<String>::new());
+        // An example secret is refused; SQLite only when allowed; staging allows the simulator.
+        let mut example = ready.clone();
+        example.kyc_webhook_secret = Some("REPLACE-ME-0123456789".into());
+        assert!(example.environment_problems()[0].starts_with("kyc.webhook_secret:"));
+        let mut sqlite = ready.clone();
+        sqlite.database_url = None;
+        sqlite.maas_simulated = Some(false);
+        sqlite.demo_catalog = Some(false);
+        sqlite.billing_test_provider = Some(false);
+        sqlite.webhooks_private_destinations = Some(false);
+        assert!(sqlite.environment_problems()[0].starts_with("database_url:"));
+        sqlite.database_allow_sqlite = true;
+        assert!(sqlite.environment_problems().is_empty());
+        let staging = Config {
+            environment: Environment::Staging,
+            database_url: None,
+            ..ready
+        };
+        assert!(
+            staging.environment_problems().is_empty(),
+            "{:?}",
+            staging.environment_problems()
+        );
+        let err = config_load(&Flags::default(), &env(&[("INGOT_ENVIRONMENT", "production")])).unwrap_err();
+        assert_eq!(err.key, "INGOT_ENVIRONMENT");
     }
 
     #[test]

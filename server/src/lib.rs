@@ -63,6 +63,8 @@ pub enum StartError {
     Cache(#[source] CacheError),
     #[error("OWNERS.toml is invalid: {0}")]
     Ownership(String),
+    #[error("on-call file: {0}")]
+    OnCall(String),
     #[error("secret key: {0}")]
     SecretKey(String),
     #[error("cannot start IAM")]
@@ -183,6 +185,8 @@ pub struct App {
     pub secrets: ingot_kernel::crypto::SecretBox,
     /// The MAAS domain, for tests that drive onboarding passes themselves.
     pub maas: Arc<ingot_provisioning_baremetal_maas::service::MaasService>,
+    /// Operations, for tests that drive alert and paging passes themselves.
+    pub operations: Arc<ingot_operations::OperationsService>,
     /// App Platform, for tests that drive webhook passes themselves.
     pub app_platform: Arc<ingot_app_platform::service::AppPlatformService>,
     /// The simulated MAAS region of the embedded default, when it runs.
@@ -212,13 +216,18 @@ impl ingot_contracts::allocation::NodeEvacuation for EvacuationLate {
     }
 }
 
-/// Opens the configured database (SQLite under the data dir by default) and migrates it.
-pub async fn database_open(config: &Config, clock: &dyn Clock) -> Result<Db, StartError> {
-    let db = match &config.database_url {
+/// Opens the configured database (SQLite under the data dir by default) without migrating it.
+pub async fn database_connect(config: &Config) -> Result<Db, StartError> {
+    match &config.database_url {
         Some(url) => Db::connect(url, PoolLimits::default()).await,
         None => Db::open_sqlite_file(&config.sqlite_path(), PoolLimits::default()).await,
     }
-    .map_err(StartError::Database)?;
+    .map_err(StartError::Database)
+}
+
+/// Opens the configured database (SQLite under the data dir by default) and migrates it.
+pub async fn database_open(config: &Config, clock: &dyn Clock) -> Result<Db, StartError> {
+    let db = database_connect(config).await?;
     db.migrate(&migration_sets(), clock.now())
         .await
         .map_err(StartError::Migrate)?;
@@ -238,14 +247,16 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         ingot_operations::model::ownership_registry_parse(ingot_operations::model::OWNERS_TOML)
             .map_err(StartError::Ownership)?;
     registry.projections = ingot_read_models::service::ownerships();
-    let operations = Arc::new(ingot_operations::OperationsService::new(
-        VERSION_LONG.to_string(),
-        registry,
-        authorizer.clone(),
-        db.clone(),
-        cache.clone(),
-        telemetry::metrics_handle(),
-    ));
+    let on_call = match &config.paging_oncall_file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| StartError::OnCall(format!("cannot read {}: {e}", path.display())))?;
+            ingot_operations::model::OnCall::parse(&text, &registry)
+                .map_err(|e| StartError::OnCall(format!("{}: {e}", path.display())))?
+        }
+        None => ingot_operations::model::OnCall::default(),
+    };
+    registry.on_call = on_call.by_role();
 
     // Inventory is built before Allocation (which asks it for nodes); Allocation answers
     // Inventory's evacuations once it is built.
@@ -353,7 +364,7 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         ingot_read_models::service::ReadModelsService::new(
             db.clone(),
             clock.clone(),
-            cache,
+            cache.clone(),
             authorizer.clone(),
             ingot_read_models::service::ReadModelsConfig {
                 cache_ttl: config.read_models_cache_ttl,
@@ -373,6 +384,79 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         (None, None)
     };
 
+    let domain_controllers: Vec<Arc<dyn Controller>> = [
+        vec![Arc::new(IdempotencyPurge {
+            db: db.clone(),
+            clock: clock.clone(),
+        }) as Arc<dyn Controller>],
+        ingot_iam::workers::controllers(iam.clone()),
+        ingot_billing::workers::controllers(billing.clone(), config.billing_rating_interval),
+        ingot_inventory_catalog::workers::controllers(inventory.clone()),
+        ingot_provisioning_allocation::workers::controllers(
+            allocation.clone(),
+            config.allocation_lifecycle_interval,
+        ),
+        ingot_provisioning_baremetal_maas::workers::controllers(
+            maas.clone(),
+            ingot_provisioning_baremetal_maas::workers::Intervals {
+                onboarding: config.maas_onboarding_interval,
+                deployments: config.maas_deployments_interval,
+                reconcile: config.maas_reconcile_interval,
+                images: config.maas_images_interval,
+            },
+        ),
+        ingot_app_platform::workers::controllers(app_platform.clone(), config.webhooks_interval),
+        ingot_read_models::workers::controllers(read_models.clone(), config.read_models_follow_interval),
+    ]
+    .concat();
+    let watched: Vec<String> = domain_controllers
+        .iter()
+        .map(|c| c.name().to_string())
+        .chain(
+            ingot_operations::workers::CONTROLLER_NAMES
+                .iter()
+                .map(|n| n.to_string()),
+        )
+        .collect();
+    use ingot_contracts::operations::{MaintenanceSource, SignalSource};
+    let operations = Arc::new(
+        ingot_operations::OperationsService::new(
+            VERSION_LONG.to_string(),
+            registry,
+            authorizer.clone(),
+            db.clone(),
+            cache.clone(),
+            telemetry::metrics_handle(),
+            clock.clone(),
+        )
+        .with_alerting(
+            ingot_operations::service::AlertingConfig {
+                interval: config.alerts_interval,
+                window: config.alerts_window,
+                thresholds: config.alerts_thresholds.clone(),
+                escalate_after: config.paging_escalate_after,
+                on_call,
+                pagerduty_url: config.paging_pagerduty_url.clone(),
+                page_timeout: config.paging_timeout,
+            },
+            ingot_operations::service::AlertingDeps {
+                audit: iam.clone(),
+                sources: vec![
+                    Arc::new(ingot_operations::signals::KernelSignals::new(
+                        db.clone(),
+                        clock.clone(),
+                        watched,
+                    )) as Arc<dyn SignalSource>,
+                    iam.clone(),
+                    billing.clone(),
+                    inventory.clone(),
+                    maas.clone(),
+                ],
+                maintenance: vec![inventory.clone() as Arc<dyn MaintenanceSource>, maas.clone()],
+            },
+        ),
+    );
+
     let openapi_json: openapi::OpenApiJson = Arc::new(OnceLock::new());
     let (router, openapi) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(ingot_iam::http::router(iam.clone()))
@@ -388,7 +472,7 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         .merge(ingot_read_models::http::router(
             read_models.clone() as Arc<dyn ingot_contracts::read_models::ReadModelsApi>
         ))
-        .merge(ingot_operations::http::router(operations))
+        .merge(ingot_operations::http::router(operations.clone()))
         .merge(openapi::router(openapi_json.clone()))
         .split_for_parts();
     let rendered = serde_json::to_string(&openapi).expect("the OpenAPI document serialises");
@@ -422,29 +506,8 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
     let router = http::conventions(router, edge);
 
     let controllers: Vec<Arc<dyn Controller>> = [
-        vec![Arc::new(IdempotencyPurge {
-            db: db.clone(),
-            clock: clock.clone(),
-        }) as Arc<dyn Controller>],
-        ingot_iam::workers::controllers(iam.clone()),
-        ingot_billing::workers::controllers(billing.clone(), config.billing_rating_interval),
-        ingot_inventory_catalog::workers::controllers(inventory.clone()),
-        ingot_provisioning_allocation::workers::controllers(
-            allocation.clone(),
-            config.allocation_lifecycle_interval,
-        ),
-        ingot_provisioning_baremetal_maas::workers::controllers(
-            maas.clone(),
-            ingot_provisioning_baremetal_maas::workers::Intervals {
-                onboarding: config.maas_onboarding_interval,
-                deployments: config.maas_deployments_interval,
-                reconcile: config.maas_reconcile_interval,
-                images: config.maas_images_interval,
-            },
-        ),
-        ingot_app_platform::workers::controllers(app_platform.clone(), config.webhooks_interval),
-        ingot_read_models::workers::controllers(read_models.clone(), config.read_models_follow_interval),
-        ingot_operations::workers::controllers(),
+        domain_controllers,
+        ingot_operations::workers::controllers(operations.clone(), config.paging_interval),
     ]
     .concat();
 
@@ -458,6 +521,7 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         read_models,
         secrets,
         maas,
+        operations,
         app_platform,
         maas_sim,
         maas_sim_task,

@@ -28,10 +28,28 @@ enum Command {
         #[arg(long, value_name = "ADDR")]
         listen: Option<String>,
     },
-    /// Apply pending database migrations and exit.
+    /// Apply pending database migrations and exit. With --check, apply nothing: list what would
+    /// be applied (exit 1 when something is pending, 0 when up to date; 2 when an applied
+    /// migration was edited).
     Migrate {
         #[command(flatten)]
         common: CommonArgs,
+        #[arg(long)]
+        check: bool,
+    },
+    /// Configuration: `check` prints the effective configuration (secrets redacted, each key's
+    /// source) and whether the environment (dev, staging, prod) accepts it (exit 2 if not).
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// Write a consistent copy of the embedded SQLite database to FILE while the server runs
+    /// (PostgreSQL: use pg_dump, see docs/deploy.md).
+    Backup {
+        #[command(flatten)]
+        common: CommonArgs,
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
     },
     /// Create or reset a platform admin and print one new API token, alone, on stdout.
     /// Works while `serve` runs on the same database.
@@ -56,6 +74,15 @@ enum Command {
     },
     /// Print the version and git commit.
     Version,
+}
+
+#[derive(Debug, Subcommand)]
+enum ConfigCommand {
+    /// Print the effective configuration and the environment's verdict.
+    Check {
+        #[command(flatten)]
+        common: CommonArgs,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -95,7 +122,38 @@ async fn main() -> ExitCode {
             println!("ingotd {}", VERSION_LONG);
             ExitCode::SUCCESS
         }
-        Command::Migrate { common } => {
+        Command::Config {
+            command: ConfigCommand::Check { common },
+        } => match load(&common, None) {
+            Ok(config) => config_check(&config),
+            Err(code) => code,
+        },
+        Command::Backup { common, to } => {
+            let config = match load(&common, None) {
+                Ok(config) => config,
+                Err(code) => return code,
+            };
+            telemetry::logging_init(config.log_format, "warn");
+            match backup(&config, &to).await {
+                Ok(()) => {
+                    println!("{}", to.display());
+                    ExitCode::SUCCESS
+                }
+                Err(err) => fail(err.as_ref()),
+            }
+        }
+        Command::Migrate { common, check: true } => {
+            let config = match load(&common, None) {
+                Ok(config) => config,
+                Err(code) => return code,
+            };
+            telemetry::logging_init(config.log_format, "warn");
+            match migrate_check(&config).await {
+                Ok(code) => code,
+                Err(err) => fail(err.as_ref()),
+            }
+        }
+        Command::Migrate { common, check: false } => {
             let config = match load(&common, None) {
                 Ok(config) => config,
                 Err(code) => return code,
@@ -141,6 +199,16 @@ async fn main() -> ExitCode {
                 Ok(config) => config,
                 Err(code) => return code,
             };
+            let problems = config.environment_problems();
+            if !problems.is_empty() {
+                for problem in &problems {
+                    eprintln!(
+                        "ingotd: refusing to start ({}): {problem}",
+                        config.environment.as_str()
+                    );
+                }
+                return ExitCode::from(2);
+            }
             telemetry::logging_init(config.log_format, &config.log_level);
             match serve(config).await {
                 Ok(()) => ExitCode::SUCCESS,
@@ -148,6 +216,89 @@ async fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// `ingotd config check`: every key, its value (secrets redacted) and its source, then the
+/// environment's verdict (and the on-call file's, when one is named).
+fn config_check(config: &Config) -> ExitCode {
+    let effective = config.effective();
+    let width = effective.iter().map(|(key, _, _)| key.len()).max().unwrap_or(0);
+    for (key, value, origin) in &effective {
+        println!("{key:<width$}  {value} ({origin})");
+    }
+    let mut problems = config.environment_problems();
+    if let Some(path) = &config.paging_oncall_file {
+        let registry =
+            ingot_operations::model::ownership_registry_parse(ingot_operations::model::OWNERS_TOML);
+        let parsed = std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| ingot_operations::model::OnCall::parse(&text, &registry?));
+        if let Err(err) = parsed {
+            problems.push(format!("paging.oncall_file: {}: {err}", path.display()));
+        }
+    }
+    println!();
+    if problems.is_empty() {
+        println!("environment {}: ok", config.environment.as_str());
+        ExitCode::SUCCESS
+    } else {
+        for problem in &problems {
+            println!("environment {}: refused: {problem}", config.environment.as_str());
+        }
+        ExitCode::from(2)
+    }
+}
+
+/// `ingotd migrate --check`.
+async fn migrate_check(config: &Config) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let db = ingotd::database_connect(config).await?;
+    let status = db.migrations_status(&ingotd::migration_sets()).await?;
+    db.close().await;
+    for label in &status.pending {
+        println!("pending: {label}");
+    }
+    for label in &status.unknown {
+        println!("unknown to this binary (applied by a newer release): {label}");
+    }
+    for label in &status.edited {
+        println!("edited after it was applied: {label}");
+    }
+    Ok(if !status.edited.is_empty() {
+        println!("refused: an applied migration differs from this binary's");
+        ExitCode::from(2)
+    } else if !status.pending.is_empty() {
+        println!(
+            "{} migrations pending: run `ingotd migrate`",
+            status.pending.len()
+        );
+        ExitCode::from(1)
+    } else {
+        println!("up to date");
+        ExitCode::SUCCESS
+    })
+}
+
+/// `ingotd backup --to FILE`: SQLite's `VACUUM INTO`, a consistent copy taken beside writers.
+async fn backup(config: &Config, to: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
+    if config
+        .database_url
+        .as_deref()
+        .is_some_and(|url| !url.starts_with("sqlite:"))
+    {
+        return Err(
+            "backup copies the embedded SQLite database; for PostgreSQL use pg_dump (docs/deploy.md)".into(),
+        );
+    }
+    if to.exists() {
+        return Err(format!("{} exists: backup never overwrites", to.display()).into());
+    }
+    if config.database_url.is_none() && !config.sqlite_path().exists() {
+        return Err(format!("no database at {}", config.sqlite_path().display()).into());
+    }
+    let db = ingotd::database_connect(config).await?;
+    db.sqlite_copy_to(to).await?;
+    db.close().await;
+    Ok(())
 }
 
 async fn bootstrap_admin(config: &Config, email: &str) -> Result<String, Box<dyn std::error::Error>> {

@@ -35,5 +35,10 @@ pub const MIGRATIONS: MigrationSet = MigrationSet {
             "announcements",
             include_str!("../migrations/0007_announcements.sql"),
         ),
+        Migration::portable(
+            8,
+            "exhausted_at",
+            include_str!("../migrations/0008_exhausted_at.sql"),
+        ),
     ],
 };

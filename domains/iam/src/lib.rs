@@ -48,5 +48,10 @@ pub const MIGRATIONS: MigrationSet = MigrationSet {
             "device_grants",
             include_str!("../migrations/0008_device_grants.sql"),
         ),
+        Migration::portable(
+            9,
+            "audit_by_action",
+            include_str!("../migrations/0009_audit_by_action.sql"),
+        ),
     ],
 };

@@ -839,6 +839,21 @@ pub async fn mfa_coverage<'e, E: Executor<'e, Database = Any>>(
     Ok((row.try_get("members")?, row.try_get("with_mfa")?))
 }
 
+/// Failed (and throttled) logins since `since`, on any account, known or not.
+pub async fn failed_logins_since<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    since: Timestamp,
+) -> Result<i64, DbError> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM iam_audit_events WHERE action = 'iam.login' \
+         AND outcome IN ('failure', 'throttled') AND at_us > $1",
+    )
+    .bind(since.as_micros())
+    .fetch_one(db)
+    .await?;
+    Ok(row.try_get("n")?)
+}
+
 /// Failed logins since `since` on accounts that are members of `tenant_id`.
 pub async fn failed_logins_of_members<'e, E: Executor<'e, Database = Any>>(
     db: E,

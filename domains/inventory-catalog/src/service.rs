@@ -1539,3 +1539,71 @@ fn enum_word<T: serde::Serialize>(value: &T) -> String {
         _ => String::new(),
     }
 }
+
+/// Operations holds paging about a node an operator has put in maintenance, or whose health
+/// condition is one that is expected during maintenance.
+impl ingot_contracts::operations::MaintenanceSource for InventoryService {
+    fn maintenance_of(
+        &self,
+        _site_id: Option<SiteId>,
+        node_id: Option<NodeId>,
+        _now: Timestamp,
+    ) -> BoxFuture<'_, std::result::Result<Option<String>, String>> {
+        Box::pin(async move {
+            let Some(node_id) = node_id else { return Ok(None) };
+            let node = store::node_get(self.db.reader(), node_id)
+                .await
+                .map_err(|e| e.to_string())?;
+            let Some(node) = node else { return Ok(None) };
+            if node.state == NodeState::Maintenance {
+                return Ok(Some(format!(
+                    "node {} ({node_id}) is in maintenance",
+                    node.hostname
+                )));
+            }
+            let conditions = store::health_of(self.db.reader(), node_id)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(conditions
+                .iter()
+                .find(|c| c.action == ingot_contracts::inventory::HealthAction::SuppressesAlerting)
+                .map(|c| {
+                    format!(
+                        "node {} ({node_id}) has {}, expected during maintenance",
+                        node.hostname, c.kind
+                    )
+                }))
+        })
+    }
+}
+
+/// What Inventory tells Operations' alert rules: each quarantined node (it waits for a person).
+impl ingot_contracts::operations::SignalSource for InventoryService {
+    fn signal_names(&self) -> &'static [&'static str] {
+        &["inventory.node_quarantined"]
+    }
+
+    fn signals(
+        &self,
+        _query: ingot_contracts::operations::SignalQuery,
+    ) -> BoxFuture<'_, std::result::Result<Vec<ingot_contracts::operations::Signal>, String>> {
+        Box::pin(async move {
+            let nodes = store::nodes_in_state(self.db.reader(), NodeState::Quarantined)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(nodes
+                .into_iter()
+                .map(|node| {
+                    ingot_contracts::operations::Signal::new(
+                        "inventory.node_quarantined",
+                        format!("node:{}", node.id),
+                        1.0,
+                        format!("node {} ({}) is quarantined", node.hostname, node.id),
+                    )
+                    .at_site(node.site_id)
+                    .at_node(node.id)
+                })
+                .collect())
+        })
+    }
+}

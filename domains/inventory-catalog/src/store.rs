@@ -238,6 +238,23 @@ pub async fn node_get<'e, E: Executor<'e, Database = Any>>(
     node_where(db, "id", id.to_string()).await
 }
 
+/// Nodes in a given state, for Operations' signals (quarantined ones wait for a person).
+pub async fn nodes_in_state<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    state: NodeState,
+) -> Result<Vec<Node>, DbError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {NODE_COLUMNS} FROM inv_nodes WHERE state = $1 ORDER BY id LIMIT 1000"
+    ));
+    sqlx::query(sql)
+        .bind(enum_to_text(&state))
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(node_from_row)
+        .collect()
+}
+
 pub async fn node_by_source_ref<'e, E: Executor<'e, Database = Any>>(
     db: E,
     source_ref: &str,

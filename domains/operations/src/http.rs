@@ -1,13 +1,17 @@
-//! Operations HTTP: `/healthz`, `/readyz`, `/metrics` and `GET /v1/admin/ownership`.
+//! Operations HTTP: `/healthz`, `/readyz`, `/metrics`, `GET /v1/admin/ownership` and incidents.
 
 use std::sync::Arc;
 
-use axum::extract::State;
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use ingot_contracts::iam::Actor;
-use ingot_contracts::operations::{HealthReport, OperationsApi, OwnershipRegistry};
+use ingot_contracts::operations::{
+    HealthReport, IncidentFilter, IncidentNoteRequest, IncidentView, OperationsApi, OwnershipRegistry,
+};
 use ingot_kernel::http::Json;
+use ingot_kernel::id::IncidentId;
+use ingot_kernel::page::Page;
 use ingot_kernel::problem::{Problem, ProblemBody};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -23,6 +27,10 @@ pub fn router(service: Arc<OperationsService>) -> OpenApiRouter {
         .routes(routes!(readiness_get))
         .routes(routes!(metrics_get))
         .routes(routes!(ownership_get))
+        .routes(routes!(incident_list))
+        .routes(routes!(incident_get))
+        .routes(routes!(incident_ack))
+        .routes(routes!(incident_resolve))
         .with_state(service)
 }
 
@@ -63,4 +71,65 @@ async fn metrics_get(State(ops): Ops) -> impl IntoResponse {
         (status = 403, body = ProblemBody)))]
 async fn ownership_get(State(ops): Ops, actor: Actor) -> Result<Json<OwnershipRegistry>, Problem> {
     Ok(Json(ops.ownership_get(&actor).await?))
+}
+
+/// Incidents, newest first: those not yet resolved, or `?state=`, or `?all=true`.
+#[utoipa::path(get, path = "/v1/admin/incidents", tag = "operations", operation_id = "incident_list",
+    security(("bearer" = [])), params(IncidentFilter),
+    responses((status = 200, body = Page<IncidentView>), (status = 401, body = ProblemBody),
+        (status = 403, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn incident_list(
+    State(ops): Ops,
+    actor: Actor,
+    Query(filter): Query<IncidentFilter>,
+) -> Result<Json<Page<IncidentView>>, Problem> {
+    Ok(Json(ops.incidents_list(&actor, filter).await?))
+}
+
+/// One incident with its timeline: firings, pages (to whom, how, delivered or not), maintenance
+/// holds, escalation, acknowledgement and resolution.
+#[utoipa::path(get, path = "/v1/admin/incidents/{incident_id}", tag = "operations", operation_id = "incident_get",
+    security(("bearer" = [])), params(("incident_id" = IncidentId, Path)),
+    responses((status = 200, body = IncidentView), (status = 401, body = ProblemBody),
+        (status = 403, body = ProblemBody), (status = 404, body = ProblemBody)))]
+async fn incident_get(
+    State(ops): Ops,
+    actor: Actor,
+    Path(incident_id): Path<IncidentId>,
+) -> Result<Json<IncidentView>, Problem> {
+    Ok(Json(ops.incident_get(&actor, incident_id).await?))
+}
+
+/// Acknowledges an incident (audited; repeating it changes nothing). Paging and escalation go
+/// on until it is resolved.
+#[utoipa::path(post, path = "/v1/admin/incidents/{incident_id}/ack", tag = "operations", operation_id = "incident_ack",
+    security(("bearer" = [])), params(("incident_id" = IncidentId, Path)),
+    request_body = IncidentNoteRequest,
+    responses((status = 200, body = IncidentView), (status = 401, body = ProblemBody),
+        (status = 403, body = ProblemBody), (status = 404, body = ProblemBody),
+        (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn incident_ack(
+    State(ops): Ops,
+    actor: Actor,
+    Path(incident_id): Path<IncidentId>,
+    Json(request): Json<IncidentNoteRequest>,
+) -> Result<Json<IncidentView>, Problem> {
+    Ok(Json(ops.incident_ack(&actor, incident_id, request).await?))
+}
+
+/// Resolves an incident (audited). PagerDuty is told; the rule firing again about the same
+/// subject opens a new incident.
+#[utoipa::path(post, path = "/v1/admin/incidents/{incident_id}/resolve", tag = "operations", operation_id = "incident_resolve",
+    security(("bearer" = [])), params(("incident_id" = IncidentId, Path)),
+    request_body = IncidentNoteRequest,
+    responses((status = 200, body = IncidentView), (status = 401, body = ProblemBody),
+        (status = 403, body = ProblemBody), (status = 404, body = ProblemBody),
+        (status = 409, body = ProblemBody), (status = 422, body = ProblemBody)))]
+async fn incident_resolve(
+    State(ops): Ops,
+    actor: Actor,
+    Path(incident_id): Path<IncidentId>,
+    Json(request): Json<IncidentNoteRequest>,
+) -> Result<Json<IncidentView>, Problem> {
+    Ok(Json(ops.incident_resolve(&actor, incident_id, request).await?))
 }

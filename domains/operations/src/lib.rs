@@ -1,14 +1,16 @@
-//! Operations: health and readiness, telemetry, the ownership registry (OWNERS.toml), and later
+//! Operations: health and readiness, telemetry, the ownership registry (OWNERS.toml), and
 //! alerts → incidents → paging and escalation.
 //! Never: own another domain's state; it observes through events, probes and read models.
 
 pub mod http;
 pub mod model;
+pub mod notify;
 pub mod service;
+pub mod signals;
 pub mod store;
 pub mod workers;
 
-use ingot_kernel::db::MigrationSet;
+use ingot_kernel::db::{Migration, MigrationSet};
 
 pub use service::OperationsService;
 
@@ -16,5 +18,9 @@ pub use service::OperationsService;
 pub const MIGRATIONS: MigrationSet = MigrationSet {
     domain: "operations",
     table_prefix: "ops_",
-    migrations: &[],
+    migrations: &[Migration::portable(
+        1,
+        "incidents",
+        include_str!("../migrations/0001_incidents.sql"),
+    )],
 };

@@ -42,5 +42,6 @@ pub const MIGRATIONS: MigrationSet = MigrationSet {
             "site_images",
             include_str!("../migrations/0007_site_images.sql"),
         ),
+        Migration::portable(8, "signals", include_str!("../migrations/0008_signals.sql")),
     ],
 };

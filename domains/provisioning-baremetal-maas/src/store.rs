@@ -471,7 +471,8 @@ pub async fn deployment_advance_in_tx(
     let done = sqlx::query(
         "UPDATE maas_deployments SET phase = $1, deploy_started_at_us = COALESCE($2, deploy_started_at_us), \
          deployed_at_us = COALESCE($3, deployed_at_us), ip_addresses = COALESCE($4, ip_addresses), \
-         released_at_us = COALESCE($5, released_at_us), message = COALESCE($6, message), updated_at_us = $7 \
+         released_at_us = COALESCE($5, released_at_us), message = COALESCE($6, message), updated_at_us = $7, \
+         failed_at_us = CASE WHEN $1 = 'failed' THEN COALESCE(failed_at_us, $7) ELSE failed_at_us END \
          WHERE allocation_id = $8 AND node_id = $9 AND phase = $10",
     )
     .bind(enum_to_text(&to))
@@ -889,4 +890,107 @@ pub async fn operation_erase_mark_in_tx(tx: &mut Tx, id: &str, mark: i64) -> Res
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// Records whether a site's region answered: an answer clears the failure; a failure keeps the
+/// time of the first one in a row.
+pub async fn site_contact_in_tx(
+    tx: &mut Tx,
+    site_id: SiteId,
+    error: Option<&str>,
+    now: Timestamp,
+) -> Result<(), DbError> {
+    let query = match error {
+        None => sqlx::query(
+            "UPDATE maas_sites SET contact_failing_since_us = NULL, contact_error = NULL WHERE site_id = $1",
+        )
+        .bind(site_id.to_string()),
+        Some(error) => sqlx::query(
+            "UPDATE maas_sites SET contact_failing_since_us = COALESCE(contact_failing_since_us, $1), \
+             contact_error = $2 WHERE site_id = $3",
+        )
+        .bind(now.as_micros())
+        .bind(error)
+        .bind(site_id.to_string()),
+    };
+    query.execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Sites whose region is failing to answer: (site, since, last error).
+pub async fn sites_out_of_contact<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+) -> Result<Vec<(SiteId, Timestamp, String)>, DbError> {
+    let rows = sqlx::query(
+        "SELECT site_id, contact_failing_since_us, contact_error FROM maas_sites \
+         WHERE contact_failing_since_us IS NOT NULL ORDER BY site_id",
+    )
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                parse(&row.try_get::<String, _>("site_id")?, "site id")?,
+                Timestamp::from_micros(row.try_get("contact_failing_since_us")?),
+                row.try_get::<Option<String>, _>("contact_error")?
+                    .unwrap_or_default(),
+            ))
+        })
+        .collect()
+}
+
+/// Open drift per machine: (site, system id, node, kinds).
+pub async fn drift_open_by_machine<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+) -> Result<Vec<(SiteId, String, Option<NodeId>, Vec<String>)>, DbError> {
+    let rows = sqlx::query(
+        "SELECT site_id, system_id, node_id, kind FROM maas_drift WHERE resolved_at_us IS NULL \
+         ORDER BY site_id, system_id, kind",
+    )
+    .fetch_all(db)
+    .await?;
+    let mut out: Vec<(SiteId, String, Option<NodeId>, Vec<String>)> = Vec::new();
+    for row in rows {
+        let site_id: SiteId = parse(&row.try_get::<String, _>("site_id")?, "site id")?;
+        let system_id: String = row.try_get("system_id")?;
+        let node_id: Option<NodeId> = row
+            .try_get::<Option<String>, _>("node_id")?
+            .map(|text| parse(&text, "node id"))
+            .transpose()?;
+        let kind: String = row.try_get("kind")?;
+        match out.last_mut() {
+            Some(last) if last.0 == site_id && last.1 == system_id => last.3.push(kind),
+            _ => out.push((site_id, system_id, node_id, vec![kind])),
+        }
+    }
+    Ok(out)
+}
+
+/// Deploys finished per site since `since`: (site, succeeded, failed).
+pub async fn deploy_outcomes_since<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    since: Timestamp,
+) -> Result<Vec<(SiteId, u64, u64)>, DbError> {
+    let rows = sqlx::query(
+        "SELECT site_id, \
+           SUM(CASE WHEN deployed_at_us > $1 THEN 1 ELSE 0 END) AS succeeded, \
+           SUM(CASE WHEN failed_at_us > $1 THEN 1 ELSE 0 END) AS failed \
+         FROM maas_deployments WHERE site_id IS NOT NULL AND (deployed_at_us > $1 OR failed_at_us > $1) \
+         GROUP BY site_id ORDER BY site_id",
+    )
+    .bind(since.as_micros())
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let count = |column: &str| -> Result<u64, DbError> {
+                Ok(u64::try_from(row.try_get::<i64, _>(column)?).unwrap_or(0))
+            };
+            Ok((
+                parse(&row.try_get::<String, _>("site_id")?, "site id")?,
+                count("succeeded")?,
+                count("failed")?,
+            ))
+        })
+        .collect()
 }

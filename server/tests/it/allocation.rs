@@ -562,6 +562,8 @@ async fn balance_exhaustion_force_releases_after_grace(backend: Backend) {
     let app = spawn_app(backend, |c| {
         config(c);
         c.billing_runway_hours = 1;
+        // The loop below moves the clock 15 minutes a step: Operations counts over an hour.
+        c.alerts_window = Duration::from_secs(3_600);
     })
     .await;
     onboarded(&app, 8, json!({"erase_on_release": "quick"})).await;
@@ -600,6 +602,17 @@ async fn balance_exhaustion_force_releases_after_grace(backend: Backend) {
     );
     let exhausted = events(&app, "billing.balance_exhausted").await;
     assert_eq!(exhausted.len(), 1);
+    // Operations sees it: Billing's signal counts the tenant whose allocation ran dry.
+    let signals: Vec<_> = app
+        .operations
+        .signals_read()
+        .await
+        .into_iter()
+        .flat_map(|(_, answer)| answer.unwrap())
+        .filter(|s| s.name == "billing.balances_exhausted")
+        .collect();
+    assert_eq!(signals.len(), 1, "{signals:?}");
+    assert_eq!(signals[0].value, 1.0);
     let deadline = ts(&exhausted[0]["deadline"]);
     for node in view["nodes"].as_array().unwrap() {
         let stopped = ts(&node["handover"]["billing_stopped_at"]);

@@ -25,6 +25,7 @@ macro_rules! on_both_backends {
 mod allocation;
 mod app;
 mod app_platform;
+mod backup;
 mod billing;
 mod browser;
 mod clusters;
@@ -32,6 +33,7 @@ mod conventions;
 mod crash;
 mod device;
 mod iam;
+mod incidents;
 mod inventory;
 mod kyc;
 mod maas;
@@ -110,6 +112,8 @@ pub struct TestApp {
     pub maas: Arc<ingot_provisioning_baremetal_maas::service::MaasService>,
     /// Allocation in-process, to drive its lifecycle passes.
     pub allocation: Arc<ingot_provisioning_allocation::service::AllocationService>,
+    /// Operations in-process, to drive alert and paging passes.
+    pub operations: Arc<ingot_operations::OperationsService>,
     /// App Platform in-process, to drive webhook passes.
     pub app_platform: Arc<ingot_app_platform::service::AppPlatformService>,
     /// Read Models in-process, to follow and rebuild projections.
@@ -184,9 +188,17 @@ pub async fn spawn_app_with(
     tune: impl FnOnce(&mut Config),
     seams_tune: impl FnOnce(&mut Seams),
 ) -> TestApp {
+    spawn_app_on(TestDb::new(backend).await, tune, seams_tune).await
+}
+
+/// [`spawn_app_with`] on a database the test prepared (a restored dump, say).
+pub async fn spawn_app_on(
+    test_db: TestDb,
+    tune: impl FnOnce(&mut Config),
+    seams_tune: impl FnOnce(&mut Seams),
+) -> TestApp {
     // Errors the server logs show up in a failing test's output.
     ingotd::telemetry::logging_init_for_tests();
-    let test_db = TestDb::new(backend).await;
     let mut config = Config {
         listen: "127.0.0.1:0".parse().unwrap(),
         database_url: Some(test_db.url.clone()),
@@ -216,6 +228,7 @@ pub async fn spawn_app_with(
     let allocation = app.allocation.clone();
     let read_models = app.read_models.clone();
     let app_platform = app.app_platform.clone();
+    let operations = app.operations.clone();
     let secrets = app.secrets.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -233,6 +246,7 @@ pub async fn spawn_app_with(
         allocation,
         read_models,
         app_platform,
+        operations,
         secrets,
         clock,
         delivered,

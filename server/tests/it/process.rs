@@ -226,3 +226,143 @@ fn bootstrap_admin_prints_one_token_that_works_on_the_running_server() {
         .status();
     child.wait().unwrap();
 }
+
+#[test]
+fn prod_refuses_to_start_on_the_embedded_defaults_and_says_why() {
+    let dir = temp_dir();
+    let output = ingotd()
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("INGOT_ENVIRONMENT", "prod")
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    for key in [
+        "secret_key:",
+        "tls.termination:",
+        "database_url:",
+        "maas.simulated:",
+    ] {
+        assert!(
+            stderr
+                .lines()
+                .any(|line| line.starts_with("ingotd: refusing to start (prod): ") && line.contains(key)),
+            "{key} not named:\n{stderr}"
+        );
+    }
+    assert!(!dir.join("ingot-data").exists(), "nothing was created");
+}
+
+#[test]
+fn config_check_prints_every_key_redacts_secrets_and_judges_the_environment() {
+    let dir = temp_dir();
+    let output = ingotd()
+        .args(["config", "check"])
+        .env(
+            "INGOT_DATABASE_URL",
+            "postgres://ingot:hunter2-secret@db.internal:5432/ingot",
+        )
+        .env("INGOT_KYC_WEBHOOK_SECRET", "kyc-webhook-secret-value-1")
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        !stdout.contains("hunter2") && !stdout.contains("kyc-webhook-secret-value"),
+        "{stdout}"
+    );
+    let line = |key: &str| {
+        stdout
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(key))
+            .unwrap_or_else(|| panic!("{key} missing:\n{stdout}"))
+            .to_string()
+    };
+    assert!(
+        line("database_url").contains("postgres://ingot:***@db.internal:5432/ingot (INGOT_DATABASE_URL)")
+    );
+    assert!(line("kyc.webhook_secret").contains("<redacted> (INGOT_KYC_WEBHOOK_SECRET)"));
+    assert!(line("listen").contains("127.0.0.1:8080 (default)"));
+    assert!(stdout.trim_end().ends_with("environment dev: ok"), "{stdout}");
+
+    // The same in prod: refused, each reason named, exit 2; an unreadable on-call file too.
+    let output = ingotd()
+        .args(["config", "check"])
+        .env("INGOT_ENVIRONMENT", "prod")
+        .env("INGOT_PAGING_ONCALL_FILE", dir.join("missing.toml"))
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("environment prod: refused: secret_key:"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("environment prod: refused: paging.oncall_file:"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn migrate_check_lists_what_is_pending_and_applies_nothing() {
+    let dir = temp_dir();
+    let check = || {
+        ingotd()
+            .args(["migrate", "--check", "--data-dir", "state"])
+            .current_dir(&dir)
+            .output()
+            .unwrap()
+    };
+    let output = check();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("pending: kernel/0001_"), "{stdout}");
+    assert!(stdout.contains("pending: operations/0001_incidents"), "{stdout}");
+    // Still pending: --check applied nothing.
+    assert_eq!(check().status.code(), Some(1));
+    let output = ingotd()
+        .args(["migrate", "--data-dir", "state"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let output = check();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8(output.stdout).unwrap().trim(), "up to date");
+    // A migration a newer release applied is named, and does not fail the check.
+    let db = dir.join("state").join("ingot.db");
+    let inserted = Command::new("sqlite3")
+        .arg(&db)
+        .arg("INSERT INTO kernel_migrations VALUES ('operations', 99, 'from_the_future', 'x', 0)")
+        .status()
+        .unwrap();
+    assert!(inserted.success());
+    let output = check();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .contains("unknown to this binary (applied by a newer release): operations/0099_from_the_future")
+    );
+    // An edited one is refused.
+    let edited = Command::new("sqlite3")
+        .arg(&db)
+        .arg("UPDATE kernel_migrations SET checksum = 'edited' WHERE domain = 'iam' AND version = 1")
+        .status()
+        .unwrap();
+    assert!(edited.success());
+    assert_eq!(check().status.code(), Some(2));
+}

@@ -433,6 +433,11 @@ pub enum AuditCommand {
 pub enum AdminCommand {
     /// Who owns which bounded context (OWNERS.toml as the server serves it).
     Ownership,
+    /// Incidents: list, show, acknowledge, resolve (the people on call).
+    Incidents {
+        #[command(subcommand)]
+        command: crate::incidents::IncidentsCommand,
+    },
     /// Messages waiting in the platform's outbox (password resets on the embedded default).
     Notifications,
     /// Deliver a provider's signed event by hand, exactly as the provider sends it (for one its
@@ -999,6 +1004,9 @@ pub async fn run(
                         .collect();
                     (String::new(), vec!["AT", "TO", "SUBJECT"], rows)
                 })?;
+            }
+            AdminCommand::Incidents { command } => {
+                crate::incidents::incidents_run(&client, format, command).await?
             }
             AdminCommand::Ownership => {
                 let registry = client.ownership_get().await?;

@@ -12,6 +12,7 @@ mod config;
 mod dashboards;
 mod images;
 mod import_csv;
+mod incidents;
 mod maas;
 mod output;
 mod quotas;

@@ -205,7 +205,13 @@ pub fn ownership_print(format: OutputFormat, registry: &OwnershipRegistry) -> an
     if format.is_data() {
         return data_print(format, registry);
     }
-    let title = |key: &str| registry.role(key).map_or(key.to_string(), |r| r.title.clone());
+    let title = |key: &str| {
+        let title = registry.role(key).map_or(key.to_string(), |r| r.title.clone());
+        match registry.on_call.get(key) {
+            Some(people) if !people.is_empty() => format!("{title} ({})", people.join(", ")),
+            _ => title,
+        }
+    };
     let rows: Vec<Vec<String>> = registry
         .contexts
         .iter()

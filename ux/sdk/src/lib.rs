@@ -93,14 +93,16 @@ use ingot_contracts::maas::{
     DriftView, NodeOperationRequest, NodeOperationView, OnboardReport, ReconcileReport, SiteBindingRequest,
     SiteBindingView,
 };
-use ingot_contracts::operations::{HealthReport, OwnershipRegistry};
+use ingot_contracts::operations::{
+    HealthReport, IncidentFilter, IncidentNoteRequest, IncidentView, OwnershipRegistry,
+};
 use ingot_contracts::read_models::{
     CapacityDashboard, HealthDashboard, ProjectionStatus, RevenueDashboard, TenantOverview,
 };
 use ingot_kernel::Timestamp;
 use ingot_kernel::id::{
-    AllocationId, ApiTokenId, DeliveryId, InvitationId, NodeId, ProjectId, SessionId, SkuId, SshKeyId,
-    TenantId, UserId, WebhookId,
+    AllocationId, ApiTokenId, DeliveryId, IncidentId, InvitationId, NodeId, ProjectId, SessionId, SkuId,
+    SshKeyId, TenantId, UserId, WebhookId,
 };
 use ingot_kernel::page::Page;
 use ingot_kernel::problem::ProblemBody;
@@ -269,6 +271,61 @@ impl Client {
     /// The ownership registry (platform admins).
     pub async fn ownership_get(&self) -> Result<OwnershipRegistry, Error> {
         self.get("/v1/admin/ownership").await
+    }
+
+    /// Incidents, newest first: unresolved ones, or `filter.state`, or all with `filter.all`
+    /// (operators, security, finance, support).
+    pub async fn incident_list(&self, filter: &IncidentFilter) -> Result<Page<IncidentView>, Error> {
+        let request = self
+            .http
+            .get(format!("{}/v1/admin/incidents", self.base))
+            .query(filter);
+        decode(self.send(request).await?).await
+    }
+
+    /// Every incident the filter matches, page after page.
+    pub fn incident_list_all(&self, filter: IncidentFilter) -> Pager<'_, IncidentView> {
+        let mut first = filter.cursor.clone();
+        Pager::new(move |cursor| {
+            let filter = IncidentFilter {
+                cursor: cursor.or_else(|| first.take()),
+                ..filter.clone()
+            };
+            Box::pin(async move { self.incident_list(&filter).await })
+        })
+    }
+
+    /// One incident with its whole timeline.
+    pub async fn incident_get(&self, incident_id: IncidentId) -> Result<IncidentView, Error> {
+        self.get(&format!("/v1/admin/incidents/{incident_id}")).await
+    }
+
+    /// Acknowledges an incident (audited); escalation still happens unless it is resolved.
+    pub async fn incident_ack(
+        &self,
+        incident_id: IncidentId,
+        request: &IncidentNoteRequest,
+    ) -> Result<IncidentView, Error> {
+        self.call(
+            Method::POST,
+            &format!("/v1/admin/incidents/{incident_id}/ack"),
+            Some(request),
+        )
+        .await
+    }
+
+    /// Resolves an incident (audited); PagerDuty is told.
+    pub async fn incident_resolve(
+        &self,
+        incident_id: IncidentId,
+        request: &IncidentNoteRequest,
+    ) -> Result<IncidentView, Error> {
+        self.call(
+            Method::POST,
+            &format!("/v1/admin/incidents/{incident_id}/resolve"),
+            Some(request),
+        )
+        .await
     }
 
     /// Creates an account, tenant and default project; the answer carries a session token.
@@ -818,8 +875,6 @@ impl Client {
         .await
     }
 
-    /// Every tenant's allocations, newest first (operators, support); pass the page's
-    /// `next_cursor` back in `filter.cursor` for the next page.
     /// Every allocation the filter matches (operators), page after page.
     pub fn allocation_admin_list_all(&self, filter: AdminAllocationFilter) -> Pager<'_, AllocationView> {
         let mut first = filter.cursor.clone();
@@ -832,6 +887,8 @@ impl Client {
         })
     }
 
+    /// Every tenant's allocations, newest first (operators, support); pass the page's
+    /// `next_cursor` back in `filter.cursor` for the next page.
     pub async fn allocation_admin_list(
         &self,
         filter: &AdminAllocationFilter,

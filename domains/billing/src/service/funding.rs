@@ -455,6 +455,7 @@ impl BillingService {
         ingot_kernel::outbox::append_in_tx(&mut tx, &event.to_envelope(now)).await?;
         funding.exhausted_announced = true;
         fundings::funding_save_in_tx(&mut tx, &funding, now).await?;
+        fundings::funding_exhausted_at_in_tx(&mut tx, allocation_id, now).await?;
         tx.commit().await?;
         tracing::info!(%allocation_id, tenant_id = %funding.tenant_id, "allocation's funding ran out");
         Ok(true)

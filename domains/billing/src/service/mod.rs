@@ -1148,3 +1148,4 @@ impl BillingService {
 }
 
 mod funding;
+mod signals;

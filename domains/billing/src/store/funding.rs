@@ -281,3 +281,17 @@ pub async fn allocations_unfunded<'e, E: Executor<'e, Database = Any>>(
     })
     .collect()
 }
+
+/// Records when the funding was announced exhausted.
+pub async fn funding_exhausted_at_in_tx(
+    tx: &mut Tx,
+    allocation_id: AllocationId,
+    now: Timestamp,
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE billing_fundings SET exhausted_at_us = $1 WHERE allocation_id = $2")
+        .bind(now.as_micros())
+        .bind(allocation_id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

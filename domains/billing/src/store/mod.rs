@@ -977,3 +977,16 @@ where
     Ok((opening, movements))
 }
 pub mod payments;
+
+/// Tenants with an allocation whose funding was announced exhausted after `since`.
+pub async fn balances_exhausted_since<'e, E: Executor<'e, Database = Any>>(
+    db: E,
+    since: Timestamp,
+) -> Result<i64, DbError> {
+    let row =
+        sqlx::query("SELECT COUNT(DISTINCT tenant_id) AS n FROM billing_fundings WHERE exhausted_at_us > $1")
+            .bind(since.as_micros())
+            .fetch_one(db)
+            .await?;
+    Ok(row.try_get("n")?)
+}

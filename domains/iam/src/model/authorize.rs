@@ -42,6 +42,8 @@ fn platform_grants(action: Action) -> &'static [PlatformRole] {
         }
         // Staff never install keys on, deploy to, or send events from a tenant's project.
         Action::SshKeyManage | Action::TemplateManage | Action::WebhookManage | Action::ClusterManage => &[],
+        Action::IncidentRead => &[PlatformAdmin, Operator, Security, Finance, Support],
+        Action::IncidentManage => &[PlatformAdmin, Operator, Security],
     }
 }
 
@@ -86,7 +88,9 @@ fn tenant_grants(action: Action) -> &'static [TenantRole] {
         | Action::AllocationForceRelease
         | Action::OpsDashboardRead
         | Action::RevenueRead
-        | Action::ReadModelManage => &[],
+        | Action::ReadModelManage
+        | Action::IncidentRead
+        | Action::IncidentManage => &[],
     }
 }
 
@@ -791,6 +795,30 @@ mod tests {
               platform operator       nnnn---
               platform finance        nnnn---
               platform security       nnnn---
+              platform support        nnnn---
+            IncidentRead
+              anonymous               uuuuuuu
+              tenant owner            --nn---
+              tenant admin            --nn---
+              tenant member           --nn---
+              tenant viewer           --nn---
+              tenant billing          --nn---
+              platform platform_admin AAAAAAA
+              platform operator       AAAAAAA
+              platform finance        AAAAAAA
+              platform security       AAAAAAA
+              platform support        AAAAAAA
+            IncidentManage
+              anonymous               uuuuuuu
+              tenant owner            --nn---
+              tenant admin            --nn---
+              tenant member           --nn---
+              tenant viewer           --nn---
+              tenant billing          --nn---
+              platform platform_admin AAAAAAA
+              platform operator       AAAAAAA
+              platform finance        nnnn---
+              platform security       AAAAAAA
               platform support        nnnn---
         "#]]
         .assert_eq(&table);

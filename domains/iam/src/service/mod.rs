@@ -41,6 +41,7 @@ mod mfa;
 mod notifications;
 mod projects;
 mod reset;
+mod signals;
 
 /// Tunables with production defaults.
 #[derive(Clone)]

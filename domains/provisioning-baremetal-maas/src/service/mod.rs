@@ -23,6 +23,7 @@ mod deployments;
 mod images;
 mod operations;
 mod reconcile;
+mod signals;
 
 pub use deployments::{ALLOCATION_ANNOTATION, DriveError};
 
@@ -294,6 +295,19 @@ impl MaasService {
         self.binding_store(None, site_id, request).await.map(|_| ())
     }
 
+    /// Every machine of the site's region, recording whether the region answered (Operations
+    /// alerts on a region silent for too long).
+    async fn machines_observed(&self, binding: &Binding) -> Result<Vec<client::Machine>> {
+        let answer = binding.client.machines(&Vec::new()).await;
+        let error = answer.as_ref().err().map(|err| err.to_string());
+        let mut tx = self.db.begin().await.map_err(internal)?;
+        store::site_contact_in_tx(&mut tx, binding.row.site_id, error.as_deref(), self.clock.now())
+            .await
+            .map_err(internal)?;
+        tx.commit().await.map_err(internal)?;
+        answer.map_err(upstream)
+    }
+
     /// One onboarding pass over every bound site; errors are logged per site.
     pub async fn onboard_all(&self) -> std::result::Result<usize, DbError> {
         let mut sites = 0;
@@ -317,7 +331,7 @@ impl MaasService {
     /// machine's trouble (an error from MAAS or Inventory) is logged and counted; the pass goes on.
     pub async fn onboard_site(&self, site_id: SiteId) -> Result<OnboardReport> {
         let binding = self.binding_load(site_id).await?;
-        let machines = binding.client.machines(&Vec::new()).await.map_err(upstream)?;
+        let machines = self.machines_observed(&binding).await?;
         let known: HashMap<String, store::MachineRow> = store::machines_of_site(self.db.reader(), site_id)
             .await
             .map_err(internal)?

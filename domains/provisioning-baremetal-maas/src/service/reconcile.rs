@@ -11,7 +11,7 @@ use ingot_kernel::db::DbError;
 use ingot_kernel::event::DomainEvent;
 use ingot_kernel::id::{NodeId, SiteId};
 
-use super::{ALLOCATION_ANNOTATION, MaasService, internal, upstream};
+use super::{ALLOCATION_ANNOTATION, MaasService, internal};
 use ingot_kernel::db::column::enum_to_text;
 
 use crate::client::ReleaseParams;
@@ -103,7 +103,7 @@ impl MaasService {
             pass_id: pass_id.to_string(),
             ..ReconcileReport::default()
         };
-        let machines = binding.client.machines(&Vec::new()).await.map_err(upstream)?;
+        let machines = self.machines_observed(&binding).await?;
         report.requests += 1;
         let known: HashMap<String, MachineRow> = store::machines_of_site(self.db.reader(), site_id)
             .await

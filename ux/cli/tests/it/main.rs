@@ -2168,3 +2168,105 @@ async fn a_provider_event_delivered_by_hand_is_checked_like_any_other() {
     .await;
     assert!(stderr_of_failure(&missing).contains("cannot read /nonexistent/event.json"));
 }
+
+/// The people on call work incidents from the terminal: a failed-login spike (threshold 2 here)
+/// opens one by itself (the alerts controller runs every 50 ms), it is listed, shown with its
+/// timeline, acknowledged and resolved; `ingot admin ownership` names who is on call.
+#[tokio::test]
+async fn incidents_are_listed_acknowledged_and_resolved_from_the_terminal() {
+    let on_call =
+        std::env::temp_dir().join(format!("ingot-cli-oncall-{}.toml", ingot_kernel::id::new_ulid()));
+    std::fs::write(
+        &on_call,
+        "[[people]]\nname = \"Bea\"\nrole = \"backend-engineer\"\n",
+    )
+    .unwrap();
+    let (url, admin_token, _db) = server_with(|config| {
+        config.alerts_interval = std::time::Duration::from_millis(50);
+        config.alerts_thresholds.login_failures = 2.0;
+        config.paging_oncall_file = Some(on_call);
+    })
+    .await;
+    let home = home();
+    let admin = |args: &[&str]| {
+        let mut command = ingot(&home, args);
+        command.env("INGOT_TOKEN", &admin_token).env("INGOT_SERVER", &url);
+        command
+    };
+    let ownership = stdout(&run(admin(&["admin", "ownership"])).await);
+    assert!(
+        ownership
+            .lines()
+            .any(|l| l.starts_with("IAM") && l.contains("Backend Engineer (Bea)")),
+        "{ownership}"
+    );
+    for n in 0..2 {
+        let client = ingot_sdk::Client::new(&url).unwrap();
+        let login = ingot_sdk::ingot_contracts::iam::LoginRequest {
+            email: format!("nobody-{n}@example.com"),
+            password: "not-a-password-of-anyone".into(),
+            totp_code: None,
+        };
+        assert!(client.login(&login).await.is_err());
+    }
+    let mut tick = tokio::time::interval(std::time::Duration::from_millis(100));
+    let mut waited = 0;
+    let id = loop {
+        let listed = stdout(&run(admin(&["admin", "incidents", "list", "--quiet"])).await);
+        if let Some(id) = listed.lines().next() {
+            break id.to_string();
+        }
+        waited += 1;
+        assert!(waited < 300, "no incident opened for the failed logins");
+        tick.tick().await;
+    };
+    assert!(id.starts_with("inc_"), "{id}");
+    let table = stdout(&run(admin(&["admin", "incidents", "list"])).await);
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with(&id) && l.contains("SEV-1") && l.contains("open") && l.contains("IAM")),
+        "{table}"
+    );
+    let shown = stdout(&run(admin(&["admin", "incidents", "show", &id])).await);
+    assert!(
+        shown.contains("docs/runbooks/iam.md#login-failure-spike") && shown.contains("opened"),
+        "{shown}"
+    );
+    let acked = stdout(&run(admin(&["admin", "incidents", "ack", &id, "--note", "on it"])).await);
+    assert!(
+        acked.contains("acknowledged by") && acked.contains("on it"),
+        "{acked}"
+    );
+    let resolved: serde_json::Value = serde_json::from_str(&stdout(
+        &run(admin(&[
+            "--output",
+            "json",
+            "admin",
+            "incidents",
+            "resolve",
+            &id,
+            "--note",
+            "sprayer blocked",
+        ]))
+        .await,
+    ))
+    .unwrap();
+    assert_eq!(resolved["state"], "resolved");
+    // Resolving twice is the server's 409, exit code 1 with its problem code.
+    let again = run(admin(&["admin", "incidents", "resolve", &id])).await;
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("conflict"));
+    let all = stdout(
+        &run(admin(&[
+            "admin",
+            "incidents",
+            "list",
+            "--state",
+            "resolved",
+            "--quiet",
+        ]))
+        .await,
+    );
+    assert!(all.lines().any(|l| l == id), "{all}");
+}

@@ -63,6 +63,9 @@ from .health_condition import HealthCondition
 from .health_dashboard import HealthDashboard
 from .health_report import HealthReport
 from .image_view import ImageView
+from .incident_note_request import IncidentNoteRequest
+from .incident_state import IncidentState
+from .incident_view import IncidentView
 from .interconnect import Interconnect
 from .invitation_create_request import InvitationCreateRequest
 from .invitation_view import InvitationView
@@ -108,10 +111,13 @@ from .onboarding_queue import OnboardingQueue
 from .overview_allocation import OverviewAllocation
 from .owner_role import OwnerRole
 from .ownership_registry import OwnershipRegistry
+from .ownership_registry_on_call import OwnershipRegistryOnCall
 from .page_allocation_view import PageAllocationView
 from .page_allocation_view_items_item import PageAllocationViewItemsItem
 from .page_audit_event_view import PageAuditEventView
 from .page_audit_event_view_items_item import PageAuditEventViewItemsItem
+from .page_incident_view import PageIncidentView
+from .page_incident_view_items_item import PageIncidentViewItemsItem
 from .page_ledger_entry_view import PageLedgerEntryView
 from .page_ledger_entry_view_items_item import PageLedgerEntryViewItemsItem
 from .page_node_view import PageNodeView
@@ -160,6 +166,7 @@ from .revenue_day import RevenueDay
 from .revenue_totals import RevenueTotals
 from .session_created import SessionCreated
 from .session_view import SessionView
+from .severity import Severity
 from .signup_request import SignupRequest
 from .site_binding_request import SiteBindingRequest
 from .site_binding_view import SiteBindingView
@@ -191,6 +198,7 @@ from .tenant_overview import TenantOverview
 from .tenant_role import TenantRole
 from .tenant_update_request import TenantUpdateRequest
 from .tenant_view import TenantView
+from .timeline_entry import TimelineEntry
 from .token_create_request import TokenCreateRequest
 from .token_created import TokenCreated
 from .token_view import TokenView
@@ -276,6 +284,9 @@ __all__ = (
     "HealthDashboard",
     "HealthReport",
     "ImageView",
+    "IncidentNoteRequest",
+    "IncidentState",
+    "IncidentView",
     "Interconnect",
     "InvitationCreateRequest",
     "InvitationView",
@@ -321,10 +332,13 @@ __all__ = (
     "OverviewAllocation",
     "OwnerRole",
     "OwnershipRegistry",
+    "OwnershipRegistryOnCall",
     "PageAllocationView",
     "PageAllocationViewItemsItem",
     "PageAuditEventView",
     "PageAuditEventViewItemsItem",
+    "PageIncidentView",
+    "PageIncidentViewItemsItem",
     "PageLedgerEntryView",
     "PageLedgerEntryViewItemsItem",
     "PageNodeView",
@@ -373,6 +387,7 @@ __all__ = (
     "RevenueTotals",
     "SessionCreated",
     "SessionView",
+    "Severity",
     "SignupRequest",
     "SiteBindingRequest",
     "SiteBindingView",
@@ -404,6 +419,7 @@ __all__ = (
     "TenantRole",
     "TenantUpdateRequest",
     "TenantView",
+    "TimelineEntry",
     "TokenCreated",
     "TokenCreateRequest",
     "TokenView",

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from ..models.context_ownership import ContextOwnership
     from ..models.escalation_policy import EscalationPolicy
     from ..models.owner_role import OwnerRole
+    from ..models.ownership_registry_on_call import OwnershipRegistryOnCall
     from ..models.projection_ownership import ProjectionOwnership
 
 
@@ -27,6 +28,9 @@ class OwnershipRegistry:
         contexts (list[ContextOwnership]):
         escalation (EscalationPolicy): How pages escalate.
         roles (list[OwnerRole]):
+        on_call (OwnershipRegistryOnCall | Unset): Who is on call for each role (names only; contacts stay in the on-
+            call file), from the
+            configured on-call file (not written in OWNERS.toml).
         projections (list[ProjectionOwnership] | Unset): The dashboards' projections with their source-owning domains
             and BFF owner, as the
             Read Models code declares them (not written in OWNERS.toml).
@@ -36,6 +40,7 @@ class OwnershipRegistry:
     contexts: list[ContextOwnership]
     escalation: EscalationPolicy
     roles: list[OwnerRole]
+    on_call: OwnershipRegistryOnCall | Unset = UNSET
     projections: list[ProjectionOwnership] | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -56,6 +61,10 @@ class OwnershipRegistry:
             roles_item = roles_item_data.to_dict()
             roles.append(roles_item)
 
+        on_call: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.on_call, Unset):
+            on_call = self.on_call.to_dict()
+
         projections: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.projections, Unset):
             projections = []
@@ -73,6 +82,8 @@ class OwnershipRegistry:
                 "roles": roles,
             }
         )
+        if on_call is not UNSET:
+            field_dict["on_call"] = on_call
         if projections is not UNSET:
             field_dict["projections"] = projections
 
@@ -84,6 +95,7 @@ class OwnershipRegistry:
         from ..models.context_ownership import ContextOwnership  # noqa: PLC0415
         from ..models.escalation_policy import EscalationPolicy  # noqa: PLC0415
         from ..models.owner_role import OwnerRole  # noqa: PLC0415
+        from ..models.ownership_registry_on_call import OwnershipRegistryOnCall  # noqa: PLC0415
         from ..models.projection_ownership import ProjectionOwnership  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -110,6 +122,13 @@ class OwnershipRegistry:
 
             roles.append(roles_item)
 
+        _on_call = d.pop("on_call", UNSET)
+        on_call: OwnershipRegistryOnCall | Unset
+        if isinstance(_on_call, Unset):
+            on_call = UNSET
+        else:
+            on_call = OwnershipRegistryOnCall.from_dict(_on_call)
+
         _projections = d.pop("projections", UNSET)
         projections: list[ProjectionOwnership] | Unset = UNSET
         if _projections is not UNSET:
@@ -124,6 +143,7 @@ class OwnershipRegistry:
             contexts=contexts,
             escalation=escalation,
             roles=roles,
+            on_call=on_call,
             projections=projections,
         )
 
