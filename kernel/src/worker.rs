@@ -59,7 +59,10 @@ pub async fn controller_run(
             }
         }
         let started = std::time::Instant::now();
-        let outcome = pass_run(&db, &clock, &holder, controller.as_ref(), ttl).await;
+        let span = tracing::info_span!("controller.pass", controller = name);
+        let outcome =
+            tracing::Instrument::instrument(pass_run(&db, &clock, &holder, controller.as_ref(), ttl), span)
+                .await;
         let result = if outcome.is_ok() { "ok" } else { "error" };
         metrics::counter!("ingot_controller_passes_total", "controller" => name, "result" => result)
             .increment(1);

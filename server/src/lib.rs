@@ -486,6 +486,7 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         app_platform: app_platform.clone(),
         read_models: read_models.clone(),
         maas: maas.clone(),
+        operations: operations.clone(),
         secrets: secrets.clone(),
         clock: clock.clone(),
         version: VERSION,

@@ -54,13 +54,14 @@ async fn readiness_get(State(ops): Ops) -> impl IntoResponse {
     (status, Json(report))
 }
 
-/// Prometheus metrics: request counts and latencies per route, controller passes.
+/// Prometheus metrics: HTTP requests and latencies per route, controller passes, event consumers'
+/// lag, MAAS calls, ledger postings, incidents and pages.
 #[utoipa::path(get, path = "/metrics", tag = "operations", operation_id = "metrics_get",
     responses((status = 200, description = "Prometheus text exposition format", content_type = "text/plain")))]
 async fn metrics_get(State(ops): Ops) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        ops.metrics.render(),
+        ops.metrics_render().await,
     )
 }
 

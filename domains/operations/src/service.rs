@@ -155,6 +155,27 @@ impl OperationsService {
         }
     }
 
+    /// The Prometheus exposition, with the gauges that are read at scrape time brought up to
+    /// date first: each event consumer's distance behind the outbox (counted up to 10,000).
+    pub async fn metrics_render(&self) -> String {
+        match ingot_kernel::outbox::backlogs(&self.db, 10_000).await {
+            Ok(backlogs) => {
+                let now = self.clock.now();
+                for backlog in backlogs {
+                    let lag = backlog
+                        .oldest_unread_at
+                        .map_or(0.0, |oldest| now.since(oldest).as_secs_f64());
+                    metrics::gauge!("ingot_outbox_consumer_lag_seconds", "consumer" => backlog.consumer.clone())
+                        .set(lag);
+                    metrics::gauge!("ingot_outbox_consumer_behind", "consumer" => backlog.consumer)
+                        .set(backlog.behind as f64);
+                }
+            }
+            Err(err) => tracing::warn!(error = %err, "outbox backlogs unreadable for /metrics"),
+        }
+        self.metrics.render()
+    }
+
     /// Readiness: the database answers, and Redis when one is configured.
     pub async fn readiness(&self) -> HealthReport {
         let mut checks = Vec::new();
@@ -198,6 +219,7 @@ impl OperationsService {
     /// One evaluation: every source asked, every rule compared, incidents opened, refreshed and
     /// cleared, then each unresolved incident's paging brought up to date (held under
     /// maintenance, first pages, escalation). Returns the rules firing, by (rule, subject).
+    #[tracing::instrument(name = "operations.alerts_evaluate", skip_all)]
     pub async fn alerts_evaluate(&self) -> Result<Vec<(String, String)>, DbError> {
         let Some(alerting) = &self.alerting else {
             return Ok(Vec::new());
@@ -458,6 +480,7 @@ impl OperationsService {
 
     /// Sends every page due: the outcome lands on the incident's timeline (and, once sent, in
     /// the outbox as `incident.paged`). Failed sends are retried with backoff, then given up.
+    #[tracing::instrument(name = "operations.pages_deliver", skip_all)]
     pub async fn pages_deliver(&self) -> Result<usize, DbError> {
         let Some(alerting) = &self.alerting else {
             return Ok(0);

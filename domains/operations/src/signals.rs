@@ -30,8 +30,14 @@ impl KernelSignals {
     async fn measure(&self, query: SignalQuery) -> Result<Vec<Signal>, ingot_kernel::db::DbError> {
         let mut signals = Vec::new();
         for backlog in ingot_kernel::outbox::backlogs(&self.db, 100_000).await? {
-            if let Some(oldest) = backlog.oldest_unread_at {
-                let waited = query.now.since(oldest).as_secs_f64();
+            let waited = backlog
+                .oldest_unread_at
+                .map_or(0.0, |oldest| query.now.since(oldest).as_secs_f64());
+            metrics::gauge!("ingot_outbox_consumer_lag_seconds", "consumer" => backlog.consumer.clone())
+                .set(waited);
+            metrics::gauge!("ingot_outbox_consumer_behind", "consumer" => backlog.consumer.clone())
+                .set(backlog.behind as f64);
+            if backlog.oldest_unread_at.is_some() {
                 signals.push(Signal::new(
                     "kernel.consumer_lag_s",
                     format!("consumer:{}", backlog.consumer),

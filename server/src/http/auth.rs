@@ -126,6 +126,16 @@ pub async fn authenticate(State(state): State<EdgeState>, mut request: Request, 
         },
     };
     actor.origin = origin;
+    // Every log line of the request carries who is acting and, when it is one, for which tenant.
+    let span = tracing::Span::current();
+    if let Some(user_id) = actor.user_id {
+        span.record("actor", tracing::field::display(user_id));
+    }
+    if actor.tenant_roles.len() == 1
+        && let Some(tenant_id) = actor.tenant_roles.keys().next()
+    {
+        span.record("tenant", tracing::field::display(tenant_id));
+    }
     let scope = match actor.credential {
         Some(credential) => serde_json::to_string(&credential).unwrap_or_default(),
         None => "anonymous".to_string(),

@@ -54,7 +54,15 @@ pub async fn request_edge(mut request: Request, next: Next) -> Response<Body> {
         request.headers_mut().insert(REQUEST_ID_HEADER, value);
     }
 
-    let span = tracing::info_span!("request", request_id = %request_id, method = %method, route = %route);
+    // `actor` and `tenant` are filled in once the credential is known (http::auth).
+    let span = tracing::info_span!(
+        "request",
+        request_id = %request_id,
+        method = %method,
+        route = %route,
+        actor = tracing::field::Empty,
+        tenant = tracing::field::Empty,
+    );
     let response = next.run(request).instrument(span.clone()).await;
     let mut response = problem_finish(response, &request_id, &path).await;
     if let Ok(value) = HeaderValue::from_str(&request_id) {

@@ -735,3 +735,91 @@ async fn the_runtime_rules_see_a_lost_lease(backend: Backend) {
     app.stop().await;
 }
 on_both_backends!(the_runtime_rules_see_a_lost_lease);
+
+/// The web app's incident pages: the list, one incident with its timeline, acknowledging by
+/// its form (CSRF token, Origin); a tenant gets the domain's refusal.
+#[tokio::test]
+async fn the_web_app_lists_shows_and_acknowledges_incidents() {
+    let (_receiver, receiver_url) = receiver_start().await;
+    let app = app_paging(Backend::Sqlite, &receiver_url).await;
+    login_fails(&app, 3).await;
+    app.operations.alerts_evaluate().await.unwrap();
+    let id = incidents(&app, "").await[0]["id"].as_str().unwrap().to_string();
+    let (_, operator) = app.signed_up("olga").await;
+    app.admin()
+        .platform_roles_set(
+            operator.user.id,
+            &ingot_contracts::iam::PlatformRolesRequest {
+                platform_roles: vec![ingot_contracts::iam::PlatformRole::Operator],
+            },
+        )
+        .await
+        .unwrap();
+    let client = ingot_kernel::outbound::client_builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let cookie = format!("ingot_session={}", operator.session_token);
+    let get = |path: String, cookie: String| {
+        let client = client.clone();
+        let url = format!("{}{path}", app.url);
+        async move {
+            let response = client.get(url).header("cookie", cookie).send().await.unwrap();
+            (response.status(), response.text().await.unwrap())
+        }
+    };
+    let (status, list) = get("/admin/incidents".into(), cookie.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        list.contains(&id) && list.contains("Failed logins spiked") && list.contains("SEV-1"),
+        "{list}"
+    );
+    let (status, shown) = get(format!("/admin/incidents/{id}"), cookie.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        shown.contains("docs/runbooks/iam.md#login-failure-spike") && shown.contains("page queued"),
+        "{shown}"
+    );
+    let token = shown
+        .split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_string();
+    let acked = client
+        .post(format!("{}/admin/incidents/{id}/ack", app.url))
+        .header("cookie", &cookie)
+        .header("origin", &app.url)
+        .form(&[("_csrf", token.as_str()), ("note", "looking from the web")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(acked.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        acked.headers()["location"],
+        format!("/admin/incidents/{id}").as_str()
+    );
+    let shown = incident(&app, &id).await;
+    assert_eq!(shown["state"], "acknowledged");
+    assert!(shown.to_string().contains("looking from the web"));
+    // Without the page's token: refused, nothing changes.
+    let forged = client
+        .post(format!("{}/admin/incidents/{id}/resolve", app.url))
+        .header("cookie", &cookie)
+        .header("origin", &app.url)
+        .form(&[("_csrf", "forged"), ("note", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert_eq!(incident(&app, &id).await["state"], "acknowledged");
+    // A tenant is refused the pages.
+    let (_, tenant) = app.signed_up("tina").await;
+    let (status, _) = get(
+        "/admin/incidents".into(),
+        format!("ingot_session={}", tenant.session_token),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    app.stop().await;
+}

@@ -366,3 +366,210 @@ fn migrate_check_lists_what_is_pending_and_applies_nothing() {
     assert!(edited.success());
     assert_eq!(check().status.code(), Some(2));
 }
+
+/// What an operator's dashboards and log search need: Prometheus metrics per domain (HTTP, MAAS
+/// calls, ledger postings, controller passes, event consumers' lag, incidents) and log lines
+/// carrying the request id, the actor and the tenant.
+#[test]
+fn metrics_and_logs_carry_what_operators_need() {
+    let dir = temp_dir();
+    let (mut child, addr, mut stderr) = serve_json(&dir, &[]);
+    let base = format!("http://{addr}");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (user_id, tenant_id, metrics) = runtime.block_on(async {
+        let client = ingot_sdk::Client::new(&base).unwrap();
+        let created = client
+            .signup(&ingot_contracts::iam::SignupRequest {
+                email: "metrics@example.com".into(),
+                password: "tuba-cellar-orbit-lantern-42".into(),
+                display_name: "M".into(),
+                tenant_name: "M's".into(),
+            })
+            .await
+            .unwrap();
+        let tenant = client.with_token(&created.session_token);
+        let tenant_id = created.tenant.as_ref().unwrap().id;
+        let top_up = ingot_contracts::billing::TopUpRequest {
+            amount: ingot_kernel::money::Money::parse("10", ingot_kernel::money::Currency::USD).unwrap(),
+            provider: Some("test".into()),
+        };
+        tenant.top_up(tenant_id, &top_up, None).await.unwrap();
+        tenant.me_get().await.unwrap();
+        // The simulated region is called at start (onboarding); the alert pass runs at start too.
+        let mut tick = tokio::time::interval(std::time::Duration::from_millis(200));
+        let mut metrics = String::new();
+        for _ in 0..150 {
+            metrics = crate::http()
+                .get(format!("{base}/metrics"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            if metrics.contains("ingot_maas_requests_total")
+                && metrics.contains("ingot_outbox_consumer_lag_seconds")
+            {
+                break;
+            }
+            tick.tick().await;
+        }
+        (created.user.id.to_string(), tenant_id.to_string(), metrics)
+    });
+    for name in [
+        "ingot_http_requests_total",
+        "ingot_http_request_duration_seconds",
+        "ingot_maas_requests_total",
+        "ingot_maas_request_seconds",
+        "ingot_ledger_postings_total{kind=\"top_up\"}",
+        "ingot_controller_pass_seconds",
+        "ingot_outbox_consumer_lag_seconds",
+        "ingot_incidents_unresolved",
+    ] {
+        assert!(metrics.contains(name), "{name} missing from /metrics");
+    }
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    child.wait().unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    let me = rest
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|l| l["message"] == "request served" && l["span"]["route"] == "/v1/me")
+        .expect("the request to /v1/me was logged");
+    assert_eq!(me["span"]["actor"], user_id.as_str(), "{me}");
+    assert_eq!(me["span"]["tenant"], tenant_id.as_str(), "{me}");
+    assert!(
+        me["span"]["request_id"].as_str().unwrap().starts_with("req_"),
+        "{me}"
+    );
+}
+
+/// The deploy files describe a production installation this binary accepts: the Kubernetes
+/// manifests parse (PyYAML, which `.ci` installs), probe the right paths, keep replicas through
+/// rollouts and disruptions, run the image of this version, and their settings pass
+/// `ingotd config check` in prod; the Dockerfile builds with a Rust new enough for the
+/// workspace and runs commands that exist.
+#[test]
+fn the_deploy_files_describe_an_installation_this_binary_accepts() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let k8s = root.join("deploy").join("k8s");
+    let mut files: Vec<_> = std::fs::read_dir(&k8s)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.sort();
+    let parsed = Command::new("python3")
+        .arg("-c")
+        .arg("import json, sys, yaml\nprint(json.dumps([d for f in sys.argv[1:] for d in yaml.safe_load_all(open(f)) if d]))")
+        .args(&files)
+        .output()
+        .unwrap();
+    assert!(
+        parsed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&parsed.stderr)
+    );
+    let documents: Vec<serde_json::Value> = serde_json::from_slice(&parsed.stdout).unwrap();
+    let of_kind =
+        |kind: &str| -> Vec<&serde_json::Value> { documents.iter().filter(|d| d["kind"] == kind).collect() };
+    let deployment = of_kind("Deployment")[0];
+    assert!(deployment["spec"]["replicas"].as_u64().unwrap() >= 2);
+    assert_eq!(
+        deployment["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"],
+        0
+    );
+    let container = &deployment["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(container["readinessProbe"]["httpGet"]["path"], "/readyz");
+    assert_eq!(container["livenessProbe"]["httpGet"]["path"], "/healthz");
+    assert_eq!(container["args"][0], "serve");
+    let image = container["image"].as_str().unwrap();
+    assert!(
+        image.ends_with(&format!(":{}", env!("CARGO_PKG_VERSION"))),
+        "{image}"
+    );
+    let labels = &deployment["spec"]["template"]["metadata"]["labels"];
+    let pdb = of_kind("PodDisruptionBudget")[0];
+    assert_eq!(&pdb["spec"]["selector"]["matchLabels"], labels);
+    assert!(pdb["spec"]["minAvailable"].as_u64().unwrap() >= 1);
+    assert_eq!(
+        of_kind("Job")[0]["spec"]["template"]["spec"]["containers"][0]["args"][0],
+        "migrate"
+    );
+    // Everything the pods reference exists.
+    let config_maps: Vec<&str> = of_kind("ConfigMap")
+        .iter()
+        .map(|c| c["metadata"]["name"].as_str().unwrap())
+        .collect();
+    for source in container["envFrom"].as_array().unwrap() {
+        if let Some(name) = source["configMapRef"]["name"].as_str() {
+            assert!(config_maps.contains(&name), "{name}");
+        }
+        if let Some(name) = source["secretRef"]["name"].as_str() {
+            assert!(
+                of_kind("Secret").iter().any(|s| s["metadata"]["name"] == name),
+                "{name}"
+            );
+        }
+    }
+
+    // The settings, with real secrets in place of the example's, pass prod's checks.
+    let settings = of_kind("ConfigMap")
+        .into_iter()
+        .find(|c| c["metadata"]["name"] == "ingot-config")
+        .unwrap();
+    let on_call = of_kind("ConfigMap")
+        .into_iter()
+        .find(|c| c["metadata"]["name"] == "ingot-oncall")
+        .unwrap();
+    let dir = temp_dir();
+    std::fs::write(
+        dir.join("oncall.toml"),
+        on_call["data"]["oncall.toml"].as_str().unwrap(),
+    )
+    .unwrap();
+    let mut check = ingotd();
+    check.args(["config", "check"]).current_dir(&dir);
+    for (key, value) in settings["data"].as_object().unwrap() {
+        check.env(key, value.as_str().unwrap());
+    }
+    let output = check
+        .env("INGOT_PAGING_ONCALL_FILE", dir.join("oncall.toml"))
+        .env("INGOT_DATABASE_URL", "postgres://ingot@db/ingot")
+        .env("INGOT_SECRET_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.trim_end().ends_with("environment prod: ok"), "{stdout}");
+
+    let dockerfile = std::fs::read_to_string(root.join("Dockerfile")).unwrap();
+    let rust = dockerfile
+        .lines()
+        .find_map(|l| l.strip_prefix("FROM rust:"))
+        .and_then(|rest| rest.split('-').next())
+        .unwrap();
+    let workspace = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let wanted = workspace
+        .lines()
+        .find_map(|l| l.strip_prefix("rust-version = \""))
+        .unwrap()
+        .trim_end_matches('"');
+    let version = |v: &str| -> Vec<u32> { v.split('.').map(|n| n.parse().unwrap()).collect() };
+    assert!(
+        version(rust) >= version(wanted),
+        "the image's Rust {rust} is older than {wanted}"
+    );
+    assert!(dockerfile.contains("ENTRYPOINT [\"ingotd\"]") && dockerfile.contains("CMD [\"serve\"]"));
+    assert!(dockerfile.contains("\"ingot\", \"health\""));
+}

@@ -72,7 +72,14 @@ impl Served {
             .unwrap_or_else(std::env::temp_dir);
         let dir = base.join(format!("ingotd-web-{}", ingot_kernel::id::new_ulid()));
         std::fs::create_dir_all(&dir).unwrap();
-        let (child, address) = super::ingotd_spawn(&dir, &[]);
+        // A low failed-login threshold, evaluated often: the operator's journey meets an incident.
+        let (child, address) = super::ingotd_spawn(
+            &dir,
+            &[
+                ("INGOT_ALERTS_LOGIN_FAILURES", "3"),
+                ("INGOT_ALERTS_INTERVAL_MS", "300"),
+            ],
+        );
         let admin = std::process::Command::new(env!("CARGO_BIN_EXE_ingotd"))
             .args(["bootstrap-admin", "--email", "root@example.com"])
             .current_dir(&dir)
@@ -1036,6 +1043,37 @@ async fn members_webhooks_two_factor_and_the_operators_tools_work_in_chromium() 
     olga.wait_for_text("table", "credit").await;
     olga.screenshot("36-admin-audit").await;
     olga.assert_accessible("audit log").await;
+
+    // Failed logins past the (lowered) threshold open an incident; the operator works it.
+    for n in 0..3 {
+        let (status, _) = served
+            .api(
+                None,
+                reqwest::Method::POST,
+                "/v1/auth/login",
+                Some(json!({"email": format!("nobody-{n}@example.com"), "password": "wrong-password-here"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let mut tick = tokio::time::interval(Duration::from_millis(200));
+    for waited in 0.. {
+        olga.goto("/admin/incidents").await;
+        if olga.text("main").await.contains("Failed logins spiked") {
+            break;
+        }
+        assert!(waited < 100, "no incident for the failed logins");
+        tick.tick().await;
+    }
+    olga.screenshot("38-admin-incidents").await;
+    olga.assert_accessible("incidents").await;
+    olga.click_and_load("main table a").await;
+    olga.wait_for_text("main", "Timeline").await;
+    olga.fill_in("#ack", "note", "looking at the login page").await;
+    olga.assert_accessible("incident").await;
+    olga.click_and_load("#ack button").await;
+    olga.wait_for_text("main", "acknowledged").await;
+    olga.screenshot("39-admin-incident").await;
 
     alice.close().await;
     olga.close().await;

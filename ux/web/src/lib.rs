@@ -43,6 +43,7 @@ pub struct WebDeps {
     pub app_platform: Arc<dyn AppPlatformApi>,
     pub read_models: Arc<dyn ReadModelsApi>,
     pub maas: Arc<dyn MaasApi>,
+    pub operations: Arc<dyn ingot_contracts::operations::OperationsApi>,
     /// Signs CSRF tokens (a MAC under the installation key, so every replica accepts them).
     pub secrets: SecretBox,
     /// Only for what pages show relative to now (this month's statement link).
@@ -152,6 +153,13 @@ pub fn router(deps: WebDeps) -> Router {
         )
         .route("/admin/credits", post(operator::credit_grant))
         .route("/admin/audit", get(operator::audit_page))
+        .route("/admin/incidents", get(operator::incidents_page))
+        .route("/admin/incidents/{incident_id}", get(operator::incident_page))
+        .route("/admin/incidents/{incident_id}/ack", post(operator::incident_ack))
+        .route(
+            "/admin/incidents/{incident_id}/resolve",
+            post(operator::incident_resolve),
+        )
         .route("/admin/kyc", get(operator::kyc_queue))
         .route("/admin/kyc/{tenant_id}", post(operator::kyc_decide))
         .route("/admin/allocations", get(operator::allocation_lookup))

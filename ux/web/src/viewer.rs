@@ -74,6 +74,10 @@ const OPERATOR_NAV: &[NavItem] = &[
         label: "Dashboards",
     },
     NavItem {
+        href: "/admin/incidents",
+        label: "Incidents",
+    },
+    NavItem {
         href: "/admin/sites",
         label: "Sites",
     },

@@ -374,6 +374,7 @@ impl BillingService {
     /// (runway = all its money, held or free, over what it burns), and each allocation whose
     /// funding deadline passed — after renewing it once more, so money that arrived since the
     /// last rating counts — once.
+    #[tracing::instrument(name = "billing.balance_watch", skip_all)]
     pub async fn balance_watch(&self) -> std::result::Result<usize, DbError> {
         const THRESHOLDS_H: [i64; 3] = [24, 6, 1];
         let mut announced = 0;

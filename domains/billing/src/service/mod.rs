@@ -997,6 +997,7 @@ impl BillingService {
     }
 
     /// Charges (or refunds) every unsettled meter up to now.
+    #[tracing::instrument(name = "billing.rate_due", skip_all)]
     pub async fn rate_due(&self) -> std::result::Result<RatingPass, DbError> {
         let mut pass = RatingPass::default();
         loop {

@@ -284,6 +284,12 @@ pub async fn post_in_tx(
     .bind(posting.reference())
     .execute(&mut **tx)
     .await?;
+    if claimed.rows_affected() == 1 {
+        // Written in the caller's transaction: one its caller then rolls back (an audit or commit
+        // failure, rare) is counted too.
+        metrics::counter!("ingot_ledger_postings_total", "kind" => enum_to_text(&posting.kind()))
+            .increment(1);
+    }
     if claimed.rows_affected() == 0 {
         let row = sqlx::query("SELECT id, fingerprint FROM billing_transactions WHERE idempotency_key = $1")
             .bind(posting.idempotency_key())

@@ -45,6 +45,7 @@ async fn emit(tx: &mut Tx, event: &impl DomainEvent, now: Timestamp) -> std::res
 impl AllocationService {
     /// Reads what other domains reported behind this domain's outbox cursor and applies it,
     /// effects and cursor in one transaction. Returns how many events were read.
+    #[tracing::instrument(name = "allocation.events_follow", skip_all)]
     pub async fn events_follow(&self, batch_max: i64) -> std::result::Result<usize, DbError> {
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
@@ -114,6 +115,7 @@ impl AllocationService {
 
     /// Time-driven work: allocations past `release_at` are released; ended ones have their
     /// runway released at Billing (retried until Billing answers). Returns how many were handled.
+    #[tracing::instrument(name = "allocation.attention_pass", skip_all)]
     pub async fn attention_pass(&self) -> std::result::Result<usize, DbError> {
         let now = self.clock.now();
         let mut handled = 0;

@@ -242,7 +242,11 @@ impl AllocationApi for AllocationService {
         project_id: ProjectId,
         request: AllocationCreateRequest,
     ) -> BoxFuture<'a, Result<AllocationCreated>> {
-        Box::pin(self.create(actor, project_id, request))
+        let span = tracing::info_span!("allocation.create", %project_id, sku = %request.sku);
+        Box::pin(tracing::Instrument::instrument(
+            self.create(actor, project_id, request),
+            span,
+        ))
     }
 
     fn allocations_list<'a>(

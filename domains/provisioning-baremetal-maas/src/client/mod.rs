@@ -271,72 +271,95 @@ impl MaasClient {
         } else {
             body.extend(params.iter().cloned());
         }
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let outcome = {
-                let _permit = self
-                    .permits
-                    .acquire()
-                    .await
-                    .map_err(|_| MaasError::Unreachable("client closed".into()))?;
-                let mut request = self
-                    .http
-                    .request(method.clone(), &url)
-                    .header(reqwest::header::AUTHORIZATION, authorization(&self.key))
-                    .header(reqwest::header::ACCEPT, "application/json")
-                    .query(&query);
-                if !read {
-                    request = request.form(&body);
-                }
-                request.send().await
-            };
-            let wait = match outcome {
-                Ok(response) => {
-                    let status = response.status();
-                    let retry_after = response
-                        .headers()
-                        .get(reqwest::header::RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.trim().parse::<u64>().ok())
-                        .map(Duration::from_secs);
-                    let text = response.text().await.unwrap_or_default();
-                    if status.is_success() {
-                        return Ok(text);
+        // Metrics and spans name the resource (`machines`, `machine`), never a machine's id.
+        let resource = path.trim_matches('/').split('/').next().unwrap_or("").to_string();
+        let span =
+            tracing::info_span!("maas.call", method = %method, resource = %resource, op = op.unwrap_or(""));
+        let call = async {
+            let mut attempt = 0;
+            loop {
+                attempt += 1;
+                let started = std::time::Instant::now();
+                let outcome = {
+                    let _permit = self
+                        .permits
+                        .acquire()
+                        .await
+                        .map_err(|_| MaasError::Unreachable("client closed".into()))?;
+                    let mut request = self
+                        .http
+                        .request(method.clone(), &url)
+                        .header(reqwest::header::AUTHORIZATION, authorization(&self.key))
+                        .header(reqwest::header::ACCEPT, "application/json")
+                        .query(&query);
+                    if !read {
+                        request = request.form(&body);
                     }
-                    let error = MaasError::Api {
-                        status: status.as_u16(),
-                        message: text.trim().to_string(),
-                    };
-                    // 503 is the region saying "later"; a 409 with Retry-After is a database
-                    // conflict MAAS gave up on. Everything else is an answer, not a hiccup.
-                    let retryable =
-                        status.as_u16() == 503 || (status.as_u16() == 409 && retry_after.is_some());
-                    if !retryable || attempt >= self.retry.attempts {
-                        return Err(error);
+                    request.send().await
+                };
+                let result = match &outcome {
+                    Ok(response) if response.status().is_success() => "ok",
+                    Ok(_) => "error_answer",
+                    Err(err) if err.is_timeout() => "timeout",
+                    Err(_) => "unreachable",
+                };
+                let labels = [
+                    ("method", method.to_string()),
+                    ("resource", resource.clone()),
+                    ("op", op.unwrap_or("").to_string()),
+                ];
+                metrics::histogram!("ingot_maas_request_seconds", &labels)
+                    .record(started.elapsed().as_secs_f64());
+                metrics::counter!("ingot_maas_requests_total", "method" => method.to_string(), "resource" => resource.clone(), "result" => result)
+                .increment(1);
+                let wait = match outcome {
+                    Ok(response) => {
+                        let status = response.status();
+                        let retry_after = response
+                            .headers()
+                            .get(reqwest::header::RETRY_AFTER)
+                            .and_then(|v| v.to_str().ok())
+                            .and_then(|v| v.trim().parse::<u64>().ok())
+                            .map(Duration::from_secs);
+                        let text = response.text().await.unwrap_or_default();
+                        if status.is_success() {
+                            return Ok(text);
+                        }
+                        let error = MaasError::Api {
+                            status: status.as_u16(),
+                            message: text.trim().to_string(),
+                        };
+                        // 503 is the region saying "later"; a 409 with Retry-After is a database
+                        // conflict MAAS gave up on. Everything else is an answer, not a hiccup.
+                        let retryable =
+                            status.as_u16() == 503 || (status.as_u16() == 409 && retry_after.is_some());
+                        if !retryable || attempt >= self.retry.attempts {
+                            return Err(error);
+                        }
+                        tracing::warn!(%url, status = status.as_u16(), attempt, "MAAS asked to retry");
+                        retry_after.unwrap_or_else(|| self.backoff(attempt))
                     }
-                    tracing::warn!(%url, status = status.as_u16(), attempt, "MAAS asked to retry");
-                    retry_after.unwrap_or_else(|| self.backoff(attempt))
-                }
-                Err(err) => {
-                    let error = if err.is_timeout() {
-                        MaasError::Timeout(self.retry.request_timeout)
-                    } else {
-                        MaasError::Unreachable(err.to_string())
-                    };
-                    // A read may be repeated; a write only if it never left this process.
-                    let may_repeat = read || err.is_connect();
-                    if !may_repeat || attempt >= self.retry.attempts {
-                        return Err(error);
+                    Err(err) => {
+                        let error = if err.is_timeout() {
+                            MaasError::Timeout(self.retry.request_timeout)
+                        } else {
+                            MaasError::Unreachable(err.to_string())
+                        };
+                        // A read may be repeated; a write only if it never left this process.
+                        let may_repeat = read || err.is_connect();
+                        if !may_repeat || attempt >= self.retry.attempts {
+                            return Err(error);
+                        }
+                        tracing::warn!(%url, attempt, error = %err, "MAAS unreachable, retrying");
+                        self.backoff(attempt)
                     }
-                    tracing::warn!(%url, attempt, error = %err, "MAAS unreachable, retrying");
-                    self.backoff(attempt)
-                }
-            };
-            // Backoff between attempts is the point here, not a stand-in for synchronisation.
-            #[allow(clippy::disallowed_methods)]
-            tokio::time::sleep(wait.min(self.retry.backoff_max)).await;
-        }
+                };
+                // Backoff between attempts is the point here, not a stand-in for synchronisation.
+                #[allow(clippy::disallowed_methods)]
+                tokio::time::sleep(wait.min(self.retry.backoff_max)).await;
+            }
+        };
+        tracing::Instrument::instrument(call, span).await
     }
 
     fn backoff(&self, attempt: u32) -> Duration {

@@ -112,6 +112,7 @@ impl MaasService {
     }
 
     /// Takes the next step of one deployment; `true` when something changed.
+    #[tracing::instrument(name = "maas.deployment_drive", skip_all, fields(allocation_id = %row.allocation_id, node_id = %row.node_id))]
     pub async fn deployment_drive(&self, row: &DeploymentRow) -> Result<bool, DriveError> {
         let Some(machine_row) = store::machine_of_node(self.db.reader(), row.node_id).await? else {
             // Not a machine of a bound site: nothing was ever sent anywhere.

@@ -329,6 +329,7 @@ impl MaasService {
     /// One onboarding pass at a site: commission what is new (policy allowing), register what is
     /// commissioned with Inventory and mark it available, report failed commissioning once. One
     /// machine's trouble (an error from MAAS or Inventory) is logged and counted; the pass goes on.
+    #[tracing::instrument(name = "maas.onboard_site", skip_all, fields(%site_id))]
     pub async fn onboard_site(&self, site_id: SiteId) -> Result<OnboardReport> {
         let binding = self.binding_load(site_id).await?;
         let machines = self.machines_observed(&binding).await?;

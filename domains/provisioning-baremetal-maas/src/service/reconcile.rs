@@ -65,6 +65,7 @@ impl MaasService {
     }
 
     /// One pass at one site, under the site's lease.
+    #[tracing::instrument(name = "maas.reconcile_site", skip_all, fields(%site_id))]
     pub async fn reconcile_site(&self, site_id: SiteId) -> Result<ReconcileReport, MaasError> {
         let pass_id = ingot_kernel::id::new_ulid().to_string();
         let lease = format!("maas.reconcile/{site_id}");

@@ -1,16 +1,18 @@
 //! The operator's pages: capacity, health and revenue dashboards (Read Models), sites with their
 //! MAAS bindings, onboarding and drift (MAAS), nodes with filters, detail, maintenance, reimage and
 //! decommission (Inventory, MAAS), allocations and force-release (Allocation), KYC decisions and
-//! the audit log (IAM), credits and ledger verification (Billing). Each call is authorised by its
+//! the audit log (IAM), credits and ledger verification (Billing), incidents (Operations). Each call is authorised by its
 //! domain; a tenant who opens these pages gets the domain's refusal.
 
 mod allocations;
+mod incidents;
 mod money;
 mod nodes;
 mod people;
 mod sites;
 
 pub use allocations::{allocation_lookup, force_release};
+pub use incidents::{incident_ack, incident_page, incident_resolve, incidents_page};
 pub use money::{credit_grant, ledger_page};
 pub use nodes::{node_decommission, node_maintenance, node_page, node_reimage, nodes_page};
 pub use people::{audit_page, kyc_decide, kyc_queue};

@@ -41,7 +41,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[Any]:
-    """Prometheus metrics: request counts and latencies per route, controller passes.
+    """Prometheus metrics: HTTP requests and latencies per route, controller passes, event consumers'
+    lag, MAAS calls, ledger postings, incidents and pages.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -64,7 +65,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[Any]:
-    """Prometheus metrics: request counts and latencies per route, controller passes.
+    """Prometheus metrics: HTTP requests and latencies per route, controller passes, event consumers'
+    lag, MAAS calls, ledger postings, incidents and pages.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
