@@ -154,6 +154,9 @@ pub struct Config {
     pub paging_interval: Duration,
     /// One page delivery's limit.
     pub paging_timeout: Duration,
+    /// An OpenTelemetry collector's OTLP/HTTP base URL (`http://collector:4318`): every span is
+    /// exported there as well. `None`: spans only shape the logs.
+    pub telemetry_otlp_endpoint: Option<String>,
 }
 
 impl fmt::Debug for Config {
@@ -218,6 +221,10 @@ impl fmt::Debug for Config {
             .field("paging_escalate_after", &self.paging_escalate_after)
             .field("paging_interval", &self.paging_interval)
             .field("paging_timeout", &self.paging_timeout)
+            .field(
+                "telemetry_otlp_endpoint",
+                &self.telemetry_otlp_endpoint.as_deref().map(redact_url),
+            )
             .finish()
     }
 }
@@ -285,6 +292,7 @@ impl Default for Config {
             paging_escalate_after: None,
             paging_interval: Duration::from_secs(2),
             paging_timeout: Duration::from_secs(10),
+            telemetry_otlp_endpoint: None,
         }
     }
 }
@@ -466,6 +474,9 @@ impl Config {
                         .unwrap_or_else(|| "(OWNERS.toml's escalate_after_min)".into()),
                     "paging.interval_ms" => ms(self.paging_interval),
                     "paging.timeout_ms" => ms(self.paging_timeout),
+                    "telemetry.otlp_endpoint" => {
+                        optional(self.telemetry_otlp_endpoint.as_deref().map(redact_url))
+                    }
                     // Every key is listed above; a new one without a line shows as unknown here
                     // and fails `every_key_has_an_effective_value`.
                     _ => "?".into(),
@@ -575,6 +586,7 @@ const KEYS: &[(&str, &str)] = &[
     ("paging.escalate_after_min", "INGOT_PAGING_ESCALATE_AFTER_MIN"),
     ("paging.interval_ms", "INGOT_PAGING_INTERVAL_MS"),
     ("paging.timeout_ms", "INGOT_PAGING_TIMEOUT_MS"),
+    ("telemetry.otlp_endpoint", "INGOT_TELEMETRY_OTLP_ENDPOINT"),
 ];
 
 /// Resolves the configuration from flags, the given environment and the config file they name.
@@ -943,6 +955,14 @@ fn apply(config: &mut Config, key: &str, value: &str, origin: &str) -> Result<()
                 return Err(bad("must be between 50 and 600000".into()));
             }
             config.paging_interval = Duration::from_millis(n);
+        }
+        "telemetry.otlp_endpoint" => {
+            if !(value.starts_with("http://") || value.starts_with("https://")) {
+                return Err(bad(
+                    "expected http(s)://… (an OTLP/HTTP collector, such as http://collector:4318)".into(),
+                ));
+            }
+            config.telemetry_otlp_endpoint = Some(value.trim_end_matches('/').to_string());
         }
         "paging.timeout_ms" => {
             let n = number(value)?;

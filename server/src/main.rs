@@ -209,11 +209,24 @@ async fn main() -> ExitCode {
                 }
                 return ExitCode::from(2);
             }
-            telemetry::logging_init(config.log_format, &config.log_level);
-            match serve(config).await {
+            let tracing = match telemetry::tracing_init(
+                config.log_format,
+                &config.log_level,
+                config.telemetry_otlp_endpoint.as_deref(),
+            ) {
+                Ok(tracing) => tracing,
+                Err(err) => {
+                    eprintln!("ingotd: {err}");
+                    return ExitCode::from(2);
+                }
+            };
+            let code = match serve(config).await {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(err) => fail(err.as_ref()),
-            }
+            };
+            // The exporter's thread blocks while it flushes: off the runtime's workers.
+            let _ = tokio::task::spawn_blocking(move || tracing.shutdown()).await;
+            code
         }
     }
 }

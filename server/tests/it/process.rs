@@ -573,3 +573,87 @@ fn the_deploy_files_describe_an_installation_this_binary_accepts() {
     assert!(dockerfile.contains("ENTRYPOINT [\"ingotd\"]") && dockerfile.contains("CMD [\"serve\"]"));
     assert!(dockerfile.contains("\"ingot\", \"health\""));
 }
+
+/// With `telemetry.otlp_endpoint`, spans reach an OpenTelemetry collector over OTLP/HTTP: a
+/// local receiver gets the request's span (with its request id and route) from service `ingotd`
+/// by the time the server has stopped (SIGTERM flushes the batch).
+#[test]
+fn spans_are_exported_over_otlp_when_a_collector_is_configured() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::<(String, serde_json::Value)>::new()));
+    let collector = runtime.block_on(async {
+        let received = received.clone();
+        let router = axum::Router::new().route(
+            "/v1/traces",
+            axum::routing::post(move |body: String| {
+                let received = received.clone();
+                async move {
+                    let json: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+                    received.lock().unwrap().push(("/v1/traces".into(), json));
+                    axum::http::StatusCode::OK
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        url
+    });
+    let dir = temp_dir();
+    let mut child = ingotd()
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--log-format",
+            "json",
+            "--data-dir",
+            "state",
+        ])
+        .env("INGOT_TELEMETRY_OTLP_ENDPOINT", &collector)
+        .current_dir(&dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    let mut seen = String::new();
+    let addr = loop {
+        line.clear();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "ingotd exited before serving: {seen}"
+        );
+        seen.push_str(&line);
+        let entry: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
+        if entry["message"] == "ingotd serving" {
+            break entry["listen"].as_str().unwrap().to_string();
+        }
+    };
+    let answered = runtime.block_on(async {
+        crate::http()
+            .get(format!("http://{addr}/v1/catalog/skus"))
+            .send()
+            .await
+            .unwrap()
+    });
+    let request_id = answered.headers()["x-request-id"].to_str().unwrap().to_string();
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    assert!(child.wait().unwrap().success());
+    let batches = received.lock().unwrap().clone();
+    assert!(!batches.is_empty(), "nothing reached the collector");
+    let text = serde_json::to_string(&batches).unwrap();
+    assert!(text.contains("\"ingotd\""), "the service is named");
+    assert!(
+        text.contains(&request_id),
+        "the request's span, with its request id, was exported"
+    );
+    assert!(text.contains("/v1/catalog/skus"), "with its route");
+}
