@@ -191,13 +191,17 @@ pub struct ConsumerBacklog {
     pub behind: u64,
     /// When the oldest unread one happened (`None`: caught up).
     pub oldest_unread_at: Option<Timestamp>,
+    /// When the cursor last moved (or was made): a consumer far behind but moving is catching
+    /// up; one whose cursor stands still with events waiting is stuck.
+    pub advanced_at: Timestamp,
 }
 
 /// Every consumer's backlog, by name.
 pub async fn backlogs(db: &Db, count_max: i64) -> Result<Vec<ConsumerBacklog>, DbError> {
-    let cursors = sqlx::query("SELECT consumer, txid, seq FROM kernel_outbox_cursors ORDER BY consumer")
-        .fetch_all(db.reader())
-        .await?;
+    let cursors =
+        sqlx::query("SELECT consumer, txid, seq, updated_at_us FROM kernel_outbox_cursors ORDER BY consumer")
+            .fetch_all(db.reader())
+            .await?;
     let count_sql = format!(
         "SELECT COUNT(*) AS n FROM ({} LIMIT $3) AS unread",
         visible_after_sql(db.backend(), "seq")
@@ -228,6 +232,7 @@ pub async fn backlogs(db: &Db, count_max: i64) -> Result<Vec<ConsumerBacklog>, D
             position,
             behind: u64::try_from(behind).unwrap_or(0),
             oldest_unread_at: oldest.map(Timestamp::from_micros),
+            advanced_at: Timestamp::from_micros(cursor.try_get("updated_at_us")?),
         });
     }
     Ok(out)

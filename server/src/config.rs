@@ -229,18 +229,41 @@ impl fmt::Debug for Config {
     }
 }
 
-/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+/// `postgres://user:secret@host/db?password=x` → `postgres://user:***@host/db?password=***`:
+/// the userinfo's password and any query parameter naming a secret.
 pub fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let mut out = match (base.find("://"), base.rfind('@')) {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
-            let userinfo = &url[scheme_end + 3..at];
+            let userinfo = &base[scheme_end + 3..at];
             match userinfo.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
-                None => url.to_string(),
+                Some((user, _)) => format!("{}{user}:***{}", &base[..scheme_end + 3], &base[at..]),
+                None => base.to_string(),
             }
         }
-        _ => url.to_string(),
+        _ => base.to_string(),
+    };
+    if let Some(query) = query {
+        let pairs: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((key, _))
+                    if ["password", "pass", "secret", "token", "key", "sslpassword"]
+                        .iter()
+                        .any(|word| key.to_ascii_lowercase().contains(word)) =>
+                {
+                    format!("{key}=***")
+                }
+                _ => pair.to_string(),
+            })
+            .collect();
+        out.push('?');
+        out.push_str(&pairs.join("&"));
     }
+    out
 }
 
 impl Default for Config {
@@ -330,7 +353,7 @@ const EXAMPLE_MARKERS: &[&str] = &[
     "a-long-random-secret",
 ];
 
-fn looks_like_an_example(secret: &str) -> bool {
+pub fn looks_like_an_example(secret: &str) -> bool {
     let lower = secret.to_ascii_lowercase();
     EXAMPLE_MARKERS.iter().any(|marker| lower.contains(marker))
 }
@@ -1204,6 +1227,15 @@ mod tests {
         );
         let err = config_load(&Flags::default(), &env(&[("INGOT_ENVIRONMENT", "production")])).unwrap_err();
         assert_eq!(err.key, "INGOT_ENVIRONMENT");
+    }
+
+    #[test]
+    fn secrets_in_query_strings_are_redacted_too() {
+        assert_eq!(
+            redact_url("postgres://u@db/ingot?sslmode=require&password=hunter2"),
+            "postgres://u@db/ingot?sslmode=require&password=***"
+        );
+        assert_eq!(redact_url("redis://r:6379"), "redis://r:6379");
     }
 
     #[test]

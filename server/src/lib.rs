@@ -154,6 +154,8 @@ pub struct Seams {
     /// Allocation's answer when an operator forces maintenance on an assigned node. `None`:
     /// Allocation's own (the allocation the node serves is ended).
     pub node_evacuation: Option<Arc<dyn ingot_contracts::allocation::NodeEvacuation>>,
+    /// Controllers not to run, by name: tests that drive those passes themselves.
+    pub controllers_off: Vec<&'static str>,
 }
 
 impl Default for Seams {
@@ -163,6 +165,7 @@ impl Default for Seams {
             authenticator: None,
             notifier: None,
             node_evacuation: None,
+            controllers_off: Vec::new(),
         }
     }
 }
@@ -256,6 +259,19 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         }
         None => ingot_operations::model::OnCall::default(),
     };
+    if config.environment != config::Environment::Dev
+        && let Some(person) = on_call.people.iter().find(|p| {
+            [&p.pagerduty_routing_key, &p.webhook_secret]
+                .into_iter()
+                .flatten()
+                .any(|secret| config::looks_like_an_example(secret))
+        })
+    {
+        return Err(StartError::OnCall(format!(
+            "{}: an example key or secret; make one for this installation",
+            person.name
+        )));
+    }
     registry.on_call = on_call.by_role();
 
     // Inventory is built before Allocation (which asks it for nodes); Allocation answers
@@ -409,14 +425,13 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         ingot_read_models::workers::controllers(read_models.clone(), config.read_models_follow_interval),
     ]
     .concat();
-    let watched: Vec<String> = domain_controllers
+    let watched: Vec<(String, std::time::Duration)> = domain_controllers
         .iter()
-        .map(|c| c.name().to_string())
-        .chain(
-            ingot_operations::workers::CONTROLLER_NAMES
-                .iter()
-                .map(|n| n.to_string()),
-        )
+        .map(|c| (c.name().to_string(), c.interval()))
+        .chain([
+            ("operations.alerts".to_string(), config.alerts_interval),
+            ("operations.paging".to_string(), config.paging_interval),
+        ])
         .collect();
     use ingot_contracts::operations::{MaintenanceSource, SignalSource};
     let operations = Arc::new(
@@ -510,7 +525,10 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         domain_controllers,
         ingot_operations::workers::controllers(operations.clone(), config.paging_interval),
     ]
-    .concat();
+    .concat()
+    .into_iter()
+    .filter(|controller| !seams.controllers_off.contains(&controller.name()))
+    .collect();
 
     Ok(App {
         router,

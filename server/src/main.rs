@@ -30,7 +30,7 @@ enum Command {
     },
     /// Apply pending database migrations and exit. With --check, apply nothing: list what would
     /// be applied (exit 1 when something is pending, 0 when up to date; 2 when an applied
-    /// migration was edited).
+    /// migration was edited; 3 when the database could not be read).
     Migrate {
         #[command(flatten)]
         common: CommonArgs,
@@ -150,7 +150,11 @@ async fn main() -> ExitCode {
             telemetry::logging_init(config.log_format, "warn");
             match migrate_check(&config).await {
                 Ok(code) => code,
-                Err(err) => fail(err.as_ref()),
+                // Not "pending" (1): the check itself could not be made.
+                Err(err) => {
+                    fail(err.as_ref());
+                    ExitCode::from(3)
+                }
             }
         }
         Command::Migrate { common, check: false } => {
@@ -246,8 +250,23 @@ fn config_check(config: &Config) -> ExitCode {
         let parsed = std::fs::read_to_string(path)
             .map_err(|e| e.to_string())
             .and_then(|text| ingot_operations::model::OnCall::parse(&text, &registry?));
-        if let Err(err) = parsed {
-            problems.push(format!("paging.oncall_file: {}: {err}", path.display()));
+        match parsed {
+            Err(err) => problems.push(format!("paging.oncall_file: {}: {err}", path.display())),
+            Ok(on_call) if config.environment != ingotd::config::Environment::Dev => {
+                for person in &on_call.people {
+                    let example = [&person.pagerduty_routing_key, &person.webhook_secret]
+                        .into_iter()
+                        .flatten()
+                        .any(|secret| ingotd::config::looks_like_an_example(secret));
+                    if example {
+                        problems.push(format!(
+                            "paging.oncall_file: {}: an example key or secret; make one for this installation",
+                            person.name
+                        ));
+                    }
+                }
+            }
+            Ok(_) => {}
         }
     }
     println!();
@@ -264,9 +283,24 @@ fn config_check(config: &Config) -> ExitCode {
 
 /// `ingotd migrate --check`.
 async fn migrate_check(config: &Config) -> Result<ExitCode, Box<dyn std::error::Error>> {
-    let db = ingotd::database_connect(config).await?;
-    let status = db.migrations_status(&ingotd::migration_sets()).await?;
-    db.close().await;
+    let status = if config.database_url.is_none() && !config.sqlite_path().exists() {
+        // No database yet: everything is pending, and checking creates nothing.
+        let mut status = ingot_kernel::db::MigrationStatus::default();
+        for set in ingotd::migration_sets() {
+            for migration in set.migrations {
+                status.pending.push(format!(
+                    "{}/{:04}_{}",
+                    set.domain, migration.version, migration.name
+                ));
+            }
+        }
+        status
+    } else {
+        let db = ingotd::database_connect(config).await?;
+        let status = db.migrations_status(&ingotd::migration_sets()).await?;
+        db.close().await;
+        status
+    };
     for label in &status.pending {
         println!("pending: {label}");
     }

@@ -244,7 +244,7 @@ pub async fn nodes_in_state<'e, E: Executor<'e, Database = Any>>(
     state: NodeState,
 ) -> Result<Vec<Node>, DbError> {
     let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT {NODE_COLUMNS} FROM inv_nodes WHERE state = $1 ORDER BY id LIMIT 1000"
+        "SELECT {NODE_COLUMNS} FROM inv_nodes WHERE state = $1 ORDER BY id"
     ));
     sqlx::query(sql)
         .bind(enum_to_text(&state))

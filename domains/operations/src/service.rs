@@ -402,9 +402,19 @@ impl OperationsService {
         row: IncidentRow,
         now: Timestamp,
     ) -> Result<(), DbError> {
-        let incident = &row.view;
-        let held = self.maintenance_of(alerting, incident, now).await;
+        let held = self.maintenance_of(alerting, &row.view, now).await;
         let mut tx = self.db.begin().await?;
+        // Read again under the row lock: a resolution (or another pass) since the list was read
+        // wins, and the conditional updates below queue each page once.
+        let Some(row) =
+            store::incident_get_in_tx(&mut tx, row.view.id, self.db.backend() == Backend::Postgres).await?
+        else {
+            return Ok(());
+        };
+        let incident = &row.view;
+        if incident.state == IncidentState::Resolved {
+            return Ok(());
+        }
         if held != incident.paging_held {
             store::incident_paging_held_in_tx(&mut tx, incident.id, held.as_deref()).await?;
             let (kind, detail) = match &held {
@@ -417,11 +427,13 @@ impl OperationsService {
         if held.is_none()
             && let Some(context) = context
         {
-            if row.paged_at.is_none() && incident.firing {
+            if row.paged_at.is_none()
+                && incident.firing
+                && store::incident_paged_in_tx(&mut tx, incident.id, now).await?
+            {
                 for role in model::roles_paged_on_open(&self.registry, context) {
                     Self::pages_queue(&mut tx, alerting, incident.id, "opened", &role, now).await?;
                 }
-                store::incident_paged_in_tx(&mut tx, incident.id, now).await?;
             }
             let after = alerting.config.escalate_after.unwrap_or(Duration::from_secs(
                 u64::from(self.registry.escalation.escalate_after_min) * 60,
@@ -429,6 +441,7 @@ impl OperationsService {
             if row.paged_at.is_some()
                 && incident.escalated_at.is_none()
                 && model::escalation_due(incident.opened_at.as_micros(), now.as_micros(), after)
+                && store::incident_escalated_in_tx(&mut tx, incident.id, now).await?
             {
                 let to = self.registry.escalation.escalate_to.clone();
                 store::timeline_append_in_tx(
@@ -440,7 +453,6 @@ impl OperationsService {
                 )
                 .await?;
                 Self::pages_queue(&mut tx, alerting, incident.id, "escalated", &to, now).await?;
-                store::incident_escalated_in_tx(&mut tx, incident.id, now).await?;
             }
         }
         tx.commit().await?;
@@ -491,6 +503,14 @@ impl OperationsService {
             let Some(incident) = store::incident_get(self.db.reader(), page.incident_id).await? else {
                 continue;
             };
+            // Resolved before this page went out: withdrawn, never sent (the resolution
+            // cancels pending pages; this covers one read just before it).
+            if incident.view.state == IncidentState::Resolved && page.reason != "resolved" {
+                let mut tx = self.db.begin().await?;
+                store::pages_cancel_in_tx(&mut tx, page.incident_id).await?;
+                tx.commit().await?;
+                continue;
+            }
             let person = page
                 .person
                 .as_deref()
@@ -637,21 +657,40 @@ impl OperationsService {
             .await
             .map_err(internal)?;
         if to == IncidentState::Resolved {
-            // PagerDuty keeps an incident open until told: each person paged there hears of it.
+            let cancelled = store::pages_cancel_in_tx(&mut tx, incident_id)
+                .await
+                .map_err(internal)?;
+            if cancelled > 0 {
+                store::timeline_append_in_tx(
+                    &mut tx,
+                    incident_id,
+                    now,
+                    "pages_cancelled",
+                    &format!("{cancelled} page(s) not yet sent were withdrawn"),
+                )
+                .await
+                .map_err(internal)?;
+            }
+            // PagerDuty keeps an incident open until told: every person whose PagerDuty may have
+            // received a trigger (sent, or tried: a timeout can hide a delivery) hears of it.
             let paged = store::pages_of(&mut *tx, incident_id).await.map_err(internal)?;
             let mut told = BTreeSet::new();
-            for (_, role, person, channel, state) in paged {
-                if channel == "pagerduty" && state == "sent" && told.insert((role.clone(), person.clone())) {
-                    let page = PageRow {
+            for page in paged {
+                if page.channel == "pagerduty"
+                    && page.reason != "resolved"
+                    && (page.state == "sent" || page.attempts > 0)
+                    && told.insert((page.role.clone(), page.person.clone()))
+                {
+                    let resolve = PageRow {
                         id: new_ulid().to_string(),
                         incident_id,
                         reason: "resolved".into(),
-                        role,
-                        person,
-                        channel,
+                        role: page.role,
+                        person: page.person,
+                        channel: page.channel,
                         attempts: 0,
                     };
-                    store::page_insert_in_tx(&mut tx, &page, now)
+                    store::page_insert_in_tx(&mut tx, &resolve, now)
                         .await
                         .map_err(internal)?;
                 }

@@ -2,6 +2,7 @@
 //! Operations itself: consumers falling behind, controllers no replica is running.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use ingot_contracts::BoxFuture;
 use ingot_contracts::operations::{Signal, SignalQuery, SignalSource};
@@ -11,15 +12,16 @@ use sqlx::Row;
 
 pub struct KernelSignals {
     db: Db,
-    /// The controllers this binary runs: leases of others (renamed, retired) are not watched.
-    controllers: Vec<String>,
+    /// The controllers this binary runs, with their intervals: leases of others (renamed,
+    /// retired) are not watched.
+    controllers: Vec<(String, Duration)>,
     /// A lease that ran out before this process started counts from the start, so a restart
     /// after downtime does not page for every controller before its first tick.
     started_at: Timestamp,
 }
 
 impl KernelSignals {
-    pub fn new(db: Db, clock: Arc<dyn Clock>, controllers: Vec<String>) -> KernelSignals {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, controllers: Vec<(String, Duration)>) -> KernelSignals {
         KernelSignals {
             db,
             controllers,
@@ -30,41 +32,49 @@ impl KernelSignals {
     async fn measure(&self, query: SignalQuery) -> Result<Vec<Signal>, ingot_kernel::db::DbError> {
         let mut signals = Vec::new();
         for backlog in ingot_kernel::outbox::backlogs(&self.db, 100_000).await? {
-            let waited = backlog
-                .oldest_unread_at
-                .map_or(0.0, |oldest| query.now.since(oldest).as_secs_f64());
-            metrics::gauge!("ingot_outbox_consumer_lag_seconds", "consumer" => backlog.consumer.clone())
-                .set(waited);
-            metrics::gauge!("ingot_outbox_consumer_behind", "consumer" => backlog.consumer.clone())
-                .set(backlog.behind as f64);
-            if backlog.oldest_unread_at.is_some() {
-                signals.push(Signal::new(
-                    "kernel.consumer_lag_s",
-                    format!("consumer:{}", backlog.consumer),
-                    waited,
-                    format!(
-                        "consumer {} is {} events behind; the oldest has waited {:.0} s",
-                        backlog.consumer, backlog.behind, waited
-                    ),
-                ));
-            }
+            let Some(oldest) = backlog.oldest_unread_at else {
+                continue;
+            };
+            // Stuck, not merely behind: events wait and the cursor has not moved. A rebuild
+            // reading years of history moves its cursor every batch and is not paged for.
+            let waited = query.now.since(oldest);
+            let still = query.now.since(backlog.advanced_at);
+            let stuck = waited.min(still).as_secs_f64();
+            signals.push(Signal::new(
+                "kernel.consumer_lag_s",
+                format!("consumer:{}", backlog.consumer),
+                stuck,
+                format!(
+                    "consumer {} is {} events behind; the oldest has waited {:.0} s and its cursor last moved {:.0} s ago",
+                    backlog.consumer,
+                    backlog.behind,
+                    waited.as_secs_f64(),
+                    still.as_secs_f64()
+                ),
+            ));
         }
         let rows = sqlx::query("SELECT name, expires_at_us FROM kernel_leases")
             .fetch_all(self.db.reader())
             .await?;
         for row in rows {
             let name: String = row.try_get("name")?;
-            if !self.controllers.contains(&name) {
+            let Some((_, interval)) = self.controllers.iter().find(|(n, _)| *n == name) else {
                 continue;
-            }
+            };
             let expired_at = Timestamp::from_micros(row.try_get("expires_at_us")?).max(self.started_at);
-            if expired_at < query.now {
-                let for_s = query.now.since(expired_at).as_secs_f64();
+            // A lease released on shutdown is taken at the next replica's next tick: only time
+            // past one interval after expiry means nobody runs the controller.
+            let due = expired_at.plus(*interval);
+            if due < query.now {
+                let for_s = query.now.since(due).as_secs_f64();
                 signals.push(Signal::new(
                     "kernel.lease_expired_s",
                     format!("controller:{name}"),
                     for_s,
-                    format!("controller {name}: no replica has renewed its lease for {for_s:.0} s"),
+                    format!(
+                        "controller {name}: no replica has taken its lease for {for_s:.0} s past its interval ({} s)",
+                        interval.as_secs()
+                    ),
                 ));
             }
         }

@@ -205,24 +205,39 @@ pub async fn incidents_page<'e, E: Executor<'e, Database = Any>>(
     query.fetch_all(db).await?.iter().map(incident_from_row).collect()
 }
 
-pub async fn incident_paged_in_tx(tx: &mut Tx, id: IncidentId, now: Timestamp) -> Result<(), DbError> {
-    sqlx::query(
-        "UPDATE ops_incidents SET paged_at_us = $1, paging_held = NULL WHERE id = $2 AND paged_at_us IS NULL",
+/// Marks the first pages queued; `false` when they already were (the caller queues nothing).
+pub async fn incident_paged_in_tx(tx: &mut Tx, id: IncidentId, now: Timestamp) -> Result<bool, DbError> {
+    let done = sqlx::query(
+        "UPDATE ops_incidents SET paged_at_us = $1 WHERE id = $2 AND paged_at_us IS NULL AND state <> 'resolved'",
     )
     .bind(now.as_micros())
     .bind(id.to_string())
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
-pub async fn incident_escalated_in_tx(tx: &mut Tx, id: IncidentId, now: Timestamp) -> Result<(), DbError> {
-    sqlx::query("UPDATE ops_incidents SET escalated_at_us = $1 WHERE id = $2 AND escalated_at_us IS NULL")
-        .bind(now.as_micros())
-        .bind(id.to_string())
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+/// Marks the escalation; `false` when it already happened (the caller queues nothing).
+pub async fn incident_escalated_in_tx(tx: &mut Tx, id: IncidentId, now: Timestamp) -> Result<bool, DbError> {
+    let done = sqlx::query(
+        "UPDATE ops_incidents SET escalated_at_us = $1 WHERE id = $2 AND escalated_at_us IS NULL AND state <> 'resolved'",
+    )
+    .bind(now.as_micros())
+    .bind(id.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Withdraws the pages not yet sent (the incident was resolved first); their number.
+pub async fn pages_cancel_in_tx(tx: &mut Tx, incident_id: IncidentId) -> Result<u64, DbError> {
+    let done = sqlx::query(
+        "UPDATE ops_pages SET state = 'cancelled' WHERE incident_id = $1 AND state = 'pending' AND reason <> 'resolved'",
+    )
+    .bind(incident_id.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 pub async fn incident_paging_held_in_tx(
@@ -404,26 +419,40 @@ pub async fn page_attempted_in_tx(
     Ok(done.rows_affected() == 1)
 }
 
-/// Pages of an incident, for tests and the timeline's counts.
+/// A page as kept, for deciding what a resolution must tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageState {
+    pub reason: String,
+    pub role: String,
+    pub person: Option<String>,
+    pub channel: String,
+    pub state: String,
+    pub attempts: u32,
+}
+
+/// Pages of an incident, oldest first.
 pub async fn pages_of<'e, E: Executor<'e, Database = Any>>(
     db: E,
     incident_id: IncidentId,
-) -> Result<Vec<(String, String, Option<String>, String, String)>, DbError> {
+) -> Result<Vec<PageState>, DbError> {
     let rows = sqlx::query(
-        "SELECT reason, role, person, channel, state FROM ops_pages WHERE incident_id = $1 ORDER BY created_at_us, id",
+        "SELECT reason, role, person, channel, state, attempts FROM ops_pages WHERE incident_id = $1 \
+         ORDER BY created_at_us, id",
     )
     .bind(incident_id.to_string())
     .fetch_all(db)
     .await?;
     rows.iter()
         .map(|row| {
-            Ok((
-                row.try_get("reason")?,
-                row.try_get("role")?,
-                row.try_get("person")?,
-                row.try_get("channel")?,
-                row.try_get("state")?,
-            ))
+            Ok(PageState {
+                reason: row.try_get("reason")?,
+                role: row.try_get("role")?,
+                person: row.try_get("person")?,
+                channel: row.try_get("channel")?,
+                state: row.try_get("state")?,
+                attempts: u32::try_from(row.try_get::<i64, _>("attempts")?)
+                    .map_err(|_| corrupt("page attempts"))?,
+            })
         })
         .collect()
 }

@@ -72,6 +72,3 @@ pub fn controllers(
         }),
     ]
 }
-
-/// The names of this domain's controllers (for the lease watch, which runs before they exist).
-pub const CONTROLLER_NAMES: &[&str] = &["operations.alerts", "operations.paging"];

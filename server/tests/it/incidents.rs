@@ -16,7 +16,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::Sha256;
 
-use crate::{TestApp, audited, send, spawn_app};
+use crate::{TestApp, audited, send};
 
 /// One request the receiver was sent: path, `Ingot-Signature`, body.
 type Arrival = (String, Option<String>, Value);
@@ -108,18 +108,20 @@ webhook_url = "{receiver}/hook/ira"
 async fn app_paging(backend: Backend, receiver: &str) -> TestApp {
     let on_call = on_call_file(receiver);
     let pagerduty = format!("{receiver}/pagerduty");
-    spawn_app(backend, move |config| {
-        // The test drives every pass itself: the controllers' own first ticks find nothing.
-        config.alerts_interval = Duration::from_secs(3_600);
-        config.paging_interval = Duration::from_secs(600);
-        config.alerts_thresholds.login_failures = 3.0;
-        // The tests jump the clock by half an hour: every controller's lease would look lost
-        // (its renewals run on real time). `the_runtime_rules_see_a_lost_lease` covers that rule.
-        config.alerts_thresholds.lease_expired_s = 1e9;
-        config.alerts_thresholds.consumer_lag_s = 1e9;
-        config.paging_oncall_file = Some(on_call);
-        config.paging_pagerduty_url = pagerduty;
-    })
+    crate::spawn_app_with(
+        backend,
+        move |config| {
+            config.alerts_thresholds.login_failures = 3.0;
+            // The tests jump the clock by half an hour: every controller's lease would look lost
+            // (its renewals run on real time). `the_runtime_rules_see_a_lost_lease` covers that rule.
+            config.alerts_thresholds.lease_expired_s = 1e9;
+            config.alerts_thresholds.consumer_lag_s = 1e9;
+            config.paging_oncall_file = Some(on_call);
+            config.paging_pagerduty_url = pagerduty;
+        },
+        // The test drives every alert and paging pass itself.
+        |seams| seams.controllers_off = vec!["operations.alerts", "operations.paging"],
+    )
     .await
 }
 
@@ -419,6 +421,25 @@ async fn a_sev1_incident_pages_both_escalates_and_is_resolved(backend: Backend) 
     assert_ne!(open[0]["id"].as_str(), Some(id.as_str()));
     assert_eq!(incidents(&app, "?all=true").await.len(), 2);
     assert_eq!(incidents(&app, "?state=resolved").await.len(), 1);
+
+    // Resolved before its pages went out: they are withdrawn, nobody is woken, and PagerDuty
+    // (which never got a trigger) is not sent a resolve either.
+    let second = open[0]["id"].as_str().unwrap().to_string();
+    let (status, _) = send(
+        &app,
+        admin,
+        "POST",
+        &format!("/v1/admin/incidents/{second}/resolve"),
+        Some(json!({"note": "known: the same sprayer"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(app.operations.pages_deliver().await.unwrap(), 0);
+    assert!(receiver.taken().is_empty(), "no page for a resolved incident");
+    assert!(timeline_kinds(&incident(&app, &second).await).contains(&"pages_cancelled".to_string()));
+    // Another pass with the condition still there opens a third, not a page for the second.
+    app.operations.alerts_evaluate().await.unwrap();
+    assert_eq!(incidents(&app, "?all=true").await.len(), 3);
     app.stop().await;
 }
 on_both_backends!(a_sev1_incident_pages_both_escalates_and_is_resolved);
@@ -657,10 +678,12 @@ on_both_backends!(a_silent_region_opens_an_incident_held_by_the_sites_maintenanc
 /// controllers hold): Operations' rule fires per controller; with no on-call file, pages go to
 /// the log and the outbox (`incident.paged`), to the roles themselves.
 async fn the_runtime_rules_see_a_lost_lease(backend: Backend) {
-    let app = spawn_app(backend, |config| {
-        config.alerts_interval = Duration::from_secs(3_600);
-        config.paging_interval = Duration::from_secs(600);
-    })
+    let app = crate::spawn_app_with(
+        backend,
+        |_| {},
+        // The test drives the alert and paging passes itself.
+        |seams| seams.controllers_off = vec!["operations.alerts", "operations.paging"],
+    )
     .await;
     let mut tick = tokio::time::interval(Duration::from_millis(20));
     for waited in 0.. {
@@ -686,6 +709,90 @@ async fn the_runtime_rules_see_a_lost_lease(backend: Backend) {
             .iter()
             .any(|(rule, _)| rule == "controller_lease_lost"),
         "every lease is held"
+    );
+    // A lease released on shutdown is not lost: another replica takes it at its next tick,
+    // within the controller's interval (10 minutes for maas.images).
+    let holder: String = sqlx::query_scalar("SELECT holder FROM kernel_leases WHERE name = 'maas.images'")
+        .fetch_one(app.db.db.reader())
+        .await
+        .unwrap();
+    let now = ingot_kernel::Clock::now(&app.clock);
+    ingot_kernel::lease::lease_release(&app.db.db, "maas.images", &holder, now)
+        .await
+        .unwrap();
+    // A consumer far behind but moving (a rebuild reading the history) is not stuck: two events,
+    // the consumer's cursor just past the first, ten minutes on — it moved a moment ago.
+    let mut seqs = Vec::new();
+    for _ in 0..2 {
+        let event = ingot_contracts::operations::IncidentChanged {
+            incident_id: ingot_kernel::id::IncidentId::generate(),
+            state: ingot_contracts::operations::IncidentState::Open,
+            by: None,
+        };
+        let mut tx = app.db.db.begin().await.unwrap();
+        let envelope = ingot_kernel::event::DomainEvent::to_envelope(&event, now);
+        seqs.push(
+            ingot_kernel::outbox::append_in_tx(&mut tx, &envelope)
+                .await
+                .unwrap(),
+        );
+        tx.commit().await.unwrap();
+    }
+    app.clock.advance(Duration::from_secs(10 * 60));
+    let moved = ingot_kernel::Clock::now(&app.clock);
+    let txid: i64 = sqlx::query_scalar("SELECT txid FROM kernel_outbox WHERE seq = $1")
+        .bind(seqs[0])
+        .fetch_one(app.db.db.reader())
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO kernel_outbox_cursors (consumer, txid, seq, updated_at_us) VALUES ('test.rebuild', $1, $2, $3)")
+        .bind(txid)
+        .bind(seqs[0])
+        .bind(moved.as_micros())
+        .execute(app.db.db.reader())
+        .await
+        .unwrap();
+    let lag = |signals: Vec<ingot_contracts::operations::Signal>| {
+        signals
+            .into_iter()
+            .find(|s| s.subject == "consumer:test.rebuild")
+            .map(|s| s.value)
+    };
+    let mut read = Vec::new();
+    for (_, answer) in app.operations.signals_read().await {
+        read.extend(answer.unwrap());
+    }
+    assert_eq!(
+        lag(read),
+        Some(0.0),
+        "an event waited ten minutes, but the cursor just moved"
+    );
+    // (Controllers ticking every second or so renew on real time, behind the jumped clock:
+    // only the subjects under test are looked at.)
+    let firing = app.operations.alerts_evaluate().await.unwrap();
+    assert!(
+        !firing.contains(&(
+            "controller_lease_lost".to_string(),
+            "controller:maas.images".to_string()
+        )),
+        "released ten minutes ago, within maas.images' interval and the threshold: {firing:?}"
+    );
+    assert!(
+        !firing.contains(&(
+            "outbox_consumer_lag".to_string(),
+            "consumer:test.rebuild".to_string()
+        )),
+        "{firing:?}"
+    );
+    // The cursor stands still past the threshold with an event waiting: stuck, paged.
+    app.clock.advance(Duration::from_secs(6 * 60));
+    let firing = app.operations.alerts_evaluate().await.unwrap();
+    assert!(
+        firing.contains(&(
+            "outbox_consumer_lag".to_string(),
+            "consumer:test.rebuild".to_string()
+        )),
+        "{firing:?}"
     );
     // maas.images renews every 10 minutes for 30: two hours on, nobody holds it.
     app.clock.advance(Duration::from_secs(2 * 3_600));
@@ -714,22 +821,27 @@ async fn the_runtime_rules_see_a_lost_lease(backend: Backend) {
     .fetch_all(app.db.db.reader())
     .await
     .unwrap();
-    let mut roles: Vec<(String, String)> = paged
+    let mut roles: Vec<(String, String, String)> = paged
         .iter()
         .map(|p| {
             let p: Value = serde_json::from_str(p).unwrap();
             (
                 p["role"].as_str().unwrap().to_string(),
                 p["channel"].as_str().unwrap().to_string(),
+                p["reason"].as_str().unwrap().to_string(),
             )
         })
         .collect();
     roles.sort();
+    // Opened at the pass after maas.images' lease went unclaimed, unresolved for two hours:
+    // primary and secondary, then the escalation.
+    let page = |role: &str, reason: &str| (role.to_string(), "log".to_string(), reason.to_string());
     assert_eq!(
         roles,
         [
-            ("infra-sre".to_string(), "log".to_string()),
-            ("platform-lead".to_string(), "log".to_string())
+            page("infra-sre", "opened"),
+            page("platform-lead", "escalated"),
+            page("platform-lead", "opened")
         ]
     );
     app.stop().await;

@@ -374,6 +374,12 @@ fn migrate_check_lists_what_is_pending_and_applies_nothing() {
 fn metrics_and_logs_carry_what_operators_need() {
     let dir = temp_dir();
     let (mut child, addr, mut stderr) = serve_json(&dir, &[]);
+    // Read the logs as they come (a full pipe would stop the server mid-write).
+    let logs = std::thread::spawn(move || {
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+        rest
+    });
     let base = format!("http://{addr}");
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -435,8 +441,7 @@ fn metrics_and_logs_carry_what_operators_need() {
         .args(["-TERM", &child.id().to_string()])
         .status();
     child.wait().unwrap();
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    let rest = logs.join().unwrap();
     let me = rest
         .lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
@@ -524,27 +529,48 @@ fn the_deploy_files_describe_an_installation_this_binary_accepts() {
         .into_iter()
         .find(|c| c["metadata"]["name"] == "ingot-config")
         .unwrap();
-    let on_call = of_kind("ConfigMap")
+    // The on-call file is a Secret (it holds routing keys), mounted where the settings say.
+    let on_call = of_kind("Secret")
         .into_iter()
         .find(|c| c["metadata"]["name"] == "ingot-oncall")
         .unwrap();
-    let dir = temp_dir();
-    std::fs::write(
-        dir.join("oncall.toml"),
-        on_call["data"]["oncall.toml"].as_str().unwrap(),
-    )
-    .unwrap();
-    let mut check = ingotd();
-    check.args(["config", "check"]).current_dir(&dir);
-    for (key, value) in settings["data"].as_object().unwrap() {
-        check.env(key, value.as_str().unwrap());
-    }
-    let output = check
-        .env("INGOT_PAGING_ONCALL_FILE", dir.join("oncall.toml"))
-        .env("INGOT_DATABASE_URL", "postgres://ingot@db/ingot")
-        .env("INGOT_SECRET_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
-        .output()
+    let volumes = deployment["spec"]["template"]["spec"]["volumes"]
+        .as_array()
         .unwrap();
+    assert!(
+        volumes
+            .iter()
+            .any(|v| v["secret"]["secretName"] == "ingot-oncall")
+    );
+    let example = on_call["stringData"]["oncall.toml"].as_str().unwrap();
+    let dir = temp_dir();
+    let check = |on_call_text: &str| {
+        std::fs::write(dir.join("oncall.toml"), on_call_text).unwrap();
+        let mut check = ingotd();
+        check.args(["config", "check"]).current_dir(&dir);
+        for (key, value) in settings["data"].as_object().unwrap() {
+            check.env(key, value.as_str().unwrap());
+        }
+        check
+            .env("INGOT_PAGING_ONCALL_FILE", dir.join("oncall.toml"))
+            .env("INGOT_DATABASE_URL", "postgres://ingot@db/ingot")
+            .env("INGOT_SECRET_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
+            .output()
+            .unwrap()
+    };
+    // As shipped, the example's routing key is refused in prod…
+    let output = check(example);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .contains("an example key or secret")
+    );
+    // …and with a key of its own the installation is accepted.
+    let output = check(&example.replace(
+        "REPLACE-WITH-THE-SERVICE-INTEGRATION-KEY",
+        "c0ffee0123456789abcdef",
+    ));
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(
         output.status.success(),
@@ -635,6 +661,8 @@ fn spans_are_exported_over_otlp_when_a_collector_is_configured() {
             break entry["listen"].as_str().unwrap().to_string();
         }
     };
+    // Keep reading the logs, so a full pipe never stops the server.
+    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
     let answered = runtime.block_on(async {
         crate::http()
             .get(format!("http://{addr}/v1/catalog/skus"))
