@@ -898,6 +898,22 @@ async fn the_web_app_lists_shows_and_acknowledges_incidents() {
         .and_then(|rest| rest.split('"').next())
         .unwrap()
         .to_string();
+    // A note too long: the page again, the note kept, the reason beside the ack form's field.
+    let long = "x".repeat(1_001);
+    let refused = client
+        .post(format!("{}/admin/incidents/{id}/ack", app.url))
+        .header("cookie", &cookie)
+        .header("origin", &app.url)
+        .form(&[("_csrf", token.as_str()), ("note", long.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("id=\"f-ack-note-error\""), "{page}");
+    assert!(!page.contains("id=\"f-resolve-note-error\""));
+    assert!(page.contains(&long), "the note is kept");
+    assert_eq!(incident(&app, &id).await["state"], "open");
     let acked = client
         .post(format!("{}/admin/incidents/{id}/ack", app.url))
         .header("cookie", &cookie)

@@ -153,3 +153,95 @@ async fn the_rust_sdk_walkthrough_is_the_example_and_runs() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// Every `ingot …` and `ingotd …` command the runbooks and the deploy guide quote exists, with
+/// the flags they give it: a person paged at night copies them as written.
+#[test]
+fn the_commands_the_runbooks_quote_exist_with_their_flags() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let bin = Path::new(env!("CARGO_BIN_EXE_ingotd"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let mut files: Vec<_> = std::fs::read_dir(root.join("docs/runbooks"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.push(root.join("docs/deploy.md"));
+    files.sort();
+    let mut checked = 0;
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap().replace('\n', " ");
+        // Inline code spans only (a fenced block opens with three backticks).
+        for (i, span) in text.split('`').enumerate() {
+            if i % 2 == 0 || !(span.starts_with("ingot ") || span.starts_with("ingotd ")) {
+                continue;
+            }
+            let words: Vec<&str> = span.split_whitespace().collect();
+            let program = words[0];
+            // Subcommands: lowercase words up to the first argument, placeholder or flag;
+            // `credit|charge` names two.
+            let mut paths: Vec<Vec<String>> = vec![Vec::new()];
+            let mut rest = &words[1..];
+            while let Some(word) = rest.first() {
+                let is_command = word
+                    .split('|')
+                    .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+                    && !word.starts_with('-');
+                if !is_command {
+                    break;
+                }
+                paths = paths
+                    .iter()
+                    .flat_map(|path| {
+                        word.split('|').map(move |w| {
+                            let mut path = path.clone();
+                            path.push(w.to_string());
+                            path
+                        })
+                    })
+                    .collect();
+                rest = &rest[1..];
+            }
+            let flags: Vec<&str> = rest
+                .iter()
+                .filter(|w| w.starts_with("--"))
+                .map(|w| {
+                    w.split('=')
+                        .next()
+                        .unwrap()
+                        .trim_end_matches(['"', ',', '.', ')'])
+                })
+                .collect();
+            for path in paths {
+                let output = std::process::Command::new(bin.join(program))
+                    .args(&path)
+                    .arg("--help")
+                    .output()
+                    .unwrap();
+                let help = String::from_utf8_lossy(&output.stdout);
+                assert!(
+                    output.status.success(),
+                    "{}: `{span}`: `{program} {}` is not a command",
+                    file.display(),
+                    path.join(" ")
+                );
+                for flag in &flags {
+                    assert!(
+                        help.contains(&format!("{flag} "))
+                            || help.contains(&format!("{flag}\n"))
+                            || help.contains(&format!("{flag}=")),
+                        "{}: `{span}`: `{program} {}` has no {flag}",
+                        file.display(),
+                        path.join(" ")
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(
+        checked > 30,
+        "only {checked} commands found: is the parsing right?"
+    );
+}

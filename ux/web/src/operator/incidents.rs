@@ -4,8 +4,11 @@
 
 use axum::extract::{Path, Query};
 use axum::http::HeaderMap;
+use axum::http::StatusCode;
 use ingot_contracts::iam::Actor;
-use ingot_contracts::operations::{IncidentFilter, IncidentNoteRequest, IncidentState};
+use ingot_contracts::operations::{
+    IncidentError, IncidentFilter, IncidentNoteRequest, IncidentState, IncidentView,
+};
 use ingot_kernel::id::IncidentId;
 use ingot_kernel::problem::{Code, Problem};
 use maud::html;
@@ -101,54 +104,73 @@ pub async fn incident_page(
         .incident_get(&viewer.actor, incident_id)
         .await
         .map_err(|e| viewer.fail(e.into()))?;
-    let no_errors = FormErrors::default();
     Ok(viewer.page(
         &format!("Incident: {}", incident.title),
-        html! {
-            dl.card {
-                dt { "Incident" } dd { code { (incident.id) } }
-                dt { "Severity" } dd { (incident.severity.as_str()) " · " (incident.context) }
-                dt { "State" } dd {
-                    (page::badge(&incident.state))
-                    " " @if incident.firing { "firing" } @else { "condition cleared" }
-                }
-                dt { "About" } dd { code { (incident.subject) } }
-                dt { "Latest" } dd { (incident.summary) }
-                dt { "Runbook" } dd { code { (incident.runbook) } }
-                @if let Some(held) = &incident.paging_held { dt { "Paging held" } dd { (held) } }
-                @if let Some(at) = incident.escalated_at { dt { "Escalated" } dd { (page::time(at)) } }
-                @if let Some(node_id) = incident.node_id {
-                    dt { "Node" } dd { a href=(format!("/admin/nodes/{node_id}")) { code { (node_id) } } }
-                }
-            }
-            h2 { "Timeline" }
-            (page::table("Timeline, oldest first", &["When", "What", "Detail"],
-                incident.timeline.iter().map(|entry| html! {
-                    tr {
-                        td { (page::time(entry.at)) }
-                        td { (entry.kind.replace('_', " ")) }
-                        td { (entry.detail) }
-                    }
-                }).collect()))
-            @if incident.state == IncidentState::Open {
-                h2 { "Acknowledge" }
-                p { "Tells the others you are on it. Escalation still follows unless it is resolved." }
-                form.stack #ack method="post" action=(format!("/admin/incidents/{}/ack", incident.id)) novalidate {
-                    (page::csrf_field(&viewer.csrf.token))
-                    (Input::new("Note", "note", "text").in_form("ack").hint("Optional: what you are looking at.").render(&no_errors))
-                    div { button type="submit" { "Acknowledge" } }
-                }
-            }
-            @if incident.state != IncidentState::Resolved {
-                h2 { "Resolve" }
-                form.stack #resolve method="post" action=(format!("/admin/incidents/{}/resolve", incident.id)) novalidate {
-                    (page::csrf_field(&viewer.csrf.token))
-                    (Input::new("Note", "note", "text").in_form("resolve").hint("What was wrong and what was done, for the timeline and the audit log.").render(&no_errors))
-                    div { button type="submit" { "Resolve" } " " a href="/admin/incidents" { "Cancel" } }
-                }
-            }
-        },
+        incident_body(&viewer, &incident, None),
     ))
+}
+
+/// Which of the page's forms a refusal belongs to, with the note as typed.
+struct Refused<'a> {
+    form: IncidentState,
+    errors: &'a FormErrors,
+    note: &'a str,
+}
+
+fn incident_body(viewer: &Viewer, incident: &IncidentView, refused: Option<Refused<'_>>) -> maud::Markup {
+    let no_errors = FormErrors::default();
+    let for_form = |form: IncidentState| match &refused {
+        Some(r) if r.form == form => (r.errors, r.note),
+        _ => (&no_errors, ""),
+    };
+    let (ack_errors, ack_note) = for_form(IncidentState::Acknowledged);
+    let (resolve_errors, resolve_note) = for_form(IncidentState::Resolved);
+    html! {
+        dl.card {
+            dt { "Incident" } dd { code { (incident.id) } }
+            dt { "Severity" } dd { (incident.severity.as_str()) " · " (incident.context) }
+            dt { "State" } dd {
+                (page::badge(&incident.state))
+                " " @if incident.firing { "firing" } @else { "condition cleared" }
+            }
+            dt { "About" } dd { code { (incident.subject) } }
+            dt { "Latest" } dd { (incident.summary) }
+            dt { "Runbook" } dd { code { (incident.runbook) } }
+            @if let Some(held) = &incident.paging_held { dt { "Paging held" } dd { (held) } }
+            @if let Some(at) = incident.escalated_at { dt { "Escalated" } dd { (page::time(at)) } }
+            @if let Some(node_id) = incident.node_id {
+                dt { "Node" } dd { a href=(format!("/admin/nodes/{node_id}")) { code { (node_id) } } }
+            }
+        }
+        h2 { "Timeline" }
+        (page::table("Timeline, oldest first", &["When", "What", "Detail"],
+            incident.timeline.iter().map(|entry| html! {
+                tr {
+                    td { (page::time(entry.at)) }
+                    td { (entry.kind.replace('_', " ")) }
+                    td { (entry.detail) }
+                }
+            }).collect()))
+        @if incident.state == IncidentState::Open {
+            h2 { "Acknowledge" }
+            p { "Tells the others you are on it. Escalation still follows unless it is resolved." }
+            form.stack #ack method="post" action=(format!("/admin/incidents/{}/ack", incident.id)) novalidate {
+                (ack_errors.summary())
+                (page::csrf_field(&viewer.csrf.token))
+                (Input::new("Note", "note", "text").in_form("ack").value(ack_note).hint("Optional: what you are looking at.").render(ack_errors))
+                div { button type="submit" { "Acknowledge" } }
+            }
+        }
+        @if incident.state != IncidentState::Resolved {
+            h2 { "Resolve" }
+            form.stack #resolve method="post" action=(format!("/admin/incidents/{}/resolve", incident.id)) novalidate {
+                (resolve_errors.summary())
+                (page::csrf_field(&viewer.csrf.token))
+                (Input::new("Note", "note", "text").in_form("resolve").value(resolve_note).hint("What was wrong and what was done, for the timeline and the audit log.").render(resolve_errors))
+                div { button type="submit" { "Resolve" } " " a href="/admin/incidents" { "Cancel" } }
+            }
+        }
+    }
 }
 
 async fn incident_change(
@@ -162,7 +184,8 @@ async fn incident_change(
     let posted = Posted::checked(&web, &headers, fields)?;
     let viewer = Viewer::load(&web, actor, &headers, "/admin/incidents").await?;
     let incident_id: IncidentId = incident_id.parse().map_err(|_| not_found(&viewer, "incident"))?;
-    let note = Some(posted.get("note").trim().to_string()).filter(|n| !n.is_empty());
+    let typed = posted.get("note").to_string();
+    let note = Some(typed.trim().to_string()).filter(|n| !n.is_empty());
     let request = IncidentNoteRequest { note };
     let changed = match to {
         IncidentState::Acknowledged => {
@@ -176,8 +199,34 @@ async fn incident_change(
                 .await
         }
     };
-    changed.map_err(|e| viewer.fail(e.into()))?;
-    Ok(page::see_other(&format!("/admin/incidents/{incident_id}")))
+    match changed {
+        Ok(_) => Ok(page::see_other(&format!("/admin/incidents/{incident_id}"))),
+        // A note the domain refused: the page again, the note kept, the reason beside it.
+        Err(err @ IncidentError::Invalid { .. }) => {
+            let problem = Problem::from(err);
+            let errors = FormErrors::new(&problem, &["note"]);
+            let incident = web
+                .operations
+                .incident_get(&viewer.actor, incident_id)
+                .await
+                .map_err(|e| viewer.fail(e.into()))?;
+            let body = incident_body(
+                &viewer,
+                &incident,
+                Some(Refused {
+                    form: to,
+                    errors: &errors,
+                    note: &typed,
+                }),
+            );
+            Ok(viewer.page_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &format!("Incident: {}", incident.title),
+                body,
+            ))
+        }
+        Err(err) => Err(viewer.fail(err.into())),
+    }
 }
 
 pub async fn incident_ack(
