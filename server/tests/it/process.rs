@@ -685,3 +685,65 @@ fn spans_are_exported_over_otlp_when_a_collector_is_configured() {
     );
     assert!(text.contains("/v1/catalog/skus"), "with its route");
 }
+
+/// Store calls show inside the spans of what caused them: with `sqlx::query=debug` each SQL
+/// statement is a log event (and an OTLP span event) carrying the statement and its time, in the
+/// request's span.
+#[test]
+fn sql_statements_show_inside_the_request_that_made_them() {
+    let dir = temp_dir();
+    let mut child = ingotd()
+        .args(["serve", "--listen", "127.0.0.1:0", "--log-format", "json"])
+        .env("INGOT_LOG_LEVEL", "info,sqlx::query=debug")
+        .current_dir(&dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    let addr = loop {
+        line.clear();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "ingotd exited before serving"
+        );
+        let entry: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
+        if entry["message"] == "ingotd serving" {
+            break entry["listen"].as_str().unwrap().to_string();
+        }
+    };
+    let logs = std::thread::spawn(move || {
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+        rest
+    });
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let request_id = runtime.block_on(async {
+        let answer = crate::http()
+            .get(format!("http://{addr}/v1/catalog/skus"))
+            .send()
+            .await
+            .unwrap();
+        answer.headers()["x-request-id"].to_str().unwrap().to_string()
+    });
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    child.wait().unwrap();
+    let logs = logs.join().unwrap();
+    let statement = logs
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|l| l["target"] == "sqlx::query" && l["span"]["request_id"] == request_id.as_str())
+        .find(|l| {
+            l["db.statement"]
+                .as_str()
+                .is_some_and(|sql| sql.contains("inv_skus"))
+        })
+        .expect("the catalog's SELECT logged inside the request's span");
+    assert!(statement["elapsed_secs"].is_number(), "{statement}");
+}
