@@ -310,6 +310,17 @@ impl Browser {
         value.as_str().map(str::to_string)
     }
 
+    /// Grants the page a browser permission (`clipboard-read`), as a person clicking "Allow"
+    /// would (the W3C Permissions extension of WebDriver).
+    pub async fn permission_grant(&self, name: &str) {
+        self.call(
+            reqwest::Method::POST,
+            "/permissions",
+            Some(json!({"descriptor": {"name": name}, "state": "granted"})),
+        )
+        .await;
+    }
+
     pub async fn script(&self, script: &str) -> Value {
         self.call(
             reqwest::Method::POST,

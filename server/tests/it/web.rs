@@ -299,6 +299,18 @@ async fn a_tenant_and_an_operator_go_through_their_journeys_in_chromium() {
     // Allocate from the catalog and watch it provision live; copy-ready SSH commands.
     let first = allocate_through_the_form(&alice, Some("07")).await;
     assert!(alice.text("#progress code[id^=ssh-]").await.starts_with("ssh "));
+    // The copy button puts the command on the clipboard (and says so).
+    let command = alice.text("#progress code[id^=ssh-]").await;
+    alice.click("#progress button[data-copy^=ssh-]").await;
+    alice
+        .wait_for_text("#progress button[data-copy^=ssh-]", "Copied")
+        .await;
+    // Reading it back takes the permission a person would give a paste.
+    alice.permission_grant("clipboard-read").await;
+    let copied = alice
+        .script("return navigator.clipboard.readText().catch(function (e) { return 'unreadable: ' + e; });")
+        .await;
+    assert_eq!(copied.as_str(), Some(command.trim()), "{copied}");
     alice.screenshot("08-allocation-active").await;
     alice.assert_accessible("allocation").await;
 
