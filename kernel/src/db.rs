@@ -272,7 +272,7 @@ impl Db {
         let mut status = MigrationStatus::default();
         for set in sets {
             for migration in set.migrations {
-                let label = format!("{}/{:04}_{}", set.domain, migration.version, migration.name);
+                let label = migration_label(set.domain, migration.version, migration.name);
                 let checksum = format!("{:x}", Sha256::digest(migration.sql_for(self.backend).as_bytes()));
                 match applied.remove(&(set.domain.to_string(), migration.version)) {
                     None => status.pending.push(label),
@@ -283,7 +283,7 @@ impl Db {
         }
         status.unknown = applied
             .into_iter()
-            .map(|((domain, version), (name, _))| format!("{domain}/{version:04}_{name}"))
+            .map(|((domain, version), (name, _))| migration_label(&domain, version, &name))
             .collect();
         Ok(status)
     }
@@ -344,14 +344,16 @@ impl Db {
                     name = migration.name,
                     "migration applied"
                 );
-                applied.push(format!(
-                    "{}/{:04}_{}",
-                    set.domain, migration.version, migration.name
-                ));
+                applied.push(migration_label(set.domain, migration.version, migration.name));
             }
         }
         Ok(applied)
     }
+}
+
+/// How a migration is named to people: `iam/0009_audit_by_action`.
+pub fn migration_label(domain: &str, version: i64, name: &str) -> String {
+    format!("{domain}/{version:04}_{name}")
 }
 
 /// [`Db::migrations_status`]'s answer; labels are `domain/0001_name`.
@@ -360,6 +362,23 @@ pub struct MigrationStatus {
     pub pending: Vec<String>,
     pub unknown: Vec<String>,
     pub edited: Vec<String>,
+}
+
+impl MigrationStatus {
+    /// A database that does not exist yet: every migration pending.
+    pub fn all_pending(sets: &[&MigrationSet]) -> MigrationStatus {
+        MigrationStatus {
+            pending: sets
+                .iter()
+                .flat_map(|set| {
+                    set.migrations
+                        .iter()
+                        .map(|m| migration_label(set.domain, m.version, m.name))
+                })
+                .collect(),
+            ..MigrationStatus::default()
+        }
+    }
 }
 
 /// Column conversions every store needs: stored values that do not decode are corruption, named

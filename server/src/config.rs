@@ -353,7 +353,7 @@ const EXAMPLE_MARKERS: &[&str] = &[
     "a-long-random-secret",
 ];
 
-pub fn looks_like_an_example(secret: &str) -> bool {
+pub(crate) fn looks_like_an_example(secret: &str) -> bool {
     let lower = secret.to_ascii_lowercase();
     EXAMPLE_MARKERS.iter().any(|marker| lower.contains(marker))
 }

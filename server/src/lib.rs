@@ -96,6 +96,36 @@ pub fn iam_build(
     Ok(Arc::new(iam))
 }
 
+/// The on-call file `paging.oncall_file` names, read and checked against OWNERS.toml's roles;
+/// outside `dev`, a routing key or webhook secret copied from an example is refused. No file:
+/// nobody named (pages go to the roles, in the log). `serve` and `config check` both load it here.
+pub fn on_call_load(
+    config: &Config,
+    registry: &ingot_contracts::operations::OwnershipRegistry,
+) -> Result<ingot_operations::model::OnCall, String> {
+    let Some(path) = &config.paging_oncall_file else {
+        return Ok(ingot_operations::model::OnCall::default());
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let on_call = ingot_operations::model::OnCall::parse(&text, registry)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    if config.environment != config::Environment::Dev
+        && let Some(person) = on_call.people.iter().find(|p| {
+            [&p.pagerduty_routing_key, &p.webhook_secret]
+                .into_iter()
+                .flatten()
+                .any(|secret| config::looks_like_an_example(secret))
+        })
+    {
+        return Err(format!(
+            "{}: {}: an example key or secret; make one for this installation",
+            path.display(),
+            person.name
+        ));
+    }
+    Ok(on_call)
+}
+
 /// The key sealing secrets at rest: `INGOT_SECRET_KEY`, else `<data_dir>/secret.key`, made on
 /// first start readable by its owner only.
 pub fn secret_box_load(config: &Config) -> Result<SecretBox, StartError> {
@@ -250,28 +280,7 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         ingot_operations::model::ownership_registry_parse(ingot_operations::model::OWNERS_TOML)
             .map_err(StartError::Ownership)?;
     registry.projections = ingot_read_models::service::ownerships();
-    let on_call = match &config.paging_oncall_file {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| StartError::OnCall(format!("cannot read {}: {e}", path.display())))?;
-            ingot_operations::model::OnCall::parse(&text, &registry)
-                .map_err(|e| StartError::OnCall(format!("{}: {e}", path.display())))?
-        }
-        None => ingot_operations::model::OnCall::default(),
-    };
-    if config.environment != config::Environment::Dev
-        && let Some(person) = on_call.people.iter().find(|p| {
-            [&p.pagerduty_routing_key, &p.webhook_secret]
-                .into_iter()
-                .flatten()
-                .any(|secret| config::looks_like_an_example(secret))
-        })
-    {
-        return Err(StartError::OnCall(format!(
-            "{}: an example key or secret; make one for this installation",
-            person.name
-        )));
-    }
+    let on_call = on_call_load(&config, &registry).map_err(StartError::OnCall)?;
     registry.on_call = on_call.by_role();
 
     // Inventory is built before Allocation (which asks it for nodes); Allocation answers

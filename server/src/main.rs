@@ -244,30 +244,9 @@ fn config_check(config: &Config) -> ExitCode {
         println!("{key:<width$}  {value} ({origin})");
     }
     let mut problems = config.environment_problems();
-    if let Some(path) = &config.paging_oncall_file {
-        let registry =
-            ingot_operations::model::ownership_registry_parse(ingot_operations::model::OWNERS_TOML);
-        let parsed = std::fs::read_to_string(path)
-            .map_err(|e| e.to_string())
-            .and_then(|text| ingot_operations::model::OnCall::parse(&text, &registry?));
-        match parsed {
-            Err(err) => problems.push(format!("paging.oncall_file: {}: {err}", path.display())),
-            Ok(on_call) if config.environment != ingotd::config::Environment::Dev => {
-                for person in &on_call.people {
-                    let example = [&person.pagerduty_routing_key, &person.webhook_secret]
-                        .into_iter()
-                        .flatten()
-                        .any(|secret| ingotd::config::looks_like_an_example(secret));
-                    if example {
-                        problems.push(format!(
-                            "paging.oncall_file: {}: an example key or secret; make one for this installation",
-                            person.name
-                        ));
-                    }
-                }
-            }
-            Ok(_) => {}
-        }
+    let registry = ingot_operations::model::ownership_registry_parse(ingot_operations::model::OWNERS_TOML);
+    if let Err(err) = registry.and_then(|registry| ingotd::on_call_load(config, &registry)) {
+        problems.push(format!("paging.oncall_file: {err}"));
     }
     println!();
     if problems.is_empty() {
@@ -285,16 +264,7 @@ fn config_check(config: &Config) -> ExitCode {
 async fn migrate_check(config: &Config) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let status = if config.database_url.is_none() && !config.sqlite_path().exists() {
         // No database yet: everything is pending, and checking creates nothing.
-        let mut status = ingot_kernel::db::MigrationStatus::default();
-        for set in ingotd::migration_sets() {
-            for migration in set.migrations {
-                status.pending.push(format!(
-                    "{}/{:04}_{}",
-                    set.domain, migration.version, migration.name
-                ));
-            }
-        }
-        status
+        ingot_kernel::db::MigrationStatus::all_pending(&ingotd::migration_sets())
     } else {
         let db = ingotd::database_connect(config).await?;
         let status = db.migrations_status(&ingotd::migration_sets()).await?;

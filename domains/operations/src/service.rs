@@ -635,19 +635,12 @@ impl OperationsService {
             }
             _ => {}
         }
-        let (verb, kind) = match to {
-            IncidentState::Acknowledged => {
-                store::incident_acknowledged_in_tx(&mut tx, incident_id, &by, now)
-                    .await
-                    .map_err(internal)?;
-                ("acknowledge", "acknowledged")
-            }
-            _ => {
-                store::incident_resolved_in_tx(&mut tx, incident_id, &by, now)
-                    .await
-                    .map_err(internal)?;
-                ("resolve", "resolved")
-            }
+        store::incident_state_set_in_tx(&mut tx, incident_id, to, &by, now)
+            .await
+            .map_err(internal)?;
+        let (action, kind) = match to {
+            IncidentState::Acknowledged => ("operations.incident.acknowledge", "acknowledged"),
+            _ => ("operations.incident.resolve", "resolved"),
         };
         let detail = match &note {
             Some(note) => format!("{kind} by {by}: {note}"),
@@ -703,11 +696,7 @@ impl OperationsService {
                     &mut tx,
                     actor,
                     AuditEntry {
-                        action: if verb == "acknowledge" {
-                            "operations.incident.acknowledge"
-                        } else {
-                            "operations.incident.resolve"
-                        },
+                        action,
                         target: incident_id.to_string(),
                         details: serde_json::json!({
                             "rule": row.view.rule,

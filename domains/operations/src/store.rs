@@ -253,39 +253,32 @@ pub async fn incident_paging_held_in_tx(
     Ok(())
 }
 
-pub async fn incident_acknowledged_in_tx(
+/// Moves an incident to `acknowledged` (from open) or `resolved` (from either), recording who
+/// and when; a move the state does not allow changes nothing.
+pub async fn incident_state_set_in_tx(
     tx: &mut Tx,
     id: IncidentId,
+    to: IncidentState,
     by: &str,
     now: Timestamp,
 ) -> Result<(), DbError> {
-    sqlx::query(
-        "UPDATE ops_incidents SET state = 'acknowledged', acknowledged_at_us = $1, acknowledged_by = $2 \
-         WHERE id = $3 AND state = 'open'",
-    )
-    .bind(now.as_micros())
-    .bind(by)
-    .bind(id.to_string())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-pub async fn incident_resolved_in_tx(
-    tx: &mut Tx,
-    id: IncidentId,
-    by: &str,
-    now: Timestamp,
-) -> Result<(), DbError> {
-    sqlx::query(
-        "UPDATE ops_incidents SET state = 'resolved', resolved_at_us = $1, resolved_by = $2 \
-         WHERE id = $3 AND state <> 'resolved'",
-    )
-    .bind(now.as_micros())
-    .bind(by)
-    .bind(id.to_string())
-    .execute(&mut **tx)
-    .await?;
+    let sql = match to {
+        IncidentState::Acknowledged => {
+            "UPDATE ops_incidents SET state = 'acknowledged', acknowledged_at_us = $1, acknowledged_by = $2 \
+             WHERE id = $3 AND state = 'open'"
+        }
+        IncidentState::Resolved => {
+            "UPDATE ops_incidents SET state = 'resolved', resolved_at_us = $1, resolved_by = $2 \
+             WHERE id = $3 AND state <> 'resolved'"
+        }
+        IncidentState::Open => return Ok(()),
+    };
+    sqlx::query(sql)
+        .bind(now.as_micros())
+        .bind(by)
+        .bind(id.to_string())
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
