@@ -76,3 +76,21 @@ pub async fn lease_release(db: &Db, name: &str, holder: &str, now: Timestamp) ->
     tx.commit().await?;
     Ok(())
 }
+
+/// Every lease as it stands (current or last holder, term end), by name: what watches whether
+/// each controller is being driven reads this, never the table.
+pub async fn leases_all(db: &Db) -> Result<Vec<Lease>, DbError> {
+    let rows = sqlx::query("SELECT name, holder, token, expires_at_us FROM kernel_leases ORDER BY name")
+        .fetch_all(db.reader())
+        .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Lease {
+                name: row.try_get("name")?,
+                holder: row.try_get("holder")?,
+                token: row.try_get("token")?,
+                expires_at: Timestamp::from_micros(row.try_get("expires_at_us")?),
+            })
+        })
+        .collect()
+}

@@ -8,7 +8,6 @@ use ingot_contracts::BoxFuture;
 use ingot_contracts::operations::{Signal, SignalQuery, SignalSource};
 use ingot_kernel::clock::{Clock, Timestamp};
 use ingot_kernel::db::Db;
-use sqlx::Row;
 
 pub struct KernelSignals {
     db: Db,
@@ -53,15 +52,12 @@ impl KernelSignals {
                 ),
             ));
         }
-        let rows = sqlx::query("SELECT name, expires_at_us FROM kernel_leases")
-            .fetch_all(self.db.reader())
-            .await?;
-        for row in rows {
-            let name: String = row.try_get("name")?;
+        for lease in ingot_kernel::lease::leases_all(&self.db).await? {
+            let name = lease.name;
             let Some((_, interval)) = self.controllers.iter().find(|(n, _)| *n == name) else {
                 continue;
             };
-            let expired_at = Timestamp::from_micros(row.try_get("expires_at_us")?).max(self.started_at);
+            let expired_at = lease.expires_at.max(self.started_at);
             // A lease released on shutdown is taken at the next replica's next tick: only time
             // past one interval after expiry means nobody runs the controller.
             let due = expired_at.plus(*interval);
