@@ -1054,11 +1054,65 @@ pub struct KycSubmitRequest {
     /// The verification provider's case reference, when verification runs at a provider.
     #[serde(default)]
     pub provider_ref: Option<String>,
-    /// What the reviewer needs (legal name, country, …): at most 16 KiB of JSON, redactable later.
+    /// What a reviewer needs to verify the tenant; required unless `provider_ref` names a
+    /// provider's case. Held until verification ends, then redactable on request.
     #[serde(default)]
-    #[schema(value_type = Object)]
-    pub personal_data: Option<serde_json::Value>,
+    pub personal_data: Option<KycPersonalData>,
 }
+
+/// The details a manual review needs; IAM decides what is required and checks every field.
+// Forms list `KYC_PERSONAL_FIELDS` rather than deciding for themselves.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KycPersonalData {
+    /// The organisation's or person's legal name, 1 to 200 characters.
+    pub legal_name: String,
+    /// ISO 3166-1 alpha-2 country code, e.g. `DE` (either case).
+    pub country: String,
+    /// The registered address, 1 to 1000 characters (line breaks allowed).
+    pub address: String,
+}
+
+impl std::fmt::Debug for KycPersonalData {
+    // Personal data never reaches a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KycPersonalData").finish_non_exhaustive()
+    }
+}
+
+/// One field of [`KycPersonalData`], described for forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KycField {
+    /// The member's name in `personal_data` (and in a refusal's `errors[].field`, after
+    /// `personal_data.`).
+    pub name: &'static str,
+    pub label: &'static str,
+    pub max_chars: usize,
+    /// Whether the value may span lines.
+    pub multiline: bool,
+}
+
+/// Every field of [`KycPersonalData`], in the order a person fills them in; all are required.
+pub const KYC_PERSONAL_FIELDS: [KycField; 3] = [
+    KycField {
+        name: "legal_name",
+        label: "Legal name of the organisation or person",
+        max_chars: 200,
+        multiline: false,
+    },
+    KycField {
+        name: "country",
+        label: "Country (ISO code, e.g. DE)",
+        max_chars: 2,
+        multiline: false,
+    },
+    KycField {
+        name: "address",
+        label: "Registered address",
+        max_chars: 1_000,
+        multiline: true,
+    },
+];
 
 impl std::fmt::Debug for KycSubmitRequest {
     // Personal data never reaches a log.
@@ -1197,6 +1251,9 @@ pub enum IamError {
     WeakPassword(String),
     #[error("invalid {field}: {message}")]
     Invalid { field: &'static str, message: String },
+    /// Several fields refused at once, each with why (a form shows them all together).
+    #[error("invalid fields: {0:?}")]
+    InvalidFields(Vec<(String, String)>),
     #[error("cannot grant a role above your own")]
     RoleTooHigh,
     #[error("a tenant keeps at least one owner")]
@@ -1247,6 +1304,7 @@ impl From<IamError> for Problem {
             IamError::Invalid { field, message } => {
                 Problem::new(Code::ValidationFailed).field(field, message)
             }
+            IamError::InvalidFields(fields) => Problem::invalid_fields(fields),
             IamError::RoleTooHigh => Problem::new(Code::RoleTooHigh),
             IamError::LastOwner => Problem::new(Code::LastOwner),
             IamError::AlreadyMember => Problem::new(Code::AlreadyMember),

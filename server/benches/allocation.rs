@@ -173,7 +173,11 @@ async fn main() {
                 tenant,
                 &KycSubmitRequest {
                     provider_ref: None,
-                    personal_data: Some(json!({"legal_name": "B"})),
+                    personal_data: Some(ingot_contracts::iam::KycPersonalData {
+                        legal_name: "B".into(),
+                        country: "DE".into(),
+                        address: "1 Test Street, Testville".into(),
+                    }),
                 },
             )
             .await

@@ -23,6 +23,7 @@ from ingot_client.models import (
     KycDecision,
     KycDecisionRequest,
     KycLevel,
+    KycPersonalData,
     KycSubmitRequest,
     Money,
     PlatformRole,
@@ -85,7 +86,8 @@ def main():
     if me_get.sync(client=tenant).user.email != email:
         sys.exit("the session is not the new user's")
 
-    submitted = kyc_submit.sync(tenant_id, client=tenant, body=KycSubmitRequest())
+    details = KycPersonalData(legal_name="Py Thon", country="NL", address="Science Park 123, Amsterdam")
+    submitted = kyc_submit.sync(tenant_id, client=tenant, body=KycSubmitRequest(personal_data=details))
     if isinstance(submitted, Problem) or submitted is None:
         sys.exit(f"verification not submitted: {submitted}")
     admin_id = me_get.sync(client=admin).user.id

@@ -1119,7 +1119,11 @@ async fn sixty_four_clients_race_across_two_ingotd_processes_on_postgres() {
                 tenant,
                 &KycSubmitRequest {
                     provider_ref: None,
-                    personal_data: Some(json!({"legal_name": "R"})),
+                    personal_data: Some(ingot_contracts::iam::KycPersonalData {
+                        legal_name: "R".into(),
+                        country: "DE".into(),
+                        address: "1 Test Street, Testville".into(),
+                    }),
                 },
             )
             .await

@@ -30,7 +30,11 @@ async fn security_reviewer(app: &TestApp) -> ingot_sdk::Client {
 fn submission() -> KycSubmitRequest {
     KycSubmitRequest {
         provider_ref: None,
-        personal_data: Some(json!({"legal_name": "Alice Liddell", "country": "GB"})),
+        personal_data: Some(ingot_contracts::iam::KycPersonalData {
+            legal_name: "Alice Liddell".into(),
+            country: "GB".into(),
+            address: "1 Test Street, Testville".into(),
+        }),
     }
 }
 
@@ -39,6 +43,97 @@ fn decision(decision: KycDecision, level: Option<KycLevel>) -> KycDecisionReques
         decision,
         level,
         reason: "documents checked".into(),
+    }
+}
+
+/// IAM decides what a review needs; each refusal names its fields and leaves the tenant as it was.
+#[tokio::test]
+async fn a_review_needs_the_details_iam_names_and_a_refusal_changes_nothing() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let app = spawn_app(backend, |_| {}).await;
+        let (alice, created) = app.signed_up("alice").await;
+        let tenant_id = created.tenant.unwrap().id;
+        let token = created.session_token.clone();
+        let path = format!("/v1/tenants/{tenant_id}/kyc");
+        let fields = |body: &serde_json::Value| -> Vec<String> {
+            body["errors"]
+                .as_array()
+                .map(|errors| {
+                    errors
+                        .iter()
+                        .map(|e| e["field"].as_str().unwrap_or_default().to_string())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let blank = json!({"legal_name": " ", "country": "", "address": "\n"});
+        for (body, status, code, named) in [
+            (json!({}), 422, "validation_failed", vec!["personal_data"]),
+            (
+                json!({"personal_data": blank}),
+                422,
+                "validation_failed",
+                vec![
+                    "personal_data.legal_name",
+                    "personal_data.country",
+                    "personal_data.address",
+                ],
+            ),
+            (
+                json!({"personal_data": {"legal_name": "A", "country": "Atlantis", "address": "x"}}),
+                422,
+                "validation_failed",
+                vec!["personal_data.country"],
+            ),
+            // A body of the old shape (a name alone) is refused by its missing members.
+            (
+                json!({"personal_data": {"legal_name": "A"}}),
+                422,
+                "invalid_body",
+                vec![],
+            ),
+            (
+                json!({"personal_data": {"legal_name": "A", "country": "DE", "address": "x", "passport": "X1"}}),
+                422,
+                "invalid_body",
+                vec![],
+            ),
+        ] {
+            let (got, answer) = super::send(&app, Some(&token), "POST", &path, Some(body.clone())).await;
+            assert_eq!(
+                (got.as_u16(), answer["code"].as_str(), fields(&answer)),
+                (status, Some(code), named.iter().map(|n| n.to_string()).collect()),
+                "{body} → {answer}"
+            );
+        }
+        let kyc = alice.kyc_get(tenant_id).await.unwrap();
+        assert_eq!(
+            (kyc.state, kyc.personal_data_on_file),
+            (KycState::Unverified, false)
+        );
+        let submissions: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM iam_audit_events WHERE action = 'iam.kyc.submit'")
+                .fetch_one(app.db.db.reader())
+                .await
+                .unwrap();
+        assert_eq!(submissions, 0);
+
+        // Accepted values are kept tidy for the reviewer: trimmed, the country upper-cased.
+        let (got, answer) = super::send(
+            &app,
+            Some(&token),
+            "POST",
+            &path,
+            Some(json!({"personal_data": {"legal_name": "  Alice Liddell ", "country": "gb", "address": "1 Rabbit Hole\r\nOxford"}})),
+        )
+        .await;
+        assert_eq!(got.as_u16(), 200, "{answer}");
+        let reviewer = security_reviewer(&app).await;
+        let data = reviewer.kyc_personal_data_get(tenant_id).await.unwrap();
+        assert_eq!(
+            data,
+            json!({"legal_name": "Alice Liddell", "country": "GB", "address": "1 Rabbit Hole\nOxford"})
+        );
     }
 }
 

@@ -353,7 +353,11 @@ pub async fn kyc_verified(
             tenant,
             &KycSubmitRequest {
                 provider_ref: None,
-                personal_data: Some(serde_json::json!({"legal_name": "A"})),
+                personal_data: Some(ingot_contracts::iam::KycPersonalData {
+                    legal_name: "A".into(),
+                    country: "DE".into(),
+                    address: "1 Test Street, Testville".into(),
+                }),
             },
         )
         .await

@@ -630,7 +630,7 @@ async fn an_active_allocation_is_in_the_overview_within_a_second_on_the_embedded
         Some(token.clone()),
         Method::POST,
         format!("/v1/tenants/{tenant}/kyc"),
-        Some(json!({"personal_data": {"legal_name": "F"}})),
+        Some(json!({"personal_data": {"legal_name": "F", "country": "DE", "address": "1 Test Street"}})),
     )
     .await;
     assert!(status.is_success(), "{status} {body}");

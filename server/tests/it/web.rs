@@ -249,8 +249,15 @@ async fn a_tenant_and_an_operator_go_through_their_journeys_in_chromium() {
     alice.goto("/kyc").await;
     alice.click("form[action=\"/kyc\"] button[type=submit]").await;
     alice.wait_for_text("#f-legal_name-error", "required").await;
+    // IAM checks each value (the form only shows its fields): a country name is not a code.
     alice.fill("legal_name", "Alice Labs GmbH").await;
-    alice.fill("country", "DE").await;
+    alice.fill("country", "Germany").await;
+    alice.click("form[action=\"/kyc\"] button[type=submit]").await;
+    alice
+        .wait_for_text("#f-country-error", "two-letter ISO 3166-1 code")
+        .await;
+    alice.wait_for_text("#f-address-error", "required").await;
+    alice.fill("country", "de").await;
     alice.fill("address", "1 Harbour Street, Hamburg").await;
     alice.click("form[action=\"/kyc\"] button[type=submit]").await;
     alice.wait_for_text(".card .badge", "submitted").await;

@@ -8,9 +8,9 @@ use clap::{Subcommand, ValueEnum};
 use ingot_kernel::id::{ApiTokenId, TenantId, UserId};
 use ingot_sdk::Client;
 use ingot_sdk::ingot_contracts::iam::{
-    DeviceAuthorizationRequest, KycDecision, KycDecisionRequest, KycLevel, KycSubmitRequest, LoginRequest,
-    MemberAddRequest, MemberUpdateRequest, ProjectCreateRequest, TenantCreateRequest, TenantRole,
-    TokenCreateRequest,
+    DeviceAuthorizationRequest, KycDecision, KycDecisionRequest, KycLevel, KycPersonalData, KycSubmitRequest,
+    LoginRequest, MemberAddRequest, MemberUpdateRequest, ProjectCreateRequest, TenantCreateRequest,
+    TenantRole, TokenCreateRequest,
 };
 
 use crate::OutputFormat;
@@ -397,10 +397,20 @@ pub enum MembersCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum KycCommand {
-    /// Submit the tenant for verification (owners).
+    /// Submit the tenant for verification (owners). A review by the operator needs the legal
+    /// name, country and address; a provider's case reference may stand in for them.
     Submit {
         #[arg(long)]
         tenant: TenantId,
+        /// The organisation's or person's legal name.
+        #[arg(long)]
+        legal_name: Option<String>,
+        /// ISO 3166-1 alpha-2 country code, e.g. DE.
+        #[arg(long)]
+        country: Option<String>,
+        /// The registered address.
+        #[arg(long)]
+        address: Option<String>,
         /// The provider's case reference, if verification runs at a provider.
         #[arg(long)]
         provider_ref: Option<String>,
@@ -861,13 +871,26 @@ pub async fn run(
             }
         },
         Command::Kyc { command } => match command {
-            KycCommand::Submit { tenant, provider_ref } => {
+            KycCommand::Submit {
+                tenant,
+                legal_name,
+                country,
+                address,
+                provider_ref,
+            } => {
+                // Whatever is missing goes as blank, so IAM names every field it still needs.
+                let details_given = legal_name.is_some() || country.is_some() || address.is_some();
+                let personal_data = (details_given || provider_ref.is_none()).then(|| KycPersonalData {
+                    legal_name: legal_name.unwrap_or_default(),
+                    country: country.unwrap_or_default(),
+                    address: address.unwrap_or_default(),
+                });
                 let kyc = client
                     .kyc_submit(
                         tenant,
                         &KycSubmitRequest {
                             provider_ref,
-                            personal_data: None,
+                            personal_data,
                         },
                     )
                     .await?;

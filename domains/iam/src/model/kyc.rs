@@ -1,7 +1,7 @@
 //! KYC as a state machine (unverified → submitted → verified | rejected; verified → revoked;
 //! rejected and revoked tenants may submit again) and the policy table of limits per level.
 
-use ingot_contracts::iam::{KycDecision, KycLevel, KycState};
+use ingot_contracts::iam::{KYC_PERSONAL_FIELDS, KycDecision, KycLevel, KycPersonalData, KycState};
 use ingot_kernel::{Currency, Money};
 
 /// Bumped whenever `policy_for` changes.
@@ -29,6 +29,63 @@ pub fn kyc_submit(from: KycState) -> Result<KycState, KycTransitionError> {
         KycState::Unverified | KycState::Rejected | KycState::Revoked => Ok(KycState::Submitted),
         KycState::Submitted | KycState::Verified => Err(KycTransitionError { from }),
     }
+}
+
+/// A submission's personal data, checked and tidied (trimmed; the country upper-cased), or
+/// every refused field with why. Personal data is what a manual review reads, so a submission
+/// without a provider's case reference must carry it.
+pub fn kyc_personal_data_checked(
+    data: Option<KycPersonalData>,
+    provider_ref: Option<&str>,
+) -> Result<Option<KycPersonalData>, Vec<(String, String)>> {
+    let Some(data) = data else {
+        return match provider_ref {
+            Some(_) => Ok(None),
+            None => Err(vec![(
+                "personal_data".into(),
+                "is required unless provider_ref names a verification provider's case".into(),
+            )]),
+        };
+    };
+    let mut refused = Vec::new();
+    let mut field = |name: &str, value: String| -> String {
+        let Some(spec) = KYC_PERSONAL_FIELDS.iter().find(|f| f.name == name) else {
+            return value;
+        };
+        let mut value = value.trim().replace("\r\n", "\n");
+        if name == "country" {
+            value.make_ascii_uppercase();
+        }
+        let why = if value.is_empty() {
+            Some("is required".to_string())
+        } else if name == "country" && !(value.len() == 2 && value.bytes().all(|b| b.is_ascii_uppercase())) {
+            Some("must be a two-letter ISO 3166-1 code, e.g. DE".to_string())
+        } else if value.chars().count() > spec.max_chars {
+            Some(format!("must be at most {} characters", spec.max_chars))
+        } else if value
+            .chars()
+            .any(|c| c.is_control() && !(spec.multiline && c == '\n'))
+        {
+            Some("must not contain control characters".to_string())
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            refused.push((format!("personal_data.{name}"), why));
+        }
+        value
+    };
+    let legal_name = field("legal_name", data.legal_name);
+    let country = field("country", data.country);
+    let address = field("address", data.address);
+    if !refused.is_empty() {
+        return Err(refused);
+    }
+    Ok(Some(KycPersonalData {
+        legal_name,
+        country,
+        address,
+    }))
 }
 
 /// The state and level after a reviewer's (or provider's) decision.
@@ -119,5 +176,79 @@ mod tests {
         assert!(none_nodes < basic_nodes && basic_nodes < full_nodes);
         assert!(none_top_up.micros() < basic_top_up.micros() && basic_top_up.micros() < full_top_up.micros());
         assert!(none_skus.is_empty() && full_skus == ["*"]);
+    }
+
+    fn data(legal_name: &str, country: &str, address: &str) -> Option<KycPersonalData> {
+        Some(KycPersonalData {
+            legal_name: legal_name.into(),
+            country: country.into(),
+            address: address.into(),
+        })
+    }
+
+    fn refused_fields(result: Result<Option<KycPersonalData>, Vec<(String, String)>>) -> Vec<String> {
+        result
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(field, _)| field)
+            .collect()
+    }
+
+    #[test]
+    fn a_manual_review_needs_every_personal_field_and_a_provider_case_needs_none() {
+        let tidy = kyc_personal_data_checked(data("  Acme GmbH ", "de", "Hauptstr. 1\r\nBerlin"), None)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (
+                tidy.legal_name.as_str(),
+                tidy.country.as_str(),
+                tidy.address.as_str()
+            ),
+            ("Acme GmbH", "DE", "Hauptstr. 1\nBerlin")
+        );
+        assert_eq!(
+            refused_fields(kyc_personal_data_checked(None, None)),
+            ["personal_data"]
+        );
+        assert_eq!(kyc_personal_data_checked(None, Some("case-1")), Ok(None));
+        assert_eq!(
+            refused_fields(kyc_personal_data_checked(data(" ", "", "\t"), None)),
+            [
+                "personal_data.legal_name",
+                "personal_data.country",
+                "personal_data.address"
+            ]
+        );
+        // Data given beside a provider's case is still checked; a country's name is not its code.
+        assert_eq!(
+            kyc_personal_data_checked(data("A", "Deutschland", "x"), Some("case-1")),
+            Err(vec![(
+                "personal_data.country".to_string(),
+                "must be a two-letter ISO 3166-1 code, e.g. DE".to_string()
+            )])
+        );
+        assert_eq!(
+            refused_fields(kyc_personal_data_checked(
+                data("A\nB", "1E", &"x".repeat(1_001)),
+                None
+            )),
+            [
+                "personal_data.legal_name",
+                "personal_data.country",
+                "personal_data.address"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_published_fields_are_the_members_of_personal_data() {
+        let members = serde_json::to_value(data("a", "b", "c").unwrap()).unwrap();
+        let mut members: Vec<&str> = members.as_object().unwrap().keys().map(String::as_str).collect();
+        members.sort_unstable();
+        let mut published: Vec<&str> = KYC_PERSONAL_FIELDS.iter().map(|f| f.name).collect();
+        published.sort_unstable();
+        assert_eq!(members, published);
     }
 }

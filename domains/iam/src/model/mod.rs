@@ -7,4 +7,6 @@ mod kyc;
 
 pub use account::{PasswordVerdict, email_normalize, name_validate, password_check};
 pub use authorize::authorize;
-pub use kyc::{KYC_POLICY_VERSION, KycTransitionError, kyc_decide, kyc_submit, policy_for};
+pub use kyc::{
+    KYC_POLICY_VERSION, KycTransitionError, kyc_decide, kyc_personal_data_checked, kyc_submit, policy_for,
+};

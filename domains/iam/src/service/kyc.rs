@@ -19,8 +19,6 @@ use crate::model;
 use crate::secrets::webhook_signature_verify;
 use crate::store::{self, KycRow};
 
-/// Personal data a submission may carry.
-const PERSONAL_DATA_BYTES_MAX: usize = 16 * 1024;
 const REASON_CHARS_MAX: usize = 1_000;
 
 fn view(row: &KycRow) -> KycView {
@@ -104,13 +102,6 @@ impl IamService {
     ) -> Outcome<KycView> {
         self.authorize(actor, Action::KycSubmit, Resource::Tenant(tenant_id))
             .map_err(not_found_if_hidden("tenant"))?;
-        let personal_data = request.personal_data.map(|data| data.to_string());
-        if personal_data
-            .as_ref()
-            .is_some_and(|d| d.len() > PERSONAL_DATA_BYTES_MAX)
-        {
-            return Err(invalid("personal_data", "is larger than 16 KiB").into());
-        }
         if request
             .provider_ref
             .as_ref()
@@ -118,6 +109,12 @@ impl IamService {
         {
             return Err(invalid("provider_ref", "must be 1 to 200 characters").into());
         }
+        let personal_data =
+            model::kyc_personal_data_checked(request.personal_data, request.provider_ref.as_deref())
+                .map_err(IamError::InvalidFields)?
+                .map(|data| serde_json::to_string(&data))
+                .transpose()
+                .map_err(|_| IamError::Internal)?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         let mut row = self.kyc_locked_in_tx(&mut tx, tenant_id).await?;

@@ -255,7 +255,47 @@ async fn a_tenant_journey_through_the_cli() {
     .unwrap();
     assert_eq!(tokens[0]["name"], "ci");
 
-    let submitted = stdout(&run(ingot(&home, &["kyc", "submit", "--tenant", &tenant])).await);
+    // IAM says which details a review needs; the CLI passes on every field it names.
+    let incomplete = run(ingot(
+        &home,
+        &["kyc", "submit", "--tenant", &tenant, "--legal-name", "Ada"],
+    ))
+    .await;
+    let said = String::from_utf8_lossy(&incomplete.stderr).to_string();
+    assert_eq!(incomplete.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("personal_data.country")
+            && said.contains("personal_data.address")
+            && !said.contains("legal_name"),
+        "{said}"
+    );
+    let still: serde_json::Value = serde_json::from_str(&stdout(
+        &run(ingot(
+            &home,
+            &["--output", "json", "kyc", "status", "--tenant", &tenant],
+        ))
+        .await,
+    ))
+    .unwrap();
+    assert_eq!(still["state"], "unverified");
+    let submitted = stdout(
+        &run(ingot(
+            &home,
+            &[
+                "kyc",
+                "submit",
+                "--tenant",
+                &tenant,
+                "--legal-name",
+                "Ada Lovelace",
+                "--country",
+                "gb",
+                "--address",
+                "12 St James's Square, London",
+            ],
+        ))
+        .await,
+    );
     assert_eq!(submitted.trim(), "submitted");
     let refused = run(ingot(
         &home,
@@ -1252,7 +1292,11 @@ async fn a_tenant_allocates_waits_and_releases_through_the_cli() {
             tenant_id,
             &KycSubmitRequest {
                 provider_ref: None,
-                personal_data: Some(serde_json::json!({"legal_name": "Owner"})),
+                personal_data: Some(ingot_contracts::iam::KycPersonalData {
+                    legal_name: "Owner".into(),
+                    country: "DE".into(),
+                    address: "1 Test Street, Testville".into(),
+                }),
             },
         )
         .await

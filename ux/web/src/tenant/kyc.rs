@@ -1,7 +1,7 @@
 //! Verification (KYC): the tenant's state as IAM keeps it, and the form that submits it.
 
 use axum::http::HeaderMap;
-use ingot_contracts::iam::{Actor, KycState, KycSubmitRequest, KycView};
+use ingot_contracts::iam::{Actor, KYC_PERSONAL_FIELDS, KycState, KycSubmitRequest, KycView};
 use ingot_kernel::problem::Problem;
 use maud::{Markup, html};
 
@@ -12,15 +12,15 @@ use crate::viewer::Viewer;
 
 type Pairs = Vec<(String, String)>;
 
-const FIELDS: [(&str, &str, &str); 3] = [
-    (
-        "legal_name",
-        "Legal name of the organisation or person",
-        "organization",
-    ),
-    ("country", "Country (ISO code, e.g. DE)", "country"),
-    ("address", "Registered address", "street-address"),
-];
+/// The browser's autofill hint for one of IAM's published fields (an unknown one gets none).
+fn autocomplete(name: &str) -> &'static str {
+    match name {
+        "legal_name" => "organization",
+        "country" => "country",
+        "address" => "street-address",
+        _ => "off",
+    }
+}
 
 fn kyc_body(viewer: &Viewer, kyc: &KycView, posted: Option<&Posted>, errors: &FormErrors) -> Markup {
     let may_submit = matches!(
@@ -43,9 +43,10 @@ fn kyc_body(viewer: &Viewer, kyc: &KycView, posted: Option<&Posted>, errors: &Fo
             (errors.summary())
             form.stack method="post" action="/kyc" novalidate {
                 (page::csrf_field(&viewer.csrf.token))
-                @for (name, label, autocomplete) in FIELDS {
-                    (Input::new(label, name, "text").value(posted.map(|p| p.get(name)).unwrap_or_default())
-                        .required().autocomplete(autocomplete).render(errors))
+                @for field in KYC_PERSONAL_FIELDS {
+                    (Input::new(field.label, field.name, if field.multiline { "textarea" } else { "text" })
+                        .value(posted.map(|p| p.get(field.name)).unwrap_or_default())
+                        .required().autocomplete(autocomplete(field.name)).render(errors))
                 }
                 button type="submit" { "Submit for verification" }
             }
@@ -76,30 +77,26 @@ pub async fn kyc_submit(
     let posted = Posted::checked(&web, &headers, fields)?;
     let viewer = Viewer::load(&web, actor, &headers, "/kyc").await?;
     let (tenant, _) = viewer.workspace()?;
-    let mut missing = Problem::new(ingot_kernel::problem::Code::ValidationFailed);
-    let mut personal = serde_json::Map::new();
-    for (name, _, _) in FIELDS {
-        match posted.opt(name) {
-            Some(value) => {
-                personal.insert(name.to_string(), serde_json::Value::String(value));
-            }
-            None => missing = missing.field(name, "required"),
-        }
-    }
-    let result = if missing.errors.is_empty() {
-        web.iam
+    // IAM decides what is required and whether each value will do; the form sends what the
+    // person typed, as IAM's published fields name it.
+    let personal: serde_json::Map<String, serde_json::Value> = KYC_PERSONAL_FIELDS
+        .iter()
+        .map(|field| (field.name.to_string(), posted.get(field.name).to_string().into()))
+        .collect();
+    let result = match serde_json::from_value(serde_json::Value::Object(personal)) {
+        Ok(personal_data) => web
+            .iam
             .kyc_submit(
                 &viewer.actor,
                 tenant.tenant_id,
                 KycSubmitRequest {
                     provider_ref: None,
-                    personal_data: Some(serde_json::Value::Object(personal)),
+                    personal_data: Some(personal_data),
                 },
             )
             .await
-            .map_err(Problem::from)
-    } else {
-        Err(missing)
+            .map_err(Problem::from),
+        Err(_) => Err(Problem::new(ingot_kernel::problem::Code::Internal)),
     };
     match result {
         Ok(_) => Ok(page::see_other("/kyc")),
@@ -109,7 +106,14 @@ pub async fn kyc_submit(
                 .kyc_get(&viewer.actor, tenant.tenant_id)
                 .await
                 .map_err(|err| viewer.fail(Problem::from(err)))?;
-            let errors = FormErrors::new(&problem, &FIELDS.map(|(name, _, _)| name));
+            // IAM names a refused field `personal_data.<name>`; the form's inputs are `<name>`.
+            let mut problem = problem;
+            for error in &mut problem.errors {
+                if let Some(name) = error.field.strip_prefix("personal_data.") {
+                    error.field = name.to_string();
+                }
+            }
+            let errors = FormErrors::new(&problem, &KYC_PERSONAL_FIELDS.map(|field| field.name));
             Ok(viewer.page_status(
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
                 "Verification",

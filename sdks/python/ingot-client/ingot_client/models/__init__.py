@@ -72,11 +72,11 @@ from .invitation_view import InvitationView
 from .kyc_decision import KycDecision
 from .kyc_decision_request import KycDecisionRequest
 from .kyc_level import KycLevel
+from .kyc_personal_data import KycPersonalData
 from .kyc_personal_data_get_response_200 import KycPersonalDataGetResponse200
 from .kyc_review_view import KycReviewView
 from .kyc_state import KycState
 from .kyc_submit_request import KycSubmitRequest
-from .kyc_submit_request_personal_data import KycSubmitRequestPersonalData
 from .kyc_summary import KycSummary
 from .kyc_view import KycView
 from .kyc_webhook_body import KycWebhookBody
@@ -293,11 +293,11 @@ __all__ = (
     "KycDecision",
     "KycDecisionRequest",
     "KycLevel",
+    "KycPersonalData",
     "KycPersonalDataGetResponse200",
     "KycReviewView",
     "KycState",
     "KycSubmitRequest",
-    "KycSubmitRequestPersonalData",
     "KycSummary",
     "KycView",
     "KycWebhookBody",

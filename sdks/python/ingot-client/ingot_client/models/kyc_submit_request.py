@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.kyc_submit_request_personal_data import KycSubmitRequestPersonalData
+    from ..models.kyc_personal_data import KycPersonalData
 
 
 T = TypeVar("T", bound="KycSubmitRequest")
@@ -19,19 +19,24 @@ class KycSubmitRequest:
     """`POST /v1/tenants/{tenant_id}/kyc` (tenant owner).
 
     Attributes:
-        personal_data (KycSubmitRequestPersonalData | Unset): What the reviewer needs (legal name, country, …): at most
-            16 KiB of JSON, redactable later.
+        personal_data (KycPersonalData | None | Unset):
         provider_ref (None | str | Unset): The verification provider's case reference, when verification runs at a
             provider.
     """
 
-    personal_data: KycSubmitRequestPersonalData | Unset = UNSET
+    personal_data: KycPersonalData | None | Unset = UNSET
     provider_ref: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        personal_data: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.personal_data, Unset):
+        from ..models.kyc_personal_data import KycPersonalData  # noqa: PLC0415
+
+        personal_data: dict[str, Any] | None | Unset
+        if isinstance(self.personal_data, Unset):
+            personal_data = UNSET
+        elif isinstance(self.personal_data, KycPersonalData):
             personal_data = self.personal_data.to_dict()
+        else:
+            personal_data = self.personal_data
 
         provider_ref: None | str | Unset
         if isinstance(self.provider_ref, Unset):
@@ -51,15 +56,26 @@ class KycSubmitRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.kyc_submit_request_personal_data import KycSubmitRequestPersonalData  # noqa: PLC0415
+        from ..models.kyc_personal_data import KycPersonalData  # noqa: PLC0415
 
         d = dict(src_dict)
-        _personal_data = d.pop("personal_data", UNSET)
-        personal_data: KycSubmitRequestPersonalData | Unset
-        if isinstance(_personal_data, Unset):
-            personal_data = UNSET
-        else:
-            personal_data = KycSubmitRequestPersonalData.from_dict(_personal_data)
+
+        def _parse_personal_data(data: object) -> KycPersonalData | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                personal_data_type_1 = KycPersonalData.from_dict(data)
+
+                return personal_data_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(KycPersonalData | None | Unset, data)
+
+        personal_data = _parse_personal_data(d.pop("personal_data", UNSET))
 
         def _parse_provider_ref(data: object) -> None | str | Unset:
             if data is None:
