@@ -90,7 +90,8 @@ pub struct TemplateVariable {
     pub description: String,
     /// Used when a render gives no value; a variable without one must be given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
+    /// Any JSON value of the variable's kind (a string, a number, a list, …).
+    #[schema(value_type = Option<serde_json::Value>)]
     pub default: Option<serde_json::Value>,
     /// The allowed values of a `choice`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

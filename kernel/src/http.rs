@@ -31,7 +31,9 @@ impl IntoResponse for Problem {
 }
 
 /// A JSON body, in or out. Rejections become problems: 415 without a JSON content type, 400 for
-/// malformed JSON, 422 for JSON of the wrong shape, 413 past the body limit.
+/// malformed JSON, 422 for JSON of the wrong shape, 413 past the body limit. A request body is
+/// always a JSON object: serde would also read a struct from an array of its fields in order
+/// (`[null, null]`), which no client means.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Json<T>(pub T);
 
@@ -39,7 +41,21 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     type Rejection = Problem;
 
     async fn from_request(req: Request, state: &S) -> Result<Json<T>, Problem> {
-        match axum::Json::<T>::from_request(req, state).await {
+        let (parts, body) = req.into_parts();
+        let headers = parts.headers.clone();
+        let bytes = bytes::Bytes::from_request(Request::from_parts(parts, body), state)
+            .await
+            .map_err(|rejection| match rejection.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => Problem::new(Code::PayloadTooLarge),
+                _ => Problem::new(Code::BadRequest).detail(rejection.body_text()),
+            })?;
+        let first = bytes.iter().copied().find(|b| !b.is_ascii_whitespace());
+        let mut rebuilt = Request::new(axum::body::Body::from(bytes));
+        *rebuilt.headers_mut() = headers;
+        match axum::Json::<T>::from_request(rebuilt, state).await {
+            Ok(_) if first != Some(b'{') => {
+                Err(Problem::new(Code::InvalidBody).detail("the body must be a JSON object"))
+            }
             Ok(axum::Json(value)) => Ok(Json(value)),
             Err(rejection) => Err(json_rejection_problem(rejection)),
         }

@@ -499,7 +499,7 @@ pub async fn app_build(config: Config, seams: Seams) -> Result<App, StartError> 
         .merge(ingot_operations::http::router(operations.clone()))
         .merge(openapi::router(openapi_json.clone()))
         .split_for_parts();
-    let rendered = serde_json::to_string(&openapi).expect("the OpenAPI document serialises");
+    let rendered = openapi::render(&openapi);
     openapi_json.set(rendered).expect("the document is rendered once");
 
     let router = router.merge(ingot_web::router(ingot_web::WebDeps {

@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
-use ingot_kernel::problem::ProblemBody;
+use ingot_kernel::problem::{PROBLEM_CONTENT_TYPE, ProblemBody};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
@@ -52,6 +52,36 @@ impl Modify for SecuritySchemes {
             ))),
         );
     }
+}
+
+/// The document as served. Error responses are declared with `body = ProblemBody`, which
+/// utoipa files under `application/json`; they are sent as `application/problem+json`, so the
+/// document says that (clients and API fuzzers check the content type against it).
+pub fn render(openapi: &utoipa::openapi::OpenApi) -> String {
+    let mut document = serde_json::to_value(openapi).expect("the OpenAPI document serialises");
+    let operations = document["paths"]
+        .as_object_mut()
+        .into_iter()
+        .flat_map(|paths| paths.values_mut())
+        .filter_map(|item| item.as_object_mut())
+        .flat_map(|item| item.values_mut());
+    for operation in operations {
+        let Some(responses) = operation.get_mut("responses").and_then(|r| r.as_object_mut()) else {
+            continue;
+        };
+        for (status, response) in responses.iter_mut() {
+            if !(status.starts_with('4') || status.starts_with('5')) {
+                continue;
+            }
+            let Some(content) = response.get_mut("content").and_then(|c| c.as_object_mut()) else {
+                continue;
+            };
+            if let Some(json) = content.remove("application/json") {
+                content.insert(PROBLEM_CONTENT_TYPE.to_string(), json);
+            }
+        }
+    }
+    serde_json::to_string(&document).expect("the OpenAPI document serialises")
 }
 
 /// The rendered document, filled once the full router is assembled.

@@ -1,7 +1,9 @@
 //! `cargo xtask test`: the README's test command and what CI runs. Makes sure PostgreSQL and
 //! Redis answer (installing and starting them if needed, via .ci/services.sh), that python-libmaas
-//! is installed for the MAAS simulator's faithfulness test (.ci/libmaas.sh), creates a throwaway
-//! PostgreSQL database for the run, then runs fmt, clippy and every test.
+//! is installed for the MAAS simulator's faithfulness test (.ci/libmaas.sh), the Python SDK's
+//! generator (.ci/python-sdk.sh), schemathesis (.ci/api-fuzz.sh) and cargo-deny (.ci/cargo-deny.sh),
+//! creates a throwaway PostgreSQL database for the run, then runs fmt, clippy, cargo deny's
+//! licence, ban and source checks, and every test.
 
 use std::io::{BufRead as _, BufReader};
 use std::path::Path;
@@ -19,6 +21,10 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     run_command(root, "bash", &[".ci/libmaas.sh"])?;
     // The Python SDK's generator and runtime: its journey test and the staleness check use them.
     run_command(root, "bash", &[".ci/python-sdk.sh"])?;
+    // schemathesis, which fuzzes the HTTP API from its OpenAPI document.
+    run_command(root, "bash", &[".ci/api-fuzz.sh"])?;
+    // cargo-deny, for the dependency policy in deny.toml.
+    run_command(root, "bash", &[".ci/cargo-deny.sh"])?;
     let database = format!("ingot_ci_{}", std::process::id());
     psql(&format!("DROP DATABASE IF EXISTS {database}"))?;
     psql(&format!("CREATE DATABASE {database}"))?;
@@ -35,6 +41,21 @@ fn checks(root: &Path, database: &str) -> anyhow::Result<()> {
         root,
         &cargo,
         &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
+    )?;
+    // The dependency graph against deny.toml: licences, banned crates, sources (offline: the
+    // advisory database needs the network, and is a release step in docs/deploy.md).
+    run_command(
+        root,
+        &cargo,
+        &[
+            "deny",
+            "--locked",
+            "--offline",
+            "check",
+            "licenses",
+            "bans",
+            "sources",
+        ],
     )?;
     // Examples as programs under their own names (docs/sdk.md's walk-through is one; a test runs
     // it): `cargo test` builds them only under hashed names.
@@ -58,6 +79,8 @@ fn checks(root: &Path, database: &str) -> anyhow::Result<()> {
             "--",
             "--skip",
             BROWSER_TESTS,
+            "--skip",
+            API_FUZZ_TESTS,
         ],
         &mut totals,
     )?;
@@ -73,6 +96,22 @@ fn checks(root: &Path, database: &str) -> anyhow::Result<()> {
             "--no-fail-fast",
             "--",
             BROWSER_TESTS,
+        ],
+        &mut totals,
+    )?;
+    // The API fuzzer keeps both cores busy for its time budget: alone, like the browser tests.
+    let fuzz = cargo_test(
+        root,
+        &cargo,
+        database,
+        &[
+            "test",
+            "--workspace",
+            "--test",
+            "it",
+            "--no-fail-fast",
+            "--",
+            API_FUZZ_TESTS,
         ],
         &mut totals,
     )?;
@@ -93,7 +132,7 @@ fn checks(root: &Path, database: &str) -> anyhow::Result<()> {
             screenshots.display()
         );
     }
-    if !everything_else || !browser || !doctests || totals.failed > 0 {
+    if !everything_else || !browser || !fuzz || !doctests || totals.failed > 0 {
         bail!("tests failed");
     }
     if totals.passed == 0 {
@@ -104,6 +143,9 @@ fn checks(root: &Path, database: &str) -> anyhow::Result<()> {
 
 /// The web app's tests in Chromium: `server/tests/it/web.rs` (test names `web::…`).
 const BROWSER_TESTS: &str = "web::";
+
+/// schemathesis against live servers: `server/tests/it/api_fuzz.rs`.
+const API_FUZZ_TESTS: &str = "api_fuzz::";
 
 /// Runs one `cargo test`, passing its output through and adding up its per-binary summaries;
 /// whether it succeeded.
@@ -124,6 +166,10 @@ fn cargo_test(
         .env("INGOT_TEST_REDIS_URL", "redis://127.0.0.1:6379")
         .env("INGOT_LIBMAAS_PYTHON", root.join(".venv-libmaas/bin/python"))
         .env("INGOT_SDK_PYTHON", root.join(".venv-sdk/bin/python"))
+        .env(
+            "INGOT_FUZZ_SCHEMATHESIS",
+            root.join(".venv-fuzz/bin/schemathesis"),
+        )
         .current_dir(root)
         .stdout(Stdio::piped())
         .spawn()

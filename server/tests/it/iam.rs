@@ -593,6 +593,22 @@ async fn tenancy_grows_with_projects_members_and_new_tenants() {
         .await
         .unwrap_err();
     assert_eq!(err.code(), Some("already_member"));
+    // A platform admin may manage any tenant's members, so IAM looks the tenant up first (the
+    // API fuzzer found a 500 from the foreign key here).
+    let ghost: ingot_kernel::id::TenantId = "ten_0qwm9410s9pxphch0vx30r8b2b".parse().unwrap();
+    let err = app
+        .admin()
+        .member_add(
+            ghost,
+            &MemberAddRequest {
+                email: w.alice.me_get().await.unwrap().user.email,
+                role: TenantRole::Admin,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("not_found"), "{err:?}");
+    assert!(err.to_string().contains("no such tenant"), "{err}");
     app.stop().await;
 }
 

@@ -23,6 +23,7 @@ macro_rules! on_both_backends {
 }
 
 mod allocation;
+mod api_fuzz;
 mod app;
 mod app_platform;
 mod backup;

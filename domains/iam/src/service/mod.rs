@@ -905,6 +905,10 @@ impl IamService {
             .map_err(not_found_if_hidden("tenant"))?;
         self.grantable(actor, tenant_id, request.role)?;
         let email = model::email_normalize(&request.email).map_err(|m| invalid("email", m))?;
+        // Platform admins may manage any tenant's members, so the tenant may not exist.
+        store::tenant_by_id(self.db.reader(), tenant_id)
+            .await?
+            .ok_or(IamError::NotFound("tenant"))?;
         let user = store::user_by_email(self.db.reader(), &email)
             .await?
             .ok_or(IamError::NotFound("user"))?;

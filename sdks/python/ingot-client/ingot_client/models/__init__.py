@@ -191,7 +191,6 @@ from .template_request import TemplateRequest
 from .template_values import TemplateValues
 from .template_values_variables import TemplateValuesVariables
 from .template_variable import TemplateVariable
-from .template_variable_default_type_0 import TemplateVariableDefaultType0
 from .template_view import TemplateView
 from .tenant_create_request import TenantCreateRequest
 from .tenant_overview import TenantOverview
@@ -412,7 +411,6 @@ __all__ = (
     "TemplateValues",
     "TemplateValuesVariables",
     "TemplateVariable",
-    "TemplateVariableDefaultType0",
     "TemplateView",
     "TenantCreateRequest",
     "TenantOverview",

@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
 from ..models.variable_kind import VariableKind
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.template_variable_default_type_0 import TemplateVariableDefaultType0
-
 
 T = TypeVar("T", bound="TemplateVariable")
 
@@ -26,20 +22,18 @@ class TemplateVariable:
                 fills in (clusters: `ingot_cluster_name`, `ingot_role`, `ingot_node_index`,
                 `ingot_head_address`, `ingot_cluster_token`).
             choices (list[str] | Unset): The allowed values of a `choice`.
-            default (None | TemplateVariableDefaultType0 | Unset): Used when a render gives no value; a variable without one
-                must be given.
+            default (Any | Unset): Used when a render gives no value; a variable without one must be given.
+                Any JSON value of the variable's kind (a string, a number, a list, …).
             description (str | Unset):
     """
 
     kind: VariableKind
     name: str
     choices: list[str] | Unset = UNSET
-    default: None | TemplateVariableDefaultType0 | Unset = UNSET
+    default: Any | Unset = UNSET
     description: str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.template_variable_default_type_0 import TemplateVariableDefaultType0  # noqa: PLC0415
-
         kind = self.kind.value
 
         name = self.name
@@ -48,13 +42,7 @@ class TemplateVariable:
         if not isinstance(self.choices, Unset):
             choices = self.choices
 
-        default: dict[str, Any] | None | Unset
-        if isinstance(self.default, Unset):
-            default = UNSET
-        elif isinstance(self.default, TemplateVariableDefaultType0):
-            default = self.default.to_dict()
-        else:
-            default = self.default
+        default = self.default
 
         description = self.description
 
@@ -77,8 +65,6 @@ class TemplateVariable:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.template_variable_default_type_0 import TemplateVariableDefaultType0  # noqa: PLC0415
-
         d = dict(src_dict)
         kind = VariableKind(d.pop("kind"))
 
@@ -86,22 +72,7 @@ class TemplateVariable:
 
         choices = cast(list[str], d.pop("choices", UNSET))
 
-        def _parse_default(data: object) -> None | TemplateVariableDefaultType0 | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                default_type_0 = TemplateVariableDefaultType0.from_dict(data)
-
-                return default_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | TemplateVariableDefaultType0 | Unset, data)
-
-        default = _parse_default(d.pop("default", UNSET))
+        default = d.pop("default", UNSET)
 
         description = d.pop("description", UNSET)
 
