@@ -648,6 +648,21 @@ fn file_values(path: &Path) -> Result<Vec<(String, String)>, ConfigError> {
         key: origin.clone(),
         message: format!("cannot read the file: {e}"),
     })?;
+    text_values(&text, &origin)
+}
+
+/// A configuration file's text alone, over the defaults (no environment, no flags): what
+/// `config check` would say of it. The fuzz target `config` feeds it arbitrary text.
+pub fn config_from_text(text: &str, origin: &str) -> Result<Config, ConfigError> {
+    let mut config = Config::default();
+    for (key, value) in text_values(text, origin)? {
+        apply(&mut config, &key, &value, &format!("{origin}: {key}"))?;
+    }
+    Ok(config)
+}
+
+fn text_values(text: &str, origin: &str) -> Result<Vec<(String, String)>, ConfigError> {
+    let origin = origin.to_string();
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
         let line = e.span().map(|span| text[..span.start].lines().count().max(1));
         let message = e.message().replace('\n', " ");

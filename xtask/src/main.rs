@@ -3,10 +3,12 @@
 //!   codeowners   write .github/CODEOWNERS from OWNERS.toml (`--check` only compares)
 //!   boundaries   check the crate graph against the domain boundary rules
 //!   sdk          regenerate the Python SDK from the served OpenAPI document (`--check` only compares)
+//!   fuzz         build the cargo-fuzz targets (fuzz/) and run each for a bounded time (`--seconds N`)
 //!   rebuild-read-models   rebuild dashboard projections from the event history (`ingotd rebuild-read-models`)
 
 mod boundaries;
 mod codeowners;
+mod fuzz;
 mod sdk;
 mod test;
 mod tidy;
@@ -25,6 +27,7 @@ fn main() -> anyhow::Result<()> {
             codeowners::run(&root, check)
         }
         Some("sdk") => sdk::run(&root, args.iter().any(|a| a == "--check")),
+        Some("fuzz") => fuzz::run(&root, &args[1..]),
         Some("rebuild-read-models") => {
             // The server's own command, so it runs with the server's configuration (flags,
             // INGOT_* environment, config file) against the same database.
@@ -47,7 +50,7 @@ fn main() -> anyhow::Result<()> {
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask <test | codeowners [--check] | sdk [--check] | boundaries | rebuild-read-models [NAME…] [--data-dir DIR]>"
+                "usage: cargo xtask <test | codeowners [--check] | sdk [--check] | boundaries | fuzz [--seconds N] [TARGET…] | rebuild-read-models [NAME…] [--data-dir DIR]>"
             );
             std::process::exit(2);
         }

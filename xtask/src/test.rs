@@ -1,9 +1,10 @@
 //! `cargo xtask test`: the README's test command and what CI runs. Makes sure PostgreSQL and
 //! Redis answer (installing and starting them if needed, via .ci/services.sh), that python-libmaas
 //! is installed for the MAAS simulator's faithfulness test (.ci/libmaas.sh), the Python SDK's
-//! generator (.ci/python-sdk.sh), schemathesis (.ci/api-fuzz.sh) and cargo-deny (.ci/cargo-deny.sh),
-//! creates a throwaway PostgreSQL database for the run, then runs fmt, clippy, cargo deny's
-//! licence, ban and source checks, and every test.
+//! generator (.ci/python-sdk.sh), schemathesis (.ci/api-fuzz.sh), cargo-deny and cargo-fuzz
+//! (.ci/cargo-tools.sh), creates a throwaway PostgreSQL database for the run, then
+//! runs fmt, clippy, cargo deny's licence, ban and source checks, every test, and every fuzz
+//! target for a bounded time (`cargo xtask fuzz`).
 
 use std::io::{BufRead as _, BufReader};
 use std::path::Path;
@@ -23,8 +24,8 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     run_command(root, "bash", &[".ci/python-sdk.sh"])?;
     // schemathesis, which fuzzes the HTTP API from its OpenAPI document.
     run_command(root, "bash", &[".ci/api-fuzz.sh"])?;
-    // cargo-deny, for the dependency policy in deny.toml.
-    run_command(root, "bash", &[".ci/cargo-deny.sh"])?;
+    // cargo-deny, for the dependency policy in deny.toml; cargo-fuzz, for fuzz/'s targets.
+    run_command(root, "bash", &[".ci/cargo-tools.sh"])?;
     let database = format!("ingot_ci_{}", std::process::id());
     psql(&format!("DROP DATABASE IF EXISTS {database}"))?;
     psql(&format!("CREATE DATABASE {database}"))?;
@@ -124,6 +125,11 @@ fn checks(root: &Path, database: &str) -> anyhow::Result<()> {
         &mut totals,
     )?;
     println!("tests: {} passed, {} failed", totals.passed, totals.failed);
+    // Every parser of outside input under libFuzzer, each for a bounded time from its seeds.
+    let fuzzed = crate::fuzz::run(root, &["--seconds".into(), FUZZ_SECONDS.into()]);
+    if let Err(err) = &fuzzed {
+        println!("fuzz: {err:#}");
+    }
     let screenshots = root.join("target/browser-screenshots");
     if let Ok(entries) = std::fs::read_dir(&screenshots) {
         println!(
@@ -132,7 +138,7 @@ fn checks(root: &Path, database: &str) -> anyhow::Result<()> {
             screenshots.display()
         );
     }
-    if !everything_else || !browser || !fuzz || !doctests || totals.failed > 0 {
+    if !everything_else || !browser || !fuzz || !doctests || fuzzed.is_err() || totals.failed > 0 {
         bail!("tests failed");
     }
     if totals.passed == 0 {
@@ -143,6 +149,9 @@ fn checks(root: &Path, database: &str) -> anyhow::Result<()> {
 
 /// The web app's tests in Chromium: `server/tests/it/web.rs` (test names `web::…`).
 const BROWSER_TESTS: &str = "web::";
+
+/// How long `cargo xtask test` runs each cargo-fuzz target.
+const FUZZ_SECONDS: &str = "15";
 
 /// schemathesis against live servers: `server/tests/it/api_fuzz.rs`.
 const API_FUZZ_TESTS: &str = "api_fuzz::";
