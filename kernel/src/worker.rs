@@ -50,20 +50,32 @@ pub async fn controller_run(
         if *shutdown.borrow() {
             break;
         }
-        match lease_acquire(&db, name, &holder, ttl, clock.now()).await {
-            Ok(Some(_lease)) => {}
+        let token = match lease_acquire(&db, name, &holder, ttl, clock.now()).await {
+            Ok(Some(lease)) => lease.token,
             Ok(None) => continue,
             Err(err) => {
                 tracing::warn!(controller = name, error = %err, "lease check failed");
                 continue;
             }
-        }
+        };
         let started = std::time::Instant::now();
+        let started_us = clock.now().as_micros();
         let span = tracing::info_span!("controller.pass", controller = name);
         let outcome =
             tracing::Instrument::instrument(pass_run(&db, &clock, &holder, controller.as_ref(), ttl), span)
                 .await;
         let result = if outcome.is_ok() { "ok" } else { "error" };
+        // Who ran which pass when, under which lease token: the evidence that passes of one
+        // controller never overlap across replicas (server/tests/it/replicas.rs reads it).
+        tracing::debug!(
+            controller = name,
+            holder = %holder,
+            token,
+            started_us,
+            ended_us = clock.now().as_micros(),
+            result,
+            "controller pass"
+        );
         metrics::counter!("ingot_controller_passes_total", "controller" => name, "result" => result)
             .increment(1);
         metrics::histogram!("ingot_controller_pass_seconds", "controller" => name)

@@ -82,6 +82,8 @@ fn checks(root: &Path, database: &str) -> anyhow::Result<()> {
             BROWSER_TESTS,
             "--skip",
             API_FUZZ_TESTS,
+            "--skip",
+            REPLICA_TESTS,
         ],
         &mut totals,
     )?;
@@ -100,7 +102,7 @@ fn checks(root: &Path, database: &str) -> anyhow::Result<()> {
         ],
         &mut totals,
     )?;
-    // The API fuzzer keeps both cores busy for its time budget: alone, like the browser tests.
+    // The API fuzzer and the replicas under load keep both cores busy: alone, one at a time.
     let fuzz = cargo_test(
         root,
         &cargo,
@@ -113,6 +115,9 @@ fn checks(root: &Path, database: &str) -> anyhow::Result<()> {
             "--no-fail-fast",
             "--",
             API_FUZZ_TESTS,
+            REPLICA_TESTS,
+            "--test-threads",
+            "1",
         ],
         &mut totals,
     )?;
@@ -155,6 +160,9 @@ const FUZZ_SECONDS: &str = "15";
 
 /// schemathesis against live servers: `server/tests/it/api_fuzz.rs`.
 const API_FUZZ_TESTS: &str = "api_fuzz::";
+
+/// Three replicas, a MAAS simulator and a load with a SIGKILL: `server/tests/it/replicas.rs`.
+const REPLICA_TESTS: &str = "replicas::";
 
 /// Runs one `cargo test`, passing its output through and adding up its per-binary summaries;
 /// whether it succeeded.

@@ -41,6 +41,7 @@ mod maas;
 mod process;
 mod python_sdk;
 mod read_models;
+mod replicas;
 mod sdk;
 mod tutorial;
 mod web;
