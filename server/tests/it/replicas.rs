@@ -1,7 +1,7 @@
 //! Three `ingotd` replicas on one PostgreSQL and one Redis, with a MAAS region simulated in its own
 //! process, under a bounded load of tenants signing up, being verified, topping up, allocating,
 //! watching their dashboards and releasing; one replica is killed with SIGKILL mid-run and started
-//! again. Afterwards every invariant of DESIGN.md §5 is checked against the shared database, and a
+//! again, and then the MAAS region answers a burst of 503s and slows down. Afterwards every invariant of DESIGN.md §5 is checked against the shared database, and a
 //! report with throughput, p50/p99 and errors per endpoint goes to `target/replicas/report.md`.
 //!
 //! Clients reach the replicas round-robin, as through a load balancer: a refused or broken
@@ -22,6 +22,8 @@ use serde_json::{Value, json};
 const TENANTS: usize = 9;
 const ROUNDS: usize = 2;
 const MACHINES: usize = 24;
+/// How many MAAS answers in a row are 503 once the killed replica is back.
+const MAAS_UNAVAILABLE: u32 = 12;
 /// The whole load, kill and restart included, must end within this.
 const LOAD_BOUND: Duration = Duration::from_secs(300);
 /// After the load: how long the replicas get to settle (releases erased, usage rated, events
@@ -469,6 +471,18 @@ async fn three_replicas_under_load_with_one_killed_keep_every_invariant() {
     replicas[victim] = replica_start(&dir, &env, logs);
     load.urls.write().unwrap().push(replicas[victim].url.clone());
 
+    // Then the MAAS region falters: its next 12 answers are 503 with `Retry-After: 1`, and every
+    // answer takes 300 ms more. Deployments and releases must still complete (retried, nothing
+    // lost), and tenants see no server error for it.
+    let faults = format!("http://127.0.0.1:{sim_port}/_sim/faults");
+    let injected = http
+        .post(&faults)
+        .json(&json!({"unavailable_next": MAAS_UNAVAILABLE, "retry_after_s": 1, "latency_ms": 300}))
+        .send()
+        .await
+        .unwrap();
+    assert!(injected.status().is_success());
+
     for journey in journeys {
         tokio::time::timeout(LOAD_BOUND.saturating_sub(started.elapsed()), journey)
             .await
@@ -476,39 +490,36 @@ async fn three_replicas_under_load_with_one_killed_keep_every_invariant() {
             .expect("every tenant's journey completes");
     }
     let elapsed = started.elapsed().as_secs_f64();
+    // Every refused MAAS call was made (and so retried: the load completed).
+    let left: Value = http.get(&faults).send().await.unwrap().json().await.unwrap();
+    assert_eq!(
+        left["unavailable_next"], 0,
+        "the region's 503s were all met: {left}"
+    );
 
     // Settle: every allocation ended, every meter settled, every consumer at the end of the log.
     let pool = db.db.reader();
-    until("allocations ended", SETTLE_BOUND, async || {
-        let open: i64 = sqlx::query_scalar(
+    let unsettled = [
+        (
+            "allocations ended",
             "SELECT COUNT(*) FROM alloc_allocations WHERE state NOT IN ('released', 'failed')",
-        )
-        .fetch_one(pool)
-        .await
-        .ok()?;
-        (open == 0).then_some(())
-    })
-    .await;
-    until("usage rated", SETTLE_BOUND, async || {
-        let open: i64 = sqlx::query_scalar(
+        ),
+        (
+            "usage rated",
             "SELECT COUNT(*) FROM billing_meters WHERE settled = 0 OR stopped_at_us IS NULL",
-        )
-        .fetch_one(pool)
-        .await
-        .ok()?;
-        (open == 0).then_some(())
-    })
-    .await;
-    until("consumers caught up", SETTLE_BOUND, async || {
-        let behind: i64 = sqlx::query_scalar(
+        ),
+        (
+            "consumers caught up",
             "SELECT COUNT(*) FROM kernel_outbox_cursors WHERE seq < (SELECT MAX(seq) FROM kernel_outbox)",
-        )
-        .fetch_one(pool)
-        .await
-        .ok()?;
-        (behind == 0).then_some(())
-    })
-    .await;
+        ),
+    ];
+    for (what, count) in unsettled {
+        until(what, SETTLE_BOUND, async || {
+            let left: i64 = sqlx::query_scalar(count).fetch_one(pool).await.ok()?;
+            (left == 0).then_some(())
+        })
+        .await;
+    }
 
     // 1. No node was ever in two live allocations: per node, each assignment ended before the
     //    next began.
@@ -667,9 +678,9 @@ async fn three_replicas_under_load_with_one_killed_keep_every_invariant() {
     let total: usize = samples.values().map(Vec::len).sum();
     let mut report = format!(
         "# Three replicas under load\n\n{TENANTS} tenants × {ROUNDS} allocations of `{sku}` on {MACHINES} simulated machines; \
-         PostgreSQL and Redis on loopback; replica {victim} (holding {leases_lost} controller leases) killed with SIGKILL at {killed_at_us} µs, taken out of rotation 1 s later and restarted 3 s after the kill.\n\n\
+         PostgreSQL and Redis on loopback; replica {victim} (holding {leases_lost} controller leases) killed with SIGKILL at {killed_at_us} µs, taken out of rotation 1 s later and restarted 3 s after the kill; then {MAAS_UNAVAILABLE} MAAS answers in a row were 503 and every MAAS answer 300 ms slower.\n\n\
          {total} requests in {elapsed:.1} s ({:.1}/s); {} fail-overs to another replica; {handovers} lease handovers; \
-         {allocations} allocations, all released; ledger verified; {} µUSD charged = the ledger's usage.\n\n\
+         {allocations} allocations, all released; ledger verified; {} µUSD charged by the meters = the revenue account.\n\n\
          | endpoint | requests | answers | errors (5xx or no answer) | p50 ms | p99 ms |\n|---|---:|---|---:|---:|---:|\n",
         total as f64 / elapsed,
         load.failovers.load(Ordering::Relaxed),
