@@ -1283,6 +1283,9 @@ pub enum IamError {
     DeviceGrantInvalid,
     #[error("unsupported grant type")]
     DeviceGrantTypeUnsupported,
+    /// A dependency (the database) is down for now: retry after a moment.
+    #[error("{0} is unavailable")]
+    Unavailable(&'static str),
     #[error("iam storage failed")]
     Internal,
 }
@@ -1323,6 +1326,9 @@ impl From<IamError> for Problem {
             IamError::DeviceGrantInvalid => Problem::new(Code::InvalidGrant),
             IamError::DeviceGrantTypeUnsupported => {
                 Problem::new(Code::UnsupportedGrantType).detail(format!("use grant_type {DEVICE_GRANT_TYPE}"))
+            }
+            IamError::Unavailable(what) => {
+                Problem::new(Code::Unavailable).detail(format!("{what} is unavailable"))
             }
             IamError::Internal => Problem::new(Code::Internal),
         }

@@ -291,6 +291,9 @@ pub enum MaasError {
     /// The region refused or could not be reached; the message says which, in its words.
     #[error("the site's provisioning system: {0}")]
     Upstream(String),
+    /// A dependency (the database) is down for now: retry after a moment.
+    #[error("{0} is unavailable")]
+    Unavailable(&'static str),
     #[error("internal error")]
     Internal,
 }
@@ -316,6 +319,9 @@ impl From<MaasError> for Problem {
             MaasError::NodeAssigned => Problem::new(Code::NodeAssigned),
             MaasError::Conflict(why) => Problem::new(Code::Conflict).detail(why),
             MaasError::Upstream(why) => Problem::new(Code::Unavailable).detail(why),
+            MaasError::Unavailable(what) => {
+                Problem::new(Code::Unavailable).detail(format!("{what} is unavailable"))
+            }
             MaasError::Internal => Problem::new(Code::Internal),
         }
     }

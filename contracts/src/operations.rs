@@ -25,7 +25,8 @@ pub struct CheckResult {
 /// `/healthz` and `/readyz` bodies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct HealthReport {
-    /// `ok` or `unavailable`.
+    /// `ok`; `degraded` (serving, an optional dependency such as the cache is down: answers
+    /// are correct, slower); or `unavailable` (503: the database is down).
     pub status: String,
     pub version: String,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
@@ -465,6 +466,9 @@ pub enum IncidentError {
     AlreadyResolved,
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
+    /// A dependency (the database) is down for now: retry after a moment.
+    #[error("{0} is unavailable")]
+    Unavailable(&'static str),
     #[error("internal error")]
     Internal,
 }
@@ -485,6 +489,9 @@ impl From<IncidentError> for Problem {
             }
             IncidentError::Invalid { field, message } => {
                 Problem::new(Code::ValidationFailed).field(field, message)
+            }
+            IncidentError::Unavailable(what) => {
+                Problem::new(Code::Unavailable).detail(format!("{what} is unavailable"))
             }
             IncidentError::Internal => Problem::new(Code::Internal),
         }

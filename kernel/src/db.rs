@@ -38,6 +38,54 @@ impl DbError {
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, DbError::Sqlx(sqlx::Error::Database(e)) if e.is_unique_violation())
     }
+
+    /// The database cannot serve this request now but may shortly: it is restarting or
+    /// unreachable, the pool had no connection in time, or the disk refused a write. Callers
+    /// answer `503 unavailable` with `Retry-After` instead of `500`; the request changed nothing
+    /// (its transaction did not commit) and may be repeated.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, DbError::Sqlx(err) if sqlx_unavailable(err))
+    }
+}
+
+/// Whether a failure a domain caught in its catch-all path is the database being unavailable
+/// (see [`DbError::is_unavailable`]). Only a `DbError` or a `sqlx::Error` is recognised; a
+/// domain error wrapping one unwraps it first.
+pub fn unavailable_in(err: &dyn std::any::Any) -> bool {
+    if let Some(err) = err.downcast_ref::<DbError>() {
+        return err.is_unavailable();
+    }
+    if let Some(err) = err.downcast_ref::<sqlx::Error>() {
+        return sqlx_unavailable(err);
+    }
+    false
+}
+
+fn sqlx_unavailable(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => {
+            if let Some(pg) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+                // Class 08: connection exception; 57P01-57P03: the server is shutting down,
+                // crashed or still starting; class 53: out of connections, memory or disk.
+                let state = pg.code();
+                state.starts_with("08") || state.starts_with("57P0") || state.starts_with("53")
+            } else if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // Primary result codes: BUSY (another process held the file past the busy
+                // timeout), IOERR (a read or write failed, e.g. the file size limit), FULL
+                // (the disk), CANTOPEN.
+                let primary = db.code().and_then(|c| c.parse::<i32>().ok()).map(|c| c & 0xff);
+                matches!(primary, Some(5 | 10 | 13 | 14))
+            } else {
+                false
+            }
+        }
+        _ => false,
+    }
 }
 
 /// How the pools are sized. Every pool has a bound.
@@ -165,6 +213,24 @@ impl Db {
         Ok(())
     }
 
+    /// `BEGIN IMMEDIATE` on the one writer connection, replacing that connection first if sqlx
+    /// lost track of its transaction. When SQLite fails a `COMMIT` (a disk full or a write the
+    /// file-size limit refused: SQLITE_FULL, SQLITE_IOERR) it rolls the transaction back itself;
+    /// the dropped `Transaction`'s own `ROLLBACK` then fails, and sqlx goes on counting a
+    /// transaction open, refusing every later `BEGIN` on that connection — every write of the
+    /// process, for good. A fresh connection has no such memory.
+    async fn sqlite_begin(&self) -> Result<Tx, sqlx::Error> {
+        match begin_uncancellable(&self.writer, "BEGIN IMMEDIATE").await {
+            Err(sqlx::Error::InvalidSavePointStatement) => {
+                tracing::warn!("replacing the SQLite writer connection after a failed commit");
+                let stale = self.writer.acquire().await?;
+                stale.close().await?;
+                begin_uncancellable(&self.writer, "BEGIN IMMEDIATE").await
+            }
+            other => other,
+        }
+    }
+
     /// Begins a write transaction. On SQLite it takes the write lock up front (`BEGIN IMMEDIATE`)
     /// so two writers never deadlock upgrading a read lock.
     ///
@@ -175,7 +241,7 @@ impl Db {
         let caller = std::panic::Location::caller();
         async move {
             match self.backend {
-                Backend::Sqlite => match begin_uncancellable(&self.writer, "BEGIN IMMEDIATE").await {
+                Backend::Sqlite => match self.sqlite_begin().await {
                     Ok(tx) => {
                         *self.writer_holder.lock().unwrap_or_else(|e| e.into_inner()) =
                             Some((caller, std::time::Instant::now()));

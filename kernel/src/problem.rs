@@ -114,7 +114,9 @@ impl Problem {
             code,
             detail: None,
             errors: Vec::new(),
-            retry_after_s: None,
+            // Every 503 says when to come back: clients (the SDK, the CLI) wait that long and
+            // retry instead of failing.
+            retry_after_s: (code == Code::Unavailable).then_some(1),
         }
     }
 

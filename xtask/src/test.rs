@@ -84,6 +84,8 @@ fn checks(root: &Path, database: &str) -> anyhow::Result<()> {
             API_FUZZ_TESTS,
             "--skip",
             REPLICA_TESTS,
+            "--skip",
+            FAULT_TESTS,
         ],
         &mut totals,
     )?;
@@ -102,7 +104,8 @@ fn checks(root: &Path, database: &str) -> anyhow::Result<()> {
         ],
         &mut totals,
     )?;
-    // The API fuzzer and the replicas under load keep both cores busy: alone, one at a time.
+    // The API fuzzer and the replicas under load keep both cores busy, and the faults stop the
+    // shared PostgreSQL and Redis: alone, one at a time.
     let fuzz = cargo_test(
         root,
         &cargo,
@@ -116,6 +119,7 @@ fn checks(root: &Path, database: &str) -> anyhow::Result<()> {
             "--",
             API_FUZZ_TESTS,
             REPLICA_TESTS,
+            FAULT_TESTS,
             "--test-threads",
             "1",
         ],
@@ -163,6 +167,10 @@ const API_FUZZ_TESTS: &str = "api_fuzz::";
 
 /// Three replicas, a MAAS simulator and a load with a SIGKILL: `server/tests/it/replicas.rs`.
 const REPLICA_TESTS: &str = "replicas::";
+
+/// PostgreSQL and Redis stopped and started, SQLite out of room: `server/tests/it/faults.rs`.
+/// They stop the services every other test uses, so they run alone.
+const FAULT_TESTS: &str = "faults::";
 
 /// Runs one `cargo test`, passing its output through and adding up its per-binary summaries;
 /// whether it succeeded.

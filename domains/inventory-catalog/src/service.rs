@@ -57,6 +57,10 @@ type Result<T> = std::result::Result<T, InventoryError>;
 
 /// Logs a storage failure and answers with an opaque internal error.
 fn internal(err: DbError) -> InventoryError {
+    if err.is_unavailable() {
+        tracing::warn!(error = %err, "inventory: the database is unavailable");
+        return InventoryError::Unavailable("the database");
+    }
     tracing::error!(error = %err, "inventory storage failed");
     InventoryError::Internal
 }

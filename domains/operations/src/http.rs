@@ -46,10 +46,10 @@ async fn health_get(State(ops): Ops) -> Json<HealthReport> {
     responses((status = 200, body = HealthReport), (status = 503, body = HealthReport)))]
 async fn readiness_get(State(ops): Ops) -> impl IntoResponse {
     let report = ops.readiness().await;
-    let status = if report.status == "ok" {
-        StatusCode::OK
-    } else {
+    let status = if report.status == "unavailable" {
         StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::OK
     };
     (status, Json(report))
 }

@@ -18,12 +18,16 @@ pub fn ownership_registry_parse(text: &str) -> Result<OwnershipRegistry, String>
     Ok(registry)
 }
 
-/// `ok` only when every check passed.
-pub fn readiness_status(checks: &[CheckResult]) -> &'static str {
-    if checks.iter().all(|check| check.ok) {
-        "ok"
-    } else {
+/// `unavailable` when a check the service cannot answer without fails (the database);
+/// `degraded` when only an optional one does (the cache: every answer stays correct without it,
+/// only slower), so a load balancer keeps the replica in rotation; otherwise `ok`.
+pub fn readiness_status(required: &[CheckResult], optional: &[CheckResult]) -> &'static str {
+    if !required.iter().all(|check| check.ok) {
         "unavailable"
+    } else if !optional.iter().all(|check| check.ok) {
+        "degraded"
+    } else {
+        "ok"
     }
 }
 
@@ -383,6 +387,31 @@ pub const PAGE_ATTEMPTS_MAX: u32 = 8;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_database_makes_a_replica_unready_and_a_cache_outage_is_degraded() {
+        let check = |name: &str, ok: bool| CheckResult {
+            name: name.into(),
+            ok,
+            detail: None,
+        };
+        let table = [
+            (true, Some(true), "ok"),
+            (true, None, "ok"),
+            (true, Some(false), "degraded"),
+            (false, Some(true), "unavailable"),
+            (false, Some(false), "unavailable"),
+            (false, None, "unavailable"),
+        ];
+        for (database, cache, expected) in table {
+            let optional: Vec<_> = cache.map(|ok| check("cache", ok)).into_iter().collect();
+            assert_eq!(
+                readiness_status(&[check("database", database)], &optional),
+                expected,
+                "database {database}, cache {cache:?}"
+            );
+        }
+    }
 
     #[test]
     fn shipped_owners_file_is_valid_and_complete() {

@@ -81,7 +81,11 @@ pub struct OperationsService {
 
 type Result<T, E = IncidentError> = std::result::Result<T, E>;
 
-fn internal(err: impl std::fmt::Display) -> IncidentError {
+fn internal(err: impl std::fmt::Display + 'static) -> IncidentError {
+    if ingot_kernel::db::unavailable_in(&err) {
+        tracing::warn!(error = %err, "operations: the database is unavailable");
+        return IncidentError::Unavailable("the database");
+    }
     tracing::error!(error = %err, "operations: internal error");
     IncidentError::Internal
 }
@@ -178,25 +182,25 @@ impl OperationsService {
 
     /// Readiness: the database answers, and Redis when one is configured.
     pub async fn readiness(&self) -> HealthReport {
-        let mut checks = Vec::new();
         let database = self.db.ping().await;
-        checks.push(CheckResult {
+        let required = vec![CheckResult {
             name: "database".into(),
             ok: database.is_ok(),
             detail: database.err().map(|_| "database did not answer".into()),
-        });
+        }];
+        let mut optional = Vec::new();
         if self.cache.is_redis() {
             let cache = self.cache.ping().await;
-            checks.push(CheckResult {
+            optional.push(CheckResult {
                 name: "cache".into(),
                 ok: cache.is_ok(),
                 detail: cache.err().map(|_| "redis did not answer".into()),
             });
         }
         HealthReport {
-            status: model::readiness_status(&checks).into(),
+            status: model::readiness_status(&required, &optional).into(),
             version: self.version.clone(),
-            checks,
+            checks: required.into_iter().chain(optional).collect(),
         }
     }
 

@@ -78,6 +78,12 @@ pub async fn idempotency(State(state): State<EdgeState>, request: Request, next:
     let request_hash = format!("{:x}", hasher.finalize());
 
     match idempotency_begin(&state.db, &scope, &key, &request_hash, state.clock.now()).await {
+        Err(err) if err.is_unavailable() => {
+            tracing::warn!(error = %err, "idempotency: the database is unavailable");
+            return Problem::new(Code::Unavailable)
+                .detail("the database is unavailable")
+                .into_response();
+        }
         Err(err) => return Problem::internal(err).into_response(),
         Ok(IdempotencyBegin::Mismatch) => {
             return Problem::new(Code::IdempotencyKeyReused).into_response();
@@ -131,15 +137,37 @@ pub async fn idempotency(State(state): State<EdgeState>, request: Request, next:
         Some(stored) => idempotency_complete(&state.db, &scope, &key, stored, state.clock.now()).await,
         None => idempotency_abandon(&state.db, &scope, &key).await,
     };
-    if let Err(err) = outcome {
+    match outcome {
+        Ok(()) => {}
+        // Not releasing the key would answer every retry `idempotency_key_in_use` until the
+        // pending record expires, long after the database is back: keep trying meanwhile.
+        Err(err) if stored.is_none() => {
+            tracing::warn!(error = %err, "idempotency key not released yet; retrying in the background");
+            tokio::spawn(abandon_until_released(state.db.clone(), scope, key));
+        }
         // The request itself succeeded; only its replay record is lost. Say so, do not fail it.
-        tracing::warn!(error = %err, "idempotency record not saved");
+        Err(err) => tracing::warn!(error = %err, "idempotency record not saved"),
     }
     match bytes {
         Ok(bytes) => Response::from_parts(parts, Body::from(bytes)),
         Err(_) => Problem::new(Code::Internal)
             .detail("response too large")
             .into_response(),
+    }
+}
+
+/// Releases a key whose request failed, once a second until the database takes it or the
+/// pending record would have expired anyway.
+async fn abandon_until_released(db: ingot_kernel::db::Db, scope: String, key: String) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tick.tick().await;
+    let attempts = ingot_kernel::idempotency::IDEMPOTENCY_PENDING_TTL.as_secs();
+    for _ in 0..attempts {
+        tick.tick().await;
+        if idempotency_abandon(&db, &scope, &key).await.is_ok() {
+            return;
+        }
     }
 }
 

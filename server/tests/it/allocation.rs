@@ -434,7 +434,7 @@ async fn the_first_cloud_end_to_end_on_postgres() {
     the_first_cloud_end_to_end(Backend::Postgres).await;
 }
 
-async fn node_of(app: &TestApp, view: &Value) -> (String, String) {
+pub(super) async fn node_of(app: &TestApp, view: &Value) -> (String, String) {
     let node = view["nodes"].as_array().unwrap().last().unwrap()["node_id"]
         .as_str()
         .unwrap()

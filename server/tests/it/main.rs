@@ -33,6 +33,7 @@ mod clusters;
 mod conventions;
 mod crash;
 mod device;
+mod faults;
 mod iam;
 mod incidents;
 mod inventory;

@@ -606,7 +606,8 @@ pub async fn run(
             let health = client.health_get().await?;
             let readiness = client.readiness_get().await?;
             output::health_print(format, &health, &readiness)?;
-            return Ok(if readiness.status == "ok" {
+            // A degraded server (the cache down) still answers correctly: healthy.
+            return Ok(if readiness.status != "unavailable" {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE

@@ -60,7 +60,11 @@ pub struct AppPlatformService {
     allocations: OnceLock<Arc<dyn AllocationApi>>,
 }
 
-fn internal(err: impl std::fmt::Debug) -> AppPlatformError {
+fn internal(err: impl std::fmt::Debug + 'static) -> AppPlatformError {
+    if ingot_kernel::db::unavailable_in(&err) {
+        tracing::warn!(error = ?err, "app platform: the database is unavailable");
+        return AppPlatformError::Unavailable("the database");
+    }
     tracing::error!(error = ?err, "app platform failed");
     AppPlatformError::Internal
 }

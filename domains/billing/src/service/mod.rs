@@ -75,7 +75,11 @@ pub struct BillingService {
 
 type Result<T> = std::result::Result<T, BillingError>;
 
-fn internal(err: impl std::fmt::Display) -> BillingError {
+fn internal(err: impl std::fmt::Display + 'static) -> BillingError {
+    if ingot_kernel::db::unavailable_in(&err) {
+        tracing::warn!(error = %err, "billing: the database is unavailable");
+        return BillingError::Unavailable("the database");
+    }
     tracing::error!(error = %err, "billing storage failed");
     BillingError::Internal
 }
@@ -86,6 +90,7 @@ impl From<LedgerError> for BillingError {
             LedgerError::InsufficientFunds { .. } => BillingError::InsufficientFunds,
             LedgerError::IdempotencyConflict(_) => BillingError::IdempotencyConflict,
             LedgerError::HoldUnknown => BillingError::NotFound("hold"),
+            LedgerError::Db(err) => internal(err),
             other => internal(other),
         }
     }

@@ -124,6 +124,10 @@ impl From<Fail> for IamError {
     fn from(fail: Fail) -> IamError {
         match fail {
             Fail::Iam(err) => err,
+            Fail::Store(err) if err.is_unavailable() => {
+                tracing::warn!(error = %err, "iam: the database is unavailable");
+                IamError::Unavailable("the database")
+            }
             internal => {
                 tracing::error!(error = %internal, cause = ?std::error::Error::source(&internal), "iam failed");
                 IamError::Internal
@@ -628,7 +632,11 @@ impl IamService {
 }
 
 fn unavailable(err: DbError) -> AuthenticationError {
-    tracing::error!(error = %err, "authentication storage failed");
+    if err.is_unavailable() {
+        tracing::warn!(error = %err, "authentication: the database is unavailable");
+    } else {
+        tracing::error!(error = %err, "authentication storage failed");
+    }
     AuthenticationError::Unavailable
 }
 

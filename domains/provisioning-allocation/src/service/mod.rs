@@ -39,7 +39,11 @@ type Result<T> = std::result::Result<T, AllocationError>;
 /// The most nodes a quota may allow: a typo guard, not a business limit.
 const QUOTA_MAX: u32 = 100_000;
 
-fn internal(err: impl std::fmt::Debug) -> AllocationError {
+fn internal(err: impl std::fmt::Debug + 'static) -> AllocationError {
+    if ingot_kernel::db::unavailable_in(&err) {
+        tracing::warn!(error = ?err, "allocation: the database is unavailable");
+        return AllocationError::Unavailable("the database");
+    }
     // Debug carries the database's own message (a deadlock, a constraint), which Display hides.
     tracing::error!(error = ?err, "allocation storage failed");
     AllocationError::Internal

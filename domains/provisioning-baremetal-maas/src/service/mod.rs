@@ -33,7 +33,11 @@ use crate::store::{self, BindingRow};
 
 type Result<T> = std::result::Result<T, MaasError>;
 
-fn internal(err: impl std::fmt::Display) -> MaasError {
+fn internal(err: impl std::fmt::Display + 'static) -> MaasError {
+    if ingot_kernel::db::unavailable_in(&err) {
+        tracing::warn!(error = %err, "MAAS domain: the database is unavailable");
+        return MaasError::Unavailable("the database");
+    }
     tracing::error!(error = %err, "MAAS domain storage failed");
     MaasError::Internal
 }

@@ -20,7 +20,8 @@ class HealthReport:
     """`/healthz` and `/readyz` bodies.
 
     Attributes:
-        status (str): `ok` or `unavailable`.
+        status (str): `ok`; `degraded` (serving, an optional dependency such as the cache is down: answers
+            are correct, slower); or `unavailable` (503: the database is down).
         version (str):
         checks (list[CheckResult] | Unset):
     """
