@@ -64,22 +64,25 @@ pub fn unavailable_in(err: &dyn std::any::Any) -> bool {
 fn sqlx_unavailable(err: &sqlx::Error) -> bool {
     match err {
         sqlx::Error::Io(_)
-        | sqlx::Error::Tls(_)
         | sqlx::Error::PoolTimedOut
         | sqlx::Error::PoolClosed
         | sqlx::Error::WorkerCrashed => true,
         sqlx::Error::Database(db) => {
             if let Some(pg) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
-                // Class 08: connection exception; 57P01-57P03: the server is shutting down,
-                // crashed or still starting; class 53: out of connections, memory or disk.
+                // Class 08: connection exception (but 08P01, a protocol violation, is ours);
+                // 57P01-57P03, 57P05: the server is shutting down, crashed, still starting, or
+                // ended an idle session; class 53: out of connections, memory or disk; 25006: a
+                // primary turned read-only replica during a failover.
                 let state = pg.code();
-                state.starts_with("08") || state.starts_with("57P0") || state.starts_with("53")
+                (state.starts_with("08") && state != "08P01")
+                    || matches!(state, "57P01" | "57P02" | "57P03" | "57P05" | "25006")
+                    || state.starts_with("53")
             } else if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
                 // Primary result codes: BUSY (another process held the file past the busy
                 // timeout), IOERR (a read or write failed, e.g. the file size limit), FULL
-                // (the disk), CANTOPEN.
+                // (the disk).
                 let primary = db.code().and_then(|c| c.parse::<i32>().ok()).map(|c| c & 0xff);
-                matches!(primary, Some(5 | 10 | 13 | 14))
+                matches!(primary, Some(5 | 10 | 13))
             } else {
                 false
             }

@@ -122,13 +122,24 @@ pub async fn idempotency_complete(
 }
 
 /// Forgets a `Fresh` claim whose request failed in a way worth retrying (5xx, timeout).
-pub async fn idempotency_abandon(db: &Db, scope: &str, key: &str) -> Result<(), DbError> {
+/// `claimed_at` is the time the claim was made with: a later claim of the same key (once this one
+/// expired, or was already forgotten) is another request's, and is left alone.
+pub async fn idempotency_abandon(
+    db: &Db,
+    scope: &str,
+    key: &str,
+    claimed_at: Timestamp,
+) -> Result<(), DbError> {
     let mut tx = db.begin().await?;
-    sqlx::query("DELETE FROM kernel_idempotency WHERE scope = $1 AND idem_key = $2 AND state = 'pending'")
-        .bind(scope)
-        .bind(key)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "DELETE FROM kernel_idempotency WHERE scope = $1 AND idem_key = $2 AND state = 'pending' \
+         AND created_at_us = $3",
+    )
+    .bind(scope)
+    .bind(key)
+    .bind(claimed_at.as_micros())
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -120,6 +120,8 @@ fn checks(root: &Path, database: &str) -> anyhow::Result<()> {
             API_FUZZ_TESTS,
             REPLICA_TESTS,
             FAULT_TESTS,
+            // The fault tests are #[ignore]d so that a plain `cargo test` never runs them.
+            "--include-ignored",
             "--test-threads",
             "1",
         ],

@@ -56,7 +56,15 @@ store_test!(abandoned_and_expired_keys_run_again, |t| {
         idempotency_begin(db, "s", "k", "h", T0).await.unwrap(),
         IdempotencyBegin::Fresh
     );
-    idempotency_abandon(db, "s", "k").await.unwrap();
+    // Only the claim made at that time is forgotten: a later one is another request's.
+    idempotency_abandon(db, "s", "k", T0.minus(Duration::from_micros(1)))
+        .await
+        .unwrap();
+    assert_eq!(
+        idempotency_begin(db, "s", "k", "h", T0).await.unwrap(),
+        IdempotencyBegin::InFlight
+    );
+    idempotency_abandon(db, "s", "k", T0).await.unwrap();
     assert_eq!(
         idempotency_begin(db, "s", "k", "h", T0).await.unwrap(),
         IdempotencyBegin::Fresh

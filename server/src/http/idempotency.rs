@@ -12,6 +12,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, Method, Response, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::IntoResponse;
+use ingot_kernel::clock::Timestamp;
 use ingot_kernel::idempotency::{
     IdempotencyBegin, StoredResponse, idempotency_abandon, idempotency_begin, idempotency_complete,
 };
@@ -77,7 +78,8 @@ pub async fn idempotency(State(state): State<EdgeState>, request: Request, next:
     hasher.update(&bytes);
     let request_hash = format!("{:x}", hasher.finalize());
 
-    match idempotency_begin(&state.db, &scope, &key, &request_hash, state.clock.now()).await {
+    let claimed_at = state.clock.now();
+    match idempotency_begin(&state.db, &scope, &key, &request_hash, claimed_at).await {
         Err(err) if err.is_unavailable() => {
             tracing::warn!(error = %err, "idempotency: the database is unavailable");
             return Problem::new(Code::Unavailable)
@@ -135,7 +137,7 @@ pub async fn idempotency(State(state): State<EdgeState>, request: Request, next:
         });
     let outcome = match &stored {
         Some(stored) => idempotency_complete(&state.db, &scope, &key, stored, state.clock.now()).await,
-        None => idempotency_abandon(&state.db, &scope, &key).await,
+        None => idempotency_abandon(&state.db, &scope, &key, claimed_at).await,
     };
     match outcome {
         Ok(()) => {}
@@ -143,7 +145,7 @@ pub async fn idempotency(State(state): State<EdgeState>, request: Request, next:
         // pending record expires, long after the database is back: keep trying meanwhile.
         Err(err) if stored.is_none() => {
             tracing::warn!(error = %err, "idempotency key not released yet; retrying in the background");
-            tokio::spawn(abandon_until_released(state.db.clone(), scope, key));
+            tokio::spawn(abandon_until_released(state, scope, key, claimed_at));
         }
         // The request itself succeeded; only its replay record is lost. Say so, do not fail it.
         Err(err) => tracing::warn!(error = %err, "idempotency record not saved"),
@@ -156,16 +158,20 @@ pub async fn idempotency(State(state): State<EdgeState>, request: Request, next:
     }
 }
 
-/// Releases a key whose request failed, once a second until the database takes it or the
-/// pending record would have expired anyway.
-async fn abandon_until_released(db: ingot_kernel::db::Db, scope: String, key: String) {
+/// Releases a key whose request failed, once a second until the database takes it or the claim
+/// has expired (a retry may then claim the key afresh; the claim time keeps this from touching
+/// that one).
+async fn abandon_until_released(state: EdgeState, scope: String, key: String, claimed_at: Timestamp) {
+    let expires = claimed_at.plus(ingot_kernel::idempotency::IDEMPOTENCY_PENDING_TTL);
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     tick.tick().await;
-    let attempts = ingot_kernel::idempotency::IDEMPOTENCY_PENDING_TTL.as_secs();
-    for _ in 0..attempts {
+    while state.clock.now() < expires {
         tick.tick().await;
-        if idempotency_abandon(&db, &scope, &key).await.is_ok() {
+        if idempotency_abandon(&state.db, &scope, &key, claimed_at)
+            .await
+            .is_ok()
+        {
             return;
         }
     }

@@ -434,7 +434,7 @@ async fn the_first_cloud_end_to_end_on_postgres() {
     the_first_cloud_end_to_end(Backend::Postgres).await;
 }
 
-pub(super) async fn node_of(app: &TestApp, view: &Value) -> (String, String) {
+async fn node_of(app: &TestApp, view: &Value) -> (String, String) {
     let node = view["nodes"].as_array().unwrap().last().unwrap()["node_id"]
         .as_str()
         .unwrap()
@@ -1209,4 +1209,74 @@ async fn same_fabric_keeps_every_node_in_one_group_or_refuses() {
         "one node left in ib-b: {refused}"
     );
     app.stop().await;
+}
+
+/// The machine a tenant's node is being deployed on vanishes from its MAAS region. Expected: the
+/// deployment is reported failed (the machine vanished), Allocation replaces the node and the
+/// tenant gets a working one; only that one is metered; the vanished node is never reported
+/// released (its erase cannot be confirmed), so it does not go back on sale.
+async fn a_machine_vanishing_mid_deploy_is_replaced_and_the_tenant_gets_a_working_node(backend: Backend) {
+    let app = spawn_app(backend, |c| {
+        config(c);
+        c.allocation_replacements_max = 1;
+    })
+    .await;
+    let (sim, _) = onboarded(&app, 4, json!({"erase_on_release": "quick"})).await;
+    let alice = tenant(&app, "vanish", KycLevel::Basic, "500").await;
+    let (status, created) = send_with(
+        &app,
+        Some(&alice.token),
+        "POST",
+        &format!("/v1/projects/{}/allocations", alice.project),
+        Some(json!({"sku": "cpu-64c", "count": 1})),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().unwrap().to_string();
+    let (first, first_system) = node_of(&app, &created).await;
+    drive(&app).await;
+    assert!(sim.vanish(&first_system), "the machine was in the region");
+    app.clock.advance(Duration::from_secs(13 * 60));
+    let replaced = drive_until(&app, &alice.token, &id, |v| {
+        v["replacements"] != 0 || v["state"] != "provisioning"
+    })
+    .await;
+    assert_eq!(
+        (&replaced["replacements"], &replaced["state"]),
+        (&json!(1), &json!("provisioning")),
+        "{replaced}"
+    );
+    let nodes = replaced["nodes"].as_array().unwrap();
+    assert_eq!(nodes[0]["node_id"], first.as_str());
+    assert!(
+        nodes[0]["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("vanished"),
+        "{replaced}"
+    );
+    app.clock.advance(Duration::from_secs(13 * 60));
+    let active = drive_until(&app, &alice.token, &id, |v| v["state"] != "provisioning").await;
+    assert_eq!(active["state"], "active", "{active}");
+    let nodes = active["nodes"].as_array().unwrap();
+    assert_eq!(nodes[1]["state"], "active", "{active}");
+    assert_ne!(
+        nodes[0]["state"], "released",
+        "a vanished machine's erase is never assumed: {active}"
+    );
+    let metered = events(&app, "allocation.node_metering_started").await;
+    assert_eq!(metered.len(), 1, "only the working node is metered");
+    assert_eq!(metered[0]["node_id"], nodes[1]["node_id"]);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_machine_vanishing_mid_deploy_is_replaced_and_the_tenant_gets_a_working_node_on_sqlite() {
+    a_machine_vanishing_mid_deploy_is_replaced_and_the_tenant_gets_a_working_node(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_machine_vanishing_mid_deploy_is_replaced_and_the_tenant_gets_a_working_node_on_postgres() {
+    a_machine_vanishing_mid_deploy_is_replaced_and_the_tenant_gets_a_working_node(Backend::Postgres).await;
 }

@@ -2,10 +2,12 @@
 //! `docs/reliability.md` promises asserted: PostgreSQL stopped and started again, Redis stopped
 //! and started again, and the SQLite file refused more bytes (the file-size limit standing in for
 //! a full disk). MAAS faults (503 bursts, latency) run in `replicas.rs`; vanished machines in
-//! `maas.rs`.
+//! `maas.rs` and `allocation.rs`.
 //!
-//! These stop and start the machine's shared PostgreSQL and Redis, so they run alone, after the
-//! other tests (`cargo xtask test` runs `faults::` with one test thread, and skips it elsewhere).
+//! These stop and start the machine's shared PostgreSQL and Redis, and limit the size of every
+//! file the test process writes, so they are `#[ignore]`d: a plain `cargo test` would run them
+//! beside other tests. `cargo xtask test` runs them alone, after the rest, with one test thread
+//! (`cargo test -p ingotd --test it -- faults:: --include-ignored --test-threads 1`).
 
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -246,6 +248,7 @@ impl Drop for PostgresBack {
 /// once it is back the same process serves again without anyone acting, `/readyz` is `ok`,
 /// retried top-ups land once, every acknowledged one is kept and the ledger verifies.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "stops the machine's shared services: run alone (cargo xtask test does)"]
 async fn postgres_stopped_and_started_mid_load_answers_503_then_recovers_and_keeps_every_top_up() {
     let app = spawn_app(Backend::Postgres, |config| {
         config.billing_test_provider = Some(true);
@@ -411,6 +414,7 @@ impl Drop for RedisBack {
 /// cache, so load balancers keep the replica; once Redis is back, the same process uses it
 /// again without anyone acting (`ok`, and dashboard reads fill it again).
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "stops the machine's shared services: run alone (cargo xtask test does)"]
 async fn redis_stopped_and_started_is_a_slower_cache_miss_and_is_used_again() {
     let app = spawn_app(Backend::Sqlite, |config| {
         config.billing_test_provider = Some(true);
@@ -531,7 +535,17 @@ struct Unlimited;
 
 impl Drop for Unlimited {
     fn drop(&mut self) {
-        file_size_limit(None);
+        // Never a panic here (it may run while unwinding from one): report and go on.
+        let lifted = Command::new("prlimit")
+            .args([
+                "--pid",
+                &std::process::id().to_string(),
+                "--fsize=unlimited:unlimited",
+            ])
+            .status();
+        if !lifted.is_ok_and(|s| s.success()) {
+            eprintln!("could not lift the file-size limit of the test process");
+        }
     }
 }
 
@@ -541,6 +555,7 @@ impl Drop for Unlimited {
 /// once space is back the same process writes again without a restart, retried top-ups land
 /// once, every acknowledged one is kept and the ledger verifies.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "stops the machine's shared services: run alone (cargo xtask test does)"]
 async fn sqlite_with_no_room_to_grow_refuses_writes_with_503_keeps_reading_and_recovers() {
     let app = spawn_app(Backend::Sqlite, |config| {
         config.billing_test_provider = Some(true);
@@ -634,67 +649,5 @@ async fn sqlite_with_no_room_to_grow_refuses_writes_with_503_keeps_reading_and_r
         record.acknowledged()
     );
     money_kept(&app, &token, &tenant, &record).await;
-    app.stop().await;
-}
-
-/// The machine a tenant's node is being deployed on vanishes from its MAAS region. Expected: the
-/// deployment is reported failed (the machine vanished), Allocation replaces the node and the
-/// tenant gets a working one; only that one is metered; the vanished node is never reported
-/// released (its erase cannot be confirmed), so it does not go back on sale.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_machine_vanishing_mid_deploy_is_replaced_and_the_tenant_gets_a_working_node() {
-    use crate::allocation::{config, drive, drive_until, node_of, tenant};
-    let app = spawn_app(Backend::Sqlite, |c| {
-        config(c);
-        c.allocation_replacements_max = 1;
-    })
-    .await;
-    let (sim, _) = crate::maas::onboarded(&app, 4, json!({"erase_on_release": "quick"})).await;
-    let alice = tenant(&app, "vanish", ingot_contracts::iam::KycLevel::Basic, "500").await;
-    let (status, created) = send_with(
-        &app,
-        Some(&alice.token),
-        "POST",
-        &format!("/v1/projects/{}/allocations", alice.project),
-        Some(json!({"sku": "cpu-64c", "count": 1})),
-        None,
-    )
-    .await;
-    assert_eq!(status, 201, "{created}");
-    let id = created["id"].as_str().unwrap().to_string();
-    let (first, first_system) = node_of(&app, &created).await;
-    drive(&app).await;
-    assert!(sim.vanish(&first_system), "the machine was in the region");
-    app.clock.advance(Duration::from_secs(13 * 60));
-    let replaced = drive_until(&app, &alice.token, &id, |v| {
-        v["replacements"] != 0 || v["state"] != "provisioning"
-    })
-    .await;
-    assert_eq!(
-        (&replaced["replacements"], &replaced["state"]),
-        (&json!(1), &json!("provisioning")),
-        "{replaced}"
-    );
-    let nodes = replaced["nodes"].as_array().unwrap();
-    assert_eq!(nodes[0]["node_id"], first.as_str());
-    assert!(
-        nodes[0]["reason"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("vanished"),
-        "{replaced}"
-    );
-    app.clock.advance(Duration::from_secs(13 * 60));
-    let active = drive_until(&app, &alice.token, &id, |v| v["state"] != "provisioning").await;
-    assert_eq!(active["state"], "active", "{active}");
-    let nodes = active["nodes"].as_array().unwrap();
-    assert_eq!(nodes[1]["state"], "active", "{active}");
-    assert_ne!(
-        nodes[0]["state"], "released",
-        "a vanished machine's erase is never assumed: {active}"
-    );
-    let metered = crate::maas::events(&app, "allocation.node_metering_started").await;
-    assert_eq!(metered.len(), 1, "only the working node is metered");
-    assert_eq!(metered[0]["node_id"], nodes[1]["node_id"]);
     app.stop().await;
 }

@@ -440,9 +440,13 @@ impl BillingService {
 
     /// The one entry `posted` made on `account`, as the tenant sees it.
     async fn posted_entry(&self, posted: store::Posted, account: AccountRef) -> Result<LedgerEntryView> {
+        // Posted: a failure from here on must not answer 503, which clients repeat automatically.
         store::entries_of_transaction(self.db.reader(), posted.transaction_id, &account)
             .await
-            .map_err(internal)?
+            .map_err(|err| {
+                tracing::error!(error = %err, transaction_id = %posted.transaction_id, "posted but not read back");
+                BillingError::Internal
+            })?
             .into_iter()
             .next()
             .map(entry_view)

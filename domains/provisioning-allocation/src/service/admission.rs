@@ -496,9 +496,14 @@ impl AllocationService {
             release_at: request.release_at,
         };
         self.assign(actor, &context, &new, &site.eligible, burn).await?;
+        // Committed: a failure from here on must not answer 503, which clients (the SDK) repeat
+        // automatically and which would create a second allocation.
         let row = store::allocation_get(self.db.reader(), allocation_id)
             .await
-            .map_err(internal)?
+            .map_err(|err| {
+                tracing::error!(error = ?err, %allocation_id, "allocation created but not read back");
+                AllocationError::Internal
+            })?
             .ok_or(AllocationError::Internal)?;
         Ok(AllocationCreated::Allocation(Box::new(self.view(row).await?)))
     }
