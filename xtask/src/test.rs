@@ -44,7 +44,10 @@ fn checks(root: &Path, database: &str) -> anyhow::Result<()> {
         &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
     )?;
     // The dependency graph against deny.toml: licences, banned crates, sources (offline: the
-    // advisory database needs the network, and is a release step in docs/deploy.md).
+    // advisory database needs the network, and is a release step in docs/deploy.md). It reads
+    // every platform's crates, while a build downloads only this one's: fetch them all first (a
+    // fresh machine has none of the Windows-only ones).
+    run_command(root, &cargo, &["fetch", "--locked"])?;
     run_command(
         root,
         &cargo,
