@@ -1,6 +1,7 @@
 //! Inventory.Catalog speed on this machine: node→SKU matching of a 10,000-node fleet against 50
 //! SKUs (pure model, wall time), and capacity / offer reads through HTTP on the embedded default
 //! with a 2,000-node fleet, as a ratio to an axum hello-world measured in the same run.
+//! `INGOT_BENCH_FLEET=N` makes both fleets N nodes.
 //!
 //! `cargo bench -p ingotd --bench catalog` runs it for real; under `cargo test` it only smoke-runs.
 
@@ -15,7 +16,7 @@ use ingot_contracts::inventory::{Cpu, Disk, DiskKind, Gpu, HardwareFacts, Interc
 use ingot_inventory_catalog::model::{Sku, SkuConstraints, fleet_rematch};
 use ingot_kernel::id::{NodeId, SkuId};
 use serde_json::json;
-use support::{Run, count_for, embedded_app_spawn, hello_world_rps};
+use support::{Figure, Run, count_for, embedded_app_spawn, hello_world_rps, record, report_write};
 
 const GPU_MODELS: [&str; 5] = [
     "H100-SXM5-80GB",
@@ -124,7 +125,7 @@ async fn main() {
     let real = run.clients > 2;
 
     // Matching: pure model, the whole fleet at once (what a SKU change does).
-    let (skus, fleet) = (skus(), fleet(if real { 10_000 } else { 1_000 }));
+    let (skus, fleet) = (skus(), fleet(support::fleet(if real { 10_000 } else { 1_000 })));
     let rounds = if real { 5 } else { 1 };
     let started = Instant::now();
     let mut moved = 0;
@@ -140,7 +141,7 @@ async fn main() {
         .pool_max_idle_per_host(64)
         .build()
         .unwrap();
-    let nodes = if real { 2_000 } else { 50 };
+    let nodes = support::fleet(if real { 2_000 } else { 50 });
     for chunk in (0..nodes).collect::<Vec<_>>().chunks(500) {
         let rows: Vec<_> = chunk.iter().map(|i| import_row(*i, "demo1")).collect();
         let response = http
@@ -200,4 +201,32 @@ async fn main() {
         "  GET /v1/catalog/offers (public):       {offers_rps:.0} req/s   ratio {:.2}   ({nodes} nodes imported)",
         offers_rps / hello_rps
     );
+    let load = format!("{} clients, {} s", run.clients, run.seconds);
+    record(
+        Figure::new(
+            &format!("node→SKU matching against {} SKUs", skus.len()),
+            "whole-fleet re-match",
+            per_round * 1e3,
+            "ms",
+        )
+        .fleet(fleet.len())
+        .note(format!(
+            "{:.0} nodes/s, {moved} nodes matched, mean of {rounds} rounds",
+            fleet.len() as f64 / per_round
+        )),
+    );
+    let scenario = "capacity and offer reads through HTTP";
+    record(
+        Figure::new(scenario, "GET /v1/capacity (operator token)", capacity_rps, "/s")
+            .baseline("axum hello-world", hello_rps)
+            .fleet(nodes)
+            .note(load.clone()),
+    );
+    record(
+        Figure::new(scenario, "GET /v1/catalog/offers (public)", offers_rps, "/s")
+            .baseline("axum hello-world", hello_rps)
+            .fleet(nodes)
+            .note(load),
+    );
+    report_write();
 }

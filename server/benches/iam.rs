@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use ingot_contracts::iam::{LoginRequest, SignupRequest, TenantRole, TokenCreateRequest};
 use ingot_iam::secrets::{ARGON2_LANES, ARGON2_MEMORY_KIB, ARGON2_PASSES, PasswordHasherPool};
-use support::{Run, count_for, embedded_app_spawn, hello_world_rps};
+use support::{Figure, Run, count_for, embedded_app_spawn, hello_world_rps, record, report_write};
 
 #[tokio::main]
 async fn main() {
@@ -124,4 +124,25 @@ async fn main() {
         "  token GET /v1/me, during the login storm:   {reads:.0} req/s   ratio {:.2} (target >= 0.3)",
         reads / hello_rps
     );
+    let scenario = "login storm while token-authenticated reads run";
+    let load = format!(
+        "{} clients each for logins and reads, {} s",
+        run.clients, run.seconds
+    );
+    record(
+        Figure::new(scenario, "logins through HTTP", logins, "/s")
+            .baseline("raw argon2id verifications", hashes)
+            .target("≥ 0.8", logins / hashes >= 0.8)
+            .note(format!(
+                "argon2id m={ARGON2_MEMORY_KIB} KiB t={ARGON2_PASSES} p={ARGON2_LANES}, {cores} cores"
+            ))
+            .note(load.clone()),
+    );
+    record(
+        Figure::new(scenario, "token GET /v1/me", reads, "/s")
+            .baseline("axum hello-world", hello_rps)
+            .target("≥ 0.3", reads / hello_rps >= 0.3)
+            .note(load),
+    );
+    report_write();
 }

@@ -1,7 +1,9 @@
 //! Ledger throughput on this machine, on the embedded default (SQLite), reported as ratios to the
 //! same two-entry transaction written as raw SQL in the same run: postings/s through the store,
 //! through the service (authorization and the audit record included) and through HTTP; each for a
-//! hot account (every posting charges one tenant) and spread over 64 tenants.
+//! hot account (every posting charges one tenant) and spread over 64 tenants. Through HTTP twice:
+//! without an `Idempotency-Key`, and as performance.md's scenario, every POST with a key and one
+//! in ten a retry of a key already answered, checked afterwards to have changed nothing.
 //!
 //! `cargo bench -p ingotd --bench ledger` runs it for real; under `cargo test` it only smoke-runs.
 
@@ -10,8 +12,8 @@
 
 mod support;
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use ingot_billing::model::{AccountKind, AccountRef, Posting, PostingKind, Transfer};
 use ingot_contracts::billing::{BillingApi, ChargeRequest, CreditRequest};
@@ -20,7 +22,7 @@ use ingot_kernel::db::Db;
 use ingot_kernel::id::{SessionId, TenantId, UserId};
 use ingot_kernel::money::{Currency, Money};
 use ingot_kernel::{Clock, SystemClock};
-use support::{Run, count_for, embedded_app, serve};
+use support::{Figure, Run, count_for, embedded_app, record, report_write, serve};
 
 fn usd(micros: i64) -> Money {
     Money::from_micros(micros, Currency::USD)
@@ -148,6 +150,7 @@ async fn main() {
         .unwrap();
 
     let mut lines = Vec::new();
+    let mut figures = Vec::new();
     for (label, hot) in [("hot account", true), ("spread over 64", false)] {
         let raw = {
             let (db, next, tenants) = (db.clone(), next.clone(), tenants.clone());
@@ -230,12 +233,119 @@ async fn main() {
             })
             .await
         };
+        // performance.md's scenario: every POST carries an Idempotency-Key, and one in ten repeats
+        // a key already answered (same tenant, same body), as a client retrying after a lost
+        // response would. Only answered keys are retried, so no retry meets one still in flight.
+        let phase = if hot { "hot" } else { "spread" };
+        let answered: Arc<Mutex<Vec<(String, TenantId, String)>>> = Arc::new(Mutex::new(Vec::new()));
+        let fresh = Arc::new(AtomicU64::new(0));
+        let replayed = Arc::new(AtomicU64::new(0));
+        let replays_differing = Arc::new(AtomicU64::new(0));
+        let idempotent = {
+            let (http, next, tenants, token, base) = (
+                http.clone(),
+                next.clone(),
+                tenants.clone(),
+                finance_token.clone(),
+                base.clone(),
+            );
+            let (answered, fresh, replayed, replays_differing) = (
+                answered.clone(),
+                fresh.clone(),
+                replayed.clone(),
+                replays_differing.clone(),
+            );
+            count_for(&run, run.clients, None, move || {
+                let (http, next, tenants, token, base) =
+                    (http.clone(), next.clone(), tenants.clone(), token.clone(), base.clone());
+                let (answered, fresh, replayed, replays_differing) =
+                    (answered.clone(), fresh.clone(), replayed.clone(), replays_differing.clone());
+                async move {
+                    let (n, tenant) = pick(&next, hot, &tenants);
+                    let retry = if n % 10 == 9 {
+                        let answered = answered.lock().unwrap();
+                        (!answered.is_empty()).then(|| answered[n as usize % answered.len()].clone())
+                    } else {
+                        None
+                    };
+                    let (key, tenant) = match &retry {
+                        Some((key, tenant, _)) => (key.clone(), *tenant),
+                        None => (format!("bench-idem-{phase}-{n}"), tenant),
+                    };
+                    let Ok(response) = http
+                        .post(format!("{base}/v1/admin/tenants/{tenant}/charges"))
+                        .bearer_auth(&token)
+                        .header("idempotency-key", &key)
+                        .json(&serde_json::json!({"amount": {"amount": "0.01", "currency": "USD"}, "reason": "bench"}))
+                        .send()
+                        .await
+                    else {
+                        return false;
+                    };
+                    if !response.status().is_success() {
+                        return false;
+                    }
+                    let body = response.text().await.unwrap_or_default();
+                    match retry {
+                        Some((_, _, first)) => {
+                            replayed.fetch_add(1, Ordering::Relaxed);
+                            if body != first {
+                                replays_differing.fetch_add(1, Ordering::Relaxed);
+                            }
+                        }
+                        None => {
+                            fresh.fetch_add(1, Ordering::Relaxed);
+                            answered.lock().unwrap().push((key, tenant, body));
+                        }
+                    }
+                    true
+                }
+            })
+            .await
+        };
+        let postings: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM billing_transactions WHERE idempotency_key LIKE $1")
+                .bind(format!("charge/%/bench-idem-{phase}-%"))
+                .fetch_one(db.reader())
+                .await
+                .unwrap();
+        let (fresh, replayed, replays_differing) = (
+            fresh.load(Ordering::Relaxed),
+            replayed.load(Ordering::Relaxed),
+            replays_differing.load(Ordering::Relaxed),
+        );
+        let unchanged = postings == i64::try_from(fresh).unwrap() && replays_differing == 0;
         lines.push(format!(
-            "  {label:<15} raw SQL {raw:>7.0}/s | store {store:>7.0}/s ({:.2}) | service {service:>7.0}/s ({:.2}) | HTTP {over_http:>7.0}/s ({:.2})",
+            "  {label:<15} raw SQL {raw:>7.0}/s | store {store:>7.0}/s ({:.2}) | service {service:>7.0}/s ({:.2}) | HTTP {over_http:>7.0}/s ({:.2}) \
+             | HTTP with keys, 10 % retries {idempotent:>7.0}/s ({:.2}; {fresh} keys, {postings} postings, {replayed} retries, {replays_differing} answered differently)",
             store / raw,
             service / raw,
-            over_http / raw
+            over_http / raw,
+            idempotent / raw,
         ));
+        let scenario = if hot {
+            "ledger posting, hot account (every posting charges one tenant)"
+        } else {
+            "ledger posting, spread over 64 tenants"
+        };
+        let load = format!("{} clients, {} s", run.clients, run.seconds);
+        let baseline = "raw two-entry transaction (SQL)";
+        figures.push(Figure::new(scenario, "store post_in_tx", store, "/s").baseline(baseline, raw));
+        figures.push(Figure::new(scenario, "service charge_post", service, "/s").baseline(baseline, raw));
+        figures.push(
+            Figure::new(scenario, "HTTP charge, no Idempotency-Key", over_http, "/s")
+                .baseline(baseline, raw)
+                .note(load.clone()),
+        );
+        figures.push(
+            Figure::new(scenario, "HTTP charge, Idempotency-Key, 10 % retries", idempotent, "/s")
+                .baseline(baseline, raw)
+                .target("≥ 0.5; replays change nothing", idempotent / raw >= 0.5 && unchanged)
+                .note(format!(
+                    "{fresh} keys posted {postings} transactions; {replayed} retries, {replays_differing} answered differently from the first"
+                ))
+                .note(load),
+        );
     }
     let report = ingot_billing::store::ledger_verify(db.reader()).await.unwrap();
     let _ = std::fs::remove_dir_all(&data_dir);
@@ -251,4 +361,13 @@ async fn main() {
         report.transactions,
         report.breaches.is_empty()
     );
+    for figure in figures {
+        if figure.target.is_some() {
+            let verifies = report.breaches.is_empty();
+            record(figure.note(format!("ledger verifies afterwards: {verifies}")));
+        } else {
+            record(figure);
+        }
+    }
+    report_write();
 }

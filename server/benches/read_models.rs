@@ -10,6 +10,8 @@
 //! spread over 60 days. The read models see exactly what they would in production; the other
 //! domains' tables are not filled (no dashboard reads them).
 //!
+//! `INGOT_BENCH_FLEET=N` seeds N nodes instead (tenants and ledger entries stay).
+//!
 //! `cargo bench -p ingotd --bench read_models` runs it for real; under `cargo test` it only
 //! smoke-runs on a small seed.
 
@@ -37,7 +39,7 @@ use ingot_kernel::money::{Currency, Money};
 use ingot_kernel::{Clock, SystemClock, Timestamp};
 use ingotd::config::Config;
 use ingotd::{Seams, app_build};
-use support::{Run, count_for, percentile, serve_stoppable};
+use support::{Figure, Run, count_for, percentile, record, report_write, serve_stoppable};
 
 struct Scale {
     nodes: usize,
@@ -402,13 +404,13 @@ async fn main() {
     let real = run.seconds > 1.0;
     let scale = if real {
         Scale {
-            nodes: 10_000,
+            nodes: support::fleet(10_000),
             tenants: 1_000,
             ledger_entries: 1_000_000,
         }
     } else {
         Scale {
-            nodes: 40,
+            nodes: support::fleet(40),
             tenants: 10,
             ledger_entries: 400,
         }
@@ -455,6 +457,25 @@ async fn main() {
         folded.as_secs_f64(),
         events as f64 / folded.as_secs_f64()
     );
+    let seeded_notes = format!(
+        "{events} events: {} nodes, {} tenants, {} ledger entries",
+        scale.nodes, scale.tenants, scale.ledger_entries
+    );
+    record(
+        Figure::new(
+            "folding the history into every projection (a rebuild)",
+            "4 projections",
+            folded.as_secs_f64(),
+            "s",
+        )
+        .fleet(scale.nodes)
+        .note(format!(
+            "{:.0} events/s per projection",
+            events as f64 / folded.as_secs_f64()
+        ))
+        .note(seeded_notes.clone()),
+    );
+    let load = format!("{} clients, {} s; {seeded_notes}", run.clients, run.seconds);
     drop(app);
 
     let admin = Actor {
@@ -549,6 +570,17 @@ async fn main() {
                 ms(me.p50),
                 ms(me.p99)
             );
+            record(
+                Figure::new(
+                    "dashboard reads",
+                    "token GET /v1/me (the floor under HTTP reads)",
+                    me.rps,
+                    "/s",
+                )
+                .fleet(scale.nodes)
+                .note(format!("p50 {:.2} ms, p99 {:.2} ms", ms(me.p50), ms(me.p99)))
+                .note(format!("{label} server; {load}")),
+            );
         }
         let ratio =
             |m: &Measured| redis_ceiling.map_or_else(|| "-".to_string(), |r| format!("{:.2}", m.rps / r));
@@ -566,8 +598,33 @@ async fn main() {
             ops.rps,
             ms(ops.p99),
         );
+        for (measure, measured, target) in [
+            ("tenant overview in-process", &service, cache),
+            ("tenant overview through HTTP", &overview, cache),
+            ("ops dashboards through HTTP", &ops, false),
+        ] {
+            let mut figure = Figure::new(&format!("dashboard reads, {label}"), measure, measured.rps, "/s")
+                .fleet(scale.nodes)
+                .note(format!(
+                    "p50 {:.2} ms, p99 {:.2} ms",
+                    ms(measured.p50),
+                    ms(measured.p99)
+                ))
+                .note(load.clone());
+            if let Some(ceiling) = redis_ceiling {
+                figure = figure.baseline("redis-benchmark GET, 50 clients", ceiling);
+                if target {
+                    let met = measured.rps / ceiling >= 0.3 && ms(measured.p99) < 5.0;
+                    figure = figure.target("≥ 0.3; p99 < 5 ms", met);
+                }
+            } else {
+                figure = figure.note("redis-benchmark not available: no baseline");
+            }
+            record(figure);
+        }
         // One server at a time on the data: the next mode's starts once this one has stopped.
         server.stop().await;
     }
     let _ = std::fs::remove_dir_all(&data_dir);
+    report_write();
 }

@@ -4,8 +4,10 @@
 //!   boundaries   check the crate graph against the domain boundary rules
 //!   sdk          regenerate the Python SDK from the served OpenAPI document (`--check` only compares)
 //!   fuzz         build the cargo-fuzz targets (fuzz/) and run each for a bounded time (`--seconds N`)
+//!   bench        run ingotd's benches (release) at 1k/5k/20k nodes and write BENCHMARKS.md (`--quick`: smoke)
 //!   rebuild-read-models   rebuild dashboard projections from the event history (`ingotd rebuild-read-models`)
 
+mod bench;
 mod boundaries;
 mod codeowners;
 mod fuzz;
@@ -28,6 +30,7 @@ fn main() -> anyhow::Result<()> {
         }
         Some("sdk") => sdk::run(&root, args.iter().any(|a| a == "--check")),
         Some("fuzz") => fuzz::run(&root, &args[1..]),
+        Some("bench") => bench::run(&root, &args[1..]),
         Some("rebuild-read-models") => {
             // The server's own command, so it runs with the server's configuration (flags,
             // INGOT_* environment, config file) against the same database.
@@ -50,7 +53,7 @@ fn main() -> anyhow::Result<()> {
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask <test | codeowners [--check] | sdk [--check] | boundaries | fuzz [--seconds N] [TARGET…] | rebuild-read-models [NAME…] [--data-dir DIR]>"
+                "usage: cargo xtask <test | codeowners [--check] | sdk [--check] | boundaries | fuzz [--seconds N] [TARGET…] | bench [--quick] [--fleet 1000,5000,20000] [BENCH…] | rebuild-read-models [NAME…] [--data-dir DIR]>"
             );
             std::process::exit(2);
         }

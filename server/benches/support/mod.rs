@@ -1,12 +1,13 @@
 //! What every benchmark shares: a timed closed-loop load generator, the axum hello-world
-//! baseline measured in the same run, and an embedded-default ingotd to measure against.
+//! baseline measured in the same run, an embedded-default ingotd to measure against, the fleet
+//! size knob, and the machine-readable report `cargo xtask bench` turns into BENCHMARKS.md.
 
 // Each benchmark compiles this module on its own and uses only part of it.
 #![allow(dead_code)]
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use ingotd::config::Config;
@@ -34,6 +35,96 @@ impl Run {
             }
         }
     }
+}
+
+/// The fleet size a run uses: `INGOT_BENCH_FLEET` when set (`cargo xtask bench` sets it once per
+/// fleet size), else the bench's own `default`.
+pub fn fleet(default: usize) -> usize {
+    match std::env::var("INGOT_BENCH_FLEET") {
+        Ok(n) => n
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("INGOT_BENCH_FLEET={n} is not a node count")),
+        Err(_) => default,
+    }
+}
+
+/// One measured figure, as BENCHMARKS.md shows it: the value, the baseline measured in the same
+/// run (and their ratio), and performance.md's target where it names one. Whether the target is
+/// met is worked out here, where the whole measurement is known, and is only ever reported.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Figure {
+    /// The scenario as performance.md or the domain's issue names it.
+    pub scenario: String,
+    pub measure: String,
+    pub value: f64,
+    pub unit: String,
+    pub baseline: Option<String>,
+    pub baseline_value: Option<f64>,
+    /// `value ÷ baseline_value`.
+    pub ratio: Option<f64>,
+    /// performance.md's wording of the target.
+    pub target: Option<String>,
+    pub met: Option<bool>,
+    /// Nodes or machines in the fleet the figure was measured on.
+    pub fleet: Option<usize>,
+    pub notes: Vec<String>,
+}
+
+impl Figure {
+    pub fn new(scenario: &str, measure: &str, value: f64, unit: &str) -> Figure {
+        Figure {
+            scenario: scenario.into(),
+            measure: measure.into(),
+            value,
+            unit: unit.into(),
+            ..Figure::default()
+        }
+    }
+
+    pub fn baseline(mut self, name: &str, value: f64) -> Figure {
+        self.baseline = Some(name.into());
+        self.baseline_value = Some(value);
+        self.ratio = (value > 0.0).then(|| self.value / value);
+        self
+    }
+
+    pub fn target(mut self, text: &str, met: bool) -> Figure {
+        self.target = Some(text.into());
+        self.met = Some(met);
+        self
+    }
+
+    pub fn fleet(mut self, nodes: usize) -> Figure {
+        self.fleet = Some(nodes);
+        self
+    }
+
+    pub fn note(mut self, text: impl Into<String>) -> Figure {
+        self.notes.push(text.into());
+        self
+    }
+}
+
+static FIGURES: Mutex<Vec<Figure>> = Mutex::new(Vec::new());
+
+/// Keeps `figure` for [`report_write`]; the bench still prints its own lines for people.
+pub fn record(figure: Figure) {
+    FIGURES.lock().unwrap().push(figure);
+}
+
+/// Writes every recorded figure as a JSON array to the file `INGOT_BENCH_REPORT` names, if any.
+/// Called once, at the end of a bench's `main`.
+pub fn report_write() {
+    let Ok(path) = std::env::var("INGOT_BENCH_REPORT") else {
+        return;
+    };
+    let path = PathBuf::from(path);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).unwrap();
+    }
+    let figures = FIGURES.lock().unwrap();
+    std::fs::write(&path, serde_json::to_string_pretty(&*figures).unwrap()).unwrap();
 }
 
 /// Runs `work` from `clients` loops for the run's duration; returns successes per second.
